@@ -1,0 +1,111 @@
+"""Command line for operators.
+
+    python -m policy_db build                      # validate the curated files, (re)build the database
+    python -m policy_db check                      # validate and run the completeness check only
+    python -m policy_db query --city 平顶山 --text 小巨人 --json
+    python -m policy_db amount --benefit bz-listing-financing-reward --figure 15亿
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from decimal import Decimal
+
+from .build import build_database
+from .completeness import main as completeness_main
+from .db import database_url, make_engine
+from .loader import DataError, load_policy_data
+from .money import find_money
+from .query import PolicyDatabaseUnavailable, PolicyRepository
+from .tiers import compute
+
+
+def _build(args: argparse.Namespace) -> int:
+    try:
+        data = load_policy_data()
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    counts = build_database(make_engine(args.database_url), data)
+    print(f"built {database_url(args.database_url).split('@')[-1]}: " +
+          ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
+def _check(_: argparse.Namespace) -> int:
+    try:
+        load_policy_data()
+    except DataError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return completeness_main([])
+
+
+def _query(args: argparse.Namespace) -> int:
+    catalog = PolicyRepository(make_engine(args.database_url)).catalog()
+    city = catalog.resolve_city(args.city) if args.city else None
+    if args.city and city is None:
+        print(f"未知的城市: {args.city}", file=sys.stderr)
+        return 2
+    topics = [catalog.canonical_topic(t) or t for t in args.topic]
+    if args.text:
+        topics += [t for t in catalog.topics_in(args.text) if t not in topics]
+    hits = catalog.find_benefits(city=city, category=args.category, topics=topics, text=args.text,
+                                 limit=args.limit, min_score=0.0)
+    if args.json:
+        print(json.dumps([h.benefit.to_dict() | {"score": round(h.score, 3)} for h in hits],
+                         ensure_ascii=False, indent=2))
+    else:
+        for h in hits:
+            b = h.benefit
+            print(f"[{h.score:.2f}] {b.city} {b.key}: {b.summary}")
+            print(f"       {b.document.title} {b.document.doc_number or ''} {b.clause_ref}")
+            print(f"       责任单位: {'、'.join(b.departments) or '未列明'}  有效期至: {b.valid_until or '未规定'}")
+    return 0 if hits else 1
+
+
+def _amount(args: argparse.Namespace) -> int:
+    catalog = PolicyRepository(make_engine(args.database_url)).catalog()
+    benefits = catalog.get([args.benefit])
+    if not benefits or benefits[0].tier is None:
+        print(f"没有分档规则的条目: {args.benefit}", file=sys.stderr)
+        return 2
+    money = find_money(args.figure)
+    value = money[0][1] if money else Decimal(args.figure)
+    result = compute(benefits[0].tier, value)
+    if result is None:
+        print("不在任何档位内", file=sys.stderr)
+        return 1
+    print(f"{result.amount_text}  ({result.explanation})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m policy_db", description="政策通 policy database")
+    parser.add_argument("--database-url", help="default: $DATABASE_URL or var/policy.db")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("build", help="validate the data files and (re)build the database").set_defaults(func=_build)
+    sub.add_parser("check", help="validate the data files and run the completeness check").set_defaults(func=_check)
+    q = sub.add_parser("query", help="find benefits")
+    q.add_argument("--city")
+    q.add_argument("--category", choices=["reward", "finance", "social_insurance", "tax_fee", "rent_utility", "other"])
+    q.add_argument("--topic", action="append", default=[])
+    q.add_argument("--text")
+    q.add_argument("--limit", type=int, default=5)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=_query)
+    a = sub.add_parser("amount", help="compute a tiered amount")
+    a.add_argument("--benefit", required=True)
+    a.add_argument("--figure", required=True, help="e.g. 15亿, 6000万元")
+    a.set_defaults(func=_amount)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except PolicyDatabaseUnavailable as exc:
+        print(f"政策数据库不可用: {exc}", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
