@@ -44,7 +44,8 @@ class ScoredBenefit:
     benefit: BenefitRecord
     score: float
     topic_hits: int
-    text_score: float
+    text_score: float  # BM25 normalised to the best candidate (0..1)
+    text_raw: float = 0.0  # raw BM25, comparable across queries: how well the words matched at all
 
 
 class Catalog:
@@ -149,14 +150,14 @@ class Catalog:
             text_score = raw[i] / top
             score = 1.5 * hits + text_score + (0.3 if category and b.category == category else 0.0)
             if score > min_score:
-                scored.append(ScoredBenefit(b, score, hits, text_score))
+                scored.append(ScoredBenefit(b, score, hits, text_score, raw[i]))
         scored.sort(key=lambda s: (-s.score, s.benefit.key))
         return scored[:limit]
 
     def search_clauses(self, text: str, city: str | None = None, limit: int = 3) -> list[ScoredBenefit]:
         """Pure full-text search over the clauses (restricted to a city when one is known)."""
         raw = self._text_scores(text)
-        hits = [ScoredBenefit(b, raw[i], 0, raw[i]) for i, b in enumerate(self.benefits)
+        hits = [ScoredBenefit(b, raw[i], 0, 1.0, raw[i]) for i, b in enumerate(self.benefits)
                 if (city is None or b.city == city) and raw[i] > 0]
         hits.sort(key=lambda s: (-s.score, s.benefit.key))
         return hits[:limit]
