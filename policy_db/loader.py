@@ -336,6 +336,10 @@ def load_policy_data(data_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR)
     cities = load_cities(data_dir / "cities.yml", problems)
     by_name = {c.name: c for c in cities}
     data = PolicyData(cities=cities, topics={})
+    shared_topics = data_dir / "topics.yml"
+    if shared_topics.exists():
+        for rec in (yaml.safe_load(shared_topics.read_text(encoding="utf-8")) or {}).get("topics") or []:
+            data.topics.setdefault(str(rec["name"]), []).extend(_str_list(rec, "synonyms"))
     for path in sorted((data_dir / "documents").glob("*.yml")):
         doc, topics = load_document(path, by_name, problems, sources_dir)
         for name, synonyms in topics.items():

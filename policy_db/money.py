@@ -7,6 +7,7 @@ Chinese-numeral work.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import cn2an
@@ -57,18 +58,29 @@ def parse_ratio(text: str) -> Decimal:
     return Decimal(match.group("number")) / divisor
 
 
-def find_money(text: str) -> list[tuple[str, Decimal]]:
-    """Every money figure a user wrote, with its value in yuan, in order of appearance."""
+@dataclass(frozen=True)
+class MoneyMention:
+    text: str
+    start: int
+    end: int
+    yuan: Decimal
+
+
+def money_mentions(text: str) -> list[MoneyMention]:
+    """Every money figure a user wrote, with its position and value in yuan, in order."""
     found = []
-    for match in MONEY_PATTERN.finditer(text):
-        number = match.group("number")
-        unit = match.group("unit")
+    for match in MONEY_PATTERN.finditer(text or ""):
         try:
-            value = chinese_number(number) * UNIT_FACTORS[unit]
+            value = chinese_number(match.group("number")) * UNIT_FACTORS[match.group("unit")]
         except FigureError:
             continue
-        found.append((match.group(0), value))
+        found.append(MoneyMention(match.group(0), match.start(), match.end(), value))
     return found
+
+
+def find_money(text: str) -> list[tuple[str, Decimal]]:
+    """Every money figure a user wrote, with its value in yuan, in order of appearance."""
+    return [(m.text, m.yuan) for m in money_mentions(text)]
 
 
 def format_yuan(value: Decimal) -> str:

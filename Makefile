@@ -1,0 +1,63 @@
+# 政策通: `make run` starts everything, `make test` checks everything. See README.md.
+SHELL := /bin/bash
+# Rasa 3.6 needs Python 3.10: take the first interpreter that really is 3.10 (pyenv shims may lie).
+PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+MODEL := models/policy-bot.tar.gz
+LOG_DIR := var/log
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') $(wildcard bot/jieba_dict/*) $(wildcard bot/nlu/*.py)
+DATA_FILES := $(wildcard policy_db/data/*.yml policy_db/data/documents/*.yml policy_db/sources/*.txt)
+
+export TF_CPP_MIN_LOG_LEVEL := 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONWARNINGS := ignore
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: install db nlu-resources model web run test bench clean
+
+install: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found: install it (e.g. pyenv install 3.10) or set PYTHON310=/path/to/python3.10"; exit 1; }
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade "pip<25" wheel
+	$(PY) -m pip install -q -r requirements-dev.txt -c constraints.txt
+	@touch $@
+
+# The policy database (SQLite in var/ by default, $DATABASE_URL otherwise), rebuilt when the data changes.
+db: install var/policy.db.stamp
+var/policy.db.stamp: $(DATA_FILES) $(wildcard policy_db/*.py)
+	@mkdir -p var
+	$(PY) -m policy_db build
+	@touch $@
+
+# Lookup tables, synonyms, templates and the jieba dictionary, generated from the policy data.
+nlu-resources: install
+	$(PY) -m bot.nlu_resources
+
+# Train only when the model is older than its inputs.
+model: install $(MODEL)
+$(MODEL): $(TRAINING_INPUTS)
+	@mkdir -p $(LOG_DIR)
+	@echo "training (log: $(LOG_DIR)/train.log) ..."
+	@start=$$(date +%s); $(RASA) train --fixed-model-name policy-bot --out models > $(LOG_DIR)/train.log 2>&1 \
+		|| { tail -40 $(LOG_DIR)/train.log; exit 1; }; echo "trained in $$(( $$(date +%s) - start )) s: $(MODEL)"
+
+# rasa-webchat from the npm registry, served from the project (never a CDN).
+web: bot/web/node_modules/.installed
+bot/web/node_modules/.installed: bot/web/package.json bot/web/package-lock.json
+	npm ci --prefix bot/web --no-audit --no-fund --loglevel=error
+	@touch $@
+
+run: install db model web
+	@scripts/run_bot.sh
+
+test: install db model
+	@scripts/test.sh
+
+bench: install db model
+	@$(PY) -m bench.run
+
+clean:
+	rm -rf var models results test-artifacts

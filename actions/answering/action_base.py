@@ -1,0 +1,43 @@
+"""The one place where an answering action turns a Reply into Rasa events and handles a database outage."""
+from __future__ import annotations
+
+import logging
+from abc import ABCMeta, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from policy_db.query import Catalog, PolicyDatabaseUnavailable
+
+from .catalog import current_catalog
+from .responder import Reply
+
+log = logging.getLogger(__name__)
+SERVICE_UNAVAILABLE = ("抱歉,政策数据库暂时无法访问,请稍后再试。急需办理可先联系当地工业和信息化局、"
+                       "财政局或人力资源和社会保障局。")
+
+
+class PolicyAction(Action, metaclass=ABCMeta):
+    """Base of every action that reads the policy database (abstract, so rasa_sdk skips it)."""
+
+    @abstractmethod
+    def name(self) -> str:
+        """The action's name in domain.yml."""
+
+    @abstractmethod
+    def answer(self, catalog: Catalog, tracker: Tracker) -> Reply:
+        """What to say and which slots to set."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        try:
+            reply = self.answer(current_catalog(), tracker)
+        except PolicyDatabaseUnavailable as exc:
+            log.error("policy database unavailable: %s", exc)
+            dispatcher.utter_message(text=SERVICE_UNAVAILABLE)
+            return []
+        for message in reply.messages:
+            dispatcher.utter_message(text=message["text"], buttons=message.get("buttons") or [])
+        return [SlotSet(name, value) for name, value in reply.slots.items()]

@@ -1,0 +1,133 @@
+"""Write replies that fit a phone screen: the figure first, then who, until when, whom to ask, source."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+from policy_db import tiers
+from policy_db.records import BenefitRecord, FigureRecord
+
+HEADLINE_KINDS = ("amount", "cap", "ratio", "rate", "months", "working_days", "days", "years", "deadline")
+MAX_HEADLINE_FIGURES = 4
+MAX_CLAUSE_CHARS = 90
+
+
+def format_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _figure(f: FigureRecord) -> str:
+    text = format_date(f.date_value) if f.date_value and f.unit == "date" else f.text
+    label = f.label.strip()
+    return text if not label or label in text else f"{label}{'' if label.endswith(('为', '至')) else ':'}{text}"
+
+
+def headline(b: BenefitRecord, figure_yuan: Decimal | None = None) -> list[str]:
+    """The figure lines: a computed tier amount when the user gave a figure, else the figures."""
+    lines = []
+    if b.tier is not None and figure_yuan is not None:
+        result = tiers.compute(b.tier, figure_yuan)
+        if result is not None:
+            lines.append(f"按您说的{result.explanation}。")
+            lines.append(f"可得:{result.amount_text}")
+            return lines
+    figures = [_figure(f) for f in b.figures if f.kind in HEADLINE_KINDS][:MAX_HEADLINE_FIGURES]
+    if figures:
+        lines.append(";".join(figures))
+    if b.tier is not None:
+        lines += [f"· {line}" for line in tiers.describe(b.tier)]
+        lines.append(f"(告诉我{b.tier.basis},我帮您算出具体金额)")
+    if not lines:
+        lines.append(b.summary)
+    return lines
+
+
+def validity_line(b: BenefitRecord, today: dt.date | None = None) -> str:
+    today = today or dt.date.today()
+    until = b.valid_until
+    if until is None:
+        return "有效期:文件未规定截止日期,以主管部门最新通知为准"
+    if until < today:
+        return f"有效期:至{format_date(until)},已过期(申请前请向责任单位确认是否有延续政策)"
+    return f"有效期:至{format_date(until)},目前仍在有效期内"
+
+
+def source_line(b: BenefitRecord) -> str:
+    number = f" {b.document.doc_number}" if b.document.doc_number else ""
+    return f"出处:《{b.document.title}》{number} {b.clause_ref}".rstrip()
+
+
+def departments_line(b: BenefitRecord) -> str:
+    return f"责任单位:{'、'.join(b.departments)}" if b.departments else "责任单位:文件未列明,可咨询当地工业和信息化部门"
+
+
+def eligibility_line(b: BenefitRecord) -> str:
+    return f"对象:{b.eligibility}"
+
+
+def answer_card(b: BenefitRecord, figure_yuan: Decimal | None = None, today: dt.date | None = None) -> str:
+    lines = [f"【{b.city}】{b.name}", *headline(b, figure_yuan), eligibility_line(b)]
+    if b.conditions:
+        lines.append("条件:" + ";".join(b.conditions[:2]))
+    lines += [validity_line(b, today), departments_line(b), source_line(b)]
+    return "\n".join(lines)
+
+
+def related_lines(records: list[BenefitRecord]) -> str:
+    return "\n".join(["相关政策:", *[f"· {r.name}:{r.summary}" for r in records]])
+
+
+def contact_text(records: list[BenefitRecord]) -> str:
+    lines = []
+    for b in records:
+        lines += [f"【{b.city}】{b.name}", departments_line(b), source_line(b)]
+    lines.append("建议先联系排在第一位的牵头单位。")
+    return "\n".join(lines)
+
+
+def conditions_text(b: BenefitRecord, today: dt.date | None = None) -> str:
+    lines = [f"【{b.city}】{b.name}", eligibility_line(b)]
+    lines += [f"· {c}" for c in b.conditions]
+    thresholds = [_figure(f) for f in b.figures if f.kind == "threshold"]
+    if thresholds:
+        lines.append("门槛:" + ";".join(thresholds))
+    clause = b.clause_text if len(b.clause_text) <= MAX_CLAUSE_CHARS else b.clause_text[:MAX_CLAUSE_CHARS] + "…"
+    lines += [f"原文:{clause}", validity_line(b, today), source_line(b)]
+    return "\n".join(lines)
+
+
+def validity_text(records: list[BenefitRecord], today: dt.date | None = None) -> str:
+    lines = []
+    for b in records:
+        lines += [f"【{b.city}】{b.name}", validity_line(b, today)]
+        note = b.validity_note or b.document.validity_note
+        if note:
+            lines.append(f"说明:{note}")
+        lines.append(source_line(b))
+    return "\n".join(lines)
+
+
+def per_city_text(per_city: dict[str, BenefitRecord], topic_label: str) -> str:
+    lines = [f"各地“{topic_label}”政策要点:"]
+    for city, b in per_city.items():
+        lines.append(f"· {city}:{b.summary}")
+    lines.append("您是哪个城市的企业?选择城市后我给出条件、有效期、责任单位和出处。")
+    return "\n".join(lines)
+
+
+def overview_text(city: str, records: list[BenefitRecord]) -> str:
+    label = records[0].category_label
+    lines = [f"{city}的{label}政策(共列{len(records)}条,问具体一条可得详细条件和出处):"]
+    lines += [f"{i}. {b.name}:{b.summary}" for i, b in enumerate(records, 1)]
+    return "\n".join(lines)
+
+
+def not_found_text(city: str, question: str, departments: list[str]) -> str:
+    ask = f"可咨询{city}{'、'.join(departments)}" if departments else f"可咨询{city}相关主管部门"
+    return (f"政策库里没有找到{city}与“{question[:30]}”对应的条款。{ask}。"
+            "您也可以换个说法,或问问奖励补贴、贷款融资、社保、税费、房租水电等方面。")
+
+
+def city_buttons(cities: list[str]) -> list[dict]:
+    return [{"title": c, "payload": "/inform_city" + json.dumps({"city": c}, ensure_ascii=False)} for c in cities]

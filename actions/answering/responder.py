@@ -1,0 +1,145 @@
+"""Turn a Question and an aspect (amount, contact, conditions, validity) into reply messages and slots.
+
+Rules the product promises, all decided here:
+- a figure is only ever taken from a record of the city being asked about;
+- with no city, the bot lists the figure per city (when a topic matches) and asks for the city;
+- follow-ups without a subject of their own apply to the last answered records;
+- when nothing matches, it says so and names the departments to ask.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from policy_db.query import Catalog
+from policy_db.records import BenefitRecord
+
+from . import formatting
+from .context import Question
+from .selection import Selection, is_generic, lead_departments, select_in_city, select_per_city
+
+ASPECTS = ("amount", "contact", "conditions", "validity")
+OVERVIEW_SIZE = 6
+MAX_POINT_CHARS = 80
+
+
+@dataclass
+class Reply:
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    slots: dict[str, Any] = field(default_factory=dict)
+
+    def say(self, text: str, buttons: list[dict] | None = None) -> "Reply":
+        message: dict[str, Any] = {"text": text}
+        if buttons:
+            message["buttons"] = buttons
+        self.messages.append(message)
+        return self
+
+
+def strip_places(catalog: Catalog, text: str) -> str:
+    """Remove city and county names, so a remembered question can be asked of another city."""
+    names = sorted({c.name for c in catalog.cities} | {p for c in catalog.cities for p in c.places}, key=len,
+                   reverse=True)
+    for name in names:
+        text = text.replace(name, "")
+    return text
+
+
+def respond(catalog: Catalog, q: Question, aspect: str, today: dt.date | None = None) -> Reply:
+    city = q.city or (None if q.other_city else q.remembered_city)
+    last = catalog.get(q.last_benefits)
+    same_subject = bool(last) and (q.city is None or q.city == last[0].city)
+
+    if aspect != "amount" and not q.topics and same_subject:
+        return _render(catalog, aspect, last[:1], q, today)
+
+    if city is None:
+        return _ask_city(catalog, q, aspect)
+
+    search_text = strip_places(catalog, q.text)
+    selection = select_in_city(catalog, city, search_text, q.topics, q.category, q.figure_yuan)
+    if not selection.found and not q.topics and same_subject:
+        return _render(catalog, aspect, last[:1], q, today)
+    if not selection.found and q.category and not q.topics and is_generic(catalog, search_text):
+        return _overview(catalog, city, q, aspect)
+    if not selection.found:
+        reply = Reply().say(formatting.not_found_text(city, _quote(catalog, q.text),
+                                                      lead_departments(catalog, city, q.category)))
+        reply.slots.update(city=city, pending_question=None, last_benefits=[], last_question=q.text,
+                           last_aspect=aspect)
+        return reply
+    return _render(catalog, aspect, selection.records, q, today, selection)
+
+
+def key_sentence(catalog: Catalog, benefit: BenefitRecord, question: str, shown: str) -> str | None:
+    """The clause sentence that answers what the card does not (「会影响待遇吗」 -> 不影响…享受待遇)."""
+    wanted = set(catalog.tokenizer.tokens(question))
+    best, best_overlap = None, 0
+    for sentence in re.split(r"(?<=[。;;,,])", benefit.clause_text):
+        words = set(catalog.tokenizer.tokens(sentence)) & wanted
+        novel = [w for w in words if w not in shown]
+        if novel and len(words) >= 2 and len(words) > best_overlap:
+            best, best_overlap = sentence.strip(" ,,;;。"), len(words)
+    if best and len(best) > MAX_POINT_CHARS:
+        best = best[:MAX_POINT_CHARS] + "…"
+    return best
+
+
+def _render(catalog: Catalog, aspect: str, records: list[BenefitRecord], q: Question, today: dt.date | None,
+            selection: Selection | None = None) -> Reply:
+    reply = Reply()
+    main = records[0]
+    if aspect == "contact":
+        reply.say(formatting.contact_text(records))
+    elif aspect == "conditions":
+        reply.say(formatting.conditions_text(main, today))
+    elif aspect == "validity":
+        reply.say(formatting.validity_text(records, today))
+    else:
+        card = formatting.answer_card(main, q.figure_yuan, today)
+        point = key_sentence(catalog, main, q.text, card)
+        reply.say(card + (f"\n原文要点:{point}" if point else ""))
+        if selection and selection.related:
+            reply.say(formatting.related_lines(selection.related))
+    reply.slots.update(
+        city=main.city, last_benefits=[r.key for r in records], last_topics=list(main.topics),
+        last_question=q.text if selection else q.last_question, last_aspect=aspect, pending_question=None,
+        figure_yuan=str(q.figure_yuan) if q.figure_yuan is not None else None)
+    return reply
+
+
+def _overview(catalog: Catalog, city: str, q: Question, aspect: str) -> Reply:
+    """「平顶山有哪些奖励补贴」: list the city's records of that kind, those with figures first."""
+    records = sorted(catalog.in_city(city), key=lambda b: (not b.figures, b.key))
+    records = [b for b in records if b.category == q.category][:OVERVIEW_SIZE]
+    reply = Reply()
+    if not records:
+        return reply.say(formatting.not_found_text(city, _quote(catalog, q.text),
+                                                   lead_departments(catalog, city, None)))
+    reply.say(formatting.overview_text(city, records))
+    reply.slots.update(city=city, last_benefits=[], last_question=None, last_aspect=aspect, pending_question=None)
+    return reply
+
+
+def _ask_city(catalog: Catalog, q: Question, aspect: str) -> Reply:
+    cities = [c.name for c in catalog.cities]
+    buttons = formatting.city_buttons(cities)
+    reply = Reply()
+    reply.slots.update(pending_question=q.text, last_aspect=aspect)
+    if q.other_city:
+        reply.say(f"暂未收录{q.other_city}的政策。目前可查询:{'、'.join(cities)}。请选择城市:", buttons)
+        return reply
+    per_city = select_per_city(catalog, strip_places(catalog, q.text), q.topics, q.category)
+    if per_city:
+        topic = q.topics[0].replace('"', "") if q.topics else _quote(catalog, q.text)
+        reply.say(formatting.per_city_text(per_city, topic), formatting.city_buttons(list(per_city) + [
+            c for c in cities if c not in per_city]))
+    else:
+        reply.say(f"请问您的企业在哪个城市?目前可查询:{'、'.join(cities)}。", buttons)
+    return reply
+
+
+def _quote(catalog: Catalog, text: str) -> str:
+    return strip_places(catalog, text).strip(" ,,。??!!")[:30] or text[:30]

@@ -1,0 +1,128 @@
+"""Choose which records answer a question: within the city when known, per city when not."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from policy_db.query import Catalog, ScoredBenefit
+from policy_db.records import BenefitRecord
+
+# A record with no topic in common with the question must match its words at least this well
+# (raw BM25) to be offered as an answer; below it the bot says the database has nothing.
+MIN_TEXT_MATCH = 4.0
+RELATED_SHARE = 0.85  # related records shown under the main one score at least this share of it
+BROAD_TEXT_SHARE = 0.7  # for broad questions (有哪些支持), related records may match on words alone
+MAX_RELATED = 3
+FIGURE_WORDS = ("多少", "几", "额度", "最高", "标准", "比例", "金额", "上限", "多长", "多久")
+BROAD_WORDS = ("有什么", "有哪些", "哪些", "什么支持", "什么政策", "啥政策", "啥支持", "都有啥")
+
+
+def asks_for_figure(text: str) -> bool:
+    return any(word in text for word in FIGURE_WORDS)
+
+
+def is_broad(text: str) -> bool:
+    return any(word in text for word in BROAD_WORDS)
+
+
+@dataclass
+class Selection:
+    main: BenefitRecord | None
+    related: list[BenefitRecord] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return self.main is not None
+
+    @property
+    def records(self) -> list[BenefitRecord]:
+        return ([self.main] if self.main else []) + self.related
+
+
+# Words that say what kind of help is wanted but not about what; a record matching only these
+# does not answer the question.
+GENERIC_WORDS = frozenset("""
+补贴 奖励 奖补 补助 资助 支持 扶持 优惠 政策 资金 钱 多少 多少钱 申请 办理 能 拿 给 有 没 哪些 什么 啥 怎么 如何
+标准 额度 最高 金额 规定 相关 方面 一下 帮忙 帮助 减免 减 免 对 针对 关于 咨询 问问 了解 情况 企业 公司 单位
+""".split())
+MIN_CONTENT_COVERAGE = 0.5
+
+
+class Relevance:
+    """Decides whether a scored record really answers the question."""
+
+    def __init__(self, catalog: Catalog, text: str, topics: list[str]):
+        self.content = {t for t in catalog.tokenizer.tokens(text) if t not in GENERIC_WORDS}
+        self.topic_words = [w for t in topics for w in (t, *catalog.topics.get(t, ()))]
+
+    def __call__(self, hit: ScoredBenefit) -> bool:
+        if hit.topic_hits > 0:
+            return True
+        if hit.text_raw < MIN_TEXT_MATCH or not self.content:
+            return False
+        benefit = hit.benefit
+        if self.topic_words:
+            # A topic was named (小巨人) but this record is not about it: only its own words count.
+            own_text = benefit.name + benefit.summary + benefit.clause_text
+            if not any(word.replace('"', "") in own_text for word in self.topic_words):
+                return False
+        matched = self.content & set(benefit.search_tokens)
+        return len(matched) >= MIN_CONTENT_COVERAGE * len(self.content)
+
+
+def is_generic(catalog: Catalog, text: str) -> bool:
+    """「有哪些奖励补贴」: the question names a kind of help but nothing specific."""
+    return not Relevance(catalog, text, []).content
+
+
+def select_in_city(catalog: Catalog, city: str, text: str, topics: list[str], category: str | None,
+                   figure_yuan: Decimal | None = None) -> Selection:
+    relevant = Relevance(catalog, text, topics)
+    hits = [h for h in catalog.find_benefits(city=city, category=category, topics=topics, text=text, limit=8)
+            if relevant(h)]
+    if not hits:
+        return Selection(None)
+    best = hits[0]
+    if asks_for_figure(text) and not best.benefit.figures:
+        # 「额度多少」: between near-equal records, answer with the one that has a figure.
+        with_figures = [h for h in hits if h.benefit.figures and h.score >= 0.95 * best.score]
+        if with_figures:
+            best = with_figures[0]
+    if figure_yuan is not None and best.benefit.tier is None:
+        # The user gave a figure: prefer a close record whose amount depends on it.
+        tiered = [h for h in hits if h.benefit.tier is not None and h.score >= 0.6 * best.score
+                  and (h.topic_hits >= best.topic_hits or not topics)]
+        if tiered:
+            best = tiered[0]
+    broad = is_broad(text)
+    related = [h.benefit for h in hits if h is not best and (
+        (h.score >= RELATED_SHARE * best.score and h.topic_hits == best.topic_hits)
+        or (broad and h.text_raw >= BROAD_TEXT_SHARE * best.text_raw))][:MAX_RELATED]
+    return Selection(best.benefit, related)
+
+
+def select_per_city(catalog: Catalog, text: str, topics: list[str], category: str | None) -> dict[str, BenefitRecord]:
+    """The best record in each city that answers a question asked without a city."""
+    relevant = Relevance(catalog, text, topics)
+    hits = [h for h in catalog.find_benefits(city=None, category=category, topics=topics, text=text, limit=60)
+            if relevant(h)]
+    if not hits:
+        return {}
+    best = hits[0]
+    per_city: dict[str, BenefitRecord] = {}
+    for hit in hits:
+        close = hit.score >= 0.7 * best.score if best.topic_hits == 0 else hit.topic_hits == best.topic_hits
+        if close and hit.benefit.city not in per_city:
+            per_city[hit.benefit.city] = hit.benefit
+    order = [c.name for c in catalog.cities]
+    return {city: per_city[city] for city in order if city in per_city}
+
+
+def lead_departments(catalog: Catalog, city: str, category: str | None) -> list[str]:
+    """Who to ask when nothing matches: the units most often responsible for this kind of benefit."""
+    counts: dict[str, int] = {}
+    for benefit in catalog.in_city(city):
+        if category is None or benefit.category == category:
+            for rank, name in enumerate(benefit.departments[:2]):
+                counts[name] = counts.get(name, 0) + (2 - rank)
+    return [name for name, _ in sorted(counts.items(), key=lambda kv: -kv[1])[:2]]

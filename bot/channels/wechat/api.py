@@ -1,0 +1,154 @@
+"""Async client for the parts of the WeChat Official Account API we need.
+
+* ``GET  {api_base}/cgi-bin/token?grant_type=client_credential&appid=..&secret=..``
+  -> access token, cached until shortly before it expires;
+* ``POST {api_base}/cgi-bin/message/custom/send?access_token=..``
+  -> customer-service (客服) text message, used for answers that were not ready
+  within WeChat's 5-second window and for the 2nd.. parts of long answers.
+
+The token is refreshed once and the call retried when WeChat says it is
+invalid or expired (errcode 40001 / 40014 / 42001), e.g. because another
+process fetched a new one.  Everything uses aiohttp, so nothing blocks the
+event loop.  Secrets and tokens are never logged.
+"""
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any, Callable, Dict, Optional, Text
+
+import aiohttp
+
+logger = logging.getLogger(__name__)
+
+TOKEN_ERRCODES = frozenset({40001, 40014, 42001})
+
+
+class WeChatAPIError(Exception):
+    def __init__(self, errcode: Any, errmsg: Text = "") -> None:
+        super().__init__(f"WeChat API error {errcode}: {errmsg}")
+        self.errcode = errcode
+        self.errmsg = errmsg
+
+
+class WeChatAPIClient:
+    def __init__(
+        self,
+        api_base: Text,
+        app_id: Text,
+        app_secret: Text,
+        http_timeout: float = 10.0,
+        refresh_margin: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.api_base = api_base.rstrip("/")
+        self.app_id = app_id
+        self.app_secret = app_secret
+        self.http_timeout = http_timeout
+        self.refresh_margin = refresh_margin
+        self.clock = clock
+        self._token: Optional[Text] = None
+        self._token_expires_at = 0.0
+        self._lock: Optional[asyncio.Lock] = None
+        self._lock_loop: Optional[asyncio.AbstractEventLoop] = None
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.app_id and self.app_secret)
+
+    def _get_lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        if self._lock is None or self._lock_loop is not loop:
+            self._lock, self._lock_loop = asyncio.Lock(), loop
+        return self._lock
+
+    def invalidate_token(self) -> None:
+        self._token, self._token_expires_at = None, 0.0
+
+    async def _request(
+        self,
+        method: Text,
+        path: Text,
+        params: Dict[Text, Text],
+        body: Optional[Dict[Text, Any]] = None,
+    ) -> Dict[Text, Any]:
+        timeout = aiohttp.ClientTimeout(total=self.http_timeout)
+        data = None
+        headers = {}
+        if body is not None:
+            # WeChat shows "\uXXXX" escapes literally: send real UTF-8.
+            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            headers["Content-Type"] = "application/json; charset=utf-8"
+        async with aiohttp.ClientSession(timeout=timeout, trust_env=True) as session:
+            async with session.request(
+                method, self.api_base + path, params=params, data=data, headers=headers
+            ) as resp:
+                text = await resp.text(encoding="utf-8")
+                if resp.status != 200:
+                    raise WeChatAPIError(f"http {resp.status}", text[:200])
+        try:
+            payload = json.loads(text)
+        except ValueError:
+            raise WeChatAPIError("invalid-json", text[:200])
+        if not isinstance(payload, dict):
+            raise WeChatAPIError("invalid-json", text[:200])
+        return payload
+
+    async def get_access_token(self, force_refresh: bool = False) -> Text:
+        if not self.configured:
+            raise WeChatAPIError("not-configured", "WECHAT_APP_ID/WECHAT_APP_SECRET missing")
+        if not force_refresh and self._token and self.clock() < self._token_expires_at:
+            return self._token
+        async with self._get_lock():
+            # Another coroutine may have refreshed it while we waited.
+            if not force_refresh and self._token and self.clock() < self._token_expires_at:
+                return self._token
+            payload = await self._request(
+                "GET",
+                "/cgi-bin/token",
+                {
+                    "grant_type": "client_credential",
+                    "appid": self.app_id,
+                    "secret": self.app_secret,
+                },
+            )
+            token = payload.get("access_token")
+            if not token:
+                raise WeChatAPIError(payload.get("errcode"), payload.get("errmsg", ""))
+            try:
+                expires_in = float(payload.get("expires_in", 7200))
+            except (TypeError, ValueError):
+                expires_in = 7200.0
+            margin = min(self.refresh_margin, expires_in / 2)
+            self._token = token
+            self._token_expires_at = self.clock() + expires_in - margin
+            logger.debug("WeChat access token refreshed (expires in %ss).", expires_in)
+            return token
+
+    async def _call_with_token(
+        self, path: Text, body: Dict[Text, Any]
+    ) -> Dict[Text, Any]:
+        token = await self.get_access_token()
+        payload = await self._request("POST", path, {"access_token": token}, body)
+        if payload.get("errcode") in TOKEN_ERRCODES:
+            logger.info(
+                "WeChat access token rejected (errcode %s); refreshing once.",
+                payload.get("errcode"),
+            )
+            if self._token == token:
+                # Not yet replaced by a concurrent refresh: drop it.
+                self.invalidate_token()
+            token = await self.get_access_token()
+            payload = await self._request("POST", path, {"access_token": token}, body)
+        errcode = payload.get("errcode", 0)
+        if errcode not in (0, None):
+            raise WeChatAPIError(errcode, payload.get("errmsg", ""))
+        return payload
+
+    async def send_text(self, openid: Text, content: Text) -> None:
+        """Sends a customer-service text message to the user ``openid``."""
+        await self._call_with_token(
+            "/cgi-bin/message/custom/send",
+            {"touser": openid, "msgtype": "text", "text": {"content": content}},
+        )

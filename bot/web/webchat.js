@@ -1,0 +1,154 @@
+/* 政策通 web chat bootstrap.
+ *
+ * Mounts the rasa-webchat widget (node_modules/rasa-webchat/lib/index.js,
+ * served by this project's own server) into <main id="chat"> and connects it
+ * to Rasa's socketio channel.
+ *
+ *   Rasa server: ?rasa=http://host:port  (query parameter), otherwise the
+ *                page's own host on port 5005 with the page's scheme.
+ *   Greeting:    ?greet=/intent_name     (default /greet), sent once per session.
+ *
+ * Conversation state is kept in sessionStorage (survives a reload of the tab).
+ */
+(function () {
+  "use strict";
+
+  var DEFAULT_RASA_PORT = 5005;
+  var DEFAULT_INIT_PAYLOAD = "/greet";
+
+  function $(id) { return document.getElementById(id); }
+
+  function queryParam(name) {
+    try {
+      return new URLSearchParams(window.location.search).get(name);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /** The Rasa server's origin (scheme://host:port), never a path. */
+  function resolveSocketUrl() {
+    var override = queryParam("rasa");
+    if (override) {
+      try {
+        var u = new URL(override, window.location.href);
+        if (u.protocol === "http:" || u.protocol === "https:") {
+          return u.origin;
+        }
+      } catch (e) { /* fall through to the default */ }
+      if (window.console) console.warn("政策通: ignoring invalid ?rasa= value", override);
+    }
+    var loc = window.location;
+    var scheme = loc.protocol === "https:" ? "https:" : "http:";
+    var host = loc.hostname || "localhost";
+    if (host.indexOf(":") !== -1 && host.charAt(0) !== "[") host = "[" + host + "]";
+    return scheme + "//" + host + ":" + DEFAULT_RASA_PORT;
+  }
+
+  function resolveInitPayload() {
+    var p = queryParam("greet");
+    // Only an intent payload such as /greet or /greet{"x":"y"}.
+    if (p && /^\/[A-Za-z0-9_]+(\{.*\})?$/.test(p)) return p;
+    return DEFAULT_INIT_PAYLOAD;
+  }
+
+  function setStatus(state, text) {
+    var el = $("status");
+    if (!el) return;
+    el.setAttribute("data-state", state);
+    el.textContent = text;
+  }
+
+  function isNarrow() {
+    return window.matchMedia && window.matchMedia("(max-width: 699px)").matches;
+  }
+
+  /** On a phone, fold the example list away once the user has started talking. */
+  function foldExamplesOnPhone() {
+    var d = $("examples");
+    if (d && isNarrow()) d.open = false;
+  }
+
+  /** Whether the stored conversation (session storage) has a user message. */
+  function hasUserMessages() {
+    try {
+      return /"sender":"client"/.test(window.sessionStorage.getItem("chat_session") || "");
+    } catch (e) {
+      return false;
+    }
+  }
+
+  var socketUrl = resolveSocketUrl();
+  var webchat = null;          // imperative handle: { sendMessage(payload, text) }
+  document.documentElement.setAttribute("data-rasa-url", socketUrl);
+
+  function mount() {
+    var root = $("chat");
+    if (hasUserMessages()) foldExamplesOnPhone();  // a reload mid-conversation
+    if (!window.WebChat || typeof window.WebChat.default !== "function") {
+      setStatus("offline", "组件加载失败");
+      var p = document.createElement("p");
+      p.className = "fallback";
+      p.textContent = "对话组件未能加载，请检查网页服务器是否已安装前端依赖（npm ci --prefix bot/web）。";
+      root.appendChild(p);
+      return;
+    }
+
+    window.WebChat.default({
+      socketUrl: socketUrl,
+      socketPath: "/socket.io/",
+      customData: { language: "zh" },
+      initPayload: resolveInitPayload(),
+      embedded: true,
+      withRules: false,
+      title: "政策通",
+      subtitle: "惠企政策咨询",
+      inputTextFieldHint: "请输入您想咨询的政策问题",
+      connectingText: "正在连接政策通服务…",
+      hideWhenNotConnected: false,
+      showFullScreenButton: false,
+      showCloseButton: false,
+      docViewer: false,             // it would open documents via a third-party viewer
+      displayUnreadCount: false,
+      params: { storage: "session" },
+      customMessageDelay: function (message) {
+        var delay = (message || "").length * 8;
+        return Math.max(250, Math.min(delay, 900));
+      },
+      onSocketEvent: {
+        connect: function () { setStatus("online", "在线"); },
+        disconnect: function () { setStatus("offline", "已断开"); },
+        connect_error: function () { setStatus("offline", "无法连接"); }
+      },
+      innerRef: function (handle) { webchat = handle; }
+    }, root);
+  }
+
+  // Example questions: send the question as if typed.
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target && ev.target.closest ? ev.target.closest("button.example") : null;
+    if (!btn) return;
+    var q = (btn.textContent || "").trim();
+    if (!q) return;
+    if (webchat && typeof webchat.sendMessage === "function") {
+      webchat.sendMessage(q, q);
+      foldExamplesOnPhone();
+    }
+  });
+
+  // Fold the examples on phones when the user sends a message or taps a quick reply.
+  document.addEventListener("submit", function (ev) {
+    if (ev.target && ev.target.classList && ev.target.classList.contains("rw-sender")) {
+      foldExamplesOnPhone();
+    }
+  }, true);
+  document.addEventListener("click", function (ev) {
+    if (ev.target && ev.target.closest && ev.target.closest(".rw-reply")) foldExamplesOnPhone();
+  }, true);
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", mount);
+  } else {
+    mount();
+  }
+})();

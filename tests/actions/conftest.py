@@ -1,0 +1,63 @@
+"""Run actions the way the action server does: a Tracker in, a CollectingDispatcher and events out."""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.answering.action_base as action_base
+import actions.answering.formatting as formatting
+from tests.conftest import TODAY
+
+
+@dataclass
+class Turn:
+    texts: list[str]
+    buttons: list[dict]
+    events: list[dict]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts)
+
+
+@dataclass
+class Conversation:
+    """A conversation with remembered slots; each `ask` runs one action on one user message."""
+
+    slots: dict[str, Any] = field(default_factory=dict)
+
+    def ask(self, action, text: str, intent: str, entities: list[dict] | None = None) -> Turn:
+        tracker = Tracker("tester", dict(self.slots), {
+            "text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []},
+            [], False, None, {}, "action_listen")
+        dispatcher = CollectingDispatcher()
+        events = asyncio.run(action.run(dispatcher, tracker, {}))
+        for event in events:
+            if event.get("event") == "slot":
+                self.slots[event["name"]] = event["value"]
+        return Turn([m.get("text") or "" for m in dispatcher.messages],
+                    [b for m in dispatcher.messages for b in m.get("buttons") or []], events)
+
+
+@pytest.fixture(autouse=True)
+def action_database(monkeypatch, repository):
+    """Actions read the test database, and 'today' is fixed so validity answers do not age."""
+    monkeypatch.setattr(action_base, "current_catalog", repository.catalog)
+
+    class FixedDate(dt.date):
+        @classmethod
+        def today(cls):
+            return TODAY
+
+    monkeypatch.setattr(formatting.dt, "date", FixedDate)
+
+
+@pytest.fixture
+def conversation() -> Conversation:
+    return Conversation()

@@ -1,0 +1,83 @@
+"""action_answer_policy: the figure, conditions, validity, contact units and source, per city."""
+from __future__ import annotations
+
+from actions.policy_answer import ActionAnswerPolicy
+
+ANSWER = ActionAnswerPolicy()
+
+
+def test_little_giant_reward_in_pingdingshan(conversation):
+    turn = conversation.ask(ANSWER, "鹰城那边评上国家级小巨人能奖多少钱", "ask_reward")
+    assert "50万元" in turn.text and "【平顶山】" in turn.text
+    assert "市财政局" in turn.text and "市工业和信息化局" in turn.text
+    assert "平政办〔2022〕15号" in turn.text and "附件3" in turn.text
+    assert conversation.slots["city"] == "平顶山"
+
+
+def test_county_maps_to_its_city(conversation):
+    turn = conversation.ask(ANSWER, "我们在郏县,新三板挂牌奖多少", "ask_reward", [{"entity": "city", "value": "平顶山"}])
+    assert "200万元" in turn.text and "80万" not in turn.text
+
+
+def test_tiered_amount_is_computed_from_the_users_figure(conversation):
+    turn = conversation.ask(ANSWER, "滨州这边公司上市募资十八个亿,奖补给多少", "ask_reward")
+    assert "可得:700万元" in turn.text
+    assert "10亿元(含)至20亿元" in turn.text
+
+
+def test_tier_table_shown_without_a_figure(conversation):
+    turn = conversation.ask(ANSWER, "滨州上市按融资额怎么奖补", "ask_reward")
+    assert "200万元" in turn.text and "700万元" in turn.text and "1200万元" in turn.text
+    assert "告诉我融资额" in turn.text
+
+
+def test_expired_policy_says_so(conversation):
+    turn = conversation.ask(ANSWER, "三明省级专精特新有多少奖励", "ask_reward")
+    assert "10万元" in turn.text
+    assert "至2020年12月31日,已过期" in turn.text
+
+
+def test_no_city_lists_figures_per_city_and_offers_buttons(conversation):
+    turn = conversation.ask(ANSWER, "挂牌新三板政府给奖励不", "ask_reward")
+    assert "三门峡" in turn.text and "平顶山" in turn.text
+    assert "80万元" in turn.text and "200万元" in turn.text
+    assert {b["title"] for b in turn.buttons} == {"三门峡", "登封", "平顶山", "三明", "滨州"}
+    assert conversation.slots["pending_question"] == "挂牌新三板政府给奖励不"
+
+
+def test_never_a_figure_from_another_city(conversation):
+    turn = conversation.ask(ANSWER, "滨州的小巨人企业一次性奖励多少", "ask_reward")
+    assert "50万" not in turn.text and "平顶山" not in turn.text
+    assert "没有找到滨州" in turn.text
+
+
+def test_uncovered_city_is_said_plainly(conversation):
+    turn = conversation.ask(ANSWER, "郑州的专精特新有什么奖励", "ask_reward")
+    assert "暂未收录郑州" in turn.text and "万" not in turn.text
+
+
+def test_nothing_matching_names_a_department(conversation):
+    turn = conversation.ask(ANSWER, "平顶山对养殖场有什么补贴", "ask_reward")
+    assert "没有找到平顶山" in turn.text and "可咨询平顶山" in turn.text and "局" in turn.text
+
+
+def test_clause_point_answers_a_yes_no_question(conversation):
+    turn = conversation.ask(ANSWER, "平顶山社保缓缴期间职工的待遇会受影响吗", "ask_social_insurance")
+    assert "3个月" in turn.text and "不影响" in turn.text
+
+
+def test_broad_question_lists_related_supports(conversation):
+    turn = conversation.ask(ANSWER, "登封对制造业企业贷款有哪些支持", "ask_finance")
+    assert "循环贷款" in turn.text or "无还本续贷" in turn.text
+
+
+def test_database_down_gives_a_clear_message(conversation, monkeypatch):
+    import actions.answering.action_base as action_base
+    from policy_db.query import PolicyDatabaseUnavailable
+
+    def down():
+        raise PolicyDatabaseUnavailable("connection refused")
+
+    monkeypatch.setattr(action_base, "current_catalog", down)
+    turn = conversation.ask(ANSWER, "平顶山小巨人奖多少", "ask_reward")
+    assert "暂时无法访问" in turn.text and "人力资源和社会保障局" in turn.text and turn.events == []

@@ -1,0 +1,40 @@
+"""Shared fixtures: a policy database built from the curated data into a temporary SQLite file."""
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from pathlib import Path
+
+import pytest
+
+warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+from policy_db.build import build_database  # noqa: E402
+from policy_db.db import make_engine  # noqa: E402
+from policy_db.loader import load_policy_data  # noqa: E402
+from policy_db.query import Catalog, PolicyRepository  # noqa: E402
+
+# Answers say whether a policy is still valid; tests fix "today" so they do not age.
+TODAY = dt.date(2026, 11, 21)
+
+
+@pytest.fixture(scope="session")
+def policy_data():
+    return load_policy_data()
+
+
+@pytest.fixture(scope="session")
+def policy_db_url(tmp_path_factory: pytest.TempPathFactory, policy_data) -> str:
+    url = f"sqlite:///{Path(tmp_path_factory.mktemp('policy')) / 'policy.db'}"
+    build_database(make_engine(url), policy_data)
+    return url
+
+
+@pytest.fixture(scope="session")
+def repository(policy_db_url: str) -> PolicyRepository:
+    return PolicyRepository(make_engine(policy_db_url))
+
+
+@pytest.fixture(scope="session")
+def catalog(repository: PolicyRepository) -> Catalog:
+    return repository.catalog()

@@ -1,0 +1,99 @@
+"""Bad curated data is rejected with a message naming the file and the record."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from policy_db.__main__ import main as cli
+from policy_db.loader import DATA_DIR, SOURCES_DIR, DataError, load_policy_data
+
+GOOD_BENEFIT = {
+    "id": "pds-test-reward", "name": "测试奖励", "category": "reward", "topics": ["专精特新"],
+    "summary": "奖励50万元", "eligibility": "企业", "clause_ref": "附件3 二(二)",
+    "clause_text": "对首次认定的国家级专精特新“小巨人”企业给予一次性财政资金奖励50万元",
+    "figures": [{"kind": "amount", "value": 50, "unit": "万元", "label": "奖励", "text": "50万元"}],
+    "departments": ["市财政局"],
+}
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    (tmp_path / "documents").mkdir()
+    shutil.copy(DATA_DIR / "cities.yml", tmp_path)
+    return tmp_path
+
+
+def write_doc(data_dir: Path, benefit: dict, **document) -> Path:
+    doc = {"document": {"key": "pds-test", "city": "平顶山", "title": "测试文件", "issuer": "测试",
+                        "published": "2022-06-07", "source_file": "pingdingshan.txt", **document},
+           "departments": [{"name": "市财政局", "aliases": ["财政局"]}],
+           "topics": [{"name": "专精特新", "synonyms": []}],
+           "benefits": [benefit]}
+    path = data_dir / "documents" / "test.yml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def problems(data_dir: Path) -> str:
+    with pytest.raises(DataError) as err:
+        load_policy_data(data_dir, SOURCES_DIR)
+    return str(err.value)
+
+
+def test_good_record_loads(data_dir):
+    write_doc(data_dir, GOOD_BENEFIT)
+    data = load_policy_data(data_dir, SOURCES_DIR)
+    assert data.documents[0].benefits[0].departments == ["市财政局"]
+
+
+def test_unknown_city(data_dir):
+    write_doc(data_dir, GOOD_BENEFIT, city="郑州")
+    assert "test.yml document: 未知的城市 '郑州'" in problems(data_dir)
+
+
+def test_unknown_department_names_file_and_record(data_dir):
+    write_doc(data_dir, {**GOOD_BENEFIT, "departments": ["市不存在局"]})
+    assert "test.yml benefit pds-test-reward: 未知的责任单位 '市不存在局'" in problems(data_dir)
+
+
+def test_unparseable_amount(data_dir):
+    tiers = {"basis": "融资额", "unit": "亿元", "mode": "bracket", "steps": [{"min": 0, "amount": "二百万"}]}
+    write_doc(data_dir, {**GOOD_BENEFIT, "tiers": tiers})
+    assert "test.yml benefit pds-test-reward tiers steps[0]: 无法解析的金额: '二百万'" in problems(data_dir)
+
+
+def test_missing_clause_reference(data_dir):
+    write_doc(data_dir, {k: v for k, v in GOOD_BENEFIT.items() if k != "clause_ref"})
+    assert "test.yml benefit pds-test-reward: 缺少 clause_ref" in problems(data_dir)
+
+
+def test_end_date_before_start(data_dir):
+    write_doc(data_dir, GOOD_BENEFIT, valid_from="2022-06-01", valid_until="2021-12-31")
+    assert "结束日期 2021-12-31 早于开始日期 2022-06-01" in problems(data_dir)
+
+
+def test_clause_text_must_be_verbatim(data_dir):
+    write_doc(data_dir, {**GOOD_BENEFIT, "clause_text": "对企业给予一次性奖励80万元"})
+    assert "clause_text 在原文 pingdingshan.txt 中找不到" in problems(data_dir)
+
+
+def test_unknown_category_and_topic(data_dir):
+    write_doc(data_dir, {**GOOD_BENEFIT, "category": "gift", "topics": ["无此主题"]})
+    text = problems(data_dir)
+    assert "未知的类别 'gift'" in text and "未定义的主题词 '无此主题'" in text
+
+
+def test_build_command_rejects_bad_data_and_exits_2(data_dir, monkeypatch, capsys):
+    write_doc(data_dir, {**GOOD_BENEFIT, "departments": ["市不存在局"]})
+    monkeypatch.setattr("policy_db.__main__.load_policy_data", lambda: load_policy_data(data_dir, SOURCES_DIR))
+    assert cli(["--database-url", f"sqlite:///{data_dir / 'x.db'}", "build"]) == 2
+    assert "市不存在局" in capsys.readouterr().err
+
+
+def test_the_real_data_is_valid():
+    data = load_policy_data()
+    assert len(data.documents) == 5
+    assert sum(len(d.benefits) for d in data.documents) > 100

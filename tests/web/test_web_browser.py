@@ -1,0 +1,270 @@
+"""The 政策通 page in headless Chromium (Debian's chromium + chromium-driver).
+
+Flow on a phone-sized screen (390x844): the greeting arrives, a typed policy
+question gets a reply, a quick-reply button is clicked and answered, an HTML /
+script injection is shown as text with no alert, and the conversation survives a
+reload (session storage). A desktop-sized run checks the layout, the example
+questions and that nothing outside this machine's two servers is requested.
+
+Screenshots: test-artifacts/web/*.png. Against the stand-in bot any non-empty
+reply counts; with RASA_URL (the real bot) a policy answer must carry a figure
+or offer buttons to narrow the question down.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Callable, List, Optional, TypeVar
+from urllib.parse import quote, urlsplit
+
+import pytest
+
+pytest.importorskip("selenium")
+
+from selenium.common.exceptions import (  # noqa: E402
+    NoAlertPresentException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+
+T = TypeVar("T")
+
+WAIT_S = 30
+QUESTION = "平顶山小规模纳税人免征增值税的标准是多少？"
+INJECTIONS = ["<img src=x onerror=alert(1)>", "<script>alert('xss')</script>"]
+
+# Messages in display order: [{"client": bool, "text": str}], typing indicator excluded.
+JS_MESSAGES = """
+return Array.from(document.querySelectorAll('#chat .rw-messages-container .rw-message'))
+  .filter(m => !m.classList.contains('rw-typing-indication'))
+  .map(m => ({client: !!m.querySelector('.rw-client'), text: (m.innerText || '').trim()}));
+"""
+
+JS_TRAP_ALERTS = """
+window.__alerts = [];
+['alert', 'confirm', 'prompt'].forEach(function (name) {
+  window[name] = function (m) { window.__alerts.push(name + ':' + String(m)); return null; };
+});
+"""
+
+
+def wait_for(fn: Callable[[], Optional[T]], what: str, timeout: float = WAIT_S) -> T:
+    deadline = time.monotonic() + timeout
+    last_error: Optional[Exception] = None
+    while time.monotonic() < deadline:
+        try:
+            value = fn()
+            if value:
+                return value
+        except (StaleElementReferenceException, WebDriverException) as e:  # re-rendering
+            last_error = e
+        time.sleep(0.25)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}" + (f" ({last_error})" if last_error else ""))
+
+
+def messages(driver) -> List[dict]:
+    return driver.execute_script(JS_MESSAGES)
+
+
+def bot_replies_after(driver, index: int) -> List[str]:
+    """Texts of bot messages after the message at `index`."""
+    return [m["text"] for m in messages(driver)[index + 1:] if not m["client"] and m["text"]]
+
+
+def send_text(driver, text: str) -> int:
+    """Type text into the widget and send it; returns the index of the user message."""
+    before = len(messages(driver))
+    box = wait_for(lambda: driver.find_element(By.CSS_SELECTOR, "#chat .rw-new-message"), "input box")
+    box.click()
+    box.send_keys(text)
+    box.send_keys(Keys.ENTER)
+
+    def sent():
+        ms = messages(driver)
+        for i in range(before, len(ms)):
+            if ms[i]["client"] and ms[i]["text"] == text:
+                return i + 1  # +1 so that index 0 is truthy
+        return None
+
+    return wait_for(sent, f"user message {text!r} in the conversation") - 1
+
+
+def wait_reply(driver, index: int, what: str) -> List[str]:
+    return wait_for(lambda: bot_replies_after(driver, index), what)
+
+
+def phone(driver) -> None:
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True},
+    )
+
+
+def desktop(driver) -> None:
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False},
+    )
+
+
+def page_url(web_url: str, rasa_url: str) -> str:
+    return f"{web_url}?rasa={quote(rasa_url, safe='')}"
+
+
+def open_page(driver, web_url: str, rasa_url: str) -> None:
+    driver.get(page_url(web_url, rasa_url))
+    assert driver.title == "政策通 · 惠企政策咨询"
+    wait_for(
+        lambda: driver.find_element(By.ID, "status").get_attribute("data-state") == "online",
+        "the socket connection (status 在线)",
+    )
+
+
+def shot(driver, artifacts_dir, name: str) -> None:
+    driver.save_screenshot(str(artifacts_dir / f"{name}.png"))
+
+
+def visible_quick_replies(driver):
+    return [b for b in driver.find_elements(By.CSS_SELECTOR, "#chat .rw-replies .rw-reply") if b.is_displayed()]
+
+
+def looks_like_an_answer(texts: List[str], has_buttons: bool) -> bool:
+    joined = " ".join(texts)
+    return bool(re.search(r"[0-9０-９一二三四五六七八九十百千万亿]", joined)) or has_buttons
+
+
+def test_phone_conversation(chrome, web_url, rasa_url, artifacts_dir, using_real_bot):
+    driver = chrome
+    phone(driver)
+    open_page(driver, web_url, rasa_url)
+
+    # 1. the greeting (initPayload) arrives by itself
+    wait_reply(driver, -1, "the greeting sent for the initPayload")
+    shot(driver, artifacts_dir, "phone-1-greeting")
+
+    # layout: nothing wider than the screen, input box on screen
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= 390
+    box = driver.find_element(By.CSS_SELECTOR, "#chat .rw-new-message")
+    rect = driver.execute_script("return arguments[0].getBoundingClientRect().toJSON()", box)
+    assert 0 < rect["bottom"] <= 844 and rect["width"] > 200
+    assert driver.find_element(By.CSS_SELECTOR, ".brand").text.startswith("政策通")
+
+    # 2. a policy question gets an answer
+    i = send_text(driver, QUESTION)
+    replies = wait_reply(driver, i, "a reply to the policy question")
+    time.sleep(1.5)  # let multi-part replies and their buttons arrive
+    replies = bot_replies_after(driver, i)
+    assert any(r.strip() for r in replies)
+    if using_real_bot:
+        assert looks_like_an_answer(replies, bool(visible_quick_replies(driver))), replies
+    shot(driver, artifacts_dir, "phone-2-answer")
+
+    # 3. a quick-reply button
+    buttons = visible_quick_replies(driver)
+    if not buttons:  # the real bot may answer without buttons: ask for the city list
+        i = send_text(driver, "你好")
+        wait_reply(driver, i, "a reply to 你好")
+        buttons = wait_for(lambda: visible_quick_replies(driver), "quick-reply buttons")
+    assert all(b.tag_name in ("button", "div", "a") for b in buttons)
+    titles = [b.text.strip() for b in buttons]
+    assert all(titles), titles
+    chosen = next((b for b in buttons if b.text.strip() == "平顶山"), buttons[0])
+    title = chosen.text.strip()
+    before = len(messages(driver))
+    chosen.click()
+
+    def clicked():
+        ms = messages(driver)
+        for k in range(before, len(ms)):
+            if ms[k]["client"] and ms[k]["text"] == title:
+                return k + 1
+        return None
+
+    k = wait_for(clicked, f"the button title {title!r} shown as the user's message") - 1
+    replies = wait_reply(driver, k, f"a reply to the {title!r} button")
+    if not using_real_bot:
+        assert any(title in r for r in replies), replies
+    time.sleep(0.5)
+    shot(driver, artifacts_dir, "phone-3-quick-reply")
+
+    # 4. HTML / script injection is shown as text, nothing runs
+    driver.execute_script(JS_TRAP_ALERTS)
+    for text in INJECTIONS:
+        j = send_text(driver, text)
+        wait_reply(driver, j, f"a reply to {text!r}")
+    time.sleep(1.0)  # an <img onerror> would have fired by now
+    client_texts = [m["text"] for m in messages(driver) if m["client"]]
+    for text in INJECTIONS:
+        assert text in client_texts
+    chat = driver.find_element(By.ID, "chat")
+    assert chat.find_elements(By.CSS_SELECTOR, ".rw-messages-container img[src='x']") == []
+    assert chat.find_elements(By.CSS_SELECTOR, ".rw-messages-container script") == []
+    assert driver.execute_script("return window.__alerts") == []
+    with pytest.raises(NoAlertPresentException):
+        driver.switch_to.alert.text  # noqa: B018
+    shot(driver, artifacts_dir, "phone-4-escaped")
+
+    # 5. session persistence: a reload keeps the conversation
+    count = len(messages(driver))
+    assert driver.execute_script("return window.sessionStorage.getItem('chat_session')")
+    driver.refresh()
+    open_page(driver, web_url, rasa_url)
+    wait_for(lambda: len(messages(driver)) >= count, "the conversation restored after a reload")
+    texts = [m["text"] for m in messages(driver)]
+    assert QUESTION in texts and INJECTIONS[0] in texts
+    # on a phone the example list stays folded once the user has talked
+    assert driver.execute_script("return document.getElementById('examples').open") is False
+    shot(driver, artifacts_dir, "phone-5-after-reload")
+
+
+def test_desktop_layout_examples_and_no_outside_requests(chrome, web_url, rasa_url, artifacts_dir):
+    driver = chrome
+    desktop(driver)
+    open_page(driver, web_url, rasa_url)
+    wait_reply(driver, -1, "the greeting")
+
+    header = driver.find_element(By.ID, "intro").text
+    for word in ("政策通", "惠企政策", "三门峡", "登封", "平顶山", "三明", "滨州"):
+        assert word in header
+    examples = driver.find_elements(By.CSS_SELECTOR, "button.example")
+    assert len(examples) >= 3 and all(e.is_displayed() for e in examples)
+    shot(driver, artifacts_dir, "desktop-1-start")
+
+    # an example question is sent as the user's message and answered
+    question = examples[0].text.strip()
+    before = len(messages(driver))
+    examples[0].click()
+
+    def sent():
+        ms = messages(driver)
+        for k in range(before, len(ms)):
+            if ms[k]["client"] and ms[k]["text"] == question:
+                return k + 1
+        return None
+
+    k = wait_for(sent, "the example question as the user's message") - 1
+    wait_reply(driver, k, "a reply to the example question")
+    time.sleep(1.0)
+    shot(driver, artifacts_dir, "desktop-2-example-answered")
+
+    # nothing but the page's server and the Rasa server was asked for anything
+    allowed = {urlsplit(web_url).netloc, urlsplit(rasa_url).netloc}
+    resources = driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    outside = [r for r in resources if urlsplit(r).netloc not in allowed]
+    assert outside == [], outside
+    html = driver.execute_script("return document.documentElement.outerHTML")
+    hosts = set(re.findall(r"\b(?:https?|wss?)://([A-Za-z0-9.-]+(?::\d+)?)", html))
+    # scheme-relative references: src="//host", url(//host)
+    hosts |= set(re.findall(r"""(?:=\s*["']?|url\(\s*["']?)//([A-Za-z0-9.-]+(?::\d+)?)""", html))
+    hosts -= allowed | {"www.w3.org"}
+    assert hosts == set(), hosts
+    csp_errors = [
+        entry["message"] for entry in driver.get_log("browser")
+        if "Content Security Policy" in entry["message"]
+    ]
+    assert csp_errors == []
