@@ -21,7 +21,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found: install it (e.g. pyenv install 3.10) or set PYTHON310=/path/to/python3.10"; exit 1; }
 	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade "pip<25" wheel
+	$(PY) -m pip install -q "pip<25"
 	$(PY) -m pip install -q -r requirements-dev.txt -c constraints.txt
 	@touch $@
 

@@ -68,6 +68,11 @@ def _taken_words() -> set[str]:
     return set(LISTING_BOARDS) | set(INSURANCE_TYPES) | set(LEVELS) | set(ENTERPRISE_TYPES)
 
 
+def _topic_word_ok(word: str, taken: set[str]) -> bool:
+    """Topic lookup words must not overlap other entities (国家级 is a level, not part of a topic)."""
+    return len(word) >= 2 and word not in taken and not word.startswith(tuple(LEVELS))
+
+
 def render_jieba_dict(data: PolicyData) -> str:
     words = [_plain(w) for w in vocabulary(data)] + LISTING_BOARDS + INSURANCE_TYPES + LEVELS + ENTERPRISE_TYPES
     words = sorted({w for w in words if len(w) >= 2 and not re.search(r"\s", w)})
@@ -98,7 +103,7 @@ def render_lookups(data: PolicyData) -> str:
         city_synonyms.append(_block("synonym", city.name, sorted(set(others))))
     topic_words, topic_synonyms = [], []
     for name, synonyms in sorted(data.topics.items()):
-        words = [w for w in dict.fromkeys([_plain(name), *synonyms]) if w not in taken and len(w) >= 2]
+        words = [w for w in dict.fromkeys([_plain(name), *synonyms]) if _topic_word_ok(w, taken)]
         topic_words += words
         others = [w for w in words if w != name]
         if others:
@@ -133,7 +138,7 @@ def render_templates(data: PolicyData) -> str:
     seen = _hand_written_examples()
     examples: dict[str, list[str]] = {intent: [] for intent in TEMPLATES_BY_INTENT}
     for topic, intent in sorted(_topic_intents(data).items()):
-        words = [w for w in [_plain(topic), *data.topics.get(topic, [])] if w not in taken and len(w) >= 2]
+        words = [w for w in [_plain(topic), *data.topics.get(topic, [])] if _topic_word_ok(w, taken)]
         for word in words[:3]:
             for template in rng.sample(TEMPLATES_BY_INTENT[intent], 1):
                 city = rng.choice(cities)

@@ -38,3 +38,26 @@ def repository(policy_db_url: str) -> PolicyRepository:
 @pytest.fixture(scope="session")
 def catalog(repository: PolicyRepository) -> Catalog:
     return repository.catalog()
+
+
+BOT_CREDENTIALS = """rest:
+bot.channels.socketio_channel.PolicySocketIOInput:
+  user_message_evt: user_uttered
+  bot_message_evt: bot_uttered
+  session_persistence: true
+"""
+
+
+@pytest.fixture(scope="session")
+def bot(policy_db_url, tmp_path_factory):
+    """The real trained bot: an action server on the test database and a Rasa server (REST + Socket.IO)."""
+    from tests.support.bot_servers import ActionServer, RasaServer
+
+    actions = ActionServer(env={"DATABASE_URL": policy_db_url}).start()
+    rasa = RasaServer(action_url=actions.url, credentials=BOT_CREDENTIALS,
+                      workdir=tmp_path_factory.mktemp("bot")).start()
+    try:
+        yield rasa
+    finally:
+        rasa.stop()
+        actions.stop()

@@ -62,10 +62,13 @@ def read_question(tracker: Tracker, catalog: Catalog, text: str | None = None) -
         city = named[0] if named else None
     other = unknown_city(raw_text) if city is None else None
 
+    # The text is matched against the same vocabulary the NLU lookup tables come from, with
+    # longest-match disambiguation; entity values only help when the text itself has no topic
+    # (a button payload such as /ask_reward{"topic": "小升规"}).
     topics = catalog.topics_in(raw_text)
-    for entity in entities:
-        if entity.get("entity") == "topic":
-            topic = catalog.canonical_topic(str(entity.get("value")))
+    if not topics:
+        for entity in entities:
+            topic = catalog.canonical_topic(str(entity.get("value"))) if entity.get("entity") == "topic" else None
             if topic and topic not in topics:
                 topics.append(topic)
 

@@ -87,7 +87,8 @@ def contact_text(records: list[BenefitRecord]) -> str:
 
 
 def conditions_text(b: BenefitRecord, today: dt.date | None = None) -> str:
-    lines = [f"【{b.city}】{b.name}", eligibility_line(b)]
+    figures = [_figure(f) for f in b.figures if f.kind in HEADLINE_KINDS][:MAX_HEADLINE_FIGURES]
+    lines = [f"【{b.city}】{b.name}", *([";".join(figures)] if figures else []), eligibility_line(b)]
     lines += [f"· {c}" for c in b.conditions]
     thresholds = [_figure(f) for f in b.figures if f.kind == "threshold"]
     if thresholds:

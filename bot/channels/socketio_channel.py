@@ -30,7 +30,7 @@ import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 logger = logging.getLogger(__name__)
@@ -57,6 +57,22 @@ def is_blank(text: Optional[Text]) -> bool:
     return not text.strip().strip(_INVISIBLE).strip()
 
 
+def markdown_line_breaks(text: Text) -> Text:
+    """rasa-webchat renders Markdown, where a single newline is not a line break; answers are
+    written line by line (figure, 对象, 有效期, 责任单位, 出处), so keep them on their own lines."""
+    return text.replace("\r\n", "\n").replace("\n", "  \n")
+
+
+class LineBreakingSocketIOOutput(SocketIOOutput):
+    """Rasa's socket.io output with Markdown line breaks in every text."""
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await super().send_text_message(recipient_id, markdown_line_breaks(text), **kwargs)
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: Any, **kwargs: Any) -> None:
+        await super().send_text_with_buttons(recipient_id, markdown_line_breaks(text), buttons, **kwargs)
+
+
 class PolicySocketIOInput(SocketIOInput):
     """Rasa's socket.io channel with the fixes described in the module doc."""
 
@@ -70,6 +86,8 @@ class PolicySocketIOInput(SocketIOInput):
         """Rasa's blueprint, with a guarded message callback and session handler."""
 
         async def guarded_on_new_message(message: UserMessage) -> None:
+            if type(message.output_channel) is SocketIOOutput:
+                message.output_channel = LineBreakingSocketIOOutput(self.sio, self.bot_message_evt)
             text = message.text if isinstance(message.text, str) else ""
             if is_blank(text):
                 logger.debug(

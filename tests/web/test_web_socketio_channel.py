@@ -242,3 +242,9 @@ def test_is_blank():
     assert socketio_channel.is_blank(" \u3000\u200b\n")
     assert not socketio_channel.is_blank(" 0 ")
     assert not socketio_channel.is_blank("补贴")
+
+
+def test_answers_keep_their_lines_in_the_widget():
+    from bot.channels.socketio_channel import markdown_line_breaks
+
+    assert markdown_line_breaks("【平顶山】奖励\n一次性奖励:50万元") == "【平顶山】奖励  \n一次性奖励:50万元"

@@ -1,0 +1,474 @@
+"""The production deployment, for real, on this machine: a small cluster shared by tests/production.
+
+* ONE action server (``rasa run actions``) on a fixed free port, on the test policy database
+  (``policy_db_url``). Tests can stop it, put a slow or failing stand-in on its port, or start it
+  with an unreachable policy database, and must put it back (fixture ``action_slot``).
+* TWO Rasa servers started exactly as in production: ``python -m bot.server run --enable-api
+  -m models/policy-bot.tar.gz --endpoints endpoints.production.yml`` with the environment
+  variables of docs/production.md: the tracker store in PostgreSQL (a fresh schema, via Rasa's
+  POSTGRESQL_SCHEMA), the lock store in Redis (unique key prefix) — reached through a TCP proxy
+  that tests can cut to simulate a Redis outage.
+
+Every module skips with the reason when PostgreSQL or Redis is unreachable. Server output goes to
+var/log/prod-*.log. PostgreSQL: TEST_POSTGRES_URL (default postgres@127.0.0.1:5432/test); Redis:
+TEST_REDIS_URL (default redis://127.0.0.1:6379/0).
+"""
+from __future__ import annotations
+
+import json
+import os
+import select
+import socket
+import subprocess
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+
+import pytest
+import requests
+
+from tests.support.bot_servers import (LOG_DIR, MODEL, PROJECT_DIR, VENV_BIN, ActionServer, _stop, free_port,
+                                       quiet_env)
+
+PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+ENDPOINTS = PROJECT_DIR / "endpoints.production.yml"
+
+ACTION_TIMEOUT = 4.0  # the default of bot.resilience (ACTION_TIMEOUT_SECONDS is not set)
+LOCK_RETRY = 2.0  # LOCK_STORE_RETRY_SECONDS for the test servers (default 10 s)
+SERVICE_BUSY = "政策查询服务暂时繁忙或不可用"
+DB_UNAVAILABLE = "政策数据库暂时无法访问"
+# Nothing a user sees may show the machinery.
+INTERNALS = ("Traceback", "Exception", "sqlalchemy", "File \"", "/work/", "psycopg2", "rasa.")
+
+
+# -- services ------------------------------------------------------------------------------------
+def _services_or_reason() -> Optional[str]:
+    """None when PostgreSQL and Redis answer, else why not (the skip reason)."""
+    try:
+        import psycopg2  # noqa: F401
+        from sqlalchemy.engine import make_url
+    except ImportError as exc:  # pragma: no cover
+        return f"missing package: {exc}"
+    url = make_url(PG_URL)
+    try:
+        connection = psycopg2.connect(host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username,
+                                      password=url.password or "", dbname=url.database, connect_timeout=2)
+        connection.close()
+    except Exception as exc:  # noqa: BLE001
+        return f"PostgreSQL not reachable at {url.host}:{url.port or 5432} ({type(exc).__name__})"
+    try:
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
+        client.ping()
+        client.close()
+    except Exception as exc:  # noqa: BLE001
+        return f"Redis not reachable at {REDIS_URL} ({type(exc).__name__})"
+    return None
+
+
+@pytest.fixture(scope="session")
+def services() -> None:
+    reason = _services_or_reason()
+    if reason:
+        pytest.skip(reason)
+
+
+def pg_connect():
+    import psycopg2
+    from sqlalchemy.engine import make_url
+
+    url = make_url(PG_URL)
+    connection = psycopg2.connect(host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username,
+                                  password=url.password or "", dbname=url.database, connect_timeout=3)
+    connection.autocommit = True
+    return connection
+
+
+@pytest.fixture(scope="session")
+def pg_schema(services) -> Iterator[str]:
+    """A fresh PostgreSQL schema for the tracker store, dropped afterwards."""
+    schema = f"rasa_prodtest_{uuid.uuid4().hex[:8]}"
+    connection = pg_connect()
+    with connection.cursor() as cursor:
+        cursor.execute(f"create schema {schema}")
+    try:
+        yield schema
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"drop schema if exists {schema} cascade")
+        connection.close()
+
+
+# -- a TCP proxy in front of Redis, so a test can make Redis unreachable --------------------------
+class TcpProxy:
+    """127.0.0.1:port -> target. ``down()`` closes the port and every connection; ``up()`` reopens."""
+
+    MAX_LIFETIME = 3600.0  # the accept loop ends by itself at the latest after this
+
+    def __init__(self, target_host: str, target_port: int):
+        self.target = (target_host, target_port)
+        self.port = free_port()
+        self.bytes_to_target = 0
+        self._listener: Optional[socket.socket] = None
+        self._connections: List[socket.socket] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._thread: Optional[threading.Thread] = None
+
+    def up(self) -> "TcpProxy":
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        listener.settimeout(0.2)
+        self._listener = listener
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._accept_loop, args=(listener,), daemon=True)
+        self._thread.start()
+        return self
+
+    @property
+    def is_up(self) -> bool:
+        return self._listener is not None
+
+    def down(self) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+        with self._lock:
+            for sock in self._connections:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                sock.close()
+            self._connections.clear()
+
+    def _accept_loop(self, listener: socket.socket) -> None:
+        deadline = time.monotonic() + self.MAX_LIFETIME
+        while not self._stopping.is_set() and time.monotonic() < deadline:
+            try:
+                client, _ = listener.accept()
+            except (socket.timeout, OSError):
+                continue
+            try:
+                upstream = socket.create_connection(self.target, timeout=2)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._connections += [client, upstream]
+            threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
+
+    def _pump(self, client: socket.socket, upstream: socket.socket) -> None:
+        deadline = time.monotonic() + self.MAX_LIFETIME
+        sockets = [client, upstream]
+        try:
+            while not self._stopping.is_set() and time.monotonic() < deadline:
+                readable, _, _ = select.select(sockets, [], [], 0.2)
+                for sock in readable:
+                    data = sock.recv(65536)
+                    if not data:
+                        return
+                    if sock is client:
+                        self.bytes_to_target += len(data)
+                        upstream.sendall(data)
+                    else:
+                        client.sendall(data)
+        except (OSError, ValueError):
+            return
+        finally:
+            for sock in sockets:
+                sock.close()
+
+
+# -- the action server's port: the real server, or a stand-in, or nothing ------------------------
+class _StandInHandler(BaseHTTPRequestHandler):
+    mode = "slow"
+    slow_seconds = 10.0
+
+    def log_message(self, *args: Any) -> None:  # keep test output clean
+        pass
+
+    def do_GET(self) -> None:  # /health
+        self._send(200, {"status": "ok"})
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.mode == "slow":
+            time.sleep(self.slow_seconds)  # bounded: the handler thread ends after this
+            self._send(200, {"events": [], "responses": [{"text": "stand-in answer after a long wait"}]})
+        else:
+            self._send(500, {"error": "stand-in failure"})
+
+    def _send(self, status: int, body: Dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:
+            pass  # Rasa gave up waiting and closed the connection
+
+
+class ActionSlot:
+    """Whatever answers on the action endpoint's port."""
+
+    def __init__(self, policy_db_url: str):
+        self.port = free_port()
+        self.policy_db_url = policy_db_url
+        self.server: Optional[ActionServer] = None
+        self.stand_in: Optional[ThreadingHTTPServer] = None
+        self._stand_in_thread: Optional[threading.Thread] = None
+        self.state = "stopped"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start_real(self, database_url: Optional[str] = None) -> None:
+        self.stop()
+        name = "prod-actions" if database_url is None else "prod-actions-nodb"
+        self.server = ActionServer(port=self.port, name=name,
+                                   env={"DATABASE_URL": database_url or self.policy_db_url})
+        self.server.start()
+        self.state = "real" if database_url is None else "real-nodb"
+
+    def start_stand_in(self, mode: str) -> None:
+        """mode: "slow" (answers after 10 s) or "error" (HTTP 500)."""
+        self.stop()
+        handler = type("StandIn", (_StandInHandler,), {"mode": mode})
+        server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
+        server.daemon_threads = True
+        self.stand_in = server
+        self._stand_in_thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                                                 daemon=True)
+        self._stand_in_thread.start()
+        self.state = mode
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+        if self.stand_in is not None:
+            self.stand_in.shutdown()
+            self.stand_in.server_close()
+            self.stand_in = None
+        self.state = "stopped"
+
+    def ensure_real(self) -> None:
+        if self.state != "real" or self.server is None or self.server.process.poll() is not None:
+            self.start_real()
+
+
+# -- the Rasa servers ------------------------------------------------------------------------------
+@dataclass
+class Reply:
+    status: int
+    messages: List[Dict[str, Any]]
+    elapsed: float
+
+    @property
+    def text(self) -> str:
+        return "\n".join(m.get("text", "") for m in self.messages)
+
+
+@dataclass
+class ProductionRasa:
+    name: str
+    env: Dict[str, str]
+    port: int = field(default_factory=free_port)
+    process: Optional[subprocess.Popen] = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log(self) -> Path:
+        return LOG_DIR / f"prod-{self.name}-{self.port}.log"
+
+    def launch(self) -> None:
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        credentials = LOG_DIR / f"prod-credentials-{self.port}.yml"
+        credentials.write_text("rest:\n", encoding="utf-8")
+        self.process = subprocess.Popen(
+            [str(VENV_BIN / "python"), "-m", "bot.server", "run", "--enable-api", "-p", str(self.port),
+             "-m", str(MODEL), "--endpoints", str(ENDPOINTS), "--credentials", str(credentials)],
+            cwd=PROJECT_DIR, env=quiet_env(**self.env), stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+
+    def wait_ready(self, seconds: float) -> bool:
+        """True when /status answers; False when the process died (e.g. model replaced mid-copy)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process is None or self.process.poll() is not None:
+                return False
+            try:
+                if requests.get(f"{self.url}/status", timeout=2).ok:
+                    return True
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        tail = self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
+        raise RuntimeError(f"{self.url} did not come up in {seconds:.0f}s\n{tail}")
+
+    def say(self, sender: str, message: Any, timeout: float = 30) -> Reply:
+        started = time.monotonic()
+        response = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": message},
+                                 timeout=timeout)
+        elapsed = time.monotonic() - started
+        messages = response.json() if response.status_code == 200 else []
+        return Reply(response.status_code, messages, elapsed)
+
+    def post_raw(self, body: bytes, timeout: float = 30) -> requests.Response:
+        return requests.post(f"{self.url}/webhooks/rest/webhook", data=body, timeout=timeout,
+                             headers={"Content-Type": "application/json"})
+
+    def slots(self, sender: str) -> Dict[str, Any]:
+        response = requests.get(f"{self.url}/conversations/{sender}/tracker", timeout=10)
+        response.raise_for_status()
+        return response.json()["slots"]
+
+    def stop(self) -> None:
+        _stop(self.process)
+
+
+def start_rasa_servers(servers: List[ProductionRasa], seconds: float = 300, attempts: int = 3) -> None:
+    """Start them in parallel; a server that dies while loading (model being replaced) is retried."""
+    for server in servers:
+        server.launch()
+    for server in servers:
+        for attempt in range(attempts):
+            if server.wait_ready(seconds):
+                break
+            if attempt == attempts - 1:
+                tail = server.log.read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"Rasa server {server.name} exited while starting\n{tail}")
+            time.sleep(3)
+            server.launch()
+
+
+@dataclass
+class Cluster:
+    a: ProductionRasa
+    b: ProductionRasa
+    actions: ActionSlot
+    redis_proxy: TcpProxy
+    schema: str
+    key_prefix: str
+
+    @property
+    def servers(self) -> Tuple[ProductionRasa, ProductionRasa]:
+        return self.a, self.b
+
+    def turns(self, sender: str) -> List[Tuple[str, List[str]]]:
+        """The conversation as stored in PostgreSQL: (user text, [bot texts that followed])."""
+        connection = pg_connect()
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"select type_name, data from {self.schema}.events where sender_id = %s order by id",
+                               (sender,))
+                rows = cursor.fetchall()
+        finally:
+            connection.close()
+        turns: List[Tuple[str, List[str]]] = []
+        for type_name, data in rows:
+            event = json.loads(data)
+            if type_name == "user":
+                turns.append((event.get("text"), []))
+            elif type_name == "bot" and turns:
+                turns[-1][1].append(event.get("text") or "")
+        return turns
+
+
+@pytest.fixture(scope="session")
+def cluster(services, pg_schema, policy_db_url) -> Iterator[Cluster]:
+    import redis
+    from sqlalchemy.engine import make_url
+
+    if not MODEL.exists():
+        pytest.skip(f"{MODEL} is missing: run `make model` first")
+    pg = make_url(PG_URL)
+    redis_client = redis.Redis.from_url(REDIS_URL)
+    redis_kwargs = redis_client.connection_pool.connection_kwargs
+    proxy = TcpProxy(redis_kwargs.get("host", "127.0.0.1"), int(redis_kwargs.get("port", 6379))).up()
+    key_prefix = f"prodtest{uuid.uuid4().hex[:8]}"  # Rasa accepts letters and digits only
+    actions = ActionSlot(policy_db_url)
+    env = {
+        "ACTION_ENDPOINT_URL": f"{actions.url}/webhook",
+        "DB_HOST": pg.host or "127.0.0.1", "DB_PORT": str(pg.port or 5432), "DB_NAME": pg.database or "postgres",
+        "DB_USER": pg.username or "postgres", "DB_PASSWORD": pg.password or "",
+        "POSTGRESQL_SCHEMA": pg_schema,
+        "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(proxy.port), "REDIS_DB": str(redis_kwargs.get("db", 0)),
+        "REDIS_PASSWORD": redis_kwargs.get("password") or "", "REDIS_KEY_PREFIX": key_prefix,
+        "LOCK_STORE_RETRY_SECONDS": str(LOCK_RETRY),
+    }
+    servers = [ProductionRasa("a", env), ProductionRasa("b", env)]
+    try:
+        actions.start_real()
+        start_rasa_servers(servers)
+        yield Cluster(servers[0], servers[1], actions, proxy, pg_schema, key_prefix)
+    finally:
+        for server in servers:
+            server.stop()
+        actions.stop()
+        proxy.down()
+        keys = list(redis_client.scan_iter(match=f"{key_prefix}:*", count=1000))
+        if keys:
+            redis_client.delete(*keys)
+        redis_client.close()
+
+
+@pytest.fixture
+def healthy(cluster: Cluster) -> Iterator[Cluster]:
+    """The cluster with the real action server and Redis up, before and after the test."""
+    cluster.actions.ensure_real()
+    yield cluster
+    if not cluster.redis_proxy.is_up:
+        cluster.redis_proxy.up()
+    cluster.actions.ensure_real()
+
+
+def new_sender(tag: str) -> str:
+    return f"{tag}-{uuid.uuid4().hex[:10]}"
+
+
+def assert_clean(reply: Reply) -> None:
+    """HTTP 200, a non-empty answer, no internals."""
+    assert reply.status == 200, reply
+    assert reply.messages and reply.text.strip(), reply
+    for marker in INTERNALS:
+        assert marker not in reply.text, (marker, reply.text)
+
+
+def run_threads(target: Callable[[int], None], count: int, seconds: float) -> List[BaseException]:
+    """Run target(0..count-1) in threads; return their exceptions (bounded by `seconds`)."""
+    errors: List[BaseException] = []
+
+    def wrapped(index: int) -> None:
+        try:
+            target(index)
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=wrapped, args=(i,), daemon=True) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + seconds
+    for thread in threads:
+        thread.join(timeout=max(0.1, deadline - time.monotonic()))
+    alive = sum(thread.is_alive() for thread in threads)
+    if alive:
+        errors.append(TimeoutError(f"{alive} threads still running after {seconds:.0f}s"))
+    return errors
