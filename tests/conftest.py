@@ -45,17 +45,19 @@ bot.channels.socketio_channel.PolicySocketIOInput:
   user_message_evt: user_uttered
   bot_message_evt: bot_uttered
   session_persistence: true
+bot.channels.wechat.WeChatInput:
 """
+WECHAT_TEST_TOKEN = "policy-bot-test-token"
 
 
 @pytest.fixture(scope="session")
 def bot(policy_db_url, tmp_path_factory):
-    """The real trained bot: an action server on the test database and a Rasa server (REST + Socket.IO)."""
+    """The real trained bot: an action server on the test database and a Rasa server with all channels."""
     from tests.support.bot_servers import ActionServer, RasaServer
 
     actions = ActionServer(env={"DATABASE_URL": policy_db_url}).start()
-    rasa = RasaServer(action_url=actions.url, credentials=BOT_CREDENTIALS,
-                      workdir=tmp_path_factory.mktemp("bot")).start()
+    rasa = RasaServer(action_url=actions.url, credentials=BOT_CREDENTIALS, workdir=tmp_path_factory.mktemp("bot"),
+                      env={"WECHAT_TOKEN": WECHAT_TEST_TOKEN, "WECHAT_API_BASE": "http://127.0.0.1:9"}).start()
     try:
         yield rasa
     finally:

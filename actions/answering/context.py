@@ -34,6 +34,7 @@ class Question:
     remembered_city: str | None
     last_question: str | None
     last_aspect: str | None
+    figure_in_message: bool = False
     last_topics: list[str] = field(default_factory=list)
     last_benefits: list[str] = field(default_factory=list)
     pending_question: str | None = None
@@ -80,6 +81,7 @@ def read_question(tracker: Tracker, catalog: Catalog, text: str | None = None) -
         text=raw_text, intent=intent, category=INTENT_CATEGORY.get(intent or ""),
         city=city, other_city=other, topics=topics,
         figure_yuan=money[0][1] if money else (Decimal(figure) if figure else None),
+        figure_in_message=bool(money),
         remembered_city=remembered,
         last_question=tracker.get_slot("last_question"), last_aspect=tracker.get_slot("last_aspect"),
         last_topics=list(tracker.get_slot("last_topics") or []),

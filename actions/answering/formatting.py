@@ -29,8 +29,8 @@ def headline(b: BenefitRecord, figure_yuan: Decimal | None = None) -> list[str]:
     if b.tier is not None and figure_yuan is not None:
         result = tiers.compute(b.tier, figure_yuan)
         if result is not None:
-            lines.append(f"按您说的{result.explanation}。")
             lines.append(f"可得:{result.amount_text}")
+            lines.append(f"计算:{result.explanation}")
             return lines
     figures = [_figure(f) for f in b.figures if f.kind in HEADLINE_KINDS][:MAX_HEADLINE_FIGURES]
     if figures:

@@ -18,7 +18,7 @@ from policy_db.records import BenefitRecord
 
 from . import formatting
 from .context import Question
-from .selection import Selection, is_generic, lead_departments, select_in_city, select_per_city
+from .selection import Selection, is_figure_follow_up, is_generic, lead_departments, select_in_city, select_per_city
 
 ASPECTS = ("amount", "contact", "conditions", "validity")
 OVERVIEW_SIZE = 6
@@ -54,6 +54,11 @@ def respond(catalog: Catalog, q: Question, aspect: str, today: dt.date | None = 
 
     if aspect != "amount" and not q.topics and same_subject:
         return _render(catalog, aspect, last[:1], q, today)
+
+    tiered = next((b for b in last if b.tier is not None), None)
+    if (aspect == "amount" and q.figure_in_message and same_subject and tiered is not None
+            and is_figure_follow_up(catalog, q.text, tiered.tier.basis)):
+        return _render(catalog, aspect, [tiered], q, today)
 
     if city is None:
         return _ask_city(catalog, q, aspect)

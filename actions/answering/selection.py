@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from policy_db.money import money_mentions
 from policy_db.query import Catalog, ScoredBenefit
 from policy_db.records import BenefitRecord
 
@@ -44,6 +45,7 @@ class Selection:
 GENERIC_WORDS = frozenset("""
 补贴 奖励 奖补 补助 资助 支持 扶持 优惠 政策 资金 钱 多少 多少钱 申请 办理 能 拿 给 有 没 哪些 什么 啥 怎么 如何
 标准 额度 最高 金额 规定 相关 方面 一下 帮忙 帮助 减免 减 免 对 针对 关于 咨询 问问 了解 情况 企业 公司 单位
+如果 要是 假如 的话 按 算 计算 那么 这样 可以 能够 得到 拿到 呢
 """.split())
 MIN_CONTENT_COVERAGE = 0.5
 
@@ -73,6 +75,19 @@ class Relevance:
 def is_generic(catalog: Catalog, text: str) -> bool:
     """「有哪些奖励补贴」: the question names a kind of help but nothing specific."""
     return not Relevance(catalog, text, []).content
+
+
+def is_figure_follow_up(catalog: Catalog, text: str, basis: str) -> bool:
+    """「融资额8亿呢」 after a tiered answer: the message is only a new figure for the same tier."""
+    words = money_free(text)
+    content = Relevance(catalog, words, []).content - set(catalog.tokenizer.tokens(basis))
+    return not content
+
+
+def money_free(text: str) -> str:
+    for mention in money_mentions(text):
+        text = text.replace(mention.text, " ")
+    return text
 
 
 def select_in_city(catalog: Catalog, city: str, text: str, topics: list[str], category: str | None,

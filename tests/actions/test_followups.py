@@ -72,3 +72,10 @@ def test_fallback_searches_when_a_topic_is_named(conversation):
 def test_fallback_without_topic_asks_to_rephrase(conversation):
     turn = conversation.ask(ActionHandleFallback(), "嗯嗯嗯那个啥", "nlu_fallback")
     assert "换个说法" in turn.text and "万" not in turn.text.replace("平顶山", "")
+
+
+def test_a_new_figure_recomputes_the_last_tier(conversation):
+    first = conversation.ask(ActionAnswerPolicy(), "滨州企业上市融资额奖补怎么算", "ask_reward")
+    assert "1200万元" in first.text
+    turn = conversation.ask(ActionAnswerPolicy(), "那融资额8亿呢", "ask_reward")
+    assert "可得:200万元" in turn.text and "10亿元以下" in turn.text
