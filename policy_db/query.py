@@ -20,7 +20,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from .db import make_engine
-from .models import Benefit, BenefitDepartment, City, Document, Meta, Tier
+from .passages import Passage, split_passages
+from .models import Benefit, BenefitDepartment, City, Document, Meta, Tier, Topic
 from .records import (BenefitRecord, DocumentRecord, FigureRecord, TierRecord, TierStepRecord)
 from .text import PolicyTokenizer
 
@@ -40,6 +41,14 @@ class CityInfo:
 
 
 @dataclass(frozen=True)
+class PassageHit:
+    passage: Passage
+    document: DocumentRecord
+    text_raw: float
+    tokens: frozenset[str]
+
+
+@dataclass(frozen=True)
 class ScoredBenefit:
     benefit: BenefitRecord
     score: float
@@ -52,7 +61,8 @@ class Catalog:
     """An in-memory snapshot of the database with the lookups actions need."""
 
     def __init__(self, cities: list[CityInfo], benefits: list[BenefitRecord], topics: dict[str, list[str]],
-                 departments: dict[str, list[tuple[str, tuple[str, ...]]]], vocabulary: list[str], stamp: str):
+                 departments: dict[str, list[tuple[str, tuple[str, ...]]]], vocabulary: list[str], stamp: str,
+                 documents: Sequence[tuple[DocumentRecord, str]] = ()):
         self.cities = cities
         self.benefits = benefits
         self.topics = topics
@@ -70,6 +80,10 @@ class Catalog:
                 self._word_to_topic[_plain(word)] = name
         corpus = [list(b.search_tokens) or ["_"] for b in benefits]
         self._bm25 = BM25Okapi(corpus) if corpus else None
+        self._passages: list[tuple[Passage, DocumentRecord, list[str]]] = [
+            (p, doc, self.tokenizer.tokens(p.text)) for doc, text in documents for p in split_passages(doc.key, text)]
+        passage_corpus = [tokens or ["_"] for _, _, tokens in self._passages]
+        self._passage_bm25 = BM25Okapi(passage_corpus) if passage_corpus else None
 
     # -- places and topics -------------------------------------------------------------
     def resolve_city(self, name: str | None) -> str | None:
@@ -162,6 +176,17 @@ class Catalog:
         hits.sort(key=lambda s: (-s.score, s.benefit.key))
         return hits[:limit]
 
+    def search_passages(self, text: str, city: str, limit: int = 3) -> list[PassageHit]:
+        """Full-text search over every sentence of the city's source documents (not only benefits)."""
+        tokens = self.tokenizer.tokens(text or "")
+        if not tokens or self._passage_bm25 is None:
+            return []
+        scores = self._passage_bm25.get_scores(tokens)
+        hits = [PassageHit(p, doc, float(scores[i]), frozenset(toks))
+                for i, (p, doc, toks) in enumerate(self._passages) if doc.city == city and scores[i] > 0]
+        hits.sort(key=lambda h: -h.text_raw)
+        return hits[:limit]
+
     def _text_scores(self, text: str) -> list[float]:
         tokens = self.tokenizer.tokens(text or "")
         if not tokens or self._bm25 is None:
@@ -233,15 +258,21 @@ class PolicyRepository:
                     selectinload(Benefit.tier).selectinload(Tier.steps),
                     selectinload(Benefit.department_links).selectinload(BenefitDepartment.department),
                 ).order_by(Document.key, Benefit.id)).scalars().all()
-            from .models import Topic
             topics = {t.name: list(t.synonyms or []) for t in session.execute(select(Topic)).scalars()}
             vocabulary = json.loads(session.execute(
                 select(Meta.value).where(Meta.key == "vocabulary")).scalar_one_or_none() or "[]")
+            documents = session.execute(select(Document).options(selectinload(Document.city))).scalars().all()
             return Catalog(
                 cities=[CityInfo(c.name, c.full_name, c.province, tuple(p.name for p in c.places)) for c in cities],
                 benefits=[_record(b) for b in benefits], topics=topics,
                 departments={c.name: [(d.name, tuple(d.aliases or [])) for d in c.departments] for c in cities},
-                vocabulary=vocabulary, stamp=stamp)
+                vocabulary=vocabulary, stamp=stamp,
+                documents=[(_document_record(d), d.full_text) for d in documents])
+
+
+def _document_record(doc: Document) -> DocumentRecord:
+    return DocumentRecord(doc.key, doc.city.name, doc.title, doc.doc_number, doc.issuer, doc.published,
+                          doc.valid_until, doc.validity_note)
 
 
 def _record(b: Benefit) -> BenefitRecord:
@@ -257,7 +288,6 @@ def _record(b: Benefit) -> BenefitRecord:
         topics=tuple(t.name for t in b.topics),
         figures=tuple(FigureRecord(f.kind, f.value, f.date_value, f.unit, f.label, f.text) for f in b.figures),
         tier=tier, departments=tuple(link.department.name for link in b.department_links),
-        document=DocumentRecord(doc.key, doc.city.name, doc.title, doc.doc_number, doc.issuer, doc.published,
-                                doc.valid_until, doc.validity_note),
+        document=_document_record(doc),
         own_valid_until=b.valid_until, validity_note=b.validity_note,
         search_tokens=tuple((b.search_tokens or "").split()))

@@ -1,9 +1,13 @@
 """One PolicyRepository per action-server process, reading `DATABASE_URL` (default var/policy.db)."""
 from __future__ import annotations
 
+import logging
+import threading
 from functools import lru_cache
 
-from policy_db.query import Catalog, PolicyRepository
+from policy_db.query import Catalog, PolicyDatabaseUnavailable, PolicyRepository
+
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -14,3 +18,15 @@ def repository() -> PolicyRepository:
 def current_catalog() -> Catalog:
     """Raises policy_db.query.PolicyDatabaseUnavailable when the database cannot be read."""
     return repository().catalog()
+
+
+def warm_up_in_background() -> None:
+    """Load the catalogue (a couple of seconds of jieba work) before the first user asks."""
+
+    def load() -> None:
+        try:
+            current_catalog()
+        except PolicyDatabaseUnavailable as exc:
+            log.warning("policy database not readable at start-up (will retry per request): %s", exc)
+
+    threading.Thread(target=load, name="policy-catalog-warm-up", daemon=True).start()

@@ -124,6 +124,18 @@ def overview_text(city: str, records: list[BenefitRecord]) -> str:
     return "\n".join(lines)
 
 
+def passage_text(city: str, hit, departments: list[str]) -> str:
+    doc = hit.document
+    number = f" {doc.doc_number}" if doc.doc_number else ""
+    ask = f"具体适用请咨询{city}{'、'.join(departments)}。" if departments else ""
+    return "\n".join([
+        f"【{city}】政策库中没有与此直接对应的惠企条目,原文中最相关的是:",
+        f"“{hit.passage.text}”",
+        f"出处:《{doc.title}》{number} {hit.passage.section}".rstrip(),
+        f"该句不是给企业的具体奖补标准,仅供参考。{ask}",
+    ])
+
+
 def not_found_text(city: str, question: str, departments: list[str]) -> str:
     ask = f"可咨询{city}{'、'.join(departments)}" if departments else f"可咨询{city}相关主管部门"
     return (f"政策库里没有找到{city}与“{question[:30]}”对应的条款。{ask}。"

@@ -18,7 +18,7 @@ from policy_db.records import BenefitRecord
 
 from . import formatting
 from .context import Question
-from .selection import Selection, is_figure_follow_up, is_generic, lead_departments, select_in_city, select_per_city
+from .selection import Selection, best_passage, is_figure_follow_up, is_generic, lead_departments, select_in_city, select_per_city
 
 ASPECTS = ("amount", "contact", "conditions", "validity")
 OVERVIEW_SIZE = 6
@@ -70,8 +70,11 @@ def respond(catalog: Catalog, q: Question, aspect: str, today: dt.date | None = 
     if not selection.found and q.category and not q.topics and is_generic(catalog, search_text):
         return _overview(catalog, city, q, aspect)
     if not selection.found:
-        reply = Reply().say(formatting.not_found_text(city, _quote(catalog, q.text),
-                                                      lead_departments(catalog, city, q.category)))
+        departments = lead_departments(catalog, city, q.category)
+        passage = best_passage(catalog, city, search_text)
+        text = (formatting.passage_text(city, passage, departments) if passage
+                else formatting.not_found_text(city, _quote(catalog, q.text), departments))
+        reply = Reply().say(text)
         reply.slots.update(city=city, pending_question=None, last_benefits=[], last_question=q.text,
                            last_aspect=aspect)
         return reply

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from policy_db.money import money_mentions
-from policy_db.query import Catalog, ScoredBenefit
+from policy_db.query import Catalog, PassageHit, ScoredBenefit
 from policy_db.records import BenefitRecord
 
 # A record with no topic in common with the question must match its words at least this well
@@ -131,6 +131,21 @@ def select_per_city(catalog: Catalog, text: str, topics: list[str], category: st
             per_city[hit.benefit.city] = hit.benefit
     order = [c.name for c in catalog.cities]
     return {city: per_city[city] for city in order if city in per_city}
+
+
+MIN_PASSAGE_COVERAGE = 0.6
+
+
+def best_passage(catalog: Catalog, city: str, text: str) -> PassageHit | None:
+    """The source sentence that covers most of the question's content words, if it covers enough."""
+    content = Relevance(catalog, text, []).content
+    if not content:
+        return None
+    for hit in catalog.search_passages(text, city, limit=5):
+        matched = content & hit.tokens
+        if len(matched) >= 2 and len(matched) >= MIN_PASSAGE_COVERAGE * len(content):
+            return hit
+    return None
 
 
 def lead_departments(catalog: Catalog, city: str, category: str | None) -> list[str]:

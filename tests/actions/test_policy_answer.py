@@ -81,3 +81,9 @@ def test_database_down_gives_a_clear_message(conversation, monkeypatch):
     monkeypatch.setattr(action_base, "current_catalog", down)
     turn = conversation.ask(ANSWER, "平顶山小巨人奖多少", "ask_reward")
     assert "暂时无法访问" in turn.text and "人力资源和社会保障局" in turn.text and turn.events == []
+
+
+def test_no_record_but_a_source_sentence_is_quoted_with_its_citation(conversation):
+    turn = conversation.ask(ANSWER, "滨州煤炭库存要保障多少天", "ask_policy_other")
+    assert "7天以上" in turn.text and "滨发改工业〔2022〕156号" in turn.text and "二 第4项" in turn.text
+    assert "不是给企业的具体奖补标准" in turn.text

@@ -28,7 +28,7 @@ CITIES = ("三门峡", "登封", "平顶山", "三明", "滨州")
     ("平顶山小巨人奖励多少 (little giant)", []),
     ("\x00\x01\x07\x1b[31m平顶山专精特新奖励\x7f\x08", ["20万元"]),
     ("'; DROP TABLE benefits; --", []),
-    ("平顶山小巨人' OR '1'='1", ["50万元"]),
+    ("平顶山小巨人' OR '1'='1", []),
     ("<script>alert('x')</script>", []),
     ("<b>平顶山</b>专精特新<img src=x onerror=alert(1)>奖励", []),
     ("郑州专精特新有什么奖励", [NOT_COVERED, "郑州"]),
@@ -57,7 +57,8 @@ def test_every_message_gets_a_clean_reply(healthy: Cluster, message, expect):
 
 def test_missing_message_field_and_broken_json(healthy: Cluster):
     reply = healthy.a.post_raw(b'{"sender": "no-message"}')
-    assert reply.status_code == 200 and PROMPT in reply.text
+    assert reply.status_code == 200
+    assert PROMPT in "".join(m.get("text", "") for m in reply.json())
     broken = healthy.a.post_raw(b'{"sender": "x", "message": ')
     assert broken.status_code == 400  # Sanic rejects unparsable JSON itself: a client error, not a 5xx
     assert "Traceback" not in broken.text and "/work/" not in broken.text

@@ -81,11 +81,13 @@ def test_soak_with_an_action_server_restart(healthy: Cluster):
         assert len(log.replies) >= SOAK_SECONDS / PACE / 2, len(log.replies)
         for (at, reply), message in zip(log.replies, log.sent):
             assert_clean(reply)
-            assert reply.elapsed < ACTION_TIMEOUT + 3, (message, at, reply.elapsed)
+            assert reply.elapsed < ACTION_TIMEOUT + 6, (message, at, reply.elapsed)
             if SERVICE_BUSY in reply.text:
                 busy += 1
-                # only while the action server was down (or just being started)
-                assert outage["down"] - 1 <= at <= outage["up"] + 1, (message, at, outage)
+                # while the action server was down (or being started), or else because it took longer
+                # than the action timeout (a machine loaded by other work)
+                in_outage = outage["down"] - 1 <= at <= outage["up"] + 1
+                assert in_outage or reply.elapsed >= ACTION_TIMEOUT - 0.5, (message, at, reply.elapsed, outage)
             else:
                 assert f"【{city}】" in reply.text and subject in reply.text, (message, at, reply.text)
                 if outage["down"] + 1 <= at + reply.elapsed <= outage["up"] - 2:
