@@ -42,7 +42,9 @@ $(MODEL): $(TRAINING_INPUTS)
 	@mkdir -p $(LOG_DIR)
 	@echo "training (log: $(LOG_DIR)/train.log) ..."
 	@start=$$(date +%s); $(RASA) train --fixed-model-name policy-bot --out models > $(LOG_DIR)/train.log 2>&1 \
-		|| { tail -40 $(LOG_DIR)/train.log; exit 1; }; echo "trained in $$(( $$(date +%s) - start )) s: $(MODEL)"
+		|| { tail -40 $(LOG_DIR)/train.log; exit 1; }; \
+		echo "$$(( $$(date +%s) - start ))" > $(LOG_DIR)/train-seconds.txt; \
+		echo "trained in $$(cat $(LOG_DIR)/train-seconds.txt) s: $(MODEL) ($$(du -h $(MODEL) | cut -f1))"
 
 # rasa-webchat from the npm registry, served from the project (never a CDN).
 web: bot/web/node_modules/.installed
@@ -53,7 +55,7 @@ bot/web/node_modules/.installed: bot/web/package.json bot/web/package-lock.json
 run: install db model web
 	@scripts/run_bot.sh
 
-test: install db model
+test: install db model web
 	@scripts/test.sh
 
 bench: install db model

@@ -20,7 +20,9 @@ class ActionRememberProfile(PolicyAction):
         city = q.city or q.remembered_city
         if q.pending_question and city:
             again = read_question(tracker, catalog, text=q.pending_question)
-            again.city, again.figure_yuan = city, q.figure_yuan or again.figure_yuan
+            again.city = city
+            if q.figure_in_message:
+                again.figure_yuan, again.figure_text = q.figure_yuan, q.figure_text
             return respond(catalog, again, q.last_aspect or "amount")
         if q.topics:
             return respond(catalog, q, "amount")
@@ -33,6 +35,6 @@ class ActionRememberProfile(PolicyAction):
             reply = Reply().say(f"好的,记下了:{noted}。请问企业在哪个城市?目前可查询:"
                                 f"{'、'.join(c.name for c in catalog.cities)}。")
         reply.slots.update(city=city)
-        if q.figure_yuan is not None:
-            reply.slots["figure_yuan"] = str(q.figure_yuan)
+        if q.figure_in_message:
+            reply.slots.update(figure_yuan=str(q.figure_yuan), figure_text=q.figure_text)
         return reply

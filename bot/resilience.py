@@ -29,6 +29,12 @@ Rasa 3.6 as shipped:
    process *simultaneous* messages of the same sender concurrently, which is what the Redis lock
    normally prevents; set ``LOCK_STORE_FALLBACK=off`` to answer :data:`SERVICE_BUSY` instead.
 
+4. ``RemoteAction._validate_action_result`` validates the action server's response against the
+   same JSON schema with a validator built once: Rasa calls ``jsonschema.validate``, which re-checks
+   the (large) events schema against the meta-schema and rebuilds the validator on every custom
+   action, about 60 ms of CPU per call on the 2-core reference machine, against ~2 ms cached. The
+   result is the same: ``True``, or the same ``ValidationError`` (best match) with Rasa's hint.
+
 ``install()`` is idempotent; :func:`uninstall` restores Rasa's functions (for tests).
 """
 from __future__ import annotations
@@ -94,9 +100,11 @@ def install(action_timeout: Optional[float] = None) -> None:
     _originals["RemoteAction.run"] = RemoteAction.run
     _originals["Agent.handle_message"] = Agent.handle_message
     _originals["RedisLockStore.lock"] = RedisLockStore.lock
+    _originals["RemoteAction._validate_action_result"] = RemoteAction._validate_action_result
     RemoteAction.run = _bounded_remote_action_run  # type: ignore[method-assign]
     Agent.handle_message = _guarded_handle_message  # type: ignore[method-assign]
     RedisLockStore.lock = _redis_lock_with_fallback  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = _validate_action_result_cached  # type: ignore[method-assign]
     logger.info("bot.resilience installed: action timeout %.1f s, lock store fallback %s",
                 _settings["action_timeout"], "local" if _settings["lock_fallback"] else "off")
 
@@ -112,6 +120,8 @@ def uninstall() -> None:
     RemoteAction.run = _originals.pop("RemoteAction.run")  # type: ignore[method-assign]
     Agent.handle_message = _originals.pop("Agent.handle_message")  # type: ignore[method-assign]
     RedisLockStore.lock = _originals.pop("RedisLockStore.lock")  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = _originals.pop(  # type: ignore[method-assign]
+        "RemoteAction._validate_action_result")
 
 
 def installed() -> bool:
@@ -140,6 +150,42 @@ async def _bounded_remote_action_run(self: Any, output_channel: Any, nlg: Any, t
                      self.name(), tracker.sender_id, time.monotonic() - started, _endpoint_url(self),
                      exc, f" ({type(cause).__name__}: {cause})" if cause else "")
     return [BotUttered(text=SERVICE_BUSY, data={}, metadata={})]
+
+
+_response_validator: Any = None
+
+
+def _validate_action_result_cached(self: Any, result: Dict[Text, Any]) -> bool:
+    """RemoteAction._validate_action_result (Rasa 3.6) with the schema checked and compiled once.
+
+    ``jsonschema.validate`` = check_schema + a new validator + ``best_match(iter_errors)``; the schema
+    is a constant (``RemoteAction.action_response_format_spec()``), so only the last step is per call.
+    """
+    global _response_validator
+    from jsonschema import ValidationError
+    from jsonschema.exceptions import best_match
+    from jsonschema.validators import validator_for
+
+    if _response_validator is None:
+        schema = type(self).action_response_format_spec()
+        cls = validator_for(schema)
+        cls.check_schema(schema)
+        _response_validator = cls(schema)
+    try:
+        error = best_match(_response_validator.iter_errors(result))
+        if error is not None:
+            raise error
+        return True
+    except ValidationError as e:
+        from rasa.shared.constants import DOCS_BASE_URL
+
+        e.message += (
+            f". Failed to validate Action server response from API, "
+            f"make sure your response from the Action endpoint is valid. "
+            f"For more information about the format visit "
+            f"{DOCS_BASE_URL}/custom-actions"
+        )
+        raise e
 
 
 def _endpoint_url(action: Any) -> str:

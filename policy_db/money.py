@@ -16,7 +16,7 @@ UNIT_FACTORS = {"元": Decimal(1), "万元": Decimal(10_000), "万": Decimal(10_
                 "亿元": Decimal(100_000_000), "亿": Decimal(100_000_000), "千万": Decimal(10_000_000),
                 "百万": Decimal(1_000_000), "千元": Decimal(1000), "块": Decimal(1), "块钱": Decimal(1)}
 
-_NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿点]+)"
+_NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿点壹贰叁肆伍陆柒捌玖拾佰仟]+)"
 MONEY_PATTERN = re.compile(
     rf"(?P<number>{_NUMBER})\s*(?:个)?\s*(?P<unit>亿元|万元|千万|百万|亿|万|千元|元|块钱|块)"
 )

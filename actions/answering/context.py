@@ -35,6 +35,7 @@ class Question:
     last_question: str | None
     last_aspect: str | None
     figure_in_message: bool = False
+    figure_text: str = ""  # the words the figure was given with (this message or an earlier one)
     last_topics: list[str] = field(default_factory=list)
     last_benefits: list[str] = field(default_factory=list)
     pending_question: str | None = None
@@ -82,6 +83,7 @@ def read_question(tracker: Tracker, catalog: Catalog, text: str | None = None) -
         city=city, other_city=other, topics=topics,
         figure_yuan=money[0][1] if money else (Decimal(figure) if figure else None),
         figure_in_message=bool(money),
+        figure_text=raw_text if money else (tracker.get_slot("figure_text") or ""),
         remembered_city=remembered,
         last_question=tracker.get_slot("last_question"), last_aspect=tracker.get_slot("last_aspect"),
         last_topics=list(tracker.get_slot("last_topics") or []),

@@ -18,7 +18,8 @@ from policy_db.records import BenefitRecord
 
 from . import formatting
 from .context import Question
-from .selection import Selection, best_passage, is_figure_follow_up, is_generic, lead_departments, select_in_city, select_per_city
+from .figures import figure_fits_basis
+from .selection import VALIDITY_WORDS, Selection, best_passage, is_figure_follow_up, is_generic, lead_departments, select_in_city, select_per_city
 
 ASPECTS = ("amount", "contact", "conditions", "validity")
 OVERVIEW_SIZE = 6
@@ -58,13 +59,16 @@ def respond(catalog: Catalog, q: Question, aspect: str, today: dt.date | None = 
     tiered = next((b for b in last if b.tier is not None), None)
     if (aspect == "amount" and q.figure_in_message and same_subject and tiered is not None
             and is_figure_follow_up(catalog, q.text, tiered.tier.basis)):
+        q.figure_text = f"{tiered.tier.basis}{q.text}"  # 「8亿呢」 is a new value of the same basis
         return _render(catalog, aspect, [tiered], q, today)
 
     if city is None:
         return _ask_city(catalog, q, aspect)
 
     search_text = strip_places(catalog, q.text)
-    selection = select_in_city(catalog, city, search_text, q.topics, q.category, q.figure_yuan)
+    if aspect == "validity" and not q.topics and is_generic(catalog, search_text, VALIDITY_WORDS):
+        return _documents_validity(catalog, city, today)  # 「三明的政策还能用吗」
+    selection = select_in_city(catalog, city, search_text, q.topics, q.category, q.figure_yuan, q.figure_text)
     if not selection.found and not q.topics and same_subject:
         return _render(catalog, aspect, last[:1], q, today)
     if not selection.found and q.category and not q.topics and is_generic(catalog, search_text):
@@ -106,7 +110,8 @@ def _render(catalog: Catalog, aspect: str, records: list[BenefitRecord], q: Ques
     elif aspect == "validity":
         reply.say(formatting.validity_text(records, today))
     else:
-        card = formatting.answer_card(main, q.figure_yuan, today)
+        figure = q.figure_yuan if main.tier and figure_fits_basis(q.figure_text, main.tier.basis) else None
+        card = formatting.answer_card(main, figure, today)
         point = key_sentence(catalog, main, q.text, card)
         reply.say(card + (f"\n原文要点:{point}" if point else ""))
         if selection and selection.related:
@@ -114,14 +119,24 @@ def _render(catalog: Catalog, aspect: str, records: list[BenefitRecord], q: Ques
     reply.slots.update(
         city=main.city, last_benefits=[r.key for r in records], last_topics=list(main.topics),
         last_question=q.text if selection else q.last_question, last_aspect=aspect, pending_question=None,
-        figure_yuan=str(q.figure_yuan) if q.figure_yuan is not None else None)
+        figure_yuan=str(q.figure_yuan) if q.figure_yuan is not None else None,
+        figure_text=q.figure_text or None)
+    return reply
+
+
+def _documents_validity(catalog: Catalog, city: str, today: dt.date | None) -> Reply:
+    documents = list({b.document.key: b.document for b in catalog.in_city(city)}.values())
+    reply = Reply().say(formatting.documents_validity_text(city, documents, today))
+    reply.slots.update(city=city, last_aspect="validity", pending_question=None)
     return reply
 
 
 def _overview(catalog: Catalog, city: str, q: Question, aspect: str) -> Reply:
     """「平顶山有哪些奖励补贴」: list the city's records of that kind, those with figures first."""
     records = sorted(catalog.in_city(city), key=lambda b: (not b.figures, b.key))
-    records = [b for b in records if b.category == q.category][:OVERVIEW_SIZE]
+    if q.category != "other":  # 「平顶山有什么政策」 gets the records with figures of every kind
+        records = [b for b in records if b.category == q.category]
+    records = records[:OVERVIEW_SIZE]
     reply = Reply()
     if not records:
         return reply.say(formatting.not_found_text(city, _quote(catalog, q.text),

@@ -5,12 +5,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from policy_db.money import money_mentions
+
+from .figures import figure_fits_basis
 from policy_db.query import Catalog, PassageHit, ScoredBenefit
 from policy_db.records import BenefitRecord
 
 # A record with no topic in common with the question must match its words at least this well
 # (raw BM25) to be offered as an answer; below it the bot says the database has nothing.
-MIN_TEXT_MATCH = 4.0
+MIN_TEXT_MATCH = 2.0
 RELATED_SHARE = 0.85  # related records shown under the main one score at least this share of it
 BROAD_TEXT_SHARE = 0.7  # for broad questions (有哪些支持), related records may match on words alone
 MAX_RELATED = 3
@@ -45,7 +47,7 @@ class Selection:
 GENERIC_WORDS = frozenset("""
 补贴 奖励 奖补 补助 资助 支持 扶持 优惠 政策 资金 钱 多少 多少钱 申请 办理 能 拿 给 有 没 哪些 什么 啥 怎么 如何
 标准 额度 最高 金额 规定 相关 方面 一下 帮忙 帮助 减免 减 免 对 针对 关于 咨询 问问 了解 情况 企业 公司 单位
-如果 要是 假如 的话 按 算 计算 那么 这样 可以 能够 得到 拿到 呢
+如果 要是 假如 的话 按 算 计算 那么 这样 可以 能够 得到 拿到 呢 那边 这边 那里 这里 当地 本地 我们 咱们 我司
 """.split())
 MIN_CONTENT_COVERAGE = 0.5
 
@@ -54,7 +56,7 @@ class Relevance:
     """Decides whether a scored record really answers the question."""
 
     def __init__(self, catalog: Catalog, text: str, topics: list[str]):
-        self.content = {t for t in catalog.tokenizer.tokens(text) if t not in GENERIC_WORDS}
+        self.content = {t for t in catalog.tokenizer.tokens(money_free(text)) if t not in GENERIC_WORDS}
         self.topic_words = [w for t in topics for w in (t, *catalog.topics.get(t, ()))]
 
     def __call__(self, hit: ScoredBenefit) -> bool:
@@ -72,9 +74,12 @@ class Relevance:
         return len(matched) >= MIN_CONTENT_COVERAGE * len(self.content)
 
 
-def is_generic(catalog: Catalog, text: str) -> bool:
+VALIDITY_WORDS = frozenset("还能 能用 还 有效 有效期 过期 失效 截止 到期 期限 什么时候 时候 到什么 执行 用 现在 目前 吗".split())
+
+
+def is_generic(catalog: Catalog, text: str, ignore: frozenset[str] = frozenset()) -> bool:
     """「有哪些奖励补贴」: the question names a kind of help but nothing specific."""
-    return not Relevance(catalog, text, []).content
+    return not (Relevance(catalog, text, []).content - ignore)
 
 
 def is_figure_follow_up(catalog: Catalog, text: str, basis: str) -> bool:
@@ -91,7 +96,7 @@ def money_free(text: str) -> str:
 
 
 def select_in_city(catalog: Catalog, city: str, text: str, topics: list[str], category: str | None,
-                   figure_yuan: Decimal | None = None) -> Selection:
+                   figure_yuan: Decimal | None = None, figure_text: str = "") -> Selection:
     relevant = Relevance(catalog, text, topics)
     hits = [h for h in catalog.find_benefits(city=city, category=category, topics=topics, text=text, limit=8)
             if relevant(h)]
@@ -104,12 +109,13 @@ def select_in_city(catalog: Catalog, city: str, text: str, topics: list[str], ca
         if with_figures:
             best = with_figures[0]
     if figure_yuan is not None and best.benefit.tier is None:
-        # The user gave a figure: prefer a close record whose amount depends on it.
+        # The user gave a figure: prefer a close record whose amount depends on that figure.
         tiered = [h for h in hits if h.benefit.tier is not None and h.score >= 0.6 * best.score
-                  and (h.topic_hits >= best.topic_hits or not topics)]
+                  and (h.topic_hits >= best.topic_hits or not topics)
+                  and figure_fits_basis(figure_text, h.benefit.tier.basis)]
         if tiered:
             best = tiered[0]
-    broad = is_broad(text)
+    broad = is_broad(text) or len(relevant.content) <= 1
     related = [h.benefit for h in hits if h is not best and (
         (h.score >= RELATED_SHARE * best.score and h.topic_hits == best.topic_hits)
         or (broad and h.text_raw >= BROAD_TEXT_SHARE * best.text_raw))][:MAX_RELATED]

@@ -79,3 +79,14 @@ def test_a_new_figure_recomputes_the_last_tier(conversation):
     assert "1200万元" in first.text
     turn = conversation.ask(ActionAnswerPolicy(), "那融资额8亿呢", "ask_reward")
     assert "可得:200万元" in turn.text and "10亿元以下" in turn.text
+
+
+def test_validity_of_a_citys_documents(conversation):
+    turn = conversation.ask(ActionAnswerValidity(), "三明那边的政策现在还有效吗", "ask_validity")
+    assert "适用期至2020年12月31日,已过期" in turn.text and "三明" in turn.text
+
+
+def test_a_bare_new_figure_recomputes_too(conversation):
+    conversation.ask(ActionAnswerPolicy(), "滨州上市融资15亿奖补多少", "ask_reward")
+    turn = conversation.ask(ActionAnswerPolicy(), "25亿呢", "ask_reward")
+    assert "可得:1200万元" in turn.text

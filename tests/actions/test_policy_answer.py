@@ -87,3 +87,36 @@ def test_no_record_but_a_source_sentence_is_quoted_with_its_citation(conversatio
     turn = conversation.ask(ANSWER, "滨州煤炭库存要保障多少天", "ask_policy_other")
     assert "7天以上" in turn.text and "滨发改工业〔2022〕156号" in turn.text and "二 第4项" in turn.text
     assert "不是给企业的具体奖补标准" in turn.text
+
+
+def test_bare_topic_lists_several_records(conversation):
+    turn = conversation.ask(ANSWER, "三明 贷款", "ask_finance")
+    assert "【三明】" in turn.text and "相关政策" in turn.text
+
+
+def test_money_in_the_question_does_not_block_the_search(conversation):
+    turn = conversation.ask(ANSWER, "平顶山小微企业想贷款300万,有啥优惠", "ask_finance")
+    assert "【平顶山】" in turn.text and "没有找到" not in turn.text
+
+
+def test_colloquial_utility_arrears(conversation):
+    turn = conversation.ask(ANSWER, "平顶山个体户水电费交不起了会停吗", "ask_rent_utility")
+    assert "3个月" in turn.text and "欠费不停供" in turn.text
+
+
+def test_financial_numerals(conversation):
+    turn = conversation.ask(ANSWER, "滨州上市融资壹拾伍亿奖补多少", "ask_reward")
+    assert "可得:700万元" in turn.text
+
+
+def test_a_loan_amount_is_not_fed_into_a_banks_tier(conversation):
+    turn = conversation.ask(ANSWER, "平顶山公司想贷款500万,有啥优惠", "ask_finance")
+    assert "可得" not in turn.text
+
+
+def test_revenue_given_earlier_computes_the_upscale_reward(conversation):
+    from actions.profile import ActionRememberProfile
+
+    conversation.ask(ActionRememberProfile(), "我们是平顶山的工业企业,去年营收六千万", "inform_profile")
+    turn = conversation.ask(ANSWER, "小升规能奖多少", "ask_reward")
+    assert "可得:8万元" in turn.text

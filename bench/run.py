@@ -1,0 +1,271 @@
+"""``python -m bench.run`` (``make bench``): speed, memory and answer quality of 政策通, in one run.
+
+1. BM25 baseline over the raw documents (bench/bm25.py): the questions of bench/questions.yml.
+2. One action server and one Rasa server started as in production (``python -m bot.server run``);
+   the model load time is from starting it to /status reporting a model.
+3. The same questions asked to the bot over REST (one fresh conversation each): correct share and
+   latency. This also warms the server up.
+4. A steady 10 messages/s for 30 s (policy questions and follow-ups, 50 conversations): p50/p99 of the
+   end-to-end REST latency (every message runs a custom action).
+5. A ramp 10, 20, 30, 40, 50 messages/s for 10 s each, stopping at the first step with an error
+   (non-200, empty reply, timeout, action server too slow) or p99 > 1 s: the highest step passed is
+   the sustained rate of one Rasa server.
+6. Resident memory of both processes (/proc VmRSS now, VmHWM peak) and the training time recorded in
+   var/log/train-time.txt (seconds; written by the training step, else "not measured").
+
+Stores: ``--stores production`` uses endpoints.production.yml (PostgreSQL tracker store in a fresh
+schema, Redis lock store), ``memory`` uses the in-memory stores of endpoints.yml; ``auto`` (default)
+takes production when PostgreSQL and Redis answer on 127.0.0.1. Load only ever targets 127.0.0.1.
+Results: printed, and written to var/bench.json. Client and servers share this machine's cores.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import platform
+import re
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import requests
+import yaml
+
+from .bm25 import BM25Search
+from .load import BUSY, StepResult, percentile, run_step
+from .servers import PROJECT_DIR, BenchServers, production_stores_or_reason
+
+QUESTIONS = Path(__file__).resolve().parent / "questions.yml"
+RESULTS = PROJECT_DIR / "var" / "bench.json"
+TRAIN_TIME = PROJECT_DIR / "var" / "log" / "train-time.txt"
+FOLLOW_UPS = ["找哪个部门", "要什么条件", "截止到啥时候"]
+TARGETS = {"p50_ms": 40.0, "p99_ms": 100.0, "sustained_msg_per_s": 30.0, "rasa_rss_mb": 1536.0}
+RAMP_P99_LIMIT_MS = 1000.0
+
+
+def load_questions() -> List[Dict[str, Any]]:
+    return yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))["questions"]
+
+
+def correct(answer: str, question: Dict[str, Any]) -> bool:
+    return all(str(expected) in answer for expected in question["expect"])
+
+
+def bm25_baseline(questions: List[Dict[str, Any]], repeats: int = 20) -> Dict[str, Any]:
+    started = time.perf_counter()
+    search = BM25Search()
+    build = time.perf_counter() - started
+    answers, latencies = [], []
+    for question in questions:
+        paragraph, seconds = search.search(question["q"])
+        ok = paragraph.city == question["city"] and correct(paragraph.text, question)
+        answers.append({"q": question["q"], "ok": ok, "source": paragraph.source, "answer": paragraph.text[:160]})
+        latencies.append(seconds)
+    for _ in range(repeats - 1):
+        for question in questions:
+            latencies.append(search.search(question["q"])[1])
+    return {"paragraphs": len(search.paragraphs), "index_build_s": round(build, 2),
+            "correct": sum(a["ok"] for a in answers), "total": len(answers),
+            "p50_ms": round(percentile(latencies, 50) * 1000, 2), "p99_ms": round(percentile(latencies, 99) * 1000, 2),
+            "answers": answers}
+
+
+def bot_answers(url: str, questions: List[Dict[str, Any]], run_id: str) -> Dict[str, Any]:
+    answers, latencies = [], []
+    for index, question in enumerate(questions):
+        started = time.perf_counter()
+        response = requests.post(f"{url}/webhooks/rest/webhook", timeout=30,
+                                 json={"sender": f"bench-q{index}-{run_id}", "message": question["q"]})
+        latencies.append(time.perf_counter() - started)
+        text = "\n".join(m.get("text", "") for m in response.json()) if response.ok else ""
+        ok = response.ok and question["city"] in text and correct(text, question)
+        answers.append({"q": question["q"], "ok": ok, "answer": text[:160], "busy": BUSY in text})
+    return {"correct": sum(a["ok"] for a in answers), "total": len(answers),
+            "p50_ms": round(percentile(latencies, 50) * 1000, 1), "p99_ms": round(percentile(latencies, 99) * 1000, 1),
+            "answers": answers}
+
+
+def training_seconds() -> Optional[float]:
+    if not TRAIN_TIME.exists():
+        return None
+    match = re.search(r"\d+(\.\d+)?", TRAIN_TIME.read_text(errors="replace"))
+    return float(match.group()) if match else None
+
+
+def load_messages(questions: List[Dict[str, Any]]) -> List[str]:
+    """A question, then a follow-up about it, in turn (each conversation gets both kinds)."""
+    messages: List[str] = []
+    for index, question in enumerate(questions):
+        messages += [question["q"], FOLLOW_UPS[index % len(FOLLOW_UPS)]]
+    return messages
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--stores", choices=["auto", "memory", "production"], default="auto")
+    parser.add_argument("--steady-rate", type=float, default=10.0)
+    parser.add_argument("--steady-seconds", type=float, default=30.0)
+    parser.add_argument("--ramp", default="10,20,30,40,50", help="messages/s per step")
+    parser.add_argument("--step-seconds", type=float, default=10.0)
+    args = parser.parse_args(argv)
+    rates = [float(r) for r in args.ramp.split(",") if r.strip()]
+    if args.steady_seconds > 600 or args.step_seconds > 120 or any(r <= 0 or r > 200 for r in rates):
+        parser.error("bounded runs only: steady <= 600 s, steps <= 120 s, 0 < rate <= 200")
+
+    questions = load_questions()
+    run_id = uuid.uuid4().hex[:8]
+    stores = args.stores
+    store_note = ""
+    if stores == "auto":
+        reason = production_stores_or_reason()
+        stores = "memory" if reason else "production"
+        store_note = f" ({reason}; in-memory stores instead)" if reason else ""
+    elif stores == "production":
+        reason = production_stores_or_reason()
+        if reason:
+            raise SystemExit(f"--stores production: {reason}")
+
+    print(f"bench: BM25 baseline over policy_db/sources ...", flush=True)
+    bm25 = bm25_baseline(questions)
+
+    print(f"bench: starting the action server and a Rasa server (python -m bot.server, {stores} stores"
+          f"{store_note}) ...", flush=True)
+    servers = BenchServers(stores=stores)
+    results: Dict[str, Any] = {}
+    try:
+        servers.start()
+        print(f"bench: model loaded in {servers.model_load_seconds:.1f} s; asking the {len(questions)} questions ...",
+              flush=True)
+        bot = bot_answers(servers.url, questions, run_id)
+        messages = load_messages(questions)
+        senders = [f"bench-load-{i}-{run_id}" for i in range(50)]
+        run_step(servers.url, 10, 3, messages, senders, offset=10_000)  # warm-up, not reported
+        print(f"bench: steady {args.steady_rate:g} msg/s for {args.steady_seconds:g} s ...", flush=True)
+        steady = run_step(servers.url, args.steady_rate, args.steady_seconds, messages, senders)
+        memory_after_steady = servers.memory()
+        ramp: List[StepResult] = []
+        sustained = 0.0
+        offset = int(args.steady_rate * args.steady_seconds)
+        for rate in rates:
+            print(f"bench: ramp step {rate:g} msg/s for {args.step_seconds:g} s ...", flush=True)
+            step = run_step(servers.url, rate, args.step_seconds, messages, senders, offset=offset)
+            offset += step.sent
+            ramp.append(step)
+            passed = step.error_count == 0 and step.p99_ms is not None and step.p99_ms <= RAMP_P99_LIMIT_MS
+            if not passed:
+                break
+            sustained = rate
+        memory = servers.memory()
+        results = {
+            "when": dt.datetime.now().isoformat(timespec="seconds"),
+            "machine": {"cpus": _cpus(), "python": platform.python_version()},
+            "stores": stores,
+            "steady": steady.as_dict(),
+            "ramp": [s.as_dict() for s in ramp],
+            "ramp_rule": f"stop at the first step with any error or p99 > {RAMP_P99_LIMIT_MS:g} ms",
+            "sustained_msg_per_s": sustained,
+            "model_load_s": round(servers.model_load_seconds or 0, 1),
+            "training_s": training_seconds(),
+            "memory_kb": {"after_steady": memory_after_steady, "end": memory},
+            "bot": bot,
+            "bm25": bm25,
+            "targets": TARGETS,
+            "notes": servers.notes,
+        }
+    finally:
+        servers.stop()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    print_report(results)
+    print(f"\nwritten: {RESULTS.relative_to(PROJECT_DIR)}")
+    return 0
+
+
+def _cpus() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 0)
+
+
+def _fmt(value: Optional[float], unit: str = "", digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}{unit}"
+
+
+def _check(ok: Optional[bool]) -> str:
+    return "" if ok is None else ("ok" if ok else "MISSED")
+
+
+def print_report(r: Dict[str, Any]) -> None:
+    steady, bot, bm25 = r["steady"], r["bot"], r["bm25"]
+    rasa_mem = r["memory_kb"]["end"].get("rasa", {})
+    act_mem = r["memory_kb"]["end"].get("actions", {})
+    rss = rasa_mem.get("VmRSS", 0) / 1024
+    hwm = rasa_mem.get("VmHWM", 0) / 1024
+    t = r["targets"]
+    rows = [
+        ("REST latency p50 @ %g msg/s (%gs)" % (steady["offered_msg_per_s"], steady["seconds"]),
+         _fmt(steady["p50_ms"], " ms"), f"< {t['p50_ms']:g} ms",
+         _check(steady["p50_ms"] is not None and steady["p50_ms"] < t["p50_ms"])),
+        ("REST latency p99 @ %g msg/s" % steady["offered_msg_per_s"], _fmt(steady["p99_ms"], " ms"),
+         f"< {t['p99_ms']:g} ms", _check(steady["p99_ms"] is not None and steady["p99_ms"] < t["p99_ms"])),
+        ("errors @ %g msg/s" % steady["offered_msg_per_s"], f"{sum(steady['errors'].values())} / {steady['sent']}",
+         "0", _check(not steady["errors"])),
+        ("highest sustained rate, one Rasa server", f"{r['sustained_msg_per_s']:g} msg/s",
+         f">= {t['sustained_msg_per_s']:g} msg/s", _check(r["sustained_msg_per_s"] >= t["sustained_msg_per_s"])),
+        ("training time", _fmt(r["training_s"], " s", 0) if r["training_s"] is not None else "not measured", "", ""),
+        ("model load (start -> /status)", _fmt(r["model_load_s"], " s"), "", ""),
+        ("Rasa server memory (RSS / peak)", f"{rss:.0f} / {hwm:.0f} MB", f"< {t['rasa_rss_mb']:g} MB",
+         _check(hwm < t["rasa_rss_mb"] if hwm else None)),
+        ("action server memory (RSS / peak)",
+         f"{act_mem.get('VmRSS', 0) / 1024:.0f} / {act_mem.get('VmHWM', 0) / 1024:.0f} MB", "", ""),
+    ]
+    print(f"\n政策通 bench — {r['machine']['cpus']} CPUs, stores: {r['stores']} (client on the same machine)\n")
+    _table(["measure", "measured", "target", ""], rows)
+    print("\nramp (stop at the first step with errors or p99 > 1 s):")
+    _table(["offered msg/s", "achieved msg/s", "ok / sent", "errors", "p50 ms", "p99 ms", "max ms"],
+           [(f"{s['offered_msg_per_s']:g}", f"{s['achieved_msg_per_s']:g}", f"{s['ok']} / {s['sent']}",
+             ", ".join(f"{k} {v}" for k, v in s["errors"].items()) or "0", _fmt(s["p50_ms"]), _fmt(s["p99_ms"]),
+             _fmt(s["max_ms"])) for s in r["ramp"]])
+    print(f"\nthe same {bot['total']} questions (bench/questions.yml), bot vs BM25 over the raw documents:")
+    _table(["", "bot (REST, end to end)", "BM25 (jieba + rank_bm25)"], [
+        ("correct", f"{bot['correct']}/{bot['total']} ({100 * bot['correct'] / bot['total']:.0f}%)",
+         f"{bm25['correct']}/{bm25['total']} ({100 * bm25['correct'] / bm25['total']:.0f}%)"),
+        ("latency p50", _fmt(bot["p50_ms"], " ms"), _fmt(bm25["p50_ms"], " ms", 2)),
+        ("latency p99", _fmt(bot["p99_ms"], " ms"), _fmt(bm25["p99_ms"], " ms", 2)),
+        ("answer", "the figure, conditions, validity, units, source", f"one of {bm25['paragraphs']} paragraphs"),
+        ("correct means", "every expected figure + the city in the reply",
+         "every expected figure in the top paragraph of the city's document"),
+    ])
+    missed = [a["q"] for a in bot["answers"] if not a["ok"]]
+    if missed:
+        print("bot missed: " + "; ".join(missed))
+    for note in r.get("notes") or []:
+        print("note: " + note)
+
+
+def _table(header: List[str], rows: List[tuple]) -> None:
+    rows = [tuple(str(c) for c in row) for row in rows]
+    widths = [max(_width(str(h)), *(_width(row[i]) for row in rows)) if rows else _width(str(h))
+              for i, h in enumerate(header)]
+    line = "  ".join(_pad(str(h), w) for h, w in zip(header, widths))
+    print(line.rstrip())
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip())
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
