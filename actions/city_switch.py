@@ -7,7 +7,7 @@ from policy_db.query import Catalog
 
 from .answering.action_base import PolicyAction
 from .answering.context import read_question
-from .answering.responder import Reply, respond, strip_places
+from .answering.responder import Reply, respond
 
 
 class ActionSwitchCity(PolicyAction):
@@ -24,7 +24,7 @@ class ActionSwitchCity(PolicyAction):
         remembered = q.pending_question or q.last_question
         if not remembered:
             return _ask_what(q.city)
-        again = read_question(tracker, catalog, text=strip_places(catalog, remembered))
+        again = read_question(tracker, catalog, text=catalog.without_places(remembered))
         again.city = q.city
         again.last_benefits = []
         return respond(catalog, again, aspect)

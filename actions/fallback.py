@@ -19,4 +19,4 @@ class ActionHandleFallback(PolicyAction):
         q = read_question(tracker, catalog)
         if q.topics or q.city:
             return respond(catalog, q, guess_aspect(q.text))
-        return Reply().say("抱歉,我没太明白。可以换个说法吗?比如“平顶山小升规有什么奖励”“三明专精特新找哪个部门”。")
+        return Reply().say("抱歉,我没太明白。可以换个说法吗?比如“平顶山升规入统能奖多少”“三明专精特新该找哪个部门”。")

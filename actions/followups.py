@@ -1,4 +1,4 @@
-"""Follow-up questions about a subject: 找哪个部门 / 要什么条件 / 什么时候截止.
+"""Follow-up questions about a subject: 找哪个部门 / 要什么条件 / 截止到哪天.
 
 They apply to the last answered records unless the message names a subject of its own."""
 from __future__ import annotations

@@ -69,8 +69,9 @@ def _taken_words() -> set[str]:
 
 
 def _topic_word_ok(word: str, taken: set[str]) -> bool:
-    """Topic lookup words must not overlap other entities (国家级 is a level, not part of a topic)."""
-    return len(word) >= 2 and word not in taken and not word.startswith(tuple(LEVELS))
+    """Topic lookup words must not overlap other entities: 国家级 is a level and 失业保险 an insurance
+    type, so 国家级小巨人 and 失业保险费率 are left to those entities (the actions still read the topic)."""
+    return len(word) >= 2 and not any(other in word for other in taken)
 
 
 def render_jieba_dict(data: PolicyData) -> str:

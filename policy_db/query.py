@@ -74,6 +74,7 @@ class Catalog:
         for city in cities:
             for place in city.places:
                 self._place_to_city[place] = city.name
+        self._places_longest_first = sorted(self._place_to_city, key=len, reverse=True)
         self._word_to_topic = {}
         for name, synonyms in topics.items():
             for word in [name, *synonyms]:
@@ -112,6 +113,12 @@ class Catalog:
             if city not in out:
                 out.append(city)
         return out
+
+    def without_places(self, text: str) -> str:
+        """The text with city and county names removed (to search, or to re-ask of another city)."""
+        for place in self._places_longest_first:
+            text = text.replace(place, "")
+        return text
 
     def canonical_topic(self, word: str) -> str | None:
         return self._word_to_topic.get(_plain(word))

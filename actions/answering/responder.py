@@ -19,9 +19,9 @@ from policy_db.records import BenefitRecord
 from . import formatting
 from .context import Question
 from .figures import figure_fits_basis
-from .selection import VALIDITY_WORDS, Selection, best_passage, is_figure_follow_up, is_generic, lead_departments, select_in_city, select_per_city
+from .selection import (VALIDITY_WORDS, Selection, best_passage, is_figure_follow_up, is_generic,
+                        lead_departments, select_in_city, select_per_city)
 
-ASPECTS = ("amount", "contact", "conditions", "validity")
 OVERVIEW_SIZE = 6
 MAX_POINT_CHARS = 80
 
@@ -37,15 +37,6 @@ class Reply:
             message["buttons"] = buttons
         self.messages.append(message)
         return self
-
-
-def strip_places(catalog: Catalog, text: str) -> str:
-    """Remove city and county names, so a remembered question can be asked of another city."""
-    names = sorted({c.name for c in catalog.cities} | {p for c in catalog.cities for p in c.places}, key=len,
-                   reverse=True)
-    for name in names:
-        text = text.replace(name, "")
-    return text
 
 
 def respond(catalog: Catalog, q: Question, aspect: str, today: dt.date | None = None) -> Reply:
@@ -65,7 +56,7 @@ def respond(catalog: Catalog, q: Question, aspect: str, today: dt.date | None = 
     if city is None:
         return _ask_city(catalog, q, aspect)
 
-    search_text = strip_places(catalog, q.text)
+    search_text = catalog.without_places(q.text)
     if aspect == "validity" and not q.topics and is_generic(catalog, search_text, VALIDITY_WORDS):
         return _documents_validity(catalog, city, today)  # 「三明的政策还能用吗」
     selection = select_in_city(catalog, city, search_text, q.topics, q.category, q.figure_yuan, q.figure_text)
@@ -154,7 +145,7 @@ def _ask_city(catalog: Catalog, q: Question, aspect: str) -> Reply:
     if q.other_city:
         reply.say(f"暂未收录{q.other_city}的政策。目前可查询:{'、'.join(cities)}。请选择城市:", buttons)
         return reply
-    per_city = select_per_city(catalog, strip_places(catalog, q.text), q.topics, q.category)
+    per_city = select_per_city(catalog, catalog.without_places(q.text), q.topics, q.category)
     if per_city:
         topic = q.topics[0].replace('"', "") if q.topics else _quote(catalog, q.text)
         reply.say(formatting.per_city_text(per_city, topic), formatting.city_buttons(list(per_city) + [
@@ -165,4 +156,4 @@ def _ask_city(catalog: Catalog, q: Question, aspect: str) -> Reply:
 
 
 def _quote(catalog: Catalog, text: str) -> str:
-    return strip_places(catalog, text).strip(" ,,。??!!")[:30] or text[:30]
+    return catalog.without_places(text).strip(" ,,。??!!")[:30] or text[:30]

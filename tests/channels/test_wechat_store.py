@@ -3,7 +3,6 @@
 import asyncio
 import socket
 
-import pytest
 
 from bot.channels.wechat.store import MemoryStore, RedisStore, create_store
 

@@ -38,7 +38,7 @@ def test_single_questions(bot, messages, must_have, must_not_have):
 
 
 def test_follow_up_contact_applies_to_the_last_subject(bot):
-    reply = converse(bot, "平顶山小升规有什么奖励", "那这个找哪个部门办")
+    reply = converse(bot, "平顶山企业升规入统了给啥奖励", "那这个找哪个部门办")
     assert "市工业和信息化局" in reply or "市统计局" in reply
 
 
@@ -53,17 +53,17 @@ def test_switching_city_keeps_the_question(bot):
 
 
 def test_city_given_after_the_question(bot):
-    reply = converse(bot, "企业新三板挂牌有奖励吗", "三门峡")
+    reply = converse(bot, "去新三板挂个牌政府奖不奖", "三门峡")
     assert "80万元" in reply
 
 
 def test_question_without_city_asks_for_it(bot):
-    reply = converse(bot, "企业上市有什么奖励")
+    reply = converse(bot, "公司要是上市了政府给什么奖")
     assert sum(city in reply for city in ("三门峡", "登封", "平顶山", "三明", "滨州")) >= 2
 
 
 def test_profile_then_tiered_question(bot):
-    reply = converse(bot, "我们是滨州的企业", "上市融资12亿能拿多少奖补")
+    reply = converse(bot, "我们公司注册在滨州", "要是上市募资13个亿奖补多少")
     assert "700万元" in reply
 
 

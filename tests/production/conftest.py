@@ -6,8 +6,8 @@
 * TWO Rasa servers started exactly as in production: ``python -m bot.server run --enable-api
   -m models/policy-bot.tar.gz --endpoints endpoints.production.yml`` with the environment
   variables of docs/production.md: the tracker store in PostgreSQL (a fresh schema, via Rasa's
-  POSTGRESQL_SCHEMA), the lock store in Redis (unique key prefix) — reached through a TCP proxy
-  that tests can cut to simulate a Redis outage.
+  POSTGRESQL_SCHEMA), the lock store in Redis (unique key prefix). Both are reached through TCP
+  proxies that tests can cut to simulate an outage of either.
 
 Every module skips with the reason when PostgreSQL or Redis is unreachable. Server output goes to
 var/log/prod-*.log. PostgreSQL: TEST_POSTGRES_URL (default postgres@127.0.0.1:5432/test); Redis:
@@ -365,6 +365,7 @@ class Cluster:
     b: ProductionRasa
     actions: ActionSlot
     redis_proxy: TcpProxy
+    postgres_proxy: TcpProxy
     schema: str
     key_prefix: str
 
@@ -403,11 +404,12 @@ def cluster(services, pg_schema, policy_db_url) -> Iterator[Cluster]:
     redis_client = redis.Redis.from_url(REDIS_URL)
     redis_kwargs = redis_client.connection_pool.connection_kwargs
     proxy = TcpProxy(redis_kwargs.get("host", "127.0.0.1"), int(redis_kwargs.get("port", 6379))).up()
+    pg_proxy = TcpProxy(pg.host or "127.0.0.1", int(pg.port or 5432)).up()
     key_prefix = f"prodtest{uuid.uuid4().hex[:8]}"  # Rasa accepts letters and digits only
     actions = ActionSlot(policy_db_url)
     env = {
         "ACTION_ENDPOINT_URL": f"{actions.url}/webhook",
-        "DB_HOST": pg.host or "127.0.0.1", "DB_PORT": str(pg.port or 5432), "DB_NAME": pg.database or "postgres",
+        "DB_HOST": "127.0.0.1", "DB_PORT": str(pg_proxy.port), "DB_NAME": pg.database or "postgres",
         "DB_USER": pg.username or "postgres", "DB_PASSWORD": pg.password or "",
         "POSTGRESQL_SCHEMA": pg_schema,
         "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(proxy.port), "REDIS_DB": str(redis_kwargs.get("db", 0)),
@@ -418,12 +420,13 @@ def cluster(services, pg_schema, policy_db_url) -> Iterator[Cluster]:
     try:
         actions.start_real()
         start_rasa_servers(servers)
-        yield Cluster(servers[0], servers[1], actions, proxy, pg_schema, key_prefix)
+        yield Cluster(servers[0], servers[1], actions, proxy, pg_proxy, pg_schema, key_prefix)
     finally:
         for server in servers:
             server.stop()
         actions.stop()
         proxy.down()
+        pg_proxy.down()
         keys = list(redis_client.scan_iter(match=f"{key_prefix}:*", count=1000))
         if keys:
             redis_client.delete(*keys)
@@ -435,8 +438,9 @@ def healthy(cluster: Cluster) -> Iterator[Cluster]:
     """The cluster with the real action server and Redis up, before and after the test."""
     cluster.actions.ensure_real()
     yield cluster
-    if not cluster.redis_proxy.is_up:
-        cluster.redis_proxy.up()
+    for proxy in (cluster.redis_proxy, cluster.postgres_proxy):
+        if not proxy.is_up:
+            proxy.up()
     cluster.actions.ensure_real()
 
 

@@ -100,3 +100,30 @@ def test_redis_unreachable_servers_keep_answering(healthy: Cluster):
     assert healthy.redis_proxy.bytes_to_target > before, "the servers did not go back to Redis"
     turns = healthy.turns(sender)
     assert [user for user, _ in turns] == ["你好"] + [QUESTION] * 6
+
+
+def test_tracker_store_unreachable_gives_the_clear_message_then_recovers(healthy: Cluster):
+    """Rasa alone answers `200 []` when PostgreSQL fails mid-way; bot.resilience answers the clear
+    message. Once PostgreSQL is back the conversation goes on (SQLAlchemy drops its dead pool on the
+    first failure, so at most one more turn can fail)."""
+    sender = new_sender("pgdown")
+    first = healthy.a.say(sender, QUESTION)
+    assert "20万元" in first.text
+    healthy.postgres_proxy.down()
+    try:
+        for server in healthy.servers:
+            reply = server.say(sender, "找哪个部门")
+            assert_clean(reply)
+            assert SERVICE_BUSY in reply.text, reply.text
+            assert reply.elapsed < SLACK, reply.elapsed
+    finally:
+        healthy.postgres_proxy.up()
+    replies = [server.say(sender, "找哪个部门") for server in (*healthy.servers, *healthy.servers)]
+    for reply in replies:
+        assert_clean(reply)
+    assert sum(SERVICE_BUSY in reply.text for reply in replies) <= 2, [r.text for r in replies]
+    assert "【平顶山】" in replies[-1].text and "市财政局" in replies[-1].text, replies[-1].text
+    # The turns while PostgreSQL was down were never stored; the others are, once each.
+    users = [user for user, _ in healthy.turns(sender)]
+    assert users[0] == QUESTION and users.count(QUESTION) == 1
+    assert 2 <= users.count("找哪个部门") <= 4

@@ -71,7 +71,7 @@ class ActionServer:
         return self
 
     def stop(self) -> None:
-        _stop(self.process)
+        stop_process(self.process)
 
 
 @dataclass
@@ -117,10 +117,10 @@ class RasaServer:
         return "\n".join(m.get("text", "") for m in self.say(sender, message))
 
     def stop(self) -> None:
-        _stop(self.process)
+        stop_process(self.process)
 
 
-def _stop(process: subprocess.Popen | None) -> None:
+def stop_process(process: subprocess.Popen | None) -> None:
     if process is None or process.poll() is not None:
         return
     process.terminate()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,8 @@ from typing import Iterator, Optional
 
 import pytest
 
+from tests.support.bot_servers import free_port, stop_process
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WEB_DIR = REPO_ROOT / "bot" / "web"
 ARTIFACTS_DIR = REPO_ROOT / "test-artifacts" / "web"
@@ -34,12 +35,6 @@ if str(REPO_ROOT) not in sys.path:  # `import bot.channels...` from any working 
 
 CHROMIUM_BIN = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
 CHROMEDRIVER_BIN = os.environ.get("CHROMEDRIVER_BIN", "/usr/bin/chromedriver")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _http_ok(url: str, timeout: float = 2.0) -> bool:
@@ -56,18 +51,6 @@ def _tail(path: Path, n: int = 40) -> str:
     except OSError:
         return "(no log)"
     return "\n".join(lines[-n:])
-
-
-def _stop(proc: Optional[subprocess.Popen]) -> None:
-    if proc is None or proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-
 
 
 CITIES = ["三门峡", "登封", "平顶山", "三明", "滨州"]
@@ -113,7 +96,7 @@ def web_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             time.sleep(0.2)
         yield url
     finally:
-        _stop(proc)
+        stop_process(proc)
         log.close()
 
 

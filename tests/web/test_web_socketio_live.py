@@ -4,7 +4,6 @@ python-socketio client the way rasa-webchat drives it. No browser needed."""
 from __future__ import annotations
 
 import queue
-import time
 from typing import Any, Dict, List, Optional
 
 import pytest

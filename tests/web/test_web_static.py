@@ -11,9 +11,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import socket
 
 import pytest
+
+from tests.support.bot_servers import free_port
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "bot" / "web"
 
@@ -95,12 +96,6 @@ def served(tmp_path_factory):
     proc.terminate()
     proc.wait(timeout=10)
     proc.stdout.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str):
