@@ -35,6 +35,14 @@ Rasa 3.6 as shipped:
    action, about 60 ms of CPU per call on the 2-core reference machine, against ~2 ms cached. The
    result is the same: ``True``, or the same ``ValidationError`` (best match) with Rasa's hint.
 
+5. ``rasa.core.tracker_store.create_engine_kwargs`` adds ``pool_pre_ping=True`` for PostgreSQL.
+   Rasa wraps the tracker store in ``FailSafeTrackerStore``: when PostgreSQL cannot be read it
+   logs the error and goes on with an *empty* tracker (kept in this process's memory). That is
+   what happens during an outage (self-contained questions are still answered; follow-ups lose
+   their context and those turns are not stored). Without a pre-ping, the first message after
+   PostgreSQL comes back meets a dead pooled connection and is answered without its context too;
+   with it, the dead connection is replaced before use and the conversation continues at once.
+
 ``install()`` is idempotent; :func:`uninstall` restores Rasa's functions (for tests).
 """
 from __future__ import annotations
@@ -90,6 +98,7 @@ def install(action_timeout: Optional[float] = None) -> None:
     from rasa.core.actions.action import RemoteAction
     from rasa.core.agent import Agent
     from rasa.core.lock_store import RedisLockStore
+    import rasa.core.tracker_store as tracker_store
 
     _settings["action_timeout"] = (action_timeout if action_timeout and action_timeout > 0 else
                                    _env_seconds("ACTION_TIMEOUT_SECONDS", DEFAULT_ACTION_TIMEOUT_SECONDS))
@@ -105,6 +114,8 @@ def install(action_timeout: Optional[float] = None) -> None:
     Agent.handle_message = _guarded_handle_message  # type: ignore[method-assign]
     RedisLockStore.lock = _redis_lock_with_fallback  # type: ignore[method-assign]
     RemoteAction._validate_action_result = _validate_action_result_cached  # type: ignore[method-assign]
+    _originals["create_engine_kwargs"] = tracker_store.create_engine_kwargs
+    tracker_store.create_engine_kwargs = _engine_kwargs_with_pre_ping
     logger.info("bot.resilience installed: action timeout %.1f s, lock store fallback %s",
                 _settings["action_timeout"], "local" if _settings["lock_fallback"] else "off")
 
@@ -116,7 +127,9 @@ def uninstall() -> None:
     from rasa.core.actions.action import RemoteAction
     from rasa.core.agent import Agent
     from rasa.core.lock_store import RedisLockStore
+    import rasa.core.tracker_store as tracker_store
 
+    tracker_store.create_engine_kwargs = _originals.pop("create_engine_kwargs")
     RemoteAction.run = _originals.pop("RemoteAction.run")  # type: ignore[method-assign]
     Agent.handle_message = _originals.pop("Agent.handle_message")  # type: ignore[method-assign]
     RedisLockStore.lock = _originals.pop("RedisLockStore.lock")  # type: ignore[method-assign]
@@ -220,6 +233,16 @@ def _sent_count(output: Any) -> Optional[int]:
     """How many messages a collecting channel (REST, WeChat) holds; None for other channels."""
     messages = getattr(output, "messages", None)
     return len(messages) if isinstance(messages, list) else None
+
+
+# -- 5. PostgreSQL tracker store: no dead pooled connection after an outage --------------------------
+def _engine_kwargs_with_pre_ping(url: Any) -> Dict[Text, Any]:
+    from rasa.core.tracker_store import is_postgresql_url
+
+    kwargs = dict(_originals["create_engine_kwargs"](url))
+    if is_postgresql_url(url):
+        kwargs.setdefault("pool_pre_ping", True)
+    return kwargs
 
 
 # -- 3. Redis lock store outage --------------------------------------------------------------------

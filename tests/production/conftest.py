@@ -31,8 +31,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 import pytest
 import requests
 
-from tests.support.bot_servers import (LOG_DIR, MODEL, PROJECT_DIR, VENV_BIN, ActionServer, _stop, free_port,
-                                       quiet_env)
+from tests.support.bot_servers import LOG_DIR, MODEL, PROJECT_DIR, VENV_BIN, ActionServer, free_port, quiet_env
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -341,7 +340,14 @@ class ProductionRasa:
         return response.json()["slots"]
 
     def stop(self) -> None:
-        _stop(self.process)
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
 
 
 def start_rasa_servers(servers: List[ProductionRasa], seconds: float = 300, attempts: int = 3) -> None:
