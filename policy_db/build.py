@@ -44,7 +44,7 @@ def build_database(engine: Engine, data: PolicyData | None = None) -> dict[str, 
     with engine.begin() as connection:
         Base.metadata.drop_all(connection)
         Base.metadata.create_all(connection)
-        with Session(bind=connection) as session:
+        with Session(bind=connection, future=True) as session:
             counts = _insert(session, data, tokenizer)
             session.add(Meta(key="build_stamp", value=_stamp(data)))
             session.add(Meta(key="vocabulary", value=json.dumps(vocabulary(data), ensure_ascii=False)))

@@ -248,14 +248,14 @@ class PolicyRepository:
             return self._catalog
 
     def _read_stamp(self) -> str:
-        with Session(self.engine) as session:
+        with Session(self.engine, future=True) as session:
             stamp = session.execute(select(Meta.value).where(Meta.key == "build_stamp")).scalar_one_or_none()
         if stamp is None:
             raise PolicyDatabaseUnavailable("the policy database has not been built (python -m policy_db build)")
         return stamp
 
     def _load(self, stamp: str) -> Catalog:
-        with Session(self.engine) as session:
+        with Session(self.engine, future=True) as session:
             cities = session.execute(select(City).options(selectinload(City.places),
                                                           selectinload(City.departments))).scalars().all()
             benefits = session.execute(

@@ -29,4 +29,4 @@ quietly var/log/rasa-test.log $RASA test core --stories tests/test_stories.yml -
 grep -h "Correct:\|Finished evaluation" var/log/rasa-test.log | sed 's/.*INFO *//' | head -5 || true
 
 step "pytest"
-$PY -m pytest tests -p no:cacheprovider -q -rs "$@"
+SQLALCHEMY_WARN_20=1 $PY -m pytest tests -p no:cacheprovider -q -rs "$@"
