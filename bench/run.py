@@ -36,7 +36,7 @@ import yaml
 
 from .bm25 import BM25Search
 from .load import BUSY, StepResult, percentile, run_step
-from .servers import PROJECT_DIR, BenchServers, production_stores_or_reason
+from .servers import PROJECT_DIR, BenchServers, machine_cpu, production_stores_or_reason
 
 QUESTIONS = Path(__file__).resolve().parent / "questions.yml"
 RESULTS = PROJECT_DIR / "var" / "bench.json"
@@ -128,7 +128,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if reason:
             raise SystemExit(f"--stores production: {reason}")
 
-    print(f"bench: BM25 baseline over policy_db/sources ...", flush=True)
+    print("bench: BM25 baseline over policy_db/sources ...", flush=True)
     bm25 = bm25_baseline(questions)
 
     print(f"bench: starting the action server and a Rasa server (python -m bot.server, {stores} stores"
@@ -144,7 +144,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         senders = [f"bench-load-{i}-{run_id}" for i in range(50)]
         run_step(servers.url, 10, 3, messages, senders, offset=10_000)  # warm-up, not reported
         print(f"bench: steady {args.steady_rate:g} msg/s for {args.steady_seconds:g} s ...", flush=True)
+        cpu_before, machine_before = servers.cpu(), machine_cpu()
         steady = run_step(servers.url, args.steady_rate, args.steady_seconds, messages, senders)
+        cpu_after, machine_after = servers.cpu(), machine_cpu()
         memory_after_steady = servers.memory()
         ramp: List[StepResult] = []
         sustained = 0.0
@@ -170,6 +172,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             "model_load_s": round(servers.model_load_seconds or 0, 1),
             "training_s": training_seconds(),
             "memory_kb": {"after_steady": memory_after_steady, "end": memory},
+            "cpu_ms_per_message_steady": {
+                name: round((cpu_after[name] - cpu_before[name]) * 1000 / max(1, steady.sent), 1)
+                for name in cpu_after},
+            "machine_during_steady": _machine_share(machine_before, machine_after),
+            "loadavg_end": _loadavg(),
             "bot": bot,
             "bm25": bm25,
             "targets": TARGETS,
@@ -184,10 +191,30 @@ def main(argv: Optional[List[str]] = None) -> int:
     return 0
 
 
+def _machine_share(before: Dict[str, float], after: Dict[str, float]) -> Dict[str, float]:
+    """Share of the machine's CPU time by kind during an interval, in % (steal: taken by the host)."""
+    delta = {k: after.get(k, 0) - before.get(k, 0) for k in after}
+    total = sum(delta.values()) or 1
+    return {k: round(100.0 * v / total, 1) for k, v in delta.items() if k in ("user", "system", "idle", "steal")}
+
+
+def _loadavg() -> Optional[str]:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return None
+
+
 def _cpus() -> int:
     import os
 
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 0)
+
+
+def _bound(r: Dict[str, Any]) -> Optional[float]:
+    """Messages/s one Rasa process could take with a whole core to itself (1000 / its CPU ms/msg)."""
+    ms = (r.get("cpu_ms_per_message_steady") or {}).get("rasa")
+    return 1000.0 / ms if ms else None
 
 
 def _fmt(value: Optional[float], unit: str = "", digits: int = 1) -> str:
@@ -213,7 +240,9 @@ def print_report(r: Dict[str, Any]) -> None:
          f"< {t['p99_ms']:g} ms", _check(steady["p99_ms"] is not None and steady["p99_ms"] < t["p99_ms"])),
         ("errors @ %g msg/s" % steady["offered_msg_per_s"], f"{sum(steady['errors'].values())} / {steady['sent']}",
          "0", _check(not steady["errors"])),
-        ("highest sustained rate, one Rasa server", f"{r['sustained_msg_per_s']:g} msg/s",
+        ("highest sustained rate, one Rasa server",
+         f"{r['sustained_msg_per_s']:g} msg/s" if r["sustained_msg_per_s"] else
+         f"< {r['ramp'][0]['offered_msg_per_s']:g} msg/s" if r["ramp"] else "—",
          f">= {t['sustained_msg_per_s']:g} msg/s", _check(r["sustained_msg_per_s"] >= t["sustained_msg_per_s"])),
         ("training time", _fmt(r["training_s"], " s", 0) if r["training_s"] is not None else "not measured", "", ""),
         ("model load (start -> /status)", _fmt(r["model_load_s"], " s"), "", ""),
@@ -221,8 +250,15 @@ def print_report(r: Dict[str, Any]) -> None:
          _check(hwm < t["rasa_rss_mb"] if hwm else None)),
         ("action server memory (RSS / peak)",
          f"{act_mem.get('VmRSS', 0) / 1024:.0f} / {act_mem.get('VmHWM', 0) / 1024:.0f} MB", "", ""),
+        ("CPU per message @ %g msg/s: Rasa / actions" % steady["offered_msg_per_s"],
+         "%s / %s ms" % (_fmt(r["cpu_ms_per_message_steady"].get("rasa")),
+                         _fmt(r["cpu_ms_per_message_steady"].get("actions"))), "", ""),
+        ("=> CPU bound of one Rasa process (1 core)", _fmt(_bound(r), " msg/s", 0), "", ""),
     ]
-    print(f"\n政策通 bench — {r['machine']['cpus']} CPUs, stores: {r['stores']} (client on the same machine)\n")
+    machine = r.get("machine_during_steady") or {}
+    print(f"\n政策通 bench — {r['machine']['cpus']} CPUs, stores: {r['stores']} (client on the same machine); "
+          f"during the steady run the machine was {machine.get('idle', 0):.0f}% idle, "
+          f"{machine.get('steal', 0):.0f}% stolen by the host; load average at the end {r.get('loadavg_end')}\n")
     _table(["measure", "measured", "target", ""], rows)
     print("\nramp (stop at the first step with errors or p99 > 1 s):")
     _table(["offered msg/s", "achieved msg/s", "ok / sent", "errors", "p50 ms", "p99 ms", "max ms"],

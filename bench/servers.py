@@ -53,6 +53,25 @@ def memory_kb(pid: int) -> Dict[str, int]:
     return values
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (/proc/PID/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def machine_cpu() -> Dict[str, float]:
+    """Cumulative CPU jiffies of the whole machine by kind (/proc/stat), to report steal and load."""
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError):
+        return {}
+    names = ["user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal"]
+    return dict(zip(names, values))
+
+
 def _stop(process: Optional[subprocess.Popen]) -> None:
     if process is None or process.poll() is not None:
         return
@@ -155,6 +174,10 @@ class BenchServers:
             "REDIS_KEY_PREFIX": self.key_prefix,
         })
         return PROJECT_DIR / "endpoints.production.yml", env
+
+    def cpu(self) -> Dict[str, float]:
+        return {"rasa": cpu_seconds(self.rasa.pid) if self.rasa else 0.0,
+                "actions": cpu_seconds(self.actions.pid) if self.actions else 0.0}
 
     def memory(self) -> Dict[str, Dict[str, int]]:
         return {"rasa": memory_kb(self.rasa.pid) if self.rasa else {},

@@ -1,58 +1,55 @@
 """Production guards for the Rasa server, installed explicitly by ``python -m bot.server``.
 
-Rasa 3.6 as shipped:
+What Rasa 3.6 does as shipped, and what :func:`install` changes (nothing else):
 
-* calls the action server with a 300 s timeout (``DEFAULT_REQUEST_TIMEOUT`` in
-  ``RemoteAction.run`` and ``EndpointConfig.session``). When the action server is down, slow or
-  answers 5xx, ``MessageProcessor._run_action`` logs the exception and the user gets *nothing*
-  (REST: ``200 []``) — or waits five minutes first;
-* answers a REST body without ``"message"`` (or ``null``) with ``200 []`` after a
-  ``GraphComponentException`` (``""`` and ``"   "`` go through NLU and get the fallback answer);
-* fails every message with ``LockError`` (REST: ``200 []``) while Redis, the lock store, is
-  unreachable, and a Redis that hangs blocks the event loop for ``socket_timeout`` per call.
-
-:func:`install` changes exactly this and nothing else:
-
-1. ``RemoteAction.run`` is wrapped: the call is bounded by ``ACTION_TIMEOUT_SECONDS`` (default 4 s);
-   on a timeout, a refused connection, a 5xx or an invalid response the action returns one
-   ``BotUttered`` with :data:`SERVICE_BUSY` (the error is logged) instead of raising. A 400
-   (``ActionExecutionRejection``, used by forms) is re-raised as before. The conversation continues
-   normally with the next message once the action server is back: nothing is cached.
-2. ``Agent.handle_message`` is wrapped: a message that is missing, empty or whitespace-only gets a
-   short prompt without reaching NLU or the tracker; a message longer than ``MAX_MESSAGE_CHARS``
-   is cut to that length with a note (the socket.io channel does the same); and if handling still
-   raises (tracker store down, lock store failing with the fallback off) the error is logged and
-   the user gets :data:`SERVICE_BUSY` rather than an empty reply.
-3. ``RedisLockStore.lock`` is wrapped: while Redis is unreachable (any ``redis.RedisError``), the
-   conversation is locked with an in-process lock instead, so every server keeps answering;
-   Redis is retried after ``LOCK_STORE_RETRY_SECONDS`` (default 10 s). Two servers could then
-   process *simultaneous* messages of the same sender concurrently, which is what the Redis lock
-   normally prevents; set ``LOCK_STORE_FALLBACK=off`` to answer :data:`SERVICE_BUSY` instead.
-
-4. ``RemoteAction._validate_action_result`` validates the action server's response against the
-   same JSON schema with a validator built once: Rasa calls ``jsonschema.validate``, which re-checks
-   the (large) events schema against the meta-schema and rebuilds the validator on every custom
-   action, about 60 ms of CPU per call on the 2-core reference machine, against ~2 ms cached. The
-   result is the same: ``True``, or the same ``ValidationError`` (best match) with Rasa's hint.
-
-5. ``rasa.core.tracker_store.create_engine_kwargs`` adds ``pool_pre_ping=True`` for PostgreSQL.
-   Rasa wraps the tracker store in ``FailSafeTrackerStore``: when PostgreSQL cannot be read it
-   logs the error and goes on with an *empty* tracker (kept in this process's memory). That is
-   what happens during an outage (self-contained questions are still answered; follow-ups lose
-   their context and those turns are not stored). Without a pre-ping, the first message after
-   PostgreSQL comes back meets a dead pooled connection and is answered without its context too;
-   with it, the dead connection is replaced before use and the conversation continues at once.
+1. **Action server down, slow or failing.** Rasa calls it with a 300 s timeout
+   (``DEFAULT_REQUEST_TIMEOUT`` in ``RemoteAction.run`` and ``EndpointConfig.session``); on a
+   refused connection or a 5xx ``MessageProcessor._run_action`` logs the exception and the user
+   gets *nothing* (REST: ``200 []``). Now ``RemoteAction.run`` is bounded by
+   ``ACTION_TIMEOUT_SECONDS`` (default 4 s) and on a timeout, refused connection, 5xx or invalid
+   response returns one ``BotUttered`` with :data:`SERVICE_BUSY` (the error is logged). A 400
+   (``ActionExecutionRejection``, used by forms) is re-raised as before. Nothing is cached: the
+   next message uses the action server again as soon as it is back.
+2. **Blank, missing or huge messages.** A REST body without ``"message"`` (or ``null``) makes
+   Rasa fail with a ``GraphComponentException`` (``200 []``); ``""`` and ``"   "`` run NLU and
+   are stored as a turn. Now ``Agent.handle_message`` answers a missing, empty or whitespace-only
+   message with a short prompt (no NLU, nothing stored), cuts a message longer than
+   ``MAX_MESSAGE_CHARS`` with a note (as the socket.io channel does), and if handling still
+   raises, logs it and answers :data:`SERVICE_BUSY` instead of an empty reply.
+3. **Redis (lock store) unreachable.** Rasa fails every message with ``LockError`` (``200 []``).
+   Now ``RedisLockStore.lock`` falls back to an in-process lock while Redis raises
+   ``redis.RedisError``, so every server keeps answering, and retries Redis after
+   ``LOCK_STORE_RETRY_SECONDS`` (default 10 s). Meanwhile two servers could process
+   *simultaneous* messages of one sender at once; ``LOCK_STORE_FALLBACK=off`` answers
+   :data:`SERVICE_BUSY` instead.
+4. **Redis ticket lock races.** ``RedisLockStore`` changes a conversation's ticket lock with a
+   GET then a SET: two servers issuing a ticket at the same moment can both get the same ticket
+   and process the conversation concurrently (one turn's events are then lost from the tracker
+   store), and a cleanup can delete a ticket just issued by another server. Now issuing, updating,
+   finishing and cleaning up are each one Redis transaction (WATCH/MULTI, retried on conflict).
+5. **Response validation cost.** ``RemoteAction._validate_action_result`` calls
+   ``jsonschema.validate``, which re-checks the large events schema against the meta-schema and
+   builds a new validator for every custom action: ~60 ms of CPU per call on the 2-core reference
+   machine, in the event loop. Now the validator is built once (~1-2 ms per call); the result is
+   the same (``True``, or the same best-match ``ValidationError`` with Rasa's hint).
+6. **PostgreSQL tracker store after an outage.** Rasa wraps the tracker store in
+   ``FailSafeTrackerStore``: while PostgreSQL cannot be read it logs the error and answers from
+   an empty tracker kept in memory (self-contained questions are still answered; follow-ups lose
+   their context and those turns are not stored). Once PostgreSQL is back, the first message
+   meets a dead pooled connection and is also answered without context. Now the engine has
+   ``pool_pre_ping=True`` and the conversation has its context again at once.
 
 ``install()`` is idempotent; :func:`uninstall` restores Rasa's functions (for tests).
 """
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import time
 from contextlib import asynccontextmanager
-from typing import Any, AsyncGenerator, Callable, Dict, List, Optional, Text
+from typing import Any, AsyncGenerator, Callable, Dict, List, Optional, Text, Tuple
 
 logger = logging.getLogger(__name__)
 
@@ -64,11 +61,12 @@ TRUNCATED_NOTE = f"(您的消息较长,已按前 {MAX_MESSAGE_CHARS} 个字处�
 
 DEFAULT_ACTION_TIMEOUT_SECONDS = 4.0
 DEFAULT_LOCK_STORE_RETRY_SECONDS = 10.0
+LOCK_TRANSACTION_ATTEMPTS = 50
 
 # Characters that render as nothing: a message made only of these and whitespace is empty.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
-_originals: Dict[str, Callable[..., Any]] = {}
+_originals: Dict[Tuple[Any, str], Any] = {}
 _settings: Dict[str, Any] = {}
 
 
@@ -93,62 +91,73 @@ def _env_seconds(name: str, default: float) -> float:
     return value
 
 
-def install(action_timeout: Optional[float] = None) -> None:
-    """Patch Rasa's RemoteAction, Agent and RedisLockStore as described in the module doc."""
+def _patches() -> List[Tuple[Any, str, Any]]:
+    import rasa.core.tracker_store as tracker_store
     from rasa.core.actions.action import RemoteAction
     from rasa.core.agent import Agent
     from rasa.core.lock_store import RedisLockStore
-    import rasa.core.tracker_store as tracker_store
 
+    return [
+        (RemoteAction, "run", _bounded_remote_action_run),
+        (RemoteAction, "_validate_action_result", _validate_action_result_cached),
+        (Agent, "handle_message", _guarded_handle_message),
+        (RedisLockStore, "lock", _redis_lock_with_fallback),
+        (RedisLockStore, "issue_ticket", _atomic_issue_ticket),
+        (RedisLockStore, "update_lock", _atomic_update_lock),
+        (RedisLockStore, "finish_serving", _atomic_finish_serving),
+        (RedisLockStore, "cleanup", _atomic_cleanup),
+        (tracker_store, "create_engine_kwargs", _engine_kwargs_with_pre_ping),
+    ]
+
+
+def install(action_timeout: Optional[float] = None) -> None:
+    """Apply the changes described in the module doc (settings are read from the environment)."""
     _settings["action_timeout"] = (action_timeout if action_timeout and action_timeout > 0 else
                                    _env_seconds("ACTION_TIMEOUT_SECONDS", DEFAULT_ACTION_TIMEOUT_SECONDS))
     _settings["lock_retry"] = _env_seconds("LOCK_STORE_RETRY_SECONDS", DEFAULT_LOCK_STORE_RETRY_SECONDS)
     _settings["lock_fallback"] = os.environ.get("LOCK_STORE_FALLBACK", "local").strip().lower() != "off"
     if _originals:
         return
-    _originals["RemoteAction.run"] = RemoteAction.run
-    _originals["Agent.handle_message"] = Agent.handle_message
-    _originals["RedisLockStore.lock"] = RedisLockStore.lock
-    _originals["RemoteAction._validate_action_result"] = RemoteAction._validate_action_result
-    RemoteAction.run = _bounded_remote_action_run  # type: ignore[method-assign]
-    Agent.handle_message = _guarded_handle_message  # type: ignore[method-assign]
-    RedisLockStore.lock = _redis_lock_with_fallback  # type: ignore[method-assign]
-    RemoteAction._validate_action_result = _validate_action_result_cached  # type: ignore[method-assign]
-    _originals["create_engine_kwargs"] = tracker_store.create_engine_kwargs
-    tracker_store.create_engine_kwargs = _engine_kwargs_with_pre_ping
+    for owner, name, replacement in _patches():
+        _originals[(owner, name)] = owner.__dict__[name] if name in owner.__dict__ else None
+        setattr(owner, name, replacement)
     logger.info("bot.resilience installed: action timeout %.1f s, lock store fallback %s",
                 _settings["action_timeout"], "local" if _settings["lock_fallback"] else "off")
 
 
 def uninstall() -> None:
     """Restore Rasa's own functions."""
-    if not _originals:
-        return
-    from rasa.core.actions.action import RemoteAction
-    from rasa.core.agent import Agent
-    from rasa.core.lock_store import RedisLockStore
-    import rasa.core.tracker_store as tracker_store
-
-    tracker_store.create_engine_kwargs = _originals.pop("create_engine_kwargs")
-    RemoteAction.run = _originals.pop("RemoteAction.run")  # type: ignore[method-assign]
-    Agent.handle_message = _originals.pop("Agent.handle_message")  # type: ignore[method-assign]
-    RedisLockStore.lock = _originals.pop("RedisLockStore.lock")  # type: ignore[method-assign]
-    RemoteAction._validate_action_result = _originals.pop(  # type: ignore[method-assign]
-        "RemoteAction._validate_action_result")
+    for (owner, name), original in list(_originals.items()):
+        if original is None:
+            delattr(owner, name)  # the class inherited it
+        else:
+            setattr(owner, name, original)
+    _originals.clear()
 
 
 def installed() -> bool:
     return bool(_originals)
 
 
+def _original(owner: Any, name: str) -> Any:
+    """Rasa's function, also when the class inherited it."""
+    original = _originals.get((owner, name))
+    if original is not None:
+        return original
+    for base in owner.__mro__[1:]:
+        if name in base.__dict__:
+            return base.__dict__[name]
+    raise AttributeError(name)
+
+
 # -- 1. bounded custom-action calls ---------------------------------------------------------------
 async def _bounded_remote_action_run(self: Any, output_channel: Any, nlg: Any, tracker: Any,
                                      domain: Any) -> List[Any]:
-    from rasa.core.actions.action import ActionExecutionRejection
+    from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
     from rasa.shared.core.events import BotUttered
 
     timeout = _settings["action_timeout"]
-    original = _originals["RemoteAction.run"]
+    original = _original(RemoteAction, "run")
     started = time.monotonic()
     try:
         return await asyncio.wait_for(original(self, output_channel, nlg, tracker, domain), timeout)
@@ -165,49 +174,15 @@ async def _bounded_remote_action_run(self: Any, output_channel: Any, nlg: Any, t
     return [BotUttered(text=SERVICE_BUSY, data={}, metadata={})]
 
 
-_response_validator: Any = None
-
-
-def _validate_action_result_cached(self: Any, result: Dict[Text, Any]) -> bool:
-    """RemoteAction._validate_action_result (Rasa 3.6) with the schema checked and compiled once.
-
-    ``jsonschema.validate`` = check_schema + a new validator + ``best_match(iter_errors)``; the schema
-    is a constant (``RemoteAction.action_response_format_spec()``), so only the last step is per call.
-    """
-    global _response_validator
-    from jsonschema import ValidationError
-    from jsonschema.exceptions import best_match
-    from jsonschema.validators import validator_for
-
-    if _response_validator is None:
-        schema = type(self).action_response_format_spec()
-        cls = validator_for(schema)
-        cls.check_schema(schema)
-        _response_validator = cls(schema)
-    try:
-        error = best_match(_response_validator.iter_errors(result))
-        if error is not None:
-            raise error
-        return True
-    except ValidationError as e:
-        from rasa.shared.constants import DOCS_BASE_URL
-
-        e.message += (
-            f". Failed to validate Action server response from API, "
-            f"make sure your response from the Action endpoint is valid. "
-            f"For more information about the format visit "
-            f"{DOCS_BASE_URL}/custom-actions"
-        )
-        raise e
-
-
 def _endpoint_url(action: Any) -> str:
     endpoint = getattr(action, "action_endpoint", None)
     return getattr(endpoint, "url", None) or "(not configured)"
 
 
-# -- 2. blank / overlong input and a reply on unexpected failures ---------------------------------
+# -- 2. blank / overlong input, and a reply on unexpected failures --------------------------------
 async def _guarded_handle_message(self: Any, message: Any) -> Optional[List[Dict[Text, Any]]]:
+    from rasa.core.agent import Agent
+
     output = message.output_channel
     if is_blank(message.text):
         logger.debug("empty message from '%s': replying with a prompt", message.sender_id)
@@ -220,7 +195,7 @@ async def _guarded_handle_message(self: Any, message: Any) -> Optional[List[Dict
         await output.send_text_message(message.sender_id, TRUNCATED_NOTE)
     sent_before = _sent_count(output)
     try:
-        return await _originals["Agent.handle_message"](self, message)
+        return await _original(Agent, "handle_message")(self, message)
     except Exception as exc:  # noqa: BLE001 - logged here; the user gets a clear message, not silence
         logger.error("could not handle a message from '%s': %s: %s", message.sender_id, type(exc).__name__,
                      exc, exc_info=True)
@@ -235,17 +210,7 @@ def _sent_count(output: Any) -> Optional[int]:
     return len(messages) if isinstance(messages, list) else None
 
 
-# -- 5. PostgreSQL tracker store: no dead pooled connection after an outage --------------------------
-def _engine_kwargs_with_pre_ping(url: Any) -> Dict[Text, Any]:
-    from rasa.core.tracker_store import is_postgresql_url
-
-    kwargs = dict(_originals["create_engine_kwargs"](url))
-    if is_postgresql_url(url):
-        kwargs.setdefault("pool_pre_ping", True)
-    return kwargs
-
-
-# -- 3. Redis lock store outage --------------------------------------------------------------------
+# -- 3. Redis unreachable: an in-process lock ---------------------------------------------------
 _local_lock_store: Any = None
 _redis_down_until: Dict[int, float] = {}
 
@@ -275,7 +240,8 @@ def _local_store() -> Any:
 @asynccontextmanager
 async def _redis_lock_with_fallback(self: Any, conversation_id: Text, lock_lifetime: float = 60,
                                     wait_time_in_seconds: float = 1) -> AsyncGenerator[Any, None]:
-    """RedisLockStore.lock (LockStore.lock in Rasa 3.6), with an in-process lock while Redis is down."""
+    """LockStore.lock of Rasa 3.6 (issue a ticket, wait for it, clean up), with an in-process lock
+    while Redis is unreachable."""
     use_redis = time.monotonic() >= _redis_down_until.get(id(self), 0.0)
     ticket = None
     acquired = None
@@ -315,4 +281,130 @@ def _redis_unavailable(store: Any, exc: BaseException) -> None:
     _redis_down_until[id(store)] = time.monotonic() + retry
     if first:
         logger.error("Redis lock store unreachable (%s); locking conversations in this process only, "
-                     "retrying Redis in %.0f s", exc, retry)
+                     "retrying Redis in %.0f s", str(exc).replace("\n", " "), retry)
+
+
+# -- 4. atomic ticket-lock changes in Redis ---------------------------------------------------------
+_UNCHANGED = object()
+
+
+def _in_transaction(store: Any, conversation_id: Text,
+                    change: Callable[[Any], Tuple[Any, Any]]) -> Any:
+    """Apply change(lock or None) -> (new lock | None to delete | _UNCHANGED, result) atomically:
+    WATCH the key, read, MULTI, write; run again if another server changed the key meanwhile."""
+    from rasa.core.lock import TicketLock
+    from rasa.core.lock_store import LockError
+    from redis.exceptions import WatchError
+
+    key = store.key_prefix + conversation_id
+    with store.red.pipeline() as pipe:
+        for _ in range(LOCK_TRANSACTION_ATTEMPTS):
+            try:
+                pipe.watch(key)
+                raw = pipe.get(key)
+                lock = TicketLock.from_dict(json.loads(raw)) if raw else None
+                new, result = change(lock)
+                pipe.multi()
+                if new is None:
+                    pipe.delete(key)
+                elif new is not _UNCHANGED:
+                    pipe.set(key, new.dumps())
+                pipe.execute()
+                return result
+            except WatchError:
+                continue
+            finally:
+                pipe.reset()
+    raise LockError(f"Redis lock for '{conversation_id}' changed {LOCK_TRANSACTION_ATTEMPTS} times while "
+                    f"being updated")
+
+
+def _atomic_issue_ticket(self: Any, conversation_id: Text, lock_lifetime: float = 60) -> int:
+    from rasa.core.lock_store import LockError
+
+    def change(lock: Any) -> Tuple[Any, int]:
+        lock = lock or self.create_lock(conversation_id)
+        return lock, lock.issue_ticket(lock_lifetime)
+
+    try:
+        return _in_transaction(self, conversation_id, change)
+    except LockError:
+        raise
+    except Exception as e:
+        raise LockError(f"Error while acquiring lock. Error:\n{e}") from e
+
+
+def _atomic_update_lock(self: Any, conversation_id: Text) -> None:
+    def change(lock: Any) -> Tuple[Any, None]:
+        if lock is None:
+            return _UNCHANGED, None
+        lock.remove_expired_tickets()
+        return lock, None
+
+    _in_transaction(self, conversation_id, change)
+
+
+def _atomic_finish_serving(self: Any, conversation_id: Text, ticket_number: int) -> None:
+    def change(lock: Any) -> Tuple[Any, None]:
+        if lock is None:
+            return _UNCHANGED, None
+        lock.remove_ticket_for(ticket_number)
+        return lock, None
+
+    _in_transaction(self, conversation_id, change)
+
+
+def _atomic_cleanup(self: Any, conversation_id: Text, ticket_number: int) -> None:
+    """Finish serving the ticket and delete the lock if nobody else holds a ticket, in one step."""
+    def change(lock: Any) -> Tuple[Any, bool]:
+        if lock is None:
+            return _UNCHANGED, False
+        lock.remove_ticket_for(ticket_number)
+        return (lock, False) if lock.is_someone_waiting() else (None, True)
+
+    if _in_transaction(self, conversation_id, change):
+        self._log_deletion(conversation_id, True)
+
+
+# -- 5. the action server's response validated with a validator built once ------------------------
+_response_validator: Any = None
+
+
+def _validate_action_result_cached(self: Any, result: Dict[Text, Any]) -> bool:
+    """RemoteAction._validate_action_result of Rasa 3.6 with the schema checked and compiled once:
+    ``jsonschema.validate`` = check_schema + a new validator + ``best_match(iter_errors)``, and the
+    schema is a constant (``RemoteAction.action_response_format_spec()``)."""
+    global _response_validator
+    from jsonschema import ValidationError
+    from jsonschema.exceptions import best_match
+    from jsonschema.validators import validator_for
+    from rasa.shared.constants import DOCS_BASE_URL
+
+    if _response_validator is None:
+        schema = type(self).action_response_format_spec()
+        cls = validator_for(schema)
+        cls.check_schema(schema)
+        _response_validator = cls(schema)
+    try:
+        error = best_match(_response_validator.iter_errors(result))
+        if error is not None:
+            raise error
+        return True
+    except ValidationError as e:
+        e.message += (
+            f". Failed to validate Action server response from API, "
+            f"make sure your response from the Action endpoint is valid. "
+            f"For more information about the format visit "
+            f"{DOCS_BASE_URL}/custom-actions"
+        )
+        raise e
+
+
+# -- 6. PostgreSQL tracker store: no dead pooled connection after an outage ------------------------
+def _engine_kwargs_with_pre_ping(url: Any) -> Dict[Text, Any]:
+    import rasa.core.tracker_store as tracker_store
+
+    kwargs = dict(_original(tracker_store, "create_engine_kwargs")(url))
+    if tracker_store.is_postgresql_url(url):
+        kwargs.setdefault("pool_pre_ping", True)
+    return kwargs

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start the action server, the Rasa server (REST + Socket.IO + WeChat) and the web chat page.
+# Start the action server, the Rasa server (REST + Socket.IO + WeChat; `python -m bot.server` is
+# `rasa` with the guards of bot/resilience.py) and the web chat page.
 # Ports: RASA_PORT (5005), ACTIONS_PORT (5055), WEB_PORT (8080). Logs go to var/log/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,7 @@ trap cleanup EXIT INT TERM
 
 .venv/bin/rasa run actions --actions actions -p "$ACTIONS_PORT" > var/log/actions.log 2>&1 &
 pids+=($!)
-.venv/bin/rasa run --enable-api -p "$RASA_PORT" -m models/policy-bot.tar.gz \
+.venv/bin/python -m bot.server run --enable-api -p "$RASA_PORT" -m models/policy-bot.tar.gz \
   --credentials "$CREDENTIALS" --endpoints "$ENDPOINTS" --cors "*" > var/log/rasa.log 2>&1 &
 pids+=($!)
 if [ -f bot/web/serve.py ]; then

@@ -104,7 +104,7 @@ def pg_schema(services) -> Iterator[str]:
         connection.close()
 
 
-# -- a TCP proxy in front of Redis, so a test can make Redis unreachable --------------------------
+# -- a TCP proxy in front of Redis or PostgreSQL, so a test can make either unreachable ------------
 class TcpProxy:
     """127.0.0.1:port -> target. ``down()`` closes the port and every connection; ``up()`` reopens."""
 
@@ -242,7 +242,22 @@ class ActionSlot:
         self.server = ActionServer(port=self.port, name=name,
                                    env={"DATABASE_URL": database_url or self.policy_db_url})
         self.server.start()
+        self.warm_up()
         self.state = "real" if database_url is None else "real-nodb"
+
+    def warm_up(self, seconds: float = 60) -> None:
+        """One direct action request: /health answers while the action server still loads its policy
+        catalogue in the background (seconds on a busy machine), and a request made meanwhile can
+        outlast the 4 s action timeout. A load balancer should likewise only route to it after this."""
+        body = {"next_action": "action_answer_policy", "sender_id": "warm-up", "version": "3.6.21", "domain": {},
+                "tracker": {"sender_id": "warm-up", "slots": {}, "paused": False, "followup_action": None,
+                            "active_loop": {}, "latest_action_name": "action_listen", "events": [],
+                            "latest_message": {"text": "平顶山专精特新有什么奖励", "entities": [],
+                                               "intent": {"name": "ask_reward", "confidence": 1.0}}}}
+        try:
+            requests.post(f"{self.url}/webhook", json=body, timeout=seconds)
+        except requests.RequestException:
+            pass
 
     def start_stand_in(self, mode: str) -> None:
         """mode: "slow" (answers after 10 s) or "error" (HTTP 500)."""

@@ -82,7 +82,8 @@ def test_soak_with_an_action_server_restart(healthy: Cluster):
         assert len(log.replies) >= SOAK_SECONDS / PACE / 2, len(log.replies)
         for (at, reply), message in zip(log.replies, log.sent):
             assert_clean(reply)
-            assert reply.elapsed < ACTION_TIMEOUT + 6, (message, at, reply.elapsed)
+            # nothing hangs (Rasa alone would wait up to 300 s); the margin is for a busy shared machine
+            assert reply.elapsed < ACTION_TIMEOUT + 10, (message, at, reply.elapsed)
             if SERVICE_BUSY in reply.text:
                 busy += 1
                 # while the action server was down (or being started), or else because it took longer
