@@ -7,21 +7,24 @@ from __future__ import annotations
 import asyncio
 import threading
 import uuid
+import warnings
 
 import pytest
 
 from .conftest import REDIS_URL, run_threads
 
-pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
-              pytest.mark.filterwarnings("ignore:Deprecated API features detected")]
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 @pytest.fixture
 def stores(services):
     import redis
-    from rasa.core.lock_store import RedisLockStore
 
-    from bot import resilience
+    with warnings.catch_warnings():  # importing Rasa (TensorFlow, SQLAlchemy 1.4) warns a lot
+        warnings.simplefilter("ignore")
+        from rasa.core.lock_store import RedisLockStore
+
+        from bot import resilience
 
     was_installed = resilience.installed()
     resilience.install()
