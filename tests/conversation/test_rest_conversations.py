@@ -43,7 +43,7 @@ def test_follow_up_contact_applies_to_the_last_subject(bot):
 
 
 def test_follow_up_validity(bot):
-    reply = converse(bot, "平顶山社保缓缴的政策", "截止到啥时候")
+    reply = converse(bot, "平顶山社保能缓交的那个规定", "截止到啥时候")
     assert "2022年12月31日" in reply
 
 
