@@ -21,8 +21,11 @@ install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found: install it (e.g. pyenv install 3.10) or set PYTHON310=/path/to/python3.10"; exit 1; }
 	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
-	$(PY) -m pip install -q "pip<25"
-	$(PY) -m pip install -q -r requirements-dev.txt -c constraints.txt
+	@mkdir -p $(LOG_DIR)
+	@echo "installing Python packages (log: $(LOG_DIR)/pip.log) ..."
+	@$(PY) -m pip install -q "pip<25" > $(LOG_DIR)/pip.log 2>&1 && \
+		$(PY) -m pip install -q -r requirements-dev.txt -c constraints.txt >> $(LOG_DIR)/pip.log 2>&1 \
+		|| { tail -30 $(LOG_DIR)/pip.log; exit 1; }
 	@touch $@
 
 # The policy database (SQLite in var/ by default, $DATABASE_URL otherwise), rebuilt when the data changes.

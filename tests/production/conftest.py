@@ -302,6 +302,7 @@ class Reply:
 class ProductionRasa:
     name: str
     env: Dict[str, str]
+    workdir: Path = LOG_DIR
     port: int = field(default_factory=free_port)
     process: Optional[subprocess.Popen] = None
 
@@ -315,7 +316,7 @@ class ProductionRasa:
 
     def launch(self) -> None:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
-        credentials = LOG_DIR / f"prod-credentials-{self.port}.yml"
+        credentials = self.workdir / f"credentials-{self.port}.yml"
         credentials.write_text("rest:\n", encoding="utf-8")
         self.process = subprocess.Popen(
             [str(VENV_BIN / "python"), "-m", "bot.server", "run", "--enable-api", "-p", str(self.port),
@@ -415,7 +416,7 @@ class Cluster:
 
 
 @pytest.fixture(scope="session")
-def cluster(services, pg_schema, policy_db_url) -> Iterator[Cluster]:
+def cluster(services, pg_schema, policy_db_url, tmp_path_factory) -> Iterator[Cluster]:
     import redis
     from sqlalchemy.engine import make_url
 
@@ -437,7 +438,8 @@ def cluster(services, pg_schema, policy_db_url) -> Iterator[Cluster]:
         "REDIS_PASSWORD": redis_kwargs.get("password") or "", "REDIS_KEY_PREFIX": key_prefix,
         "LOCK_STORE_RETRY_SECONDS": str(LOCK_RETRY),
     }
-    servers = [ProductionRasa("a", env), ProductionRasa("b", env)]
+    workdir = tmp_path_factory.mktemp("production")
+    servers = [ProductionRasa("a", env, workdir), ProductionRasa("b", env, workdir)]
     try:
         actions.start_real()
         start_rasa_servers(servers)
