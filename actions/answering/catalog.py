@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from functools import lru_cache
 
 from policy_db.query import Catalog, PolicyDatabaseUnavailable, PolicyRepository
@@ -20,13 +19,10 @@ def current_catalog() -> Catalog:
     return repository().catalog()
 
 
-def warm_up_in_background() -> None:
-    """Load the catalogue (a couple of seconds of jieba work) before the first user asks."""
-
-    def load() -> None:
-        try:
-            current_catalog()
-        except PolicyDatabaseUnavailable as exc:
-            log.warning("policy database not readable at start-up (will retry per request): %s", exc)
-
-    threading.Thread(target=load, name="policy-catalog-warm-up", daemon=True).start()
+def warm_up() -> None:
+    """Load the catalogue (a couple of seconds of jieba work) before the action server answers /health,
+    so the first question after a (re)start is not cut off by the Rasa server's action timeout."""
+    try:
+        current_catalog()
+    except PolicyDatabaseUnavailable as exc:
+        log.warning("policy database not readable at start-up (will retry per request): %s", exc)
