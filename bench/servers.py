@@ -72,7 +72,7 @@ def machine_cpu() -> Dict[str, float]:
     return dict(zip(names, values))
 
 
-def _stop(process: Optional[subprocess.Popen]) -> None:
+def stop_process(process: Optional[subprocess.Popen]) -> None:
     if process is None or process.poll() is not None:
         return
     process.terminate()
@@ -184,8 +184,8 @@ class BenchServers:
                 "actions": memory_kb(self.actions.pid) if self.actions else {}}
 
     def stop(self) -> None:
-        _stop(self.rasa)
-        _stop(self.actions)
+        stop_process(self.rasa)
+        stop_process(self.actions)
         if self.schema:
             import psycopg2
             from sqlalchemy.engine import make_url

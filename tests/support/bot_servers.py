@@ -6,7 +6,6 @@ WeChat, scale-out and fault tests.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,24 +14,17 @@ from pathlib import Path
 
 import requests
 
+from bench.servers import free_port, stop_process  # noqa: F401 (re-exported for the tests)
+from bench.servers import quiet_env as bench_quiet_env
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 MODEL = PROJECT_DIR / "models" / "policy-bot.tar.gz"
 VENV_BIN = Path(sys.executable).parent
 LOG_DIR = PROJECT_DIR / "var" / "log"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def quiet_env(**extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore", SQLALCHEMY_SILENCE_UBER_WARNING="1",
-               RASA_TELEMETRY_ENABLED="false", WECHAT_TOKEN=env.get("WECHAT_TOKEN", "test-token"))
-    env.update(extra)
-    return env
+    return bench_quiet_env(**{"WECHAT_TOKEN": os.environ.get("WECHAT_TOKEN", "test-token"), **extra})
 
 
 def wait_for(url: str, seconds: float, process: subprocess.Popen | None = None, log: Path | None = None) -> None:
@@ -118,14 +110,3 @@ class RasaServer:
 
     def stop(self) -> None:
         stop_process(self.process)
-
-
-def stop_process(process: subprocess.Popen | None) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
