@@ -46,8 +46,7 @@ $(MODEL): $(TRAINING_INPUTS)
 	@echo "training (log: $(LOG_DIR)/train.log) ..."
 	@start=$$(date +%s); $(RASA) train --fixed-model-name policy-bot --out models > $(LOG_DIR)/train.log 2>&1 \
 		|| { tail -40 $(LOG_DIR)/train.log; exit 1; }; \
-		echo "$$(( $$(date +%s) - start ))" > $(LOG_DIR)/train-time.txt; \
-		echo "trained in $$(cat $(LOG_DIR)/train-time.txt) s: $(MODEL) ($$(du -h $(MODEL) | cut -f1))"
+		echo "trained in $$(( $$(date +%s) - start )) s: $(MODEL) ($$(du -h $(MODEL) | cut -f1))"
 
 # rasa-webchat from the npm registry, served from the project (never a CDN).
 web: bot/web/node_modules/.installed

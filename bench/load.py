@@ -1,12 +1,14 @@
 """Open-loop REST load: messages are sent on a fixed schedule whatever the server's speed, and the
-latency of each is measured from its *scheduled* time, so queueing in a saturated server counts."""
+latency of each is measured from its *scheduled* time, so queueing in a saturated server counts.
+Messages come from short conversations (:class:`Conversations`) whose next turn waits for the reply."""
 from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from typing import Deque, Dict, List, Optional, Sequence, Tuple
 
 import requests
 
@@ -68,20 +70,56 @@ def _r(value: Optional[float]) -> Optional[float]:
     return None if value is None else round(value, 1)
 
 
-def run_step(url: str, rate: float, seconds: float, messages: Sequence[str], senders: Sequence[str],
-             timeout: float = 10.0, offset: int = 0) -> StepResult:
-    """Send rate*seconds messages at a steady rate; message i goes to senders[i % len(senders)]."""
+class Conversations:
+    """Who sends each scheduled message: conversations as enterprise owners hold them.
+
+    A conversation is a short script (a question, then follow-ups about it). The next turn of a
+    conversation is only sent once the reply to the previous one has arrived (a person reads the
+    answer before typing again), so two messages of one conversation are never in flight at once.
+    Each scheduled message goes to the longest-idle conversation that has turns left; when every
+    open conversation is waiting for a reply a new one starts, so the offered rate stays exact
+    however slow the server is. A conversation ends after its script and is not reused.
+    """
+
+    def __init__(self, scripts: Sequence[Sequence[str]], run_id: str, first_script: int = 0) -> None:
+        self._scripts = [list(s) for s in scripts if s]
+        self._run_id = run_id
+        self._next_script = first_script
+        self._idle: Deque[Tuple[str, List[str]]] = deque()
+        self._lock = threading.Lock()
+        self.started = 0
+
+    def take(self) -> Tuple[str, str, List[str]]:
+        """(sender, message, rest of its script) for the next message to send."""
+        with self._lock:
+            if self._idle:
+                sender, remaining = self._idle.popleft()
+            else:
+                script = self._scripts[self._next_script % len(self._scripts)]
+                self._next_script += 1
+                self.started += 1
+                sender, remaining = f"bench-{self._run_id}-{self._next_script}", list(script)
+            return sender, remaining[0], remaining[1:]
+
+    def replied(self, sender: str, remaining: List[str]) -> None:
+        """The reply to `sender`'s message arrived: its next turn may be sent."""
+        if remaining:
+            with self._lock:
+                self._idle.append((sender, remaining))
+
+
+def run_step(url: str, rate: float, seconds: float, conversations: Conversations,
+             timeout: float = 10.0) -> StepResult:
+    """Send rate*seconds messages at a steady rate, each from a conversation with none in flight."""
     result = StepResult(rate, seconds)
     count = int(rate * seconds)
     lock = threading.Lock()
     endpoint = f"{url}/webhooks/rest/webhook"
 
-    def one(index: int, scheduled: float) -> None:
-        n = offset + index
-        body = {"sender": senders[n % len(senders)], "message": messages[n % len(messages)]}
+    def one(sender: str, message: str, remaining: List[str], scheduled: float) -> None:
         kind = None
         try:
-            response = _session().post(endpoint, json=body, timeout=timeout)
+            response = _session().post(endpoint, json={"sender": sender, "message": message}, timeout=timeout)
             if response.status_code != 200:
                 kind = f"http_{response.status_code}"
             else:
@@ -101,6 +139,7 @@ def run_step(url: str, rate: float, seconds: float, messages: Sequence[str], sen
                 result.latencies.append(latency)
             else:
                 result.errors[kind] = result.errors.get(kind, 0) + 1
+        conversations.replied(sender, remaining)
 
     workers = int(min(128, max(8, rate * 3)))
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -111,7 +150,8 @@ def run_step(url: str, rate: float, seconds: float, messages: Sequence[str], sen
             delay = scheduled - time.monotonic()
             if delay > 0:
                 time.sleep(delay)
-            futures.append(pool.submit(one, index, scheduled))
+            sender, message, remaining = conversations.take()
+            futures.append(pool.submit(one, sender, message, remaining, scheduled))
             result.sent += 1
         wait(futures, timeout=timeout + 30)
         result.wall = time.monotonic() - start

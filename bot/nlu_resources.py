@@ -133,7 +133,8 @@ def _hand_written_examples() -> set[str]:
 
 
 def render_templates(data: PolicyData) -> str:
-    rng = random.Random(20221)  # fixed seed: the file is reproducible
+    rng = random.Random(20221)  # fixed seeds: the file is reproducible
+    bare_rng = random.Random(20222)
     taken = _taken_words()
     cities = [c.name for c in data.cities]
     seen = _hand_written_examples()
@@ -148,6 +149,23 @@ def render_templates(data: PolicyData) -> str:
                 if text not in seen:
                     seen.add(text)
                     examples[intent].append(annotated)
+        # Owners often type just the topic, or the city and the topic, as into a search box.
+        bare = [(word, f"[{word}](topic)") for word in words[:2]]
+        if words:
+            city = bare_rng.choice(cities)
+            bare.append((city + words[0], f"[{city}](city)[{words[0]}](topic)"))
+        for text, annotated in bare:
+            if text not in seen:
+                seen.add(text)
+                examples[intent].append(annotated)
+    for board in LISTING_BOARDS:  # 「在中原股权交易中心挂牌」 is a question about the listing reward
+        verb = "挂牌" if board.endswith(("中心", "市场", "交易板")) else "上市"
+        for template in (f"[{board}](listing_board){verb}", f"打算去[{board}](listing_board){verb}",
+                         f"[{board}](listing_board){verb}有奖励吗"):
+            text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", template)
+            if text not in seen:
+                seen.add(text)
+                examples["ask_reward"].append(template)
     nlu = [_block("intent", intent, values) for intent, values in examples.items() if values]
     return _nlu_file(nlu)
 

@@ -27,19 +27,15 @@ What Rasa 3.6 does as shipped, and what :func:`install` changes (nothing else):
    and process the conversation concurrently (one turn's events are then lost from the tracker
    store), and a cleanup can delete a ticket just issued by another server. Now issuing, updating,
    finishing and cleaning up are each one Redis transaction (WATCH/MULTI, retried on conflict).
-5. **Response validation cost.** ``RemoteAction._validate_action_result`` calls
-   ``jsonschema.validate``, which re-checks the large events schema against the meta-schema and
-   builds a new validator for every custom action: ~60 ms of CPU per call on the 2-core reference
-   machine, in the event loop. Now the validator is built once (~1-2 ms per call); the result is
-   the same (``True``, or the same best-match ``ValidationError`` with Rasa's hint).
-6. **PostgreSQL tracker store after an outage.** Rasa wraps the tracker store in
+5. **PostgreSQL tracker store after an outage.** Rasa wraps the tracker store in
    ``FailSafeTrackerStore``: while PostgreSQL cannot be read it logs the error and answers from
    an empty tracker kept in memory (self-contained questions are still answered; follow-ups lose
    their context and those turns are not stored). Once PostgreSQL is back, the first message
    meets a dead pooled connection and is also answered without context. Now the engine has
    ``pool_pre_ping=True`` and the conversation has its context again at once.
 
-``install()`` is idempotent; :func:`uninstall` restores Rasa's functions (for tests).
+CPU savings that change no behaviour are in :mod:`bot.speedups`. ``install()`` is idempotent;
+:func:`uninstall` restores Rasa's functions (for tests).
 """
 from __future__ import annotations
 
@@ -99,7 +95,6 @@ def _patches() -> List[Tuple[Any, str, Any]]:
 
     return [
         (RemoteAction, "run", _bounded_remote_action_run),
-        (RemoteAction, "_validate_action_result", _validate_action_result_cached),
         (Agent, "handle_message", _guarded_handle_message),
         (RedisLockStore, "lock", _redis_lock_with_fallback),
         (RedisLockStore, "issue_ticket", _atomic_issue_ticket),
@@ -366,41 +361,7 @@ def _atomic_cleanup(self: Any, conversation_id: Text, ticket_number: int) -> Non
         self._log_deletion(conversation_id, True)
 
 
-# -- 5. the action server's response validated with a validator built once ------------------------
-_response_validator: Any = None
-
-
-def _validate_action_result_cached(self: Any, result: Dict[Text, Any]) -> bool:
-    """RemoteAction._validate_action_result of Rasa 3.6 with the schema checked and compiled once:
-    ``jsonschema.validate`` = check_schema + a new validator + ``best_match(iter_errors)``, and the
-    schema is a constant (``RemoteAction.action_response_format_spec()``)."""
-    global _response_validator
-    from jsonschema import ValidationError
-    from jsonschema.exceptions import best_match
-    from jsonschema.validators import validator_for
-    from rasa.shared.constants import DOCS_BASE_URL
-
-    if _response_validator is None:
-        schema = type(self).action_response_format_spec()
-        cls = validator_for(schema)
-        cls.check_schema(schema)
-        _response_validator = cls(schema)
-    try:
-        error = best_match(_response_validator.iter_errors(result))
-        if error is not None:
-            raise error
-        return True
-    except ValidationError as e:
-        e.message += (
-            f". Failed to validate Action server response from API, "
-            f"make sure your response from the Action endpoint is valid. "
-            f"For more information about the format visit "
-            f"{DOCS_BASE_URL}/custom-actions"
-        )
-        raise e
-
-
-# -- 6. PostgreSQL tracker store: no dead pooled connection after an outage ------------------------
+# -- 5. PostgreSQL tracker store: no dead pooled connection after an outage ------------------------
 def _engine_kwargs_with_pre_ping(url: Any) -> Dict[Text, Any]:
     import rasa.core.tracker_store as tracker_store
 

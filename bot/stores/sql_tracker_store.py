@@ -1,0 +1,97 @@
+"""Rasa's SQL tracker store with the two per-turn operations done in one plain SQL statement each.
+
+Rasa 3.6's :class:`~rasa.core.tracker_store.SQLTrackerStore` spends more CPU per message than the
+whole dialogue prediction (profiled with py-spy under load, PostgreSQL, one Rasa process): every
+``retrieve`` and ``save`` opens an ORM session, first checks with an extra query that the
+``POSTGRESQL_SCHEMA`` schema exists, builds the "events since the last session start" ``Query``
+anew, and ``save`` adds each new event through the ORM unit of work. All of it runs synchronously
+in the server's event loop, so it is latency for every conversation on that server.
+
+:class:`LeanSQLTrackerStore` keeps everything that matters to operators: the same ``events`` table
+(created by Rasa's own model, so ``rasa export``, analytics and a server running the stock store
+read and write the same rows), the same columns and JSON, the same "latest session" rule
+(``timestamp >=`` the newest ``session_started``), the same engine options (pool size, schema
+search path, and the pre-ping of :mod:`bot.resilience`), and Rasa's event broker streaming. What
+changes: the schema is checked once at start-up (a missing schema stops the server with Rasa's own
+message), ``retrieve`` is one prepared ``SELECT``, and ``save`` is one ``COUNT`` plus one
+multi-row ``INSERT`` in a single transaction on a pooled connection.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import os
+from typing import Any, Dict, List, Optional, Text
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import POSTGRESQL_SCHEMA, SQLTrackerStore, ensure_schema_exists
+from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+logger = logging.getLogger(__name__)
+
+# Events of a conversation's latest session: Rasa's rule (SQLTrackerStore._event_query) in SQL.
+_LATEST_SESSION = """
+    FROM events
+    WHERE sender_id = :sender_id
+      AND ((SELECT max(timestamp) FROM events
+            WHERE sender_id = :sender_id AND type_name = :session_started) IS NULL
+           OR timestamp >= (SELECT max(timestamp) FROM events
+                            WHERE sender_id = :sender_id AND type_name = :session_started))
+"""
+SELECT_LATEST_SESSION = sa.text("SELECT data" + _LATEST_SESSION + "ORDER BY id")
+COUNT_LATEST_SESSION = sa.text("SELECT count(*)" + _LATEST_SESSION)
+
+
+class LeanSQLTrackerStore(SQLTrackerStore):
+    """Drop-in for Rasa's ``type: sql`` tracker store: ``type: bot.stores.LeanSQLTrackerStore``.
+
+    Takes the same endpoint keys (dialect, url, port, db, username, password, login_db, query).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        try:
+            super().__init__(*args, **kwargs)
+        except (AttributeError, ImportError) as exc:
+            # Rasa would catch these and silently keep conversations in memory instead: with several
+            # servers that loses context between them, so fail loudly.
+            raise RuntimeError(f"tracker store could not start: {exc}") from exc
+        self._events_table = self.SQLEvent.__table__
+        if os.environ.get(POSTGRESQL_SCHEMA):
+            # Rasa's session_scope exits the process with its own message when the schema is missing.
+            with super().session_scope() as session:
+                ensure_schema_exists(session)
+
+    def _parameters(self, sender_id: Text) -> Dict[Text, Any]:
+        return {"sender_id": sender_id, "session_started": SessionStarted.type_name}
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """The tracker of the conversation's latest session (None for a new conversation)."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(SELECT_LATEST_SESSION, self._parameters(sender_id)).fetchall()
+        if not rows or not self.domain:
+            return None
+        return DialogueStateTracker.from_dict(sender_id, [json.loads(row[0]) for row in rows], self.domain.slots)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Append the tracker's events that are not stored yet (one transaction)."""
+        await self.stream_events(tracker)
+        with self.engine.begin() as connection:
+            stored = connection.execute(COUNT_LATEST_SESSION, self._parameters(tracker.sender_id)).scalar()
+            rows = [self._row(tracker.sender_id, event)
+                    for event in itertools.islice(tracker.events, stored or 0, len(tracker.events))]
+            if rows:
+                connection.execute(self._events_table.insert(), rows)
+
+    @staticmethod
+    def _row(sender_id: Text, event: Any) -> Dict[Text, Any]:
+        data = event.as_dict()
+        parse_data = data.get("parse_data") or {}
+        return {"sender_id": sender_id, "type_name": event.type_name, "timestamp": data.get("timestamp"),
+                "intent_name": (parse_data.get("intent") or {}).get(INTENT_NAME_KEY),
+                "action_name": data.get("name"), "data": json.dumps(data)}
+
+
+__all__: List[str] = ["LeanSQLTrackerStore"]
