@@ -87,7 +87,6 @@ class Conversations:
         self._next_script = first_script
         self._idle: Deque[Tuple[str, List[str]]] = deque()
         self._lock = threading.Lock()
-        self.started = 0
 
     def take(self) -> Tuple[str, str, List[str]]:
         """(sender, message, rest of its script) for the next message to send."""
@@ -97,7 +96,6 @@ class Conversations:
             else:
                 script = self._scripts[self._next_script % len(self._scripts)]
                 self._next_script += 1
-                self.started += 1
                 sender, remaining = f"bench-{self._run_id}-{self._next_script}", list(script)
             return sender, remaining[0], remaining[1:]
 
