@@ -151,19 +151,13 @@ class BenchServers:
             endpoints = LOG_DIR / "bench-endpoints.yml"
             endpoints.write_text(f"action_endpoint:\n  url: \"{env['ACTION_ENDPOINT_URL']}\"\n", encoding="utf-8")
             return endpoints, env
-        import psycopg2
         import redis
         from sqlalchemy.engine import make_url
 
         url = make_url(PG_URL)
         self.schema = f"rasa_bench_{uuid.uuid4().hex[:8]}"
         self.key_prefix = f"bench{uuid.uuid4().hex[:8]}"
-        connection = psycopg2.connect(host=url.host, port=url.port or 5432, user=url.username,
-                                      password=url.password or "", dbname=url.database)
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute(f"create schema {self.schema}")
-        connection.close()
+        _postgres_admin(f"create schema {self.schema}")
         r = redis.Redis.from_url(REDIS_URL).connection_pool.connection_kwargs
         env.update({
             "DB_HOST": url.host or "127.0.0.1", "DB_PORT": str(url.port or 5432), "DB_NAME": url.database or "",
@@ -187,16 +181,7 @@ class BenchServers:
         stop_process(self.rasa)
         stop_process(self.actions)
         if self.schema:
-            import psycopg2
-            from sqlalchemy.engine import make_url
-
-            url = make_url(PG_URL)
-            connection = psycopg2.connect(host=url.host, port=url.port or 5432, user=url.username,
-                                          password=url.password or "", dbname=url.database)
-            connection.autocommit = True
-            with connection.cursor() as cursor:
-                cursor.execute(f"drop schema if exists {self.schema} cascade")
-            connection.close()
+            _postgres_admin(f"drop schema if exists {self.schema} cascade")
         if self.key_prefix:
             import redis
 
@@ -204,6 +189,22 @@ class BenchServers:
             keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
             if keys:
                 client.delete(*keys)
+
+
+def _postgres_admin(statement: str) -> None:
+    """Run one statement on the benchmark's PostgreSQL (PG_URL), outside a transaction."""
+    import psycopg2
+    from sqlalchemy.engine import make_url
+
+    url = make_url(PG_URL)
+    connection = psycopg2.connect(host=url.host, port=url.port or 5432, user=url.username,
+                                  password=url.password or "", dbname=url.database)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+    finally:
+        connection.close()
 
 
 def _wait(url: str, seconds: float, process: subprocess.Popen, need: Optional[str] = None) -> bool:

@@ -146,12 +146,12 @@ def test_a_read_returns_the_latest_session_like_rasa(database, domain):
     old = _session_start() + _turn("平顶山小巨人奖多少", "ask_reward", "平顶山", "50万元")
     tracker = DialogueStateTracker.from_events(sender, old, domain.slots)
     run(lean.save(tracker))
-    for event in _session_start() + _turn("社保能缓缴吗", "ask_social_insurance", "三明", "缓缴3个月"):
+    for event in _session_start() + _turn("社保费能不能晚点交", "ask_social_insurance", "三明", "缓缴3个月"):
         tracker.update(event)
     run(lean.save(tracker))
     latest_lean, latest_rasa = run(lean.retrieve(sender)), run(rasa.retrieve(sender))
     assert _dicts(latest_lean.events) == _dicts(latest_rasa.events)
-    assert [e.text for e in latest_lean.events if isinstance(e, UserUttered)] == ["社保能缓缴吗"]
+    assert [e.text for e in latest_lean.events if isinstance(e, UserUttered)] == ["社保费能不能晚点交"]
     assert run(lean.retrieve(f"nobody-{uuid.uuid4().hex[:6]}")) is None
 
 
