@@ -139,33 +139,30 @@ def render_templates(data: PolicyData) -> str:
     cities = [c.name for c in data.cities]
     seen = _hand_written_examples()
     examples: dict[str, list[str]] = {intent: [] for intent in TEMPLATES_BY_INTENT}
+
+    def add(intent: str, text: str, annotated: str) -> None:
+        if text not in seen:
+            seen.add(text)
+            examples[intent].append(annotated)
+
     for topic, intent in sorted(_topic_intents(data).items()):
         words = [w for w in [_plain(topic), *data.topics.get(topic, [])] if _topic_word_ok(w, taken)]
         for word in words[:3]:
             for template in rng.sample(TEMPLATES_BY_INTENT[intent], 1):
                 city = rng.choice(cities)
-                text = template.format(w=word, c=city)
-                annotated = template.format(w=f"[{word}](topic)", c=f"[{city}](city)")
-                if text not in seen:
-                    seen.add(text)
-                    examples[intent].append(annotated)
+                add(intent, template.format(w=word, c=city),
+                    template.format(w=f"[{word}](topic)", c=f"[{city}](city)"))
         # Owners often type just the topic, or the city and the topic, as into a search box.
-        bare = [(word, f"[{word}](topic)") for word in words[:2]]
+        for word in words[:2]:
+            add(intent, word, f"[{word}](topic)")
         if words:
             city = bare_rng.choice(cities)
-            bare.append((city + words[0], f"[{city}](city)[{words[0]}](topic)"))
-        for text, annotated in bare:
-            if text not in seen:
-                seen.add(text)
-                examples[intent].append(annotated)
+            add(intent, city + words[0], f"[{city}](city)[{words[0]}](topic)")
     for board in LISTING_BOARDS:  # 「在中原股权交易中心挂牌」 is a question about the listing reward
         verb = "挂牌" if board.endswith(("中心", "市场", "交易板")) else "上市"
-        for template in (f"[{board}](listing_board){verb}", f"打算去[{board}](listing_board){verb}",
-                         f"[{board}](listing_board){verb}有奖励吗"):
-            text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", template)
-            if text not in seen:
-                seen.add(text)
-                examples["ask_reward"].append(template)
+        for template in ("{b}{v}", "打算去{b}{v}", "{b}{v}有奖励吗"):
+            add("ask_reward", template.format(b=board, v=verb),
+                template.format(b=f"[{board}](listing_board)", v=verb))
     nlu = [_block("intent", intent, values) for intent, values in examples.items() if values]
     return _nlu_file(nlu)
 

@@ -65,10 +65,6 @@ def uninstall() -> None:
     _event_classes.clear()
 
 
-def installed() -> bool:
-    return bool(_originals)
-
-
 # -- 1. action response validation --------------------------------------------------------------
 class ActionResponseValidator:
     """Validates action server responses against a JSON schema with Rasa's ``oneOf`` of events."""

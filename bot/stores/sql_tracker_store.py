@@ -20,17 +20,14 @@ from __future__ import annotations
 
 import itertools
 import json
-import logging
 import os
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Optional, Text
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import POSTGRESQL_SCHEMA, SQLTrackerStore, ensure_schema_exists
+from rasa.core.tracker_store import POSTGRESQL_SCHEMA, SQLTrackerStore
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-
-logger = logging.getLogger(__name__)
 
 # Events of a conversation's latest session: Rasa's rule (SQLTrackerStore._event_query) in SQL.
 _LATEST_SESSION = """
@@ -58,11 +55,11 @@ class LeanSQLTrackerStore(SQLTrackerStore):
             # Rasa would catch these and silently keep conversations in memory instead: with several
             # servers that loses context between them, so fail loudly.
             raise RuntimeError(f"tracker store could not start: {exc}") from exc
-        self._events_table = self.SQLEvent.__table__
         if os.environ.get(POSTGRESQL_SCHEMA):
-            # Rasa's session_scope exits the process with its own message when the schema is missing.
-            with super().session_scope() as session:
-                ensure_schema_exists(session)
+            # Rasa's session_scope checks the schema and exits with its own message when it is missing;
+            # retrieve and save below do not open ORM sessions, so this is the only check.
+            with self.session_scope():
+                pass
 
     def _parameters(self, sender_id: Text) -> Dict[Text, Any]:
         return {"sender_id": sender_id, "session_started": SessionStarted.type_name}
@@ -83,7 +80,7 @@ class LeanSQLTrackerStore(SQLTrackerStore):
             rows = [self._row(tracker.sender_id, event)
                     for event in itertools.islice(tracker.events, stored or 0, len(tracker.events))]
             if rows:
-                connection.execute(self._events_table.insert(), rows)
+                connection.execute(self.SQLEvent.__table__.insert(), rows)
 
     @staticmethod
     def _row(sender_id: Text, event: Any) -> Dict[Text, Any]:
@@ -93,5 +90,3 @@ class LeanSQLTrackerStore(SQLTrackerStore):
                 "intent_name": (parse_data.get("intent") or {}).get(INTENT_NAME_KEY),
                 "action_name": data.get("name"), "data": json.dumps(data)}
 
-
-__all__: List[str] = ["LeanSQLTrackerStore"]
