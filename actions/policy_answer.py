@@ -1,4 +1,5 @@
-"""Answer a policy question: the figure, who qualifies, validity, contact units and source."""
+"""Answer a policy question in its conversation: a new subject, or a follow-up that changes one part of
+it (the city, the level, a figure, the aspect asked, a choice from the last list)."""
 from __future__ import annotations
 
 from rasa_sdk import Tracker
@@ -6,7 +7,8 @@ from rasa_sdk import Tracker
 from policy_db.query import Catalog
 
 from .answering.action_base import PolicyAction
-from .answering.context import read_question
+from .answering.context import read_turn
+from .answering.frame import Reader
 from .answering.responder import Reply, respond
 
 
@@ -15,4 +17,5 @@ class ActionAnswerPolicy(PolicyAction):
         return "action_answer_policy"
 
     def answer(self, catalog: Catalog, tracker: Tracker) -> Reply:
-        return respond(catalog, read_question(tracker, catalog), "amount")
+        reader = Reader(catalog)
+        return respond(reader, read_turn(tracker, reader))

@@ -60,6 +60,17 @@ def _topic_intents(data: PolicyData) -> dict[str, str]:
     return {t: CATEGORY_INTENT[c.most_common(1)[0][0]] for t, c in counts.items()}
 
 
+def _topic_cities(data: PolicyData) -> dict[str, list[str]]:
+    """The cities that really have each topic, so no generated example pairs a city with a topic it lacks."""
+    cities: dict[str, list[str]] = {}
+    for doc in data.documents:
+        for benefit in doc.benefits:
+            for topic in benefit.topics:
+                if doc.city not in cities.setdefault(topic, []):
+                    cities[topic].append(doc.city)
+    return cities
+
+
 def _plain(word: str) -> str:
     return word.replace('"', "").replace("“", "").replace("”", "")
 
@@ -136,7 +147,7 @@ def render_templates(data: PolicyData) -> str:
     rng = random.Random(20221)  # fixed seeds: the file is reproducible
     bare_rng = random.Random(20222)
     taken = _taken_words()
-    cities = [c.name for c in data.cities]
+    topic_cities = _topic_cities(data)
     seen = _hand_written_examples()
     examples: dict[str, list[str]] = {intent: [] for intent in TEMPLATES_BY_INTENT}
 
@@ -147,6 +158,7 @@ def render_templates(data: PolicyData) -> str:
 
     for topic, intent in sorted(_topic_intents(data).items()):
         words = [w for w in [_plain(topic), *data.topics.get(topic, [])] if _topic_word_ok(w, taken)]
+        cities = sorted(topic_cities[topic])
         for word in words[:3]:
             for template in rng.sample(TEMPLATES_BY_INTENT[intent], 1):
                 city = rng.choice(cities)

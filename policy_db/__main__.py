@@ -4,21 +4,24 @@
     python -m policy_db check                      # validate and run the completeness check only
     python -m policy_db query --city 平顶山 --text 小巨人 --json
     python -m policy_db amount --benefit bz-listing-financing-reward --figure 15亿
+    python -m policy_db amount --benefit pds-rent-state-owned-relief --figure 月租1.2万
 """
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
-from decimal import Decimal
 
 from .build import build_database
 from .completeness import main as completeness_main
 from .db import database_url, make_engine
 from .loader import DataError, load_policy_data
-from .money import find_money
+from .calculator import MissingFigures, calculate
 from .query import PolicyDatabaseUnavailable, PolicyRepository
-from .tiers import compute
+from .user_figures import read_figures
+
+_PLAIN_NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$")
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -66,18 +69,24 @@ def _query(args: argparse.Namespace) -> int:
 
 
 def _amount(args: argparse.Namespace) -> int:
+    """The amount for the figures given in free text (月租1.2万, 招了4个高级工学2年, 15亿)."""
     catalog = PolicyRepository(make_engine(args.database_url)).catalog()
     benefits = catalog.get([args.benefit])
-    if not benefits or benefits[0].tier is None:
-        print(f"没有分档规则的条目: {args.benefit}", file=sys.stderr)
+    if not benefits:
+        print(f"没有这个条目: {args.benefit}", file=sys.stderr)
         return 2
-    money = find_money(args.figure)
-    value = money[0][1] if money else Decimal(args.figure)
-    result = compute(benefits[0].tier, value)
+    figures = read_figures(args.figure)
+    if not figures and _PLAIN_NUMBER.match(args.figure.strip()):
+        figures = read_figures(f"{args.figure.strip()}元")  # a bare number is yuan
+    result = calculate(benefits[0], figures)
     if result is None:
-        print("不在任何档位内", file=sys.stderr)
+        print(f"没有计算规则(分档或公式)的条目: {args.benefit}", file=sys.stderr)
+        return 2
+    if isinstance(result, MissingFigures):
+        print(result.message, file=sys.stderr)
         return 1
-    print(f"{result.amount_text}  ({result.explanation})")
+    prefix = "最高" if result.upto else ""
+    print(f"{prefix}{result.amount_text}  （{result.working}）")
     return 0
 
 
@@ -95,9 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     q.add_argument("--limit", type=int, default=5)
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=_query)
-    a = sub.add_parser("amount", help="compute a tiered amount")
+    a = sub.add_parser("amount", help="compute an amount from the enterprise's figures (tiers or formula)")
     a.add_argument("--benefit", required=True)
-    a.add_argument("--figure", required=True, help="e.g. 15亿, 6000万元")
+    a.add_argument("--figure", required=True, help="free text, e.g. 15亿, 月租1.2万, 招了4个高级工学2年")
     a.set_defaults(func=_amount)
     args = parser.parse_args(argv)
     try:

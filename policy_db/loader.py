@@ -15,8 +15,11 @@ from typing import Any
 import yaml
 
 from .completeness import compact
-from .models import CATEGORIES, FIGURE_KINDS, FIGURE_UNITS, TIER_MODES
+from .models import BENEFIT_KINDS, CATEGORIES, FIGURE_KINDS, FIGURE_UNITS, TIER_MODES
 from .money import FigureError, parse_amount, parse_ratio
+from .requirements import Requirement, check_vocabulary, load_eligibility_vocabulary, parse_requires
+from .figure_bases import VOCABULARY_FILE, load_vocabulary
+from .formulas import Formula, read_formula
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
@@ -93,6 +96,9 @@ class BenefitSpec:
     valid_until: dt.date | None
     validity_note: str | None
     departments: list[str]  # canonical department names
+    kind: str = "benefit"  # benefit | fact (a fact about the policy, not something the enterprise receives)
+    requires: list[Requirement] = field(default_factory=list)  # typed eligibility
+    formula: Formula | None = None  # how the amount follows from the owner's figures (formulas.py)
 
 
 @dataclass
@@ -232,6 +238,27 @@ def _tier(rec: dict, where: str, problems: _Problems) -> TierSpec | None:
     return TierSpec(basis or "", unit or "元", mode, steps)
 
 
+def _benefit_kind(rec: dict, where: str, problems: _Problems) -> str:
+    """`kind: fact` marks a fact record (a fund size, a cost share, a target); the default is benefit."""
+    kind = rec.get("kind", "benefit")
+    if kind not in BENEFIT_KINDS:
+        problems.add(where, f"未知的 kind {kind!r},可选: {', '.join(sorted(BENEFIT_KINDS))}")
+        return "benefit"
+    return kind
+
+
+def _formula(rec: dict, where: str, problems: _Problems, clause_text: str, figures: list[FigureSpec],
+             tier: TierSpec | None) -> Formula | None:
+    """The benefit's optional `formula:` (see formulas.py), checked against its figures and clause."""
+    if rec.get("formula") is None:
+        return None
+    if tier is not None:
+        problems.add(where, "tiers 与 formula 只能写一个")
+    texts = {compact(f.text).replace("％", "%") for f in figures}
+    return read_formula(rec["formula"], f"{where} formula", problems.add, clause_text, texts,
+                        load_vocabulary(VOCABULARY_FILE))
+
+
 def load_document(path: Path, cities: dict[str, CitySpec], problems: _Problems,
                   sources_dir: Path = SOURCES_DIR) -> tuple[DocumentSpec | None, dict[str, list[str]]]:
     try:
@@ -311,7 +338,10 @@ def load_document(path: Path, cities: dict[str, CitySpec], problems: _Problems,
             conditions=_str_list(rec, "conditions"), clause_ref=clause_ref or "",
             clause_text=clause_text or "", figures=figures, tier=tier, valid_until=b_until,
             validity_note=_text(rec, "validity_note", bwhere, problems, required=False),
-            departments=list(dict.fromkeys(dept_names))))
+            departments=list(dict.fromkeys(dept_names)),
+            kind=_benefit_kind(rec, bwhere, problems),
+            requires=parse_requires(rec.get("requires"), bwhere, problems.add),
+            formula=_formula(rec, bwhere, problems, clause_text or "", figures, tier)))
 
     exclusions = []
     for i, rec in enumerate(raw.get("exclusions") or []):
@@ -333,6 +363,8 @@ def load_document(path: Path, cities: dict[str, CitySpec], problems: _Problems,
 def load_policy_data(data_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR) -> PolicyData:
     """Load and validate everything; raise DataError listing every problem."""
     problems = _Problems()
+    for problem in check_vocabulary(load_eligibility_vocabulary()):
+        problems.add("vocabulary.yml", problem)
     cities = load_cities(data_dir / "cities.yml", problems)
     by_name = {c.name: c for c in cities}
     data = PolicyData(cities=cities, topics={})

@@ -37,8 +37,14 @@ CATEGORIES = {
     "other": "其他支持",
 }
 FIGURE_KINDS = {"amount", "cap", "ratio", "rate", "months", "working_days", "days", "years",
-                "deadline", "threshold"}
-FIGURE_UNITS = {"元", "万元", "亿元", "%", "‰", "个月", "个工作日", "天", "年", "date"}
+                "deadline", "threshold",
+                # figures of fact records (kind: fact): a fund's size, a count, a cost share, a target
+                "fund", "count", "share", "target", "day_of_month"}
+FIGURE_UNITS = {"元", "万元", "亿元", "%", "‰", "个月", "个工作日", "天", "年", "date",
+                "家", "个", "场次", "次", "号", "倍"}
+# What a benefit record is: money or help an enterprise receives, or a fact about the policy
+# (a fund the city sets up, how city and county share the cost, a target) that people ask about.
+BENEFIT_KINDS = {"benefit", "fact"}
 TIER_MODES = {"bracket", "cumulative", "proportional"}
 
 benefit_topics = Table(
@@ -142,6 +148,9 @@ class Benefit(Base):
     valid_until = Column(Date)
     validity_note = Column(Text)
     search_tokens = Column(Text, nullable=False, default="")
+    kind = Column(String(10), nullable=False, default="benefit")  # BENEFIT_KINDS
+    requires = Column(JSON, nullable=False, default=list)  # typed eligibility: [{field, op, value, unit}]
+    formula = Column(JSON)  # how the amount follows from the owner's figures: formulas.Formula.to_json()
     document = relationship("Document", back_populates="benefits")
     topics = relationship("Topic", secondary=benefit_topics, order_by="Topic.name")
     figures = relationship("Figure", back_populates="benefit", cascade="all, delete-orphan",

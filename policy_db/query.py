@@ -23,6 +23,8 @@ from .db import make_engine
 from .passages import Passage, split_passages
 from .models import Benefit, BenefitDepartment, City, Document, Meta, Tier, Topic
 from .records import (BenefitRecord, DocumentRecord, FigureRecord, TierRecord, TierStepRecord)
+from .requirements import Requirement
+from .formulas import formula_from_json
 from .text import PolicyTokenizer
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ class CityInfo:
     full_name: str
     province: str
     places: tuple[str, ...]  # aliases and counties that mean this city
+    parent: str | None = None  # the prefecture a county-level city belongs to (登封 -> 郑州市)
 
 
 @dataclass(frozen=True)
@@ -270,7 +273,8 @@ class PolicyRepository:
                 select(Meta.value).where(Meta.key == "vocabulary")).scalar_one_or_none() or "[]")
             documents = session.execute(select(Document).options(selectinload(Document.city))).scalars().all()
             return Catalog(
-                cities=[CityInfo(c.name, c.full_name, c.province, tuple(p.name for p in c.places)) for c in cities],
+                cities=[CityInfo(c.name, c.full_name, c.province, tuple(p.name for p in c.places), c.parent)
+                        for c in cities],
                 benefits=[_record(b) for b in benefits], topics=topics,
                 departments={c.name: [(d.name, tuple(d.aliases or [])) for d in c.departments] for c in cities},
                 vocabulary=vocabulary, stamp=stamp,
@@ -297,4 +301,6 @@ def _record(b: Benefit) -> BenefitRecord:
         tier=tier, departments=tuple(link.department.name for link in b.department_links),
         document=_document_record(doc),
         own_valid_until=b.valid_until, validity_note=b.validity_note,
-        search_tokens=tuple((b.search_tokens or "").split()))
+        search_tokens=tuple((b.search_tokens or "").split()),
+        is_fact=b.kind == "fact", requires=tuple(Requirement.from_storage(r) for r in b.requires or ()),
+        formula=formula_from_json(b.formula))

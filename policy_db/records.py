@@ -8,6 +8,8 @@ from typing import Any
 
 from .models import CATEGORIES
 from .money import format_yuan
+from .requirements import Requirement
+from .formulas import Formula
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,9 @@ class BenefitRecord:
     own_valid_until: dt.date | None = None
     validity_note: str | None = None
     search_tokens: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    is_fact: bool = False  # a fact about the policy (fund size, cost share, target), not money the enterprise gets
+    requires: tuple[Requirement, ...] = ()  # typed eligibility, checked by policy_db.eligibility.assess
+    formula: Formula | None = None  # the amount from the owner's figures: policy_db.calculator.calculate
 
     @property
     def valid_until(self) -> dt.date | None:
@@ -112,6 +117,8 @@ class BenefitRecord:
             "departments": list(self.departments), "topics": list(self.topics),
             "valid_until": self.valid_until.isoformat() if self.valid_until else None,
             "validity_note": self.validity_note or self.document.validity_note,
+            "is_fact": self.is_fact, "requires": [r.to_dict() for r in self.requires],
+            "formula": self.formula.to_dict() if self.formula else None,
         }
 
 

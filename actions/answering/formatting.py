@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 
 from policy_db import tiers
+from policy_db.calculator import Calculation, MissingFigures, bases_needed
 from policy_db.records import BenefitRecord, FigureRecord
 
 HEADLINE_KINDS = ("amount", "cap", "ratio", "rate", "months", "working_days", "days", "years", "deadline")
@@ -23,21 +24,25 @@ def _figure(f: FigureRecord) -> str:
     return text if not label or label in text else f"{label}{'' if label.endswith(('为', '至')) else ':'}{text}"
 
 
-def headline(b: BenefitRecord, figure_yuan: Decimal | None = None) -> list[str]:
-    """The figure lines: a computed tier amount when the user gave a figure, else the figures."""
+def headline(b: BenefitRecord, calculation: Calculation | MissingFigures | None = None) -> list[str]:
+    """The figure lines: the amount computed from the owner's figures when they allow it, else the figures."""
     lines = []
-    if b.tier is not None and figure_yuan is not None:
-        result = tiers.compute(b.tier, figure_yuan)
-        if result is not None:
-            lines.append(f"可得:{result.amount_text}")
-            lines.append(f"计算:{result.explanation}")
-            return lines
+    if isinstance(calculation, Calculation):
+        lines.append(f"{'最高可得' if calculation.upto else '可得'}:{calculation.amount_text}")
+        lines.append(f"计算:{calculation.working}")
+        if calculation.note:
+            lines.append(f"说明:{calculation.note}")
+        return lines
     figures = [_figure(f) for f in b.figures if f.kind in HEADLINE_KINDS][:MAX_HEADLINE_FIGURES]
     if figures:
         lines.append(";".join(figures))
     if b.tier is not None:
         lines += [f"· {line}" for line in tiers.describe(b.tier)]
-        lines.append(f"(告诉我{b.tier.basis},我帮您算出具体金额)")
+    if isinstance(calculation, MissingFigures):
+        lines.append(calculation.message)
+    elif b.tier is not None or b.formula is not None:
+        needed = "、".join(bases_needed(b))
+        lines.append(f"(告诉我{needed},我帮您算出具体金额)")
     if not lines:
         lines.append(b.summary)
     return lines
@@ -66,8 +71,9 @@ def eligibility_line(b: BenefitRecord) -> str:
     return f"对象:{b.eligibility}"
 
 
-def answer_card(b: BenefitRecord, figure_yuan: Decimal | None = None, today: dt.date | None = None) -> str:
-    lines = [f"【{b.city}】{b.name}", *headline(b, figure_yuan), eligibility_line(b)]
+def answer_card(b: BenefitRecord, calculation: Calculation | MissingFigures | None = None,
+                today: dt.date | None = None) -> str:
+    lines = [f"【{b.city}】{b.name}", *headline(b, calculation), eligibility_line(b)]
     if b.conditions:
         lines.append("条件:" + ";".join(b.conditions[:2]))
     lines += [validity_line(b, today), departments_line(b), source_line(b)]
@@ -162,3 +168,48 @@ def not_found_text(city: str, question: str, departments: list[str]) -> str:
 
 def city_buttons(cities: list[str]) -> list[dict]:
     return [{"title": c, "payload": "/inform_city" + json.dumps({"city": c}, ensure_ascii=False)} for c in cities]
+
+
+def document_lines(doc, today: dt.date | None = None) -> list[str]:
+    """One document's metadata: title, 文号 (or plainly none), issuer, date and overall validity."""
+    today = today or dt.date.today()
+    number = f"文号:{doc.doc_number}" if doc.doc_number else "文号:该文件原文未载明文号"
+    published = f"发布日期:{format_date(doc.published)}" if doc.published else "发布日期:原文未载明"
+    if doc.valid_until is None:
+        state = "有效期:文件未规定统一有效期,各条款以所列期限为准"
+    elif doc.valid_until < today:
+        state = f"有效期:至{format_date(doc.valid_until)},已过期"
+    else:
+        state = f"有效期:至{format_date(doc.valid_until)},仍有效"
+    return [f"《{doc.title}》", number, f"发文单位:{doc.issuer}", published, state]
+
+
+def documents_text(city: str | None, documents: list, today: dt.date | None = None) -> str:
+    head = f"{city}收录的政策文件:" if city else f"政策库收录{len(documents)}份文件:"
+    lines = [head]
+    for doc in documents:
+        if not city:
+            lines.append(f"【{doc.city}】")
+        lines += document_lines(doc, today)
+    return "\n".join(lines)
+
+
+def source_text(b: BenefitRecord) -> str:
+    clause = b.clause_text if len(b.clause_text) <= 2 * MAX_CLAUSE_CHARS else b.clause_text[:2 * MAX_CLAUSE_CHARS] + "…"
+    return "\n".join([f"【{b.city}】{b.name}", f"原文:{clause}", source_line(b)])
+
+
+def apply_text(b: BenefitRecord, today: dt.date | None = None) -> str:
+    """How to apply: the file names no procedure, so say whom to ask and what to have ready."""
+    lines = [f"【{b.city}】{b.name}", eligibility_line(b)]
+    if b.conditions:
+        lines.append("需满足:" + ";".join(b.conditions[:3]))
+    lead = b.departments[0] if b.departments else "当地工业和信息化部门"
+    lines += [f"办理:文件未规定申报流程和材料,请向{lead}咨询申报时间和所需材料。", departments_line(b),
+              validity_line(b, today), source_line(b)]
+    return "\n".join(lines)
+
+
+def item_buttons(records: list[BenefitRecord]) -> list[dict]:
+    """A numbered list's items as buttons; the payload is the item's number, read like 「第2个」."""
+    return [{"title": f"{i}. {b.name}"[:30], "payload": f"第{i}个"} for i, b in enumerate(records, 1)]

@@ -1,28 +1,33 @@
-"""Turn a Question and an aspect (amount, contact, conditions, validity) into reply messages and slots.
+"""Turn a message in its conversation into reply messages and slots.
 
 Rules the product promises, all decided here:
 - a figure is only ever taken from a record of the city being asked about;
+- a message that only changes the city, the level, a figure or the aspect applies to the current subject;
 - with no city, the bot lists the figure per city (when a topic matches) and asks for the city;
-- follow-ups without a subject of their own apply to the last answered records;
+- a numbered list offers its items as buttons, and 「第二个」 picks from it;
 - when nothing matches, it says so and names the departments to ask.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from policy_db.query import Catalog
 from policy_db.records import BenefitRecord
 
 from . import formatting
-from .context import Question
-from .figures import figure_fits_basis
-from .selection import (VALIDITY_WORDS, Selection, best_passage, is_figure_follow_up, is_generic,
-                        lead_departments, select_in_city, select_per_city)
+from .aspects import AspectRequest, format_aspect
+from .checkup import checkup_text, describes_enterprise, profile_to_slot, read_profile
+from .context import Turn
+from policy_db.calculator import bases_needed, calculate
+from policy_db.user_figures import read_figures
+from .frame import Frame, Reader
+from .selection import (VALIDITY_WORDS, Selection, best_passage, is_generic, lead_departments, select_in_city,
+                        select_per_city)
 
-OVERVIEW_SIZE = 6
+OVERVIEW_SIZE = 8
 MAX_POINT_CHARS = 80
 
 
@@ -39,41 +44,115 @@ class Reply:
         return self
 
 
-def respond(catalog: Catalog, q: Question, aspect: str, today: dt.date | None = None) -> Reply:
-    city = q.city or (None if q.other_city else q.remembered_city)
-    last = catalog.get(q.last_benefits)
-    same_subject = bool(last) and (q.city is None or q.city == last[0].city)
+def respond(reader: Reader, turn: Turn, today: dt.date | None = None) -> Reply:
+    catalog = reader.catalog
+    message, conversation = turn.message, turn.conversation
+    frame = turn.merged
+    subject = conversation.subject
 
-    if aspect != "amount" and not q.topics and same_subject:
-        return _render(catalog, aspect, last[:1], q, today)
+    if message.refused_figures and not message.figures:
+        return Reply().say(f"“{message.refused_figures[0]}”不是有效的金额。请告诉我大于0的实际数额,"
+                           "例如“融资8亿”“营收6000万”“月租1.2万”。")
+    if message.choice is not None and not message.has_subject:
+        if conversation.listed:
+            return _pick(catalog, conversation.listed, message, frame, today)
+        if not message.city and not message.figures:
+            return Reply().say("您想看哪一项?请先告诉我城市和想查的政策,例如“平顶山有哪些奖励补贴”,"
+                               "我列出清单后回复序号即可。")
+    told = read_profile(catalog, message.text)
+    if describes_enterprise(told) and (turn.intent == "inform_profile" or message.aspect == "checkup"
+                                       or (conversation.frame.aspect == "checkup" and not message.topics)):
+        return _checkup(catalog, conversation.profile.merged(told), frame, today)
+    if message.aspect == "document" and not message.topics:
+        return _documents(catalog, message.city or (None if message.other_place else frame.city), today)
+    if message.other_place and not message.city:
+        return _other_place(catalog, message, frame)
 
-    tiered = next((b for b in last if b.tier is not None), None)
-    if (aspect == "amount" and q.figure_in_message and same_subject and tiered is not None
-            and is_figure_follow_up(catalog, q.text, tiered.tier.basis)):
-        q.figure_text = f"{tiered.tier.basis}{q.text}"  # 「8亿呢」 is a new value of the same basis
-        return _render(catalog, aspect, [tiered], q, today)
+    same_city = bool(subject) and (message.city is None or message.city == subject[0].city)
+    if same_city and not message.topics and (not message.content or _covers(catalog, subject[0], message)):
+        return _follow_up(reader, turn, frame, today)
+    if message.city and not message.has_subject and (conversation.pending_question or conversation.question):
+        return _switch_city(reader, turn, today)
+    if message.city and not message.has_subject and not (message.aspect or message.category
+                                                         or _asks_list(message.text)):
+        return _ask_what(catalog, message.city)
+    return _answer(catalog, frame, today)
 
+
+# -- the subject changes only in part -------------------------------------------------------------
+def _follow_up(reader: Reader, turn: Turn, frame: Frame, today: dt.date | None) -> Reply:
+    """「那省级的呢」「要是8亿呢」「找谁办」「要交滞纳金吗」: the same subject, one part changed."""
+    message, conversation = turn.message, turn.conversation
+    subject = conversation.subject[0]
+    covers_level = message.level and message.level in subject.name + subject.eligibility + subject.summary
+    if message.level and not covers_level and conversation.question:
+        again = reader.read(_relevel(reader, conversation.question))
+        return _answer(reader.catalog, replace(frame, text=again.text, topics=again.topics or frame.topics,
+                                               content=again.content, aspect=message.aspect or "amount"), today)
+    aspect = message.aspect or ("amount" if message.figures else frame.aspect) or "amount"
+    return _render(reader.catalog, aspect, conversation.subject[:1], frame, today, question=message.text)
+
+
+def _relevel(reader: Reader, question: str) -> str:
+    """The last question without its level words, so the new level decides."""
+    for level in reader.vocabulary.levels:
+        for word in level.words:
+            question = question.replace(word, "")
+    return question
+
+
+def _switch_city(reader: Reader, turn: Turn, today: dt.date | None) -> Reply:
+    """「那三明呢」「平顶山」: the remembered (or pending) question, asked of the city just named."""
+    conversation = turn.conversation
+    question = conversation.pending_question or conversation.question or ""
+    again = reader.read(reader.catalog.without_places(question))
+    frame = replace(again, city=turn.message.city, level=turn.message.level or conversation.frame.level,
+                    aspect=turn.message.aspect or conversation.frame.aspect or "amount",
+                    figures=again.figures or conversation.frame.figures)
+    return _answer(reader.catalog, frame, today)
+
+
+def _covers(catalog: Catalog, benefit: BenefitRecord, message: Frame) -> bool:
+    """The current subject's clause speaks of the message's words (「要交滞纳金吗」 after 社保缓缴)."""
+    bases = "".join(bases_needed(benefit)) + (benefit.tier.basis if benefit.tier else "")
+    own = set(catalog.tokenizer.tokens(benefit.clause_text + benefit.name + benefit.summary + bases))
+    return set(message.content) <= own or (bool(message.figures) and bool(own & set(message.content)))
+
+
+# -- a subject of its own --------------------------------------------------------------------------
+def _answer(catalog: Catalog, frame: Frame, today: dt.date | None) -> Reply:
+    aspect = frame.aspect or "amount"
+    city = frame.city
     if city is None:
-        return _ask_city(catalog, q, aspect)
-
-    search_text = catalog.without_places(q.text)
-    if aspect == "validity" and not q.topics and is_generic(catalog, search_text, VALIDITY_WORDS):
-        return _documents_validity(catalog, city, today)  # 「三明的政策还能用吗」
-    selection = select_in_city(catalog, city, search_text, q.topics, q.category, q.figure_yuan, q.figure_text)
-    if not selection.found and not q.topics and same_subject:
-        return _render(catalog, aspect, last[:1], q, today)
-    if not selection.found and q.category and not q.topics and is_generic(catalog, search_text):
-        return _overview(catalog, city, q, aspect)
+        return _ask_city(catalog, frame)
+    search_text = catalog.without_places(frame.text)
+    if aspect == "validity" and not frame.topics and is_generic(catalog, search_text, VALIDITY_WORDS):
+        return _documents(catalog, city, today)  # 「三明的政策还能用吗」
+    selection = select_in_city(catalog, city, search_text, list(frame.topics), frame.category, frame.figure_yuan,
+                               frame.figure_text, frame.level)
+    if not selection.found and frame.category and not frame.topics and is_generic(catalog, search_text):
+        return _overview(catalog, city, frame)
+    if not selection.found and not frame.topics and is_generic(catalog, search_text) and _asks_list(frame.text):
+        return _overview(catalog, city, frame)
     if not selection.found:
-        departments = lead_departments(catalog, city, q.category)
-        passage = best_passage(catalog, city, search_text)
-        text = (formatting.passage_text(city, passage, departments) if passage
-                else formatting.not_found_text(city, _quote(catalog, q.text), departments))
-        reply = Reply().say(text)
-        reply.slots.update(city=city, pending_question=None, last_benefits=[], last_question=q.text,
-                           last_aspect=aspect)
-        return reply
-    return _render(catalog, aspect, selection.records, q, today, selection)
+        return _not_found(catalog, city, frame)
+    return _render(catalog, aspect, selection.records, frame, today, selection, question=frame.text)
+
+
+def _asks_list(text: str) -> bool:
+    return any(word in text for word in ("有什么", "有哪些", "哪些", "什么政策", "啥政策", "都有啥", "能享受"))
+
+
+def _not_found(catalog: Catalog, city: str, frame: Frame) -> Reply:
+    search_text = catalog.without_places(frame.text)
+    departments = lead_departments(catalog, city, frame.category)
+    passage = best_passage(catalog, city, search_text)
+    text = (formatting.passage_text(city, passage, departments) if passage
+            else formatting.not_found_text(city, _quote(catalog, frame.text), departments))
+    reply = Reply().say(text)
+    reply.slots.update(city=city, pending_question=None, last_benefits=[], last_question=frame.text,
+                       last_aspect=frame.aspect or "amount", level=frame.level)
+    return reply
 
 
 def key_sentence(catalog: Catalog, benefit: BenefitRecord, question: str, shown: str) -> str | None:
@@ -83,75 +162,129 @@ def key_sentence(catalog: Catalog, benefit: BenefitRecord, question: str, shown:
     for sentence in re.split(r"(?<=[。;;,,])", benefit.clause_text):
         words = set(catalog.tokenizer.tokens(sentence)) & wanted
         novel = [w for w in words if w not in shown]
-        if novel and len(words) >= 2 and len(words) > best_overlap:
+        if novel and len(words) >= 1 and len(words) > best_overlap:
             best, best_overlap = sentence.strip(" ,,;;。"), len(words)
     if best and len(best) > MAX_POINT_CHARS:
         best = best[:MAX_POINT_CHARS] + "…"
     return best
 
 
-def _render(catalog: Catalog, aspect: str, records: list[BenefitRecord], q: Question, today: dt.date | None,
-            selection: Selection | None = None) -> Reply:
+def _render(catalog: Catalog, aspect: str, records: list[BenefitRecord], frame: Frame, today: dt.date | None,
+            selection: Selection | None = None, question: str = "") -> Reply:
     reply = Reply()
     main = records[0]
-    if aspect == "contact":
-        reply.say(formatting.contact_text(records))
-    elif aspect == "conditions":
-        reply.say(formatting.conditions_text(main, today))
-    elif aspect == "validity":
-        reply.say(formatting.validity_text(records, today))
-    else:
-        figure = q.figure_yuan if main.tier and figure_fits_basis(q.figure_text, main.tier.basis) else None
-        card = formatting.answer_card(main, figure, today)
-        point = key_sentence(catalog, main, q.text, card)
-        reply.say(card + (f"\n原文要点:{point}" if point else ""))
-        if selection and selection.related:
-            reply.say(formatting.related_lines(selection.related))
+    calculation = calculate(main, read_figures(frame.figure_text)) if frame.figures else None
+    text = format_aspect(aspect, AspectRequest(records if aspect in ("contact", "validity") else [main],
+                                               today, calculation))
+    if aspect == "amount":
+        point = key_sentence(catalog, main, question, text)
+        text += f"\n原文要点:{point}" if point else ""
+    reply.say(text)
+    if aspect == "amount" and selection and selection.related:
+        reply.say(formatting.related_lines(selection.related))
     reply.slots.update(
         city=main.city, last_benefits=[r.key for r in records], last_topics=list(main.topics),
-        last_question=q.text if selection else q.last_question, last_aspect=aspect, pending_question=None,
-        figure_yuan=str(q.figure_yuan) if q.figure_yuan is not None else None,
-        figure_text=q.figure_text or None)
+        last_question=frame.text or None, last_aspect=aspect, pending_question=None, level=frame.level,
+        figure_yuan=str(frame.figure_yuan) if frame.figure_yuan is not None else None,
+        figure_text=frame.figure_text or None)
     return reply
 
 
-def _documents_validity(catalog: Catalog, city: str, today: dt.date | None) -> Reply:
-    documents = list({b.document.key: b.document for b in catalog.in_city(city)}.values())
-    reply = Reply().say(formatting.documents_validity_text(city, documents, today))
-    reply.slots.update(city=city, last_aspect="validity", pending_question=None)
+def _checkup(catalog: Catalog, profile, frame: Frame, today: dt.date | None) -> Reply:
+    """政策体检: every benefit of the enterprise's city it may get, then what is missing to decide the rest."""
+    city = frame.city or profile.city
+    reply = Reply()
+    if city is None:
+        reply.slots.update(enterprise_profile=profile_to_slot(profile), last_aspect="checkup")
+        cities = [c.name for c in catalog.cities]
+        return reply.say(f"好的,记下了企业情况。请问企业在哪个城市?目前可查询:{'、'.join(cities)}。",
+                         formatting.city_buttons(cities))
+    profile = replace(profile, city=city)
+    text, listed = checkup_text(catalog, profile, today)
+    reply.say(text, formatting.item_buttons(listed) if listed else None)
+    reply.slots.update(city=city, enterprise_profile=profile_to_slot(profile), last_aspect="checkup",
+                       listed_benefits=[b.key for b in listed], last_benefits=[], pending_question=None,
+                       figure_text=frame.figure_text or None)
     return reply
 
 
-def _overview(catalog: Catalog, city: str, q: Question, aspect: str) -> Reply:
-    """「平顶山有哪些奖励补贴」: list the city's records of that kind, those with figures first."""
-    records = sorted(catalog.in_city(city), key=lambda b: (not b.figures, b.key))
-    if q.category != "other":  # 「平顶山有什么政策」 gets the records with figures of every kind
-        records = [b for b in records if b.category == q.category]
+# -- lists, documents, places -----------------------------------------------------------------------
+def _pick(catalog: Catalog, listed: list[BenefitRecord], message: Frame, frame: Frame,
+          today: dt.date | None) -> Reply:
+    index = len(listed) - 1 if message.choice == -1 else message.choice - 1
+    if not 0 <= index < len(listed):
+        return Reply().say(f"上面的列表只有{len(listed)}项,请回复1到{len(listed)}之间的序号。",
+                           formatting.item_buttons(listed))
+    chosen = listed[index]
+    reply = _render(catalog, message.aspect or "amount", [chosen], replace(frame, text=chosen.name), today,
+                    question=chosen.name)
+    reply.slots["listed_benefits"] = [b.key for b in listed]
+    return reply
+
+
+def _documents(catalog: Catalog, city: str | None, today: dt.date | None) -> Reply:
+    documents = {b.document.key: b.document for b in catalog.benefits if city is None or b.city == city}
+    reply = Reply().say(formatting.documents_text(city, list(documents.values()), today))
+    reply.slots.update(city=city, last_aspect="document", pending_question=None)
+    return reply
+
+
+def _other_place(catalog: Catalog, message: Frame, frame: Frame) -> Reply:
+    """「郑州有什么补贴」: 登封 is a county-level city of 郑州, so say what is here; others get the list."""
+    cities = [c.name for c in catalog.cities]
+    under = [c for c in catalog.cities if c.parent and c.parent.startswith(message.other_place)]
+    reply = Reply()
+    reply.slots.update(pending_question=message.text, last_aspect=frame.aspect or "amount")
+    if under:
+        names = "、".join(c.name for c in under)
+        reply.say(f"政策库没有{message.other_place}市本级的政策文件;{message.other_place}下辖的{names}有收录"
+                  f"({names}的政策只适用于在{names}注册的企业)。目前可查询:{'、'.join(cities)}。",
+                  formatting.city_buttons([c.name for c in under] + [c for c in cities if c not in names]))
+    else:
+        reply.say(f"暂未收录{message.other_place}的政策。目前可查询:{'、'.join(cities)}。请选择城市:",
+                  formatting.city_buttons(cities))
+    return reply
+
+
+def _ask_what(catalog: Catalog, city: str) -> Reply:
+    reply = Reply().say(f"好的,查询{city}的政策。您想了解哪方面?", quick_topic_buttons(city))
+    reply.slots.update(city=city)
+    return reply
+
+
+def quick_topic_buttons(city: str) -> list[dict]:
+    return [{"title": title, "payload": f"{city}{question}"} for title, question in (
+        ("奖励补贴", "有哪些奖励补贴"), ("贷款融资", "有哪些贷款融资支持"),
+        ("社保", "社保有什么减免缓缴政策"), ("税费", "有哪些税费减免"))]
+
+
+def _overview(catalog: Catalog, city: str, frame: Frame) -> Reply:
+    """「平顶山有哪些奖励补贴」: a numbered list of the city's records of that kind, with buttons."""
+    records = sorted(catalog.in_city(city), key=lambda b: (not b.figures, b.is_expired(), b.key))
+    if frame.category and frame.category != "other":
+        records = [b for b in records if b.category == frame.category]
     records = records[:OVERVIEW_SIZE]
     reply = Reply()
     if not records:
-        return reply.say(formatting.not_found_text(city, _quote(catalog, q.text),
+        return reply.say(formatting.not_found_text(city, _quote(catalog, frame.text),
                                                    lead_departments(catalog, city, None)))
-    reply.say(formatting.overview_text(city, records))
-    reply.slots.update(city=city, last_benefits=[], last_question=None, last_aspect=aspect, pending_question=None)
+    reply.say(formatting.overview_text(city, records), formatting.item_buttons(records))
+    reply.slots.update(city=city, last_benefits=[], listed_benefits=[b.key for b in records], last_question=None,
+                       last_aspect=frame.aspect or "amount", pending_question=None)
     return reply
 
 
-def _ask_city(catalog: Catalog, q: Question, aspect: str) -> Reply:
+def _ask_city(catalog: Catalog, frame: Frame) -> Reply:
     cities = [c.name for c in catalog.cities]
-    buttons = formatting.city_buttons(cities)
     reply = Reply()
-    reply.slots.update(pending_question=q.text, last_aspect=aspect)
-    if q.other_city:
-        reply.say(f"暂未收录{q.other_city}的政策。目前可查询:{'、'.join(cities)}。请选择城市:", buttons)
-        return reply
-    per_city = select_per_city(catalog, catalog.without_places(q.text), q.topics, q.category)
+    reply.slots.update(pending_question=frame.text, last_aspect=frame.aspect or "amount", level=frame.level)
+    per_city = select_per_city(catalog, catalog.without_places(frame.text), list(frame.topics), frame.category,
+                               frame.level)
     if per_city:
-        topic = q.topics[0].replace('"', "") if q.topics else _quote(catalog, q.text)
-        reply.say(formatting.per_city_text(per_city, topic), formatting.city_buttons(list(per_city) + [
-            c for c in cities if c not in per_city]))
+        topic = frame.topics[0].replace('"', "") if frame.topics else _quote(catalog, frame.text)
+        reply.say(formatting.per_city_text(per_city, topic), formatting.city_buttons(list(per_city)))
     else:
-        reply.say(f"请问您的企业在哪个城市?目前可查询:{'、'.join(cities)}。", buttons)
+        reply.say(f"请问您的企业在哪个城市?目前可查询:{'、'.join(cities)}。", formatting.city_buttons(cities))
     return reply
 
 

@@ -5,8 +5,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from policy_db.money import money_mentions
+from policy_db.vocabulary import load_vocabulary
 
-from .figures import figure_fits_basis
+from policy_db.calculator import Calculation, calculate
+from policy_db.user_figures import read_figures
 from policy_db.query import Catalog, PassageHit, ScoredBenefit
 from policy_db.records import BenefitRecord
 
@@ -42,14 +44,11 @@ class Selection:
         return ([self.main] if self.main else []) + self.related
 
 
-# Words that say what kind of help is wanted but not about what; a record matching only these
-# does not answer the question.
-GENERIC_WORDS = frozenset("""
-补贴 奖励 奖补 补助 资助 支持 扶持 优惠 政策 资金 钱 多少 多少钱 申请 办理 能 拿 给 有 没 哪些 什么 啥 怎么 如何
-标准 额度 最高 金额 规定 相关 方面 一下 帮忙 帮助 减免 减 免 对 针对 关于 咨询 问问 了解 情况 企业 公司 单位
-如果 要是 假如 的话 按 算 计算 那么 这样 可以 能够 得到 拿到 呢 那边 这边 那里 这里 当地 本地 我们 咱们 我司
-""".split())
+# Words that say what kind of help is wanted but not about what (policy_db/data/vocabulary.yml); a
+# record matching only these does not answer the question.
+GENERIC_WORDS = load_vocabulary().generic_words
 MIN_CONTENT_COVERAGE = 0.5
+ENOUGH_CONTENT_MATCHES = 3  # a long, rambling question is answered when this many of its words match
 
 
 class Relevance:
@@ -71,7 +70,7 @@ class Relevance:
             if not any(word.replace('"', "") in own_text for word in self.topic_words):
                 return False
         matched = self.content & set(benefit.search_tokens)
-        return len(matched) >= MIN_CONTENT_COVERAGE * len(self.content)
+        return len(matched) >= min(MIN_CONTENT_COVERAGE * len(self.content), ENOUGH_CONTENT_MATCHES)
 
 
 VALIDITY_WORDS = frozenset("还能 能用 还 有效 有效期 过期 失效 截止 到期 期限 什么时候 时候 到什么 执行 用 现在 目前 吗".split())
@@ -89,17 +88,34 @@ def is_figure_follow_up(catalog: Catalog, text: str, basis: str) -> bool:
     return not content
 
 
+def computes_from(benefit: BenefitRecord, figure_text: str) -> bool:
+    """The record's amount can be computed from the owner's figures (their basis is the clause's)."""
+    if benefit.tier is None and benefit.formula is None:
+        return False
+    return isinstance(calculate(benefit, read_figures(figure_text)), Calculation)
+
+
 def money_free(text: str) -> str:
     for mention in money_mentions(text):
         text = text.replace(mention.text, " ")
     return text
 
 
+def at_level(hits: list, level: str | None) -> list:
+    """Records of the level asked (国家级/省级/市级) first; all of them when none is of that level."""
+    if not level:
+        return hits
+    def of_level(hit) -> bool:
+        b = hit.benefit
+        return level in b.name + b.eligibility + b.summary
+    return [h for h in hits if of_level(h)] or hits
+
+
 def select_in_city(catalog: Catalog, city: str, text: str, topics: list[str], category: str | None,
-                   figure_yuan: Decimal | None = None, figure_text: str = "") -> Selection:
+                   figure_yuan: Decimal | None = None, figure_text: str = "", level: str | None = None) -> Selection:
     relevant = Relevance(catalog, text, topics)
-    hits = [h for h in catalog.find_benefits(city=city, category=category, topics=topics, text=text, limit=8)
-            if relevant(h)]
+    hits = at_level([h for h in catalog.find_benefits(city=city, category=category, topics=topics, text=text,
+                                                      limit=8) if relevant(h)], level)
     if not hits:
         return Selection(None)
     best = hits[0]
@@ -108,11 +124,10 @@ def select_in_city(catalog: Catalog, city: str, text: str, topics: list[str], ca
         with_figures = [h for h in hits if h.benefit.figures and h.score >= 0.95 * best.score]
         if with_figures:
             best = with_figures[0]
-    if figure_yuan is not None and best.benefit.tier is None:
-        # The user gave a figure: prefer a close record whose amount depends on that figure.
-        tiered = [h for h in hits if h.benefit.tier is not None and h.score >= 0.6 * best.score
-                  and (h.topic_hits >= best.topic_hits or not topics)
-                  and figure_fits_basis(figure_text, h.benefit.tier.basis)]
+    if figure_text and not computes_from(best.benefit, figure_text):
+        # The user gave a figure: prefer a close record whose amount is computed from that figure.
+        tiered = [h for h in hits if h.score >= 0.6 * best.score
+                  and (h.topic_hits >= best.topic_hits or not topics) and computes_from(h.benefit, figure_text)]
         if tiered:
             best = tiered[0]
     broad = is_broad(text) or len(relevant.content) <= 1
@@ -122,11 +137,12 @@ def select_in_city(catalog: Catalog, city: str, text: str, topics: list[str], ca
     return Selection(best.benefit, related)
 
 
-def select_per_city(catalog: Catalog, text: str, topics: list[str], category: str | None) -> dict[str, BenefitRecord]:
+def select_per_city(catalog: Catalog, text: str, topics: list[str], category: str | None,
+                    level: str | None = None) -> dict[str, BenefitRecord]:
     """The best record in each city that answers a question asked without a city."""
     relevant = Relevance(catalog, text, topics)
-    hits = [h for h in catalog.find_benefits(city=None, category=category, topics=topics, text=text, limit=60)
-            if relevant(h)]
+    hits = at_level([h for h in catalog.find_benefits(city=None, category=category, topics=topics, text=text,
+                                                      limit=60) if relevant(h)], level)
     if not hits:
         return {}
     best = hits[0]

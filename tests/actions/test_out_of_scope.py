@@ -1,7 +1,7 @@
 """Off-topic and non-Chinese messages get a clear boundary and no figures."""
 from __future__ import annotations
 
-from actions.out_of_scope import ActionReplyOutOfScope
+from actions.fallback import ActionReplyOutOfScope
 
 
 def test_off_topic_chinese(conversation):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,46 @@ def test_the_real_data_is_valid():
     data = load_policy_data()
     assert len(data.documents) == 5
     assert sum(len(d.benefits) for d in data.documents) > 100
+
+
+# -- formula (policy_db/formulas.py) ------------------------------------------------------------
+
+RENT_BENEFIT = {
+    **GOOD_BENEFIT, "id": "pds-test-rent", "category": "rent_utility",
+    "clause_text": "承租国有资产类经营用房的免收3个月房租、减半收取6个月房租",
+    "figures": [{"kind": "months", "value": 3, "unit": "个月", "label": "免收", "text": "3个月"},
+                {"kind": "months", "value": 6, "unit": "个月", "label": "减半", "text": "6个月"}],
+}
+RENT_FORMULA = {"terms": [{"base": "月租", "per": ["3个月"]}, {"base": "月租", "per": ["6个月"], "ratio": "减半"}]}
+
+
+def test_good_formula_loads(data_dir):
+    write_doc(data_dir, {**RENT_BENEFIT, "formula": RENT_FORMULA})
+    formula = load_policy_data(data_dir, SOURCES_DIR).documents[0].benefits[0].formula
+    assert formula.money_bases() == ["月租"] and formula.terms[1].ratio == Decimal("0.5")
+
+
+@pytest.mark.parametrize("formula, message", [
+    ({"terms": [{"base": "营业利润", "ratio": "10%"}]}, "未知的 base '营业利润'"),
+    ({"terms": [{"base": "月租", "per": ["3个月"], "ratio": "12%"}]}, "ratio '12%' 不是本条 figures 中的数字"),
+    ({"terms": [{"base": "月租", "per": ["3个月"], "ratio": "一成"}]}, "无法解析的比例"),
+    ({"terms": [{"base": "月租", "per": ["4个月"]}]}, "per '4个月' 不是本条 figures 中的数字"),
+    ({"terms": [{"base": "月租", "per": ["员工数"]}]}, "未知的 per 基数 '员工数'"),
+    ({"terms": [{"base": "月租", "per": ["人数(厨师)"]}]}, "人数 没有限定词 '厨师'"),
+    ({"terms": [{"per": ["3个月"]}]}, "需要 base(企业的金额)或 amount(条款的金额)之一"),
+    ({"terms": [{"base": "月租"}]}, "base 需要乘以 ratio 或 per"),
+    ({"terms": []}, "缺少 terms"),
+    ({"terms": [{"base": "月租", "per": ["3个月"]}], "cap": "100万元"}, "cap '100万元' 不是本条 figures 中的数字"),
+    ({"terms": [{"base": "月租", "per": ["3个月"], "times": 2}]}, "未知的字段 'times'"),
+    ({"terms": [{"amount": "5000元", "per": ["3个月"]}]}, "amount '5000元' 不是本条 figures 中的数字"),
+])
+def test_bad_formula_names_file_record_and_problem(data_dir, formula, message):
+    write_doc(data_dir, {**RENT_BENEFIT, "formula": formula})
+    text = problems(data_dir)
+    assert "test.yml benefit pds-test-rent formula" in text and message in text, text
+
+
+def test_formula_and_tiers_together_are_rejected(data_dir):
+    tiers = {"basis": "融资额", "unit": "亿元", "mode": "bracket", "steps": [{"min": 0, "amount": "50万元"}]}
+    write_doc(data_dir, {**RENT_BENEFIT, "formula": RENT_FORMULA, "tiers": tiers})
+    assert "tiers 与 formula 只能写一个" in problems(data_dir)

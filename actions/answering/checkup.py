@@ -1,0 +1,136 @@
+"""政策体检: from what an owner says about the enterprise, every benefit of its city it may get.
+
+The profile (place, qualifications, plans, figures) can come in one message or several; it is kept in
+the `enterprise_profile` slot. Each benefit is assessed against its typed conditions
+(policy_db.eligibility): those that fit or may fit are listed by category with their figure, the
+condition that decides them and their validity; then the bot asks for what would decide the rest.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, fields
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from policy_db.eligibility import EnterpriseProfile, assess, places_of, profile_from_text
+from policy_db.query import Catalog
+from policy_db.records import BenefitRecord
+from policy_db.requirements import load_eligibility_vocabulary
+
+from . import formatting
+
+MAX_ENTRIES = 12
+MAX_PER_CATEGORY = 4
+MAX_FIGURE_CHARS = 40
+PROFILE_SETS = ("recognitions", "levels", "enterprise_types", "plans", "boards", "industries")
+
+
+def read_profile(catalog: Catalog, text: str) -> EnterpriseProfile:
+    return profile_from_text(text, places_of(catalog.cities))
+
+
+def describes_enterprise(profile: EnterpriseProfile) -> bool:
+    """Enough to look for benefits: a qualification, a plan, a board or an enterprise type."""
+    return bool(profile.recognitions or profile.plans or profile.boards or profile.enterprise_types)
+
+
+def profile_to_slot(profile: EnterpriseProfile) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in asdict(profile).items():
+        if isinstance(value, (set, frozenset)):
+            out[name] = sorted(value)
+        elif isinstance(value, Decimal):
+            out[name] = str(value)
+        else:
+            out[name] = value
+    return out
+
+
+def profile_from_slot(value: Any) -> EnterpriseProfile:
+    """A stored profile; anything malformed is dropped, never a crash."""
+    if not isinstance(value, dict):
+        return EnterpriseProfile()
+    kept: dict[str, Any] = {}
+    for f in fields(EnterpriseProfile):
+        raw = value.get(f.name)
+        if f.name in PROFILE_SETS and isinstance(raw, list):
+            kept[f.name] = frozenset(v for v in raw if isinstance(v, str))
+        elif f.name in ("revenue_yuan", "investment_yuan") and isinstance(raw, str):
+            try:
+                number = Decimal(raw)
+            except InvalidOperation:
+                continue
+            if number.is_finite() and 0 < number < Decimal(10) ** 12:
+                kept[f.name] = number
+        elif f.name == "headcount" and isinstance(raw, int) and 0 < raw < 10_000_000:
+            kept[f.name] = raw
+        elif f.name == "first_time" and isinstance(raw, bool):
+            kept[f.name] = raw
+        elif f.name == "city" and isinstance(raw, str):
+            kept[f.name] = raw
+    return EnterpriseProfile(**kept)
+
+
+def _profile_words(profile: EnterpriseProfile) -> str:
+    return " ".join(sorted(profile.recognitions | profile.plans | profile.boards | profile.enterprise_types
+                           | profile.industries))
+
+
+def candidates(catalog: Catalog, profile: EnterpriseProfile) -> list[tuple[BenefitRecord, Any]]:
+    """The city's benefits that concern this enterprise and are not ruled out, with their assessment."""
+    topics = set(catalog.topics_in(_profile_words(profile)))
+    wanted = {v for v in profile.recognitions | profile.plans | profile.boards | profile.enterprise_types}
+    out = []
+    for benefit in catalog.in_city(profile.city):
+        if benefit.is_fact:
+            continue
+        mentioned = {v for r in benefit.requires if isinstance(r.value, tuple) for v in r.value}
+        if not (topics & set(benefit.topics) or wanted & mentioned):
+            continue
+        assessment = assess(benefit, profile)
+        if not assessment.does_not_fit:
+            out.append((benefit, assessment))
+    out.sort(key=lambda pair: (pair[0].is_expired(), not pair[1].fits, not pair[0].figures, pair[0].key))
+    return out[:MAX_ENTRIES]
+
+
+def checkup_text(catalog: Catalog, profile: EnterpriseProfile, today: dt.date | None = None) -> tuple[str, list]:
+    """The report and the records it lists (for 「第二个」 afterwards)."""
+    found = candidates(catalog, profile)
+    said = "、".join(sorted(profile.recognitions | profile.plans | profile.boards | profile.enterprise_types))
+    if not found:
+        return (f"按您说的情况({profile.city},{said}),政策库里没有找到对应的{profile.city}政策。"
+                "可以说说企业的资质(专精特新、高新技术企业、规上)、计划(上市、技改、招聘)或营业收入。"), []
+    lines = [f"【{profile.city}·政策体检】按您说的情况({said}),可能享受以下{len(found)}项:"]
+    listed: list[BenefitRecord] = []
+    by_category: dict[str, list] = {}
+    for benefit, assessment in found:
+        by_category.setdefault(benefit.category_label, []).append((benefit, assessment))
+    for label, entries in by_category.items():
+        lines.append(f"〔{label}〕")
+        for benefit, assessment in entries[:MAX_PER_CATEGORY]:
+            listed.append(benefit)
+            figure = formatting.headline(benefit, None)[0] if benefit.figures or benefit.tier else benefit.summary
+            figure = figure if len(figure) <= MAX_FIGURE_CHARS else figure[:MAX_FIGURE_CHARS] + "…"
+            state = "已过期" if benefit.is_expired(today) else "有效"
+            mark = "符合" if assessment.fits else "待确认"
+            lines.append(f"{len(listed)}. {benefit.name}:{figure}({mark};{state})")
+            if assessment.missing:
+                lines.append(f"   条件:{assessment.reason[:60]}")
+    missing = _missing_labels(found)
+    if missing:
+        lines.append(f"告诉我{'、'.join(missing)},我可以帮您确认其余几项。")
+    lines.append("回复序号可看某一项的详细条件、责任单位和出处。")
+    return "\n".join(lines), listed
+
+
+def _missing_labels(found: list) -> list[str]:
+    vocab = load_eligibility_vocabulary()
+    labels = []
+    for _, assessment in found:
+        for name in assessment.missing:
+            spec = vocab.field(name)
+            label = spec.label if spec else name
+            if label not in labels:
+                labels.append(label)
+    return labels[:3]

@@ -1,0 +1,280 @@
+"""The question frame: what one message says, and how it combines with the conversation so far.
+
+An owner rarely repeats the whole question. 「那省级的呢」 changes the level only, 「那三明呢」 the city,
+「要是营收过了五千万呢」 a figure, 「最晚到什么时候」 the aspect, 「第二个」 picks from the last list. Each
+message is read into a `Frame` of what it states; `merge` lays it over the conversation's frame
+(kept in slots) so the answer uses everything said so far and only what was said last changes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from functools import lru_cache
+
+from policy_db.figure_bases import load_vocabulary as load_figure_vocabulary
+from policy_db.fuzzy import FuzzyMatcher
+from policy_db.money import money_mentions
+from policy_db.user_figures import read_figures
+from policy_db.query import Catalog
+from policy_db.vocabulary import Vocabulary, load_vocabulary
+
+MAX_QUESTION_CHARS = 500  # longer messages are cut before search: enough for any real question
+MAX_CHOICE_CHARS = 8  # 「第二个」「2」「上面那个吧」: a choice is a short message
+MIN_FUZZY_TOPIC_LENGTH = 3
+_CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_FILLER = re.compile(r"[\s,，。.!！?？~、]|吧|呢|啊|呀|的|看看|说说|详细|讲讲|要|选|就|那|这")
+
+# What the intent classifier says the message asks, when the words alone do not say it.
+INTENT_ASPECT = {"ask_contact": "contact", "ask_condition": "conditions", "ask_validity": "validity",
+                 "ask_document": "document"}
+INTENT_CATEGORY = {"ask_reward": "reward", "ask_finance": "finance", "ask_social_insurance": "social_insurance",
+                   "ask_tax_fee": "tax_fee", "ask_rent_utility": "rent_utility", "ask_policy_other": "other"}
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a message (or the conversation) states. Empty fields mean "not said"."""
+
+    text: str = ""
+    city: str | None = None
+    other_place: str | None = None  # a place the database does not cover
+    topics: tuple[str, ...] = ()
+    level: str | None = None
+    aspect: str | None = None
+    category: str | None = None
+    figures: tuple[tuple[str, Decimal, str], ...] = ()  # (the words given with it, value, money|count|rate)
+    refused_figures: tuple[str, ...] = ()  # figures that are not real amounts (negative, zero, absurd)
+    choice: int | None = None  # 1-based; -1 means the last item
+    content: tuple[str, ...] = ()  # content words beyond places, levels, aspects and generic words
+    domain_words: tuple[str, ...] = ()  # those of the content words that occur in the policy texts
+
+    @property
+    def figure_yuan(self) -> Decimal | None:
+        money = [value for _, value, kind in self.figures if kind == "money"]
+        return money[-1] if money else None
+
+    @property
+    def figure_text(self) -> str:
+        """The owner's figures with their words, newest first (policy_db.user_figures reads the first of each)."""
+        return "；".join(dict.fromkeys(clause for clause, _, _ in reversed(self.figures)))
+
+    @property
+    def has_subject(self) -> bool:
+        """The message names something to look up (a topic or content words), not only a modifier."""
+        return bool(self.topics or self.content)
+
+    @property
+    def has_domain_cue(self) -> bool:
+        """Anything of the policy domain: out of scope is only for messages with none of these."""
+        return bool(self.city or self.other_place or self.topics or self.level or self.aspect
+                    or self.figures or self.refused_figures or self.choice or self.domain_words)
+
+
+@dataclass
+class Reader:
+    """Reads messages with the catalogue's places and topics and the vocabulary's domain words."""
+
+    catalog: Catalog
+    vocabulary: Vocabulary = field(default_factory=load_vocabulary)
+
+    def read(self, text: str, intent: str | None = None, entities: list[dict] | None = None) -> Frame:
+        text = (text or "").strip()[:MAX_QUESTION_CHARS]
+        entities = entities or []
+        catalog = self.catalog
+        city = _entity_city(catalog, entities) or next(iter(catalog.cities_in(text)), None)
+        if city is None:
+            city = self._fuzzy_city(text)
+        other = None if city else self.other_place(text)
+        given = read_figures(text)
+        subject_text = _without_figure_words(text, given)
+        topics = (tuple(catalog.topics_in(subject_text)) or _entity_topics(catalog, entities)
+                  or self._fuzzy_topics(subject_text, city))
+        figures = tuple((_clause_around(text, f.start, f.end), f.value, f.kind) for f in given.figures)
+        refused = tuple(f"{f.text}({f.reason})" for f in given.refused)
+        content = self.content(subject_text)
+        return Frame(
+            text=text, city=city, other_place=other, topics=topics, level=self.level(text),
+            aspect=self.aspect(text) or INTENT_ASPECT.get(intent or ""), category=INTENT_CATEGORY.get(intent or ""),
+            figures=figures, refused_figures=refused, choice=self.choice(text), content=content,
+            domain_words=tuple(w for w in content if w in _known_words(catalog)))
+
+    # -- the parts of a message ------------------------------------------------------------
+    def aspect(self, text: str) -> str | None:
+        for aspect in self.vocabulary.aspects:
+            if aspect.name != "amount" and any(word in text for word in aspect.words):
+                return aspect.name
+        return None
+
+    def level(self, text: str) -> str | None:
+        for level in self.vocabulary.levels:
+            if any(word in text for word in level.words):
+                return level.name
+        return None
+
+    def choice(self, text: str) -> int | None:
+        """「2」「第二个」「第三条」「上面那个」「最后一个」 -> 2, 2, 3, 1, -1."""
+        short = _FILLER.sub("", text)
+        if not short or len(short) > MAX_CHOICE_CHARS:
+            return None
+        v = self.vocabulary
+        if any(word.replace("那", "").replace("这", "") == short or word == short for word in v.last_words):
+            return -1
+        if any(_FILLER.sub("", word) == short for word in v.first_words):
+            return 1
+        prefix = "|".join(map(re.escape, v.ordinal_prefix)) or "第"
+        suffix = "|".join(map(re.escape, v.ordinal_suffix)) or "个"
+        match = re.fullmatch(rf"(?:{prefix})?([0-9]{{1,2}}|[一二两三四五六七八九十])(?:{suffix})?", short)
+        if not match:
+            return None
+        number = match.group(1)
+        if number.isdigit():
+            return int(number) or None
+        # A bare Chinese numeral (「三」) is too ambiguous; 「第三」「三个」 are choices.
+        if short == number:
+            return None
+        return _CHINESE_ORDINALS[number]
+
+    def content(self, text: str) -> tuple[str, ...]:
+        """Words that say what is asked about, beyond places, levels, aspects, figures and generic words."""
+        plain = self.catalog.without_places(text)
+        for mention in money_mentions(plain):
+            plain = plain.replace(mention.text, " ")
+        for word in self._framing_words():
+            plain = plain.replace(word, " ")
+        tokens = self.catalog.tokenizer.tokens(plain)
+        generic = self.vocabulary.generic_words
+        return tuple(dict.fromkeys(t for t in tokens if len(t) > 1 and t not in generic and not t.isdigit()))
+
+    def _framing_words(self) -> list[str]:
+        """Level and aspect phrases, longest first: they frame a question, they are not its subject."""
+        words = [w for lv in self.vocabulary.levels for w in lv.words]
+        words += [w for a in self.vocabulary.aspects if a.name != "amount" for w in a.words]
+        words += [w for w, _ in load_figure_vocabulary().words if len(w) > 1]
+        return sorted(set(words), key=len, reverse=True)
+
+    def other_place(self, text: str) -> str | None:
+        return next((place for place in self.vocabulary.other_places if place in text), None)
+
+    # -- typo tolerance ----------------------------------------------------------------------
+    def _fuzzy_city(self, text: str) -> str | None:
+        for hit in _place_matcher(self.catalog).find(text):
+            return self.catalog.resolve_city(hit.word)
+        return None
+
+    def _fuzzy_topics(self, text: str, city: str | None) -> tuple[str, ...]:
+        """Topics typed with one wrong or homophone character; never a topic the city does not have."""
+        available = _topics_by_city(self.catalog).get(city) if city else None
+        found = []
+        for hit in _topic_matcher(self.catalog).find(text):
+            topic = self.catalog.canonical_topic(hit.word)
+            if topic and (available is None or topic in available) and topic not in found:
+                found.append(topic)
+        return tuple(found)
+
+
+def merge(previous: Frame, message: Frame) -> Frame:
+    """The conversation's frame after `message`: what the message says replaces, the rest is kept.
+
+    A message with a subject of its own starts a new subject (its level and aspect apply to it); a
+    message with only a city, level, figure or aspect changes just that part of the previous frame.
+    """
+    if message.has_subject:
+        return replace(message, city=message.city or (None if message.other_place else previous.city),
+                       figures=remember_figures(previous.figures, message.figures),
+                       category=message.category or None)
+    return replace(
+        previous, text=message.text,
+        city=message.city or (None if message.other_place else previous.city),
+        other_place=message.other_place,
+        level=message.level or previous.level,
+        aspect=message.aspect or ("amount" if message.figures or message.level else previous.aspect),
+        figures=remember_figures(previous.figures, message.figures),
+        refused_figures=message.refused_figures,
+        choice=message.choice, content=(), domain_words=())
+
+
+MAX_REMEMBERED_FIGURES = 6
+
+
+def remember_figures(old: tuple, new: tuple) -> tuple:
+    """A figure the owner gave stays until they give another of the same kind (the newer wins)."""
+    if not new:
+        return old
+    kept = tuple(f for f in old if f[0] not in {n[0] for n in new})
+    return (kept + new)[-MAX_REMEMBERED_FIGURES:]
+
+
+# -- helpers --------------------------------------------------------------------------------
+def _entity_city(catalog: Catalog, entities: list[dict]) -> str | None:
+    for entity in entities:
+        if entity.get("entity") == "city" and isinstance(entity.get("value"), str):
+            city = catalog.resolve_city(entity["value"])
+            if city:
+                return city
+    return None
+
+
+def _entity_topics(catalog: Catalog, entities: list[dict]) -> tuple[str, ...]:
+    topics = []
+    for entity in entities:
+        if entity.get("entity") == "topic" and isinstance(entity.get("value"), str):
+            topic = catalog.canonical_topic(entity["value"])
+            if topic and topic not in topics:
+                topics.append(topic)
+    return tuple(topics)
+
+
+def _without_figure_words(text: str, given) -> str:
+    """「那融资额8亿呢」 is a figure, not a question about 融资: the word that names a figure is no topic."""
+    for figure in given.figures:
+        if figure.word and len(figure.word) > 1:
+            text = text.replace(figure.word, " ", 1)
+    return text
+
+
+def _clause_around(text: str, start: int, end: int) -> str:
+    """The words a figure was given with: its clause of the sentence (「营收6000万」 of 「…，营收6000万，…」)."""
+    left = max(text.rfind(mark, 0, start) for mark in "，,。；;！!？?") + 1
+    rights = [i for i in (text.find(mark, end) for mark in "，,。；;！!？?") if i >= 0]
+    return text[left:min(rights) if rights else len(text)].strip()
+
+
+@dataclass(frozen=True)
+class _Indexes:
+    """What the reader derives from one catalogue snapshot, built once per build stamp."""
+
+    known_words: frozenset[str]  # every word of the searchable text: others are no domain cue
+    places: FuzzyMatcher
+    topics: FuzzyMatcher
+    topics_by_city: dict[str, frozenset[str]]
+
+
+@lru_cache(maxsize=2)
+def _indexes_for(catalog: Catalog) -> _Indexes:
+    words: set[str] = set()
+    by_city: dict[str, set[str]] = {}
+    for benefit in catalog.benefits:
+        words.update(benefit.search_tokens)
+        by_city.setdefault(benefit.city, set()).update(benefit.topics)
+    places = [c.name for c in catalog.cities] + [p for c in catalog.cities for p in c.places]
+    topic_words = [w.replace('"', "") for name, synonyms in catalog.topics.items() for w in (name, *synonyms)]
+    return _Indexes(frozenset(words), FuzzyMatcher(places),
+                    FuzzyMatcher(w for w in topic_words if len(w) >= MIN_FUZZY_TOPIC_LENGTH),
+                    {city: frozenset(t) for city, t in by_city.items()})
+
+
+def _known_words(catalog: Catalog) -> frozenset[str]:
+    return _indexes_for(catalog).known_words
+
+
+def _place_matcher(catalog: Catalog) -> FuzzyMatcher:
+    return _indexes_for(catalog).places
+
+
+def _topic_matcher(catalog: Catalog) -> FuzzyMatcher:
+    return _indexes_for(catalog).topics
+
+
+def _topics_by_city(catalog: Catalog) -> dict[str, frozenset[str]]:
+    return _indexes_for(catalog).topics_by_city

@@ -1,0 +1,324 @@
+"""Does a benefit fit an enterprise? Checks a benefit's typed `requires` against what the owner said.
+
+Pure functions, no database: `profile_from_text` reads an EnterpriseProfile from an owner's own
+words (using the `eligibility_fields:` vocabulary in data/vocabulary.yml), and `assess` compares it
+with a BenefitRecord's requirements. The verdict is `fits`, `does_not_fit` or `unknown`, with the
+deciding condition in plain Chinese, so the bot can say 「需年主营业务收入达到5000万元（您未提供）」
+instead of guessing. Nothing the owner did not say is assumed: a missing fact gives `unknown`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields, replace
+from decimal import Decimal
+from typing import Any, Iterable, Mapping
+
+import cn2an
+
+from .money import find_money
+from .records import BenefitRecord
+from .requirements import (MONEY_UNITS, OP_WORDS, EligibilityField, EligibilityVocabulary, Requirement,
+                           load_eligibility_vocabulary)
+
+FITS, DOES_NOT_FIT, UNKNOWN = "fits", "does_not_fit", "unknown"
+
+# Which EnterpriseProfile attribute holds each eligibility field of vocabulary.yml.
+PROFILE_ATTRIBUTES = {"revenue": "revenue_yuan", "investment": "investment_yuan", "headcount": "headcount",
+                      "first_time": "first_time", "recognition": "recognitions", "level": "levels",
+                      "enterprise_type": "enterprise_types", "board": "boards", "plan": "plans",
+                      "industry": "industries"}
+
+
+@dataclass(frozen=True)
+class EnterpriseProfile:
+    """What an owner has said about the enterprise; None / empty means not said."""
+
+    city: str | None = None
+    recognitions: frozenset[str] = frozenset()  # 专精特新, 小巨人, 高新技术企业, 规上 …
+    levels: frozenset[str] = frozenset()  # 国家级, 省级, 市级
+    enterprise_types: frozenset[str] = frozenset()  # 小微企业, 个体工商户, 工业企业 …
+    plans: frozenset[str] = frozenset()  # 上市, 技改, 招聘高校毕业生 …
+    boards: frozenset[str] = frozenset()  # 主板, 科创板, 新三板, 区域股权市场 …
+    industries: frozenset[str] = frozenset()
+    revenue_yuan: Decimal | None = None
+    headcount: int | None = None
+    investment_yuan: Decimal | None = None
+    first_time: bool | None = None  # 首次认定 (True), 以前就认定过 (False)
+
+    def merged(self, newer: "EnterpriseProfile") -> "EnterpriseProfile":
+        """This profile updated with what `newer` says: sets are joined, single values replaced."""
+        changes: dict[str, Any] = {}
+        for f in fields(self):
+            old, new = getattr(self, f.name), getattr(newer, f.name)
+            if isinstance(old, frozenset):
+                changes[f.name] = old | new
+            elif new is not None:
+                changes[f.name] = new
+        return replace(self, **changes)
+
+    def is_empty(self) -> bool:
+        return self == EnterpriseProfile()
+
+
+@dataclass(frozen=True)
+class ConditionCheck:
+    requirement: Requirement
+    outcome: str  # fits | does_not_fit | unknown
+    text: str  # 需年主营业务收入达到5000万元（您未提供）
+
+
+@dataclass(frozen=True)
+class Assessment:
+    verdict: str  # fits | does_not_fit | unknown
+    reason: str  # the deciding condition(s), plain Chinese
+    missing: tuple[str, ...] = ()  # eligibility fields the owner has not given (ask for these)
+    checks: tuple[ConditionCheck, ...] = ()
+
+    @property
+    def fits(self) -> bool:
+        return self.verdict == FITS
+
+    @property
+    def does_not_fit(self) -> bool:
+        return self.verdict == DOES_NOT_FIT
+
+    @property
+    def unknown(self) -> bool:
+        return self.verdict == UNKNOWN
+
+
+# -- describing a condition ------------------------------------------------------------------
+
+def _number(value: Decimal) -> str:
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _join_or(words: Iterable[str]) -> str:
+    words = list(words)
+    return words[0] if len(words) == 1 else "、".join(words[:-1]) + "或" + words[-1]
+
+
+def describe(req: Requirement, vocab: EligibilityVocabulary | None = None) -> str:
+    """The condition in plain Chinese: 年主营业务收入达到5000万元, 为国家级认定, 为首次认定."""
+    spec = (vocab or load_eligibility_vocabulary()).field(req.field)
+    label = spec.label if spec else req.field
+    if isinstance(req.value, bool):
+        return f"为{label}" if req.value else f"不是{label}"
+    if isinstance(req.value, Decimal):
+        if req.unit in MONEY_UNITS:
+            return f"{label}{OP_WORDS[req.op]}{_number(req.value / MONEY_UNITS[req.unit])}{req.unit}"
+        return f"{label}{OP_WORDS[req.op]}{_number(req.value)}{req.unit or ''}"
+    said = [spec.say(v) for v in req.value] if spec else list(req.value)
+    phrase = spec.phrase if spec else "为{value}"
+    return phrase.format(value=_join_or(said))
+
+
+def _said_money(value: Decimal, unit: str | None) -> str:
+    if value >= 100_000_000:
+        return f"{_number(value / 100_000_000)}亿元"
+    if value >= 10_000:
+        return f"{_number(value / 10_000)}万元"
+    return f"{_number(value)}元"
+
+
+# -- checking one condition -----------------------------------------------------------------
+
+def _compare(have: Decimal, op: str, want: Decimal) -> bool:
+    return {">=": have >= want, ">": have > want, "<=": have <= want, "<": have < want, "==": have == want}[op]
+
+
+def check(req: Requirement, profile: EnterpriseProfile, vocab: EligibilityVocabulary | None = None) -> ConditionCheck:
+    vocab = vocab or load_eligibility_vocabulary()
+    spec = vocab.field(req.field)
+    condition = describe(req, vocab)
+    have = getattr(profile, PROFILE_ATTRIBUTES.get(req.field, ""), None)
+    if isinstance(req.value, bool):
+        if have is None:
+            return ConditionCheck(req, UNKNOWN, f"需{condition}（您未说明是否首次）")
+        if have == req.value:
+            return ConditionCheck(req, FITS, condition)
+        return ConditionCheck(req, DOES_NOT_FIT, f"需{condition}（您说的不是）")
+    if isinstance(req.value, Decimal):
+        if have is None:
+            return ConditionCheck(req, UNKNOWN, f"需{condition}（您未提供）")
+        have = Decimal(have)
+        said = _said_money(have, req.unit) if req.unit in MONEY_UNITS else f"{_number(have)}{req.unit or ''}"
+        if _compare(have, req.op, req.value):
+            return ConditionCheck(req, FITS, f"{condition}（您的是{said}）")
+        return ConditionCheck(req, DOES_NOT_FIT, f"需{condition}（您的是{said}）")
+    said_values = frozenset(have or ())
+    held = spec.implied(said_values) if spec else set(said_values)
+    if held & set(req.value):
+        return ConditionCheck(req, FITS, condition)
+    if not said_values:
+        return ConditionCheck(req, UNKNOWN, f"需{condition}（您未提供）")
+    if spec and spec.exclusive:
+        mine = "、".join(spec.say(v) for v in sorted(said_values))
+        return ConditionCheck(req, DOES_NOT_FIT, f"需{condition}（您说的是{mine}）")
+    return ConditionCheck(req, UNKNOWN, f"需{condition}（您未提到）")
+
+
+# -- assessing a benefit ---------------------------------------------------------------------
+
+def assess(benefit: BenefitRecord, profile: EnterpriseProfile,
+           vocab: EligibilityVocabulary | None = None) -> Assessment:
+    """Whether `benefit` fits the enterprise described by `profile`.
+
+    does_not_fit as soon as one condition is contradicted (or the policy is another city's);
+    unknown when a condition cannot be checked with what was said (`missing` names the fields to
+    ask for), or when the benefit has no typed conditions; fits only when every condition holds.
+    """
+    vocab = vocab or load_eligibility_vocabulary()
+    if benefit.is_fact:
+        return Assessment(UNKNOWN, "这是政策规定的事实，不是企业申领的项目")
+    if profile.city and profile.city != benefit.city:
+        return Assessment(DOES_NOT_FIT, f"这是{benefit.city}的政策（您的企业在{profile.city}）")
+    checks = tuple(check(r, profile, vocab) for r in benefit.requires)
+    failed = [c for c in checks if c.outcome == DOES_NOT_FIT]
+    if failed:
+        return Assessment(DOES_NOT_FIT, "；".join(c.text for c in failed), (), checks)
+    open_ = [c for c in checks if c.outcome == UNKNOWN]
+    if open_:
+        missing = tuple(dict.fromkeys(c.requirement.field for c in open_))
+        return Assessment(UNKNOWN, "；".join(c.text for c in open_), missing, checks)
+    if not checks:
+        return Assessment(UNKNOWN, f"文件没有可逐项核对的门槛，请以条件原文为准：{benefit.eligibility}")
+    return Assessment(FITS, "符合：" + "；".join(c.text for c in checks), (), checks)
+
+
+# -- reading a profile from an owner's words -------------------------------------------------
+
+_NEGATIONS = ("不是", "没有", "还没", "没", "未", "不", "非", "无")
+_ALREADY = ("已经", "已", "早就")  # 已经上市: a state, not a plan
+_CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]")
+_HEADCOUNT = re.compile(
+    r"(?P<n>\d+|[零一二两三四五六七八九十百千]+)\s*(?:多|余|来)?\s*(?:个|名|号)?\s*(?:员工|职工|工人|人)")
+_HIRING = ("招", "聘", "缺", "需要", "要")
+
+
+def places_of(cities: Iterable[Any]) -> dict[str, str]:
+    """Place word → city from the catalogue's CityInfo list; 邹平市 also as 邹平, 郏县 stays whole."""
+    out: dict[str, str] = {}
+    for city in cities:
+        for place in [city.name, *city.places]:
+            out.setdefault(place, city.name)
+            if len(place) > 2 and place[-1] in "市县区":
+                out.setdefault(place[:-1], city.name)
+    return out
+
+
+def _negated(text: str, start: int) -> bool:
+    before = text[max(0, start - 3):start]
+    return any(before.endswith(n) or (n in before and len(n) > 1) for n in _NEGATIONS)
+
+
+def _word_hits(text: str, spec: EligibilityField) -> list[tuple[int, int, str]]:
+    """(start, end, value) for each value word in text; longer words win overlaps; negated ones dropped."""
+    found = []
+    for value in spec.values:
+        for word in value.words:
+            start = text.find(word)
+            while word and start >= 0:
+                found.append((start, start + len(word), value.name))
+                start = text.find(word, start + 1)
+    found.sort(key=lambda f: (-(f[1] - f[0]), f[0]))
+    taken: list[tuple[int, int, str]] = []
+    for hit in found:
+        if not any(hit[0] < e and s < hit[1] for s, e, _ in taken):
+            taken.append(hit)
+    return [h for h in taken if not _negated(text, h[0])]
+
+
+def _words_of(text: str, spec: EligibilityField | None, skip_after: tuple[str, ...] = ()) -> frozenset[str]:
+    if spec is None:
+        return frozenset()
+    hits = _word_hits(text, spec)
+    if skip_after:
+        hits = [h for h in hits if not any(a in text[max(0, h[0] - 3):h[0]] for a in skip_after)
+                and not text[h[1]:h[1] + 1] == "了"]
+    return frozenset(v for _, _, v in hits)
+
+
+def _first_time(text: str, spec: EligibilityField | None) -> bool | None:
+    if spec is None:
+        return None
+    if any(w in text for w in spec.false_words):
+        return False
+    if any(w in text and not _negated(text, text.find(w)) for w in spec.true_words):
+        return True
+    return None
+
+
+def _money_fields(text: str, vocab: EligibilityVocabulary) -> dict[str, Decimal]:
+    """Give each money figure to the money field whose word is nearest in the same clause."""
+    money_specs = [f for f in vocab.fields if f.type == "money"]
+    out: dict[str, Decimal] = {}
+    cursor = 0
+    for written, yuan in find_money(text):
+        start = text.find(written, cursor)
+        if start < 0:
+            continue
+        end = start + len(written)
+        cursor = end
+        left = max([m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)] or [0])
+        right_match = _CLAUSE_BREAK.search(text, end)
+        right = right_match.start() if right_match else len(text)
+        best: tuple[int, str] | None = None
+        for spec in money_specs:
+            for word in spec.words:
+                for m in re.finditer(re.escape(word), text[left:right]):
+                    w_start, w_end = left + m.start(), left + m.end()
+                    if w_end <= start:
+                        distance = start - w_end
+                    elif w_start >= end:
+                        distance = w_start - end
+                    else:
+                        continue
+                    if best is None or distance < best[0]:
+                        best = (distance, spec.name)
+        if best is not None:
+            out.setdefault(best[1], yuan)
+    return out
+
+
+def _headcount(text: str) -> int | None:
+    for m in _HEADCOUNT.finditer(text):
+        if text[m.end():m.end() + 1] in ("次", "民"):  # 人次, 人民币
+            continue
+        before = text[max(0, m.start() - 3):m.start()]
+        if any(h in before for h in _HIRING):
+            continue
+        number = m.group("n")
+        try:
+            return int(number) if number.isdigit() else int(cn2an.cn2an(number.replace("两", "二"), "smart"))
+        except (ValueError, KeyError, IndexError):
+            continue
+    return None
+
+
+def profile_from_text(text: str, catalog_words: Mapping[str, str] | None = None,
+                      vocab: EligibilityVocabulary | None = None) -> EnterpriseProfile:
+    """Read what an owner says about the enterprise from free text.
+
+    `catalog_words` maps place words to cities (`places_of(catalog.cities)`), so 「邹平」 gives 滨州.
+    「我们是邹平一家专精特新企业，准备上市，还要买2000万的设备」 → city 滨州, recognitions {专精特新},
+    plans {上市, 技改}, investment 2000万元.
+    """
+    vocab = vocab or load_eligibility_vocabulary()
+    text = (text or "").replace("“", '"').replace("”", '"')
+    city = None
+    if catalog_words:
+        hits = [(text.find(p), -len(p), c) for p, c in catalog_words.items() if p and p in text]
+        city = min(hits)[2] if hits else None
+    money = _money_fields(text, vocab)
+    return EnterpriseProfile(
+        city=city,
+        recognitions=_words_of(text, vocab.field("recognition")),
+        levels=_words_of(text, vocab.field("level")),
+        enterprise_types=_words_of(text, vocab.field("enterprise_type")),
+        plans=_words_of(text, vocab.field("plan"), skip_after=_ALREADY),
+        boards=_words_of(text, vocab.field("board")),
+        industries=_words_of(text, vocab.field("industry")),
+        revenue_yuan=money.get("revenue"), investment_yuan=money.get("investment"),
+        headcount=_headcount(text), first_time=_first_time(text, vocab.field("first_time")))

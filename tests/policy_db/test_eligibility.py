@@ -1,0 +1,191 @@
+"""Typed eligibility: `requires:` is validated, stored and checked against what an owner said."""
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from policy_db.eligibility import (PROFILE_ATTRIBUTES, EnterpriseProfile, assess, places_of,
+                                   profile_from_text)
+from policy_db.loader import DATA_DIR, DataError, load_policy_data
+from policy_db.requirements import Requirement, load_eligibility_vocabulary
+
+BENEFIT = {
+    "id": "pds-test-reward", "name": "测试奖励", "category": "reward", "topics": ["专精特新"],
+    "summary": "奖励50万元", "eligibility": "企业", "clause_ref": "附件3 二(二)",
+    "clause_text": "对首次认定的国家级专精特新“小巨人”企业给予一次性财政资金奖励50万元",
+    "figures": [{"kind": "amount", "value": 50, "unit": "万元", "label": "奖励", "text": "50万元"}],
+    "departments": ["市财政局"],
+}
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    (tmp_path / "documents").mkdir()
+    shutil.copy(DATA_DIR / "cities.yml", tmp_path)
+    return tmp_path
+
+
+def _load(data_dir: Path, **changes):
+    doc = {"document": {"key": "pds-test", "city": "平顶山", "title": "测试文件", "issuer": "测试",
+                        "published": "2022-06-07", "source_file": "pingdingshan.txt"},
+           "departments": [{"name": "市财政局", "aliases": []}],
+           "topics": [{"name": "专精特新", "synonyms": []}],
+           "benefits": [dict(BENEFIT, **changes)]}
+    (data_dir / "documents" / "test.yml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return load_policy_data(data_dir)
+
+
+# -- the loader -------------------------------------------------------------------------------
+
+def test_good_requires_and_fact_marker_load(data_dir):
+    data = _load(data_dir, kind="fact", requires=[
+        {"field": "revenue", "op": ">=", "value": 5000, "unit": "万元"},
+        {"field": "first_time", "op": "==", "value": True},
+        {"field": "board", "op": "in", "value": ["主板", "北交所"]}])
+    benefit = data.documents[0].benefits[0]
+    assert benefit.kind == "fact"
+    assert benefit.requires[0] == Requirement("revenue", ">=", Decimal("50000000"), "万元")
+    assert benefit.requires[2].value == ("主板", "北交所")
+
+
+@pytest.mark.parametrize("requires,message", [
+    ([{"field": "turnover", "op": ">=", "value": 1, "unit": "万元"}], "未知的 field 'turnover'"),
+    ([{"field": "revenue", "op": "in", "value": 1, "unit": "万元"}], "不能用 op 'in'"),
+    ([{"field": "revenue", "op": ">=", "value": 5000}], "unit 必须是 元/万元/亿元"),
+    ([{"field": "revenue", "op": ">=", "value": "很多", "unit": "万元"}], "必须是非负数"),
+    ([{"field": "level", "op": "==", "value": "县级"}], "取值 县级 不在 vocabulary.yml 中"),
+    ([{"field": "first_time", "op": "==", "value": "是"}], "必须是 true 或 false"),
+    ([{"field": "board", "op": "==", "value": ["主板", "创业板"]}], "多个取值用 op: in"),
+    ({"field": "level"}, "requires 必须是列表"),
+])
+def test_bad_requires_name_the_file_and_record(data_dir, requires, message):
+    with pytest.raises(DataError) as err:
+        _load(data_dir, requires=requires)
+    text = str(err.value)
+    assert "test.yml benefit pds-test-reward" in text and message in text, text
+
+
+def test_unknown_kind_is_rejected(data_dir):
+    with pytest.raises(DataError, match=r"test.yml benefit pds-test-reward: 未知的 kind 'goal'"):
+        _load(data_dir, kind="goal")
+
+
+def test_every_vocabulary_field_is_a_profile_attribute():
+    names = load_eligibility_vocabulary().names
+    assert set(names) == set(PROFILE_ATTRIBUTES)
+    assert all(hasattr(EnterpriseProfile(), attr) for attr in PROFILE_ATTRIBUTES.values())
+
+
+# -- assess -----------------------------------------------------------------------------------
+
+def _with(catalog, key, *requires):
+    return replace(catalog.get([key])[0], requires=tuple(requires))
+
+
+REVENUE_5000W = Requirement("revenue", ">=", Decimal("50000000"), "万元")
+
+
+@pytest.mark.parametrize("revenue,verdict", [
+    (Decimal("60000000"), "fits"), (Decimal("50000000"), "fits"), (Decimal("30000000"), "does_not_fit"),
+    (None, "unknown")])
+def test_revenue_threshold(catalog, revenue, verdict):
+    benefit = _with(catalog, "pds-upscale-reward", REVENUE_5000W)
+    result = assess(benefit, EnterpriseProfile(revenue_yuan=revenue))
+    assert result.verdict == verdict
+    if verdict == "unknown":
+        assert result.reason == "需年主营业务收入达到5000万元（您未提供）" and result.missing == ("revenue",)
+    if verdict == "does_not_fit":
+        assert "您的是3000万元" in result.reason
+
+
+def test_first_time_recognition_and_level(catalog):
+    national = catalog.get(["pds-xjr-national"])[0]
+    assert {r.field for r in national.requires} == {"recognition", "level", "first_time"}
+    fits = EnterpriseProfile(recognitions=frozenset({"小巨人"}), levels=frozenset({"国家级"}), first_time=True)
+    assert assess(national, fits).fits
+    renewed = replace(fits, first_time=False)
+    assert assess(national, renewed).does_not_fit and "首次认定" in assess(national, renewed).reason
+    provincial = replace(fits, levels=frozenset({"省级"}))
+    result = assess(national, provincial)
+    assert result.does_not_fit and result.reason == "需为国家级认定（您说的是省级）"
+    unsure = replace(fits, first_time=None)
+    assert assess(national, unsure).unknown and assess(national, unsure).missing == ("first_time",)
+
+
+def test_implied_recognition_and_open_questions(catalog):
+    zjtx = catalog.get(["pds-zjtx-finance-support"])[0]
+    assert assess(zjtx, EnterpriseProfile(recognitions=frozenset({"小巨人"}))).fits  # 小巨人 is also 专精特新
+    other = assess(zjtx, EnterpriseProfile(recognitions=frozenset({"高新技术企业"})))
+    assert other.unknown and "未提到" in other.reason  # may hold both; not a contradiction
+
+
+def test_board_and_city(catalog):
+    listing = catalog.get(["pds-listing-reward"])[0]
+    assert assess(listing, EnterpriseProfile(boards=frozenset({"科创板"}))).fits
+    assert assess(listing, EnterpriseProfile(city="滨州", boards=frozenset({"科创板"}))).does_not_fit
+
+
+def test_no_typed_conditions_and_facts_are_unknown(catalog):
+    fund = catalog.get(["df-fact-guide-fund-size"])[0]
+    assert assess(fund, EnterpriseProfile()).unknown
+    plain = _with(catalog, "pds-upscale-reward")
+    assert assess(plain, EnterpriseProfile(revenue_yuan=Decimal(1))).unknown
+
+
+def test_requires_on_all_five_documents(catalog):
+    assert {b.city for b in catalog.benefits if b.requires} == {"三门峡", "登封", "平顶山", "三明", "滨州"}
+
+
+# -- profile_from_text ------------------------------------------------------------------------
+
+@pytest.fixture
+def places(catalog):
+    return places_of(catalog.cities)
+
+
+def test_profile_listing_plan_and_equipment(places):
+    p = profile_from_text("我们是邹平一家专精特新企业，准备上市，还要买2000万的设备", places)
+    assert p.city == "滨州" and p.recognitions == {"专精特新"}
+    assert p.plans == {"上市", "技改"} and p.investment_yuan == Decimal("20000000")
+    assert p.revenue_yuan is None
+
+
+def test_profile_revenue_headcount_first_time_level(places):
+    p = profile_from_text("郏县的机械厂，去年营收八千万，员工两百来人，今年刚被认定为国家级小巨人", places)
+    assert p.city == "平顶山" and p.revenue_yuan == Decimal("80000000") and p.headcount == 200
+    assert p.recognitions == {"小巨人"} and p.levels == {"国家级"} and p.first_time is True
+    assert "工业企业" in p.enterprise_types and "装备制造" in p.industries
+
+
+def test_profile_negation_and_listed_state(places):
+    p = profile_from_text("我们不是专精特新，已经在新三板挂牌了，年销售额3000万元左右", places)
+    assert "专精特新" not in p.recognitions and p.boards == {"新三板"} and "上市" not in p.plans
+    assert p.revenue_yuan == Decimal("30000000")
+
+
+def test_profile_small_business_words(places):
+    p = profile_from_text("在三明开了个小超市，个体户，想贷款50万，打算招几个应届毕业生", places)
+    assert p.city == "三明" and {"个体工商户", "商贸企业"} <= p.enterprise_types
+    assert {"融资", "招聘高校毕业生"} <= p.plans and p.headcount is None
+    assert p.revenue_yuan is None and p.investment_yuan is None  # a loan is neither
+
+
+def test_profile_then_assess(catalog, places):
+    text = "我们是平顶山的省级专精特新，前年就认定过了"
+    p = profile_from_text(text, places)
+    result = assess(catalog.get(["pds-zjtx-provincial-reward"])[0], p)
+    assert p.levels == {"省级"} and p.first_time is False
+    assert result.does_not_fit and "首次认定" in result.reason
+
+
+def test_profiles_merge_across_turns():
+    first = EnterpriseProfile(city="滨州", recognitions=frozenset({"专精特新"}))
+    second = EnterpriseProfile(revenue_yuan=Decimal(6e7), recognitions=frozenset({"高新技术企业"}))
+    merged = first.merged(second)
+    assert merged.city == "滨州" and merged.revenue_yuan == Decimal(6e7)
+    assert merged.recognitions == {"专精特新", "高新技术企业"}
