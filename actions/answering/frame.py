@@ -201,7 +201,18 @@ def remember_figures(old: tuple, new: tuple) -> tuple:
     """A figure the owner gave stays until they give another of the same kind (the newer wins)."""
     if not new:
         return old
-    kept = tuple(f for f in old if f[0] not in {n[0] for n in new})
+    new_bases = {f.basis for clause, _, _ in new for f in read_figures(clause).figures}
+
+    def replaced(figure: tuple) -> bool:
+        clause, _, kind = figure
+        if clause in {n[0] for n in new}:
+            return True
+        # 「要是8亿呢」 names no basis: it is a new value of the money figure in play.
+        if kind == "money" and None in new_bases:
+            return True
+        return bool({f.basis for f in read_figures(clause).figures} & (new_bases - {None}))
+
+    kept = tuple(f for f in old if not replaced(f))
     return (kept + new)[-MAX_REMEMBERED_FIGURES:]
 
 
