@@ -80,6 +80,8 @@ class Reader:
 
     def read(self, text: str, intent: str | None = None, entities: list[dict] | None = None) -> Frame:
         text = (text or "").strip()[:MAX_QUESTION_CHARS]
+        if text.startswith("/"):
+            text = ""  # a button payload (/inform_city{...}): its entities say it all
         entities = entities or []
         catalog = self.catalog
         city = _entity_city(catalog, entities) or next(iter(catalog.cities_in(text)), None)
