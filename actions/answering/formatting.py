@@ -123,24 +123,6 @@ def per_city_text(per_city: dict[str, BenefitRecord], topic_label: str) -> str:
     return "\n".join(lines)
 
 
-def documents_validity_text(city: str, documents: list, today: dt.date | None = None) -> str:
-    today = today or dt.date.today()
-    lines = [f"{city}收录的政策文件:"]
-    for doc in documents:
-        number = f" {doc.doc_number}" if doc.doc_number else ""
-        if doc.valid_until is None:
-            state = "文件未规定统一有效期,各条款以所列期限为准"
-        elif doc.valid_until < today:
-            state = f"适用期至{format_date(doc.valid_until)},已过期"
-        else:
-            state = f"适用期至{format_date(doc.valid_until)},仍在有效期内"
-        lines.append(f"《{doc.title}》{number}:{state}")
-        if doc.validity_note:
-            lines.append(f"说明:{doc.validity_note}")
-    lines.append("问具体政策(如“专精特新奖励到什么时候”)可得该条款的期限。")
-    return "\n".join(lines)
-
-
 def overview_text(city: str, records: list[BenefitRecord]) -> str:
     label = records[0].category_label if len({r.category for r in records}) == 1 else "主要"
     lines = [f"{city}的{label}政策(共列{len(records)}条,问具体一条可得详细条件和出处):"]
