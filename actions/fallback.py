@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 
-from rasa_sdk import Tracker
-
 from policy_db.query import Catalog
 
 from .answering.action_base import PolicyAction
-from .answering.context import Turn, read_turn
+from .answering.context import Turn
 from .answering.frame import Reader
 from .answering.responder import Reply, respond
 
@@ -40,9 +38,7 @@ class ActionHandleFallback(PolicyAction):
     def name(self) -> str:
         return "action_handle_fallback"
 
-    def answer(self, catalog: Catalog, tracker: Tracker) -> Reply:
-        reader = Reader(catalog)
-        turn = read_turn(tracker, reader)
+    def answer(self, reader: Reader, turn: Turn) -> Reply:
         if belongs_to_the_domain(turn) or turn.message.domain_words:
             return respond(reader, turn)
         return Reply().say(REPHRASE)
@@ -52,10 +48,9 @@ class ActionReplyOutOfScope(PolicyAction):
     def name(self) -> str:
         return "action_reply_out_of_scope"
 
-    def answer(self, catalog: Catalog, tracker: Tracker) -> Reply:
-        reader = Reader(catalog)
-        turn = read_turn(tracker, reader)
+    def answer(self, reader: Reader, turn: Turn) -> Reply:
         if belongs_to_the_domain(turn):
             return respond(reader, turn)
         text = turn.message.text
-        return Reply().say(CHINESE_ONLY if not _CJK.search(text) and _LATIN.search(text) else out_of_scope_text(catalog))
+        foreign = not _CJK.search(text) and _LATIN.search(text)
+        return Reply().say(CHINESE_ONLY if foreign else out_of_scope_text(reader.catalog))

@@ -3,13 +3,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from rasa_sdk import Tracker
-
-from policy_db.query import Catalog
-
 from .answering.action_base import PolicyAction
 from .answering.checkup import describes_enterprise, read_profile
-from .answering.context import read_turn
+from .answering.context import Turn
 from .answering.frame import Reader
 from .answering.responder import Reply, quick_topic_buttons, respond
 
@@ -18,9 +14,8 @@ class ActionRememberProfile(PolicyAction):
     def name(self) -> str:
         return "action_remember_profile"
 
-    def answer(self, catalog: Catalog, tracker: Tracker) -> Reply:
-        reader = Reader(catalog)
-        turn = read_turn(tracker, reader)
+    def answer(self, reader: Reader, turn: Turn) -> Reply:
+        catalog = reader.catalog
         message, conversation = turn.message, turn.conversation
         city = message.city or conversation.frame.city
         if conversation.pending_question and city:
@@ -29,7 +24,7 @@ class ActionRememberProfile(PolicyAction):
             return respond(reader, replace(turn, message=frame))
         if message.topics or describes_enterprise(read_profile(catalog, message.text)):
             return respond(reader, turn)  # a question of its own, or a description for 政策体检
-        kind = next((e.get("value") for e in (tracker.latest_message or {}).get("entities", [])
+        kind = next((e.get("value") for e in turn.entities
                      if e.get("entity") == "enterprise_type" and isinstance(e.get("value"), str)), None)
         noted = "".join(part for part in (city and f"{city}的", kind or "企业") if part)
         if city:
@@ -39,5 +34,5 @@ class ActionRememberProfile(PolicyAction):
                                 f"{'、'.join(c.name for c in catalog.cities)}。")
         reply.slots.update(city=city)
         if message.figures:
-            reply.slots.update(figure_yuan=str(message.figure_yuan), figure_text=message.figure_text)
+            reply.slots.update(figure_text=message.figure_text)
         return reply

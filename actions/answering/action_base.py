@@ -9,9 +9,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from policy_db.query import Catalog, PolicyDatabaseUnavailable
+from policy_db.query import PolicyDatabaseUnavailable
 
 from .catalog import current_catalog
+from .context import Turn, read_turn
+from .frame import Reader
 from .responder import Reply
 
 log = logging.getLogger(__name__)
@@ -27,13 +29,14 @@ class PolicyAction(Action, metaclass=ABCMeta):
         """The action's name in domain.yml."""
 
     @abstractmethod
-    def answer(self, catalog: Catalog, tracker: Tracker) -> Reply:
-        """What to say and which slots to set."""
+    def answer(self, reader: Reader, turn: Turn) -> Reply:
+        """What to say and which slots to set, for the latest message read in its conversation."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         try:
-            reply = self.answer(current_catalog(), tracker)
+            reader = Reader(current_catalog())
+            reply = self.answer(reader, read_turn(tracker, reader))
         except PolicyDatabaseUnavailable as exc:
             log.error("policy database unavailable: %s", exc)
             dispatcher.utter_message(text=SERVICE_UNAVAILABLE)

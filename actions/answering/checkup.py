@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from policy_db.eligibility import EnterpriseProfile, assess, places_of, profile_from_text
+from policy_db.money import MAX_YUAN
 from policy_db.query import Catalog
 from policy_db.records import BenefitRecord
 from policy_db.requirements import load_eligibility_vocabulary
@@ -60,7 +61,7 @@ def profile_from_slot(value: Any) -> EnterpriseProfile:
                 number = Decimal(raw)
             except InvalidOperation:
                 continue
-            if number.is_finite() and 0 < number < Decimal(10) ** 12:
+            if number.is_finite() and 0 < number <= MAX_YUAN:
                 kept[f.name] = number
         elif f.name == "headcount" and isinstance(raw, int) and 0 < raw < 10_000_000:
             kept[f.name] = raw

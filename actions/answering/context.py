@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from rasa_sdk import Tracker
 
 from policy_db.eligibility import EnterpriseProfile
+from policy_db.money import MAX_YUAN
 from policy_db.query import Catalog
 from policy_db.user_figures import read_figures
 from policy_db.records import BenefitRecord
@@ -20,7 +21,6 @@ from .checkup import profile_from_slot
 from .frame import Frame, Reader, merge
 
 MAX_SLOT_TEXT = 500
-MAX_FIGURE_YUAN = Decimal(10) ** 12  # 1万亿元: no enterprise figure is larger
 
 
 @dataclass
@@ -40,6 +40,7 @@ class Turn:
     message: Frame
     conversation: Conversation
     intent: str | None = None
+    entities: list[dict] = field(default_factory=list)  # the NLU entities of the message
 
     @property
     def merged(self) -> Frame:
@@ -51,9 +52,9 @@ def read_turn(tracker: Tracker, reader: Reader, text: str | None = None) -> Turn
     latest = tracker.latest_message or {}
     intent = (latest.get("intent") or {}).get("name")
     entities = latest.get("entities") if text is None else []
-    message = reader.read(text if text is not None else latest.get("text") or "", intent,
-                          entities if isinstance(entities, list) else [])
-    return Turn(message, read_conversation(tracker, reader.catalog, reader.vocabulary), intent)
+    entities = [e for e in entities if isinstance(e, dict)] if isinstance(entities, list) else []
+    message = reader.read(text if text is not None else latest.get("text") or "", intent, entities)
+    return Turn(message, read_conversation(tracker, reader.catalog, reader.vocabulary), intent, entities)
 
 
 def read_conversation(tracker: Tracker, catalog: Catalog, vocabulary: Vocabulary) -> Conversation:
@@ -100,6 +101,6 @@ def _figure(value) -> Decimal | None:
         figure = Decimal(str(value)) if isinstance(value, (str, int, float, Decimal)) else None
     except InvalidOperation:
         return None
-    if figure is None or not figure.is_finite() or figure <= 0 or figure > MAX_FIGURE_YUAN:
+    if figure is None or not figure.is_finite() or figure <= 0 or figure > MAX_YUAN:
         return None
     return figure

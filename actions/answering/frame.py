@@ -14,7 +14,6 @@ from functools import lru_cache
 
 from policy_db.figure_bases import load_vocabulary as load_figure_vocabulary
 from policy_db.fuzzy import FuzzyMatcher
-from policy_db.money import money_mentions
 from policy_db.user_figures import read_figures
 from policy_db.query import Catalog
 from policy_db.vocabulary import Vocabulary, load_vocabulary
@@ -89,7 +88,7 @@ class Reader:
             city = self._fuzzy_city(text)
         other = None if city else self.other_place(text)
         given = read_figures(text)
-        subject_text = _without_figure_words(text, given)
+        subject_text = _without_figures(text, given)
         topics = (tuple(catalog.topics_in(subject_text)) or _entity_topics(catalog, entities)
                   or self._fuzzy_topics(subject_text, city))
         figures = tuple((_clause_around(text, f.start, f.end), f.value, f.kind) for f in given.figures)
@@ -99,7 +98,7 @@ class Reader:
             text=text, city=city, other_place=other, topics=topics, level=self.level(text),
             aspect=self.aspect(text) or INTENT_ASPECT.get(intent or ""), category=INTENT_CATEGORY.get(intent or ""),
             figures=figures, refused_figures=refused, choice=self.choice(text), content=content,
-            domain_words=tuple(w for w in content if w in _known_words(catalog)))
+            domain_words=tuple(w for w in content if w in _indexes_for(catalog).known_words))
 
     # -- the parts of a message ------------------------------------------------------------
     def aspect(self, text: str) -> str | None:
@@ -138,37 +137,31 @@ class Reader:
         return _CHINESE_ORDINALS[number]
 
     def content(self, text: str) -> tuple[str, ...]:
-        """Words that say what is asked about, beyond places, levels, aspects, figures and generic words."""
+        """Words that say what is asked about, beyond places, levels, aspects, figures and generic words.
+
+        `text` comes without its figures (see `_without_figures`)."""
         plain = self.catalog.without_places(text)
-        for mention in money_mentions(plain):
-            plain = plain.replace(mention.text, " ")
-        for word in self._framing_words():
+        for word in _framing_words(self.vocabulary):
             plain = plain.replace(word, " ")
         tokens = self.catalog.tokenizer.tokens(plain)
         generic = self.vocabulary.generic_words
         return tuple(dict.fromkeys(t for t in tokens if len(t) > 1 and t not in generic and not t.isdigit()))
-
-    def _framing_words(self) -> list[str]:
-        """Level and aspect phrases, longest first: they frame a question, they are not its subject."""
-        words = [w for lv in self.vocabulary.levels for w in lv.words]
-        words += [w for a in self.vocabulary.aspects if a.name != "amount" for w in a.words]
-        words += [w for w, _ in load_figure_vocabulary().words if len(w) > 1]
-        return sorted(set(words), key=len, reverse=True)
 
     def other_place(self, text: str) -> str | None:
         return next((place for place in self.vocabulary.other_places if place in text), None)
 
     # -- typo tolerance ----------------------------------------------------------------------
     def _fuzzy_city(self, text: str) -> str | None:
-        for hit in _place_matcher(self.catalog).find(text):
+        for hit in _indexes_for(self.catalog).places.find(text):
             return self.catalog.resolve_city(hit.word)
         return None
 
     def _fuzzy_topics(self, text: str, city: str | None) -> tuple[str, ...]:
         """Topics typed with one wrong or homophone character; never a topic the city does not have."""
-        available = _topics_by_city(self.catalog).get(city) if city else None
+        indexes = _indexes_for(self.catalog)
+        available = indexes.topics_by_city.get(city) if city else None
         found = []
-        for hit in _topic_matcher(self.catalog).find(text):
+        for hit in indexes.topics.find(text):
             topic = self.catalog.canonical_topic(hit.word)
             if topic and (available is None or topic in available) and topic not in found:
                 found.append(topic)
@@ -183,8 +176,7 @@ def merge(previous: Frame, message: Frame) -> Frame:
     """
     if message.has_subject:
         return replace(message, city=message.city or (None if message.other_place else previous.city),
-                       figures=remember_figures(previous.figures, message.figures),
-                       category=message.category or None)
+                       figures=remember_figures(previous.figures, message.figures))
     return replace(
         previous, text=message.text,
         city=message.city or (None if message.other_place else previous.city),
@@ -238,12 +230,24 @@ def _entity_topics(catalog: Catalog, entities: list[dict]) -> tuple[str, ...]:
     return tuple(topics)
 
 
-def _without_figure_words(text: str, given) -> str:
-    """「那融资额8亿呢」 is a figure, not a question about 融资: the word that names a figure is no topic."""
+def _without_figures(text: str, given) -> str:
+    """The text without its figures and the words that name them: 「那融资额8亿呢」 is a figure, not a
+    question about 融资."""
+    for figure in (*given.figures, *given.refused):
+        text = text.replace(figure.text, " ", 1)
     for figure in given.figures:
         if figure.word and len(figure.word) > 1:
             text = text.replace(figure.word, " ", 1)
     return text
+
+
+@lru_cache(maxsize=4)
+def _framing_words(vocabulary: Vocabulary) -> tuple[str, ...]:
+    """Level, aspect and figure-basis phrases, longest first: they frame a question, not its subject."""
+    words = [w for lv in vocabulary.levels for w in lv.words]
+    words += [w for a in vocabulary.aspects if a.name != "amount" for w in a.words]
+    words += [w for w, _ in load_figure_vocabulary().words if len(w) > 1]
+    return tuple(sorted(set(words), key=len, reverse=True))
 
 
 def _clause_around(text: str, start: int, end: int) -> str:
@@ -275,19 +279,3 @@ def _indexes_for(catalog: Catalog) -> _Indexes:
     return _Indexes(frozenset(words), FuzzyMatcher(places),
                     FuzzyMatcher(w for w in topic_words if len(w) >= MIN_FUZZY_TOPIC_LENGTH),
                     {city: frozenset(t) for city, t in by_city.items()})
-
-
-def _known_words(catalog: Catalog) -> frozenset[str]:
-    return _indexes_for(catalog).known_words
-
-
-def _place_matcher(catalog: Catalog) -> FuzzyMatcher:
-    return _indexes_for(catalog).places
-
-
-def _topic_matcher(catalog: Catalog) -> FuzzyMatcher:
-    return _indexes_for(catalog).topics
-
-
-def _topics_by_city(catalog: Catalog) -> dict[str, frozenset[str]]:
-    return _indexes_for(catalog).topics_by_city

@@ -24,7 +24,7 @@ from .context import Turn
 from policy_db.calculator import bases_needed, calculate
 from policy_db.user_figures import read_figures
 from .frame import Frame, Reader
-from .selection import (VALIDITY_WORDS, Selection, best_passage, is_generic, lead_departments, select_in_city,
+from .selection import (VALIDITY_WORDS, Selection, best_passage, is_broad, is_generic, lead_departments, select_in_city,
                         select_per_city)
 
 OVERVIEW_SIZE = 8
@@ -59,9 +59,10 @@ def respond(reader: Reader, turn: Turn, today: dt.date | None = None) -> Reply:
         if not message.city and not message.figures:
             return Reply().say("您想看哪一项?请先告诉我城市和想查的政策,例如“平顶山有哪些奖励补贴”,"
                                "我列出清单后回复序号即可。")
-    told = read_profile(catalog, message.text)
-    if describes_enterprise(told) and (turn.intent == "inform_profile" or message.aspect == "checkup"
-                                       or (conversation.frame.aspect == "checkup" and not message.topics)):
+    may_describe = (turn.intent == "inform_profile" or message.aspect == "checkup"
+                    or (conversation.frame.aspect == "checkup" and not message.topics))
+    told = read_profile(catalog, message.text) if may_describe else None
+    if told is not None and describes_enterprise(told):
         return _checkup(catalog, conversation.profile.merged(told), frame, today)
     if message.aspect == "document" and not message.topics:
         return _documents(catalog, message.city or (None if message.other_place else frame.city), today)
@@ -128,8 +129,8 @@ def _answer(catalog: Catalog, frame: Frame, today: dt.date | None) -> Reply:
     search_text = catalog.without_places(frame.text)
     if aspect == "validity" and not frame.topics and is_generic(catalog, search_text, VALIDITY_WORDS):
         return _documents(catalog, city, today)  # 「三明的政策还能用吗」
-    selection = select_in_city(catalog, city, search_text, list(frame.topics), frame.category, frame.figure_yuan,
-                               frame.figure_text, frame.level)
+    selection = select_in_city(catalog, city, search_text, list(frame.topics), frame.category, frame.figure_text,
+                               frame.level)
     if not selection.found and frame.category and not frame.topics and is_generic(catalog, search_text):
         return _overview(catalog, city, frame)
     if not selection.found and not frame.topics and is_generic(catalog, search_text) and _asks_list(frame.text):
@@ -140,7 +141,8 @@ def _answer(catalog: Catalog, frame: Frame, today: dt.date | None) -> Reply:
 
 
 def _asks_list(text: str) -> bool:
-    return any(word in text for word in ("有什么", "有哪些", "哪些", "什么政策", "啥政策", "都有啥", "能享受"))
+    """「有哪些支持」「能享受什么」: a broad question, answered with a list when nothing specific matches."""
+    return is_broad(text) or "能享受" in text
 
 
 def _not_found(catalog: Catalog, city: str, frame: Frame) -> Reply:
@@ -185,7 +187,6 @@ def _render(catalog: Catalog, aspect: str, records: list[BenefitRecord], frame: 
     reply.slots.update(
         city=main.city, last_benefits=[r.key for r in records], last_topics=list(main.topics),
         last_question=frame.text or None, last_aspect=aspect, pending_question=None, level=frame.level,
-        figure_yuan=str(frame.figure_yuan) if frame.figure_yuan is not None else None,
         figure_text=frame.figure_text or None)
     return reply
 

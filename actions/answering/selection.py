@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
-
-from policy_db.money import money_mentions
-from policy_db.vocabulary import load_vocabulary
 
 from policy_db.calculator import Calculation, calculate
-from policy_db.user_figures import read_figures
+from policy_db.money import money_mentions
 from policy_db.query import Catalog, PassageHit, ScoredBenefit
 from policy_db.records import BenefitRecord
+from policy_db.user_figures import UserFigures, read_figures
+from policy_db.vocabulary import load_vocabulary
 
 # A record with no topic in common with the question must match its words at least this well
 # (raw BM25) to be offered as an answer; below it the bot says the database has nothing.
@@ -88,11 +86,11 @@ def is_figure_follow_up(catalog: Catalog, text: str, basis: str) -> bool:
     return not content
 
 
-def computes_from(benefit: BenefitRecord, figure_text: str) -> bool:
+def computes_from(benefit: BenefitRecord, given: UserFigures) -> bool:
     """The record's amount can be computed from the owner's figures (their basis is the clause's)."""
     if benefit.tier is None and benefit.formula is None:
         return False
-    return isinstance(calculate(benefit, read_figures(figure_text)), Calculation)
+    return isinstance(calculate(benefit, given), Calculation)
 
 
 def money_free(text: str) -> str:
@@ -112,7 +110,7 @@ def at_level(hits: list, level: str | None) -> list:
 
 
 def select_in_city(catalog: Catalog, city: str, text: str, topics: list[str], category: str | None,
-                   figure_yuan: Decimal | None = None, figure_text: str = "", level: str | None = None) -> Selection:
+                   figure_text: str = "", level: str | None = None) -> Selection:
     relevant = Relevance(catalog, text, topics)
     hits = at_level([h for h in catalog.find_benefits(city=city, category=category, topics=topics, text=text,
                                                       limit=8) if relevant(h)], level)
@@ -124,10 +122,11 @@ def select_in_city(catalog: Catalog, city: str, text: str, topics: list[str], ca
         with_figures = [h for h in hits if h.benefit.figures and h.score >= 0.95 * best.score]
         if with_figures:
             best = with_figures[0]
-    if figure_text and not computes_from(best.benefit, figure_text):
+    given = read_figures(figure_text) if figure_text else None
+    if given and not computes_from(best.benefit, given):
         # The user gave a figure: prefer a close record whose amount is computed from that figure.
         tiered = [h for h in hits if h.score >= 0.6 * best.score
-                  and (h.topic_hits >= best.topic_hits or not topics) and computes_from(h.benefit, figure_text)]
+                  and (h.topic_hits >= best.topic_hits or not topics) and computes_from(h.benefit, given)]
         if tiered:
             best = tiered[0]
     broad = is_broad(text) or len(relevant.content) <= 1

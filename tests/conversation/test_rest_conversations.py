@@ -3,17 +3,9 @@
 These are this project's own conversations (the development set in ../shared/eval is never used)."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
-
-def converse(bot, *messages: str) -> str:
-    sender = f"conv-{uuid.uuid4().hex[:10]}"
-    reply = ""
-    for message in messages:
-        reply = bot.text(sender, message)
-    return reply
+from tests.support.conversations import converse, new_sender
 
 
 @pytest.mark.parametrize("messages, must_have, must_not_have", [
@@ -79,7 +71,7 @@ def test_help_lists_what_the_bot_answers(bot):
 
 
 def test_button_payload_is_understood(bot):
-    sender = f"conv-{uuid.uuid4().hex[:10]}"
+    sender = new_sender()
     bot.text(sender, "专精特新小巨人有什么奖励")
     reply = bot.text(sender, '/inform_city{"city": "平顶山"}')
     assert "50万元" in reply

@@ -4,18 +4,10 @@ subject (a figure, the level, the city, the aspect) or picks from a list; none g
 These are this project's own conversations (the development sets in ../shared/eval are never used)."""
 from __future__ import annotations
 
-import uuid
+from tests.support.conversations import converse
 
 OUT_OF_SCOPE = "不在我的服务范围内"
 NOT_UNDERSTOOD = "没太明白"
-
-
-def converse(bot, *messages: str) -> str:
-    sender = f"conv-{uuid.uuid4().hex[:10]}"
-    reply = ""
-    for message in messages:
-        reply = bot.text(sender, message)
-    return reply
 
 
 def test_a_bare_new_figure_recomputes_the_tier(bot):

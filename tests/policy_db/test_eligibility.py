@@ -1,42 +1,21 @@
 """Typed eligibility: `requires:` is validated, stored and checked against what an owner said."""
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import yaml
 
 from policy_db.eligibility import (PROFILE_ATTRIBUTES, EnterpriseProfile, assess, places_of,
                                    profile_from_text)
-from policy_db.loader import DATA_DIR, DataError, load_policy_data
+from policy_db.loader import DataError, load_policy_data
 from policy_db.requirements import Requirement, load_eligibility_vocabulary
-
-BENEFIT = {
-    "id": "pds-test-reward", "name": "测试奖励", "category": "reward", "topics": ["专精特新"],
-    "summary": "奖励50万元", "eligibility": "企业", "clause_ref": "附件3 二(二)",
-    "clause_text": "对首次认定的国家级专精特新“小巨人”企业给予一次性财政资金奖励50万元",
-    "figures": [{"kind": "amount", "value": 50, "unit": "万元", "label": "奖励", "text": "50万元"}],
-    "departments": ["市财政局"],
-}
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    (tmp_path / "documents").mkdir()
-    shutil.copy(DATA_DIR / "cities.yml", tmp_path)
-    return tmp_path
-
+from tests.support.policy_files import GOOD_BENEFIT as BENEFIT
+from tests.support.policy_files import write_doc
 
 def _load(data_dir: Path, **changes):
-    doc = {"document": {"key": "pds-test", "city": "平顶山", "title": "测试文件", "issuer": "测试",
-                        "published": "2022-06-07", "source_file": "pingdingshan.txt"},
-           "departments": [{"name": "市财政局", "aliases": []}],
-           "topics": [{"name": "专精特新", "synonyms": []}],
-           "benefits": [dict(BENEFIT, **changes)]}
-    (data_dir / "documents" / "test.yml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    write_doc(data_dir, {**BENEFIT, **changes})
     return load_policy_data(data_dir)
 
 
