@@ -2,7 +2,7 @@
 
 Phone users type pinyin and pick the first candidate, so the commonest typo is a homophone: the same
 syllables, another character. pypinyin gives each character's syllable; a word matches a stretch of
-text when the syllables are the same and at most one character differs. For words of four characters
+text when the syllables are the same and at most one character differs. For words of five characters
 or more, one character that is simply wrong (not a homophone) is also accepted.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Iterable
 from pypinyin import Style, lazy_pinyin
 
 MIN_HOMOPHONE_LENGTH = 2
-MIN_WRONG_CHAR_LENGTH = 4
+MIN_WRONG_CHAR_LENGTH = 5  # 社保能缓 vs 社保能补: in four characters one wrong one changes the meaning
 
 
 @lru_cache(maxsize=8192)

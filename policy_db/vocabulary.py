@@ -26,6 +26,9 @@ class Level:
     words: tuple[str, ...]
 
 
+CAP_FOCUS = "上限"  # what a question asking for the ceiling (cap_words) focuses on: the cap figure
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     aspects: tuple[Aspect, ...]
@@ -36,6 +39,8 @@ class Vocabulary:
     first_words: tuple[str, ...]
     last_words: tuple[str, ...]
     other_places: tuple[str, ...]
+    cap_words: tuple[str, ...] = ()
+    document_nouns: tuple[str, ...] = ()
 
     @property
     def aspect_names(self) -> tuple[str, ...]:
@@ -57,6 +62,8 @@ def parse_vocabulary(raw: dict) -> Vocabulary:
         first_words=_words(choices.get("first_words")),
         last_words=_words(choices.get("last_words")),
         other_places=_words(raw.get("other_places")),
+        cap_words=_words(raw.get("cap_words")),
+        document_nouns=_words(raw.get("document_nouns")),
     )
 
 

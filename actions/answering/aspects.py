@@ -21,6 +21,7 @@ class AspectRequest:
     records: list[BenefitRecord]  # the subject, best first
     today: dt.date | None = None
     calculation: Calculation | MissingFigures | None = None  # the amount from the owner's own figures
+    focus: tuple[str, ...] = ()  # what the owner asked about in particular (frame.Frame.focus)
 
 
 class UnknownAspect(KeyError):
@@ -28,7 +29,7 @@ class UnknownAspect(KeyError):
 
 
 def _amount(request: AspectRequest) -> str:
-    return formatting.answer_card(request.records[0], request.calculation, request.today)
+    return formatting.answer_card(request.records[0], request.calculation, request.today, request.focus)
 
 
 def _documents(request: AspectRequest) -> str:

@@ -8,10 +8,12 @@ from decimal import Decimal
 from policy_db import tiers
 from policy_db.calculator import Calculation, MissingFigures, bases_needed
 from policy_db.records import BenefitRecord, FigureRecord
+from policy_db.vocabulary import CAP_FOCUS
 
 HEADLINE_KINDS = ("amount", "cap", "ratio", "rate", "months", "working_days", "days", "years", "deadline")
 MAX_HEADLINE_FIGURES = 4
 MAX_CLAUSE_CHARS = 90
+MAX_SEVERAL_FIGURE_CHARS = 70
 
 
 def format_date(day: dt.date) -> str:
@@ -24,8 +26,10 @@ def _figure(f: FigureRecord) -> str:
     return text if not label or label in text else f"{label}{'' if label.endswith(('为', '至')) else ':'}{text}"
 
 
-def headline(b: BenefitRecord, calculation: Calculation | MissingFigures | None = None) -> list[str]:
-    """The figure lines: the amount computed from the owner's figures when they allow it, else the figures."""
+def headline(b: BenefitRecord, calculation: Calculation | MissingFigures | None = None,
+             focus: tuple[str, ...] = ()) -> list[str]:
+    """The figure lines: the amount computed from the owner's figures when they allow it, else the figures,
+    those the owner asked about (`focus`: 「高级工呢」, 上限) first."""
     lines = []
     if isinstance(calculation, Calculation):
         lines.append(f"{'最高可得' if calculation.upto else '可得'}:{calculation.amount_text}")
@@ -33,7 +37,8 @@ def headline(b: BenefitRecord, calculation: Calculation | MissingFigures | None 
         if calculation.note:
             lines.append(f"说明:{calculation.note}")
         return lines
-    figures = [_figure(f) for f in b.figures if f.kind in HEADLINE_KINDS][:MAX_HEADLINE_FIGURES]
+    shown = sorted((f for f in b.figures if f.kind in HEADLINE_KINDS), key=lambda f: not _in_focus(f, focus))
+    figures = [_figure(f) for f in shown][:MAX_HEADLINE_FIGURES]
     if figures:
         lines.append(";".join(figures))
     if b.tier is not None:
@@ -46,6 +51,10 @@ def headline(b: BenefitRecord, calculation: Calculation | MissingFigures | None 
     if not lines:
         lines.append(b.summary)
     return lines
+
+
+def _in_focus(f: FigureRecord, focus: tuple[str, ...]) -> bool:
+    return any(word in f.label or (word == CAP_FOCUS and f.kind == "cap") for word in focus)
 
 
 def validity_line(b: BenefitRecord, today: dt.date | None = None) -> str:
@@ -72,12 +81,30 @@ def eligibility_line(b: BenefitRecord) -> str:
 
 
 def answer_card(b: BenefitRecord, calculation: Calculation | MissingFigures | None = None,
-                today: dt.date | None = None) -> str:
-    lines = [f"【{b.city}】{b.name}", *headline(b, calculation), eligibility_line(b)]
+                today: dt.date | None = None, focus: tuple[str, ...] = ()) -> str:
+    lines = [f"【{b.city}】{b.name}", *headline(b, calculation, focus), eligibility_line(b)]
     if b.conditions:
         lines.append("条件:" + ";".join(b.conditions[:2]))
     lines += [validity_line(b, today), departments_line(b), source_line(b)]
     return "\n".join(lines)
+
+
+def several_text(city: str, records: list[BenefitRecord], calculations: list, today: dt.date | None = None) -> str:
+    """One short entry per subject the owner named (上市、技改、招聘 ...), each with its figure and source."""
+    lines = [f"【{city}】您问到的{len(records)}项政策:"]
+    for i, (b, calculation) in enumerate(zip(records, calculations), 1):
+        lines_ = [line for line in headline(b, calculation) if not line.startswith(("(", "计算", "· "))]
+        figure = "；".join(lines_).removeprefix(b.name + ":") or b.summary
+        state = "已过期" if b.is_expired(today) else "有效"
+        lines.append(f"{i}. {b.name}:{_short(figure, MAX_SEVERAL_FIGURE_CHARS)}({state})")
+        number = f"{b.document.doc_number} " if b.document.doc_number else ""
+        lines.append(f"   出处:{number}{b.clause_ref};责任单位:{'、'.join(b.departments[:2]) or '见原文'}")
+    lines.append("回复序号可看某一项的详细条件、责任单位和出处。")
+    return "\n".join(lines)
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def related_lines(records: list[BenefitRecord]) -> str:
@@ -93,7 +120,8 @@ def contact_text(records: list[BenefitRecord]) -> str:
 
 
 def conditions_text(b: BenefitRecord, today: dt.date | None = None) -> str:
-    figures = [_figure(f) for f in b.figures if f.kind in HEADLINE_KINDS][:MAX_HEADLINE_FIGURES]
+    shown = sorted((f for f in b.figures if f.kind in HEADLINE_KINDS), key=lambda f: not _in_focus(f, focus))
+    figures = [_figure(f) for f in shown][:MAX_HEADLINE_FIGURES]
     lines = [f"【{b.city}】{b.name}", *([";".join(figures)] if figures else []), eligibility_line(b)]
     lines += [f"· {c}" for c in b.conditions]
     thresholds = [_figure(f) for f in b.figures if f.kind == "threshold"]

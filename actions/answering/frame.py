@@ -16,7 +16,7 @@ from policy_db.figure_bases import load_vocabulary as load_figure_vocabulary
 from policy_db.fuzzy import FuzzyMatcher
 from policy_db.user_figures import read_figures
 from policy_db.query import Catalog
-from policy_db.vocabulary import Vocabulary, load_vocabulary
+from policy_db.vocabulary import CAP_FOCUS, Vocabulary, load_vocabulary
 
 MAX_QUESTION_CHARS = 500  # longer messages are cut before search: enough for any real question
 MAX_CHOICE_CHARS = 8  # 「第二个」「2」「上面那个吧」: a choice is a short message
@@ -47,6 +47,8 @@ class Frame:
     choice: int | None = None  # 1-based; -1 means the last item
     content: tuple[str, ...] = ()  # content words beyond places, levels, aspects and generic words
     domain_words: tuple[str, ...] = ()  # those of the content words that occur in the policy texts
+    # What the answer should put first: figure-basis words (「那高级工呢」) and CAP for 「上限是多少」.
+    focus: tuple[str, ...] = ()
 
     @property
     def figure_yuan(self) -> Decimal | None:
@@ -67,7 +69,7 @@ class Frame:
     def has_domain_cue(self) -> bool:
         """Anything of the policy domain: out of scope is only for messages with none of these."""
         return bool(self.city or self.other_place or self.topics or self.level or self.aspect
-                    or self.figures or self.refused_figures or self.choice or self.domain_words)
+                    or self.figures or self.refused_figures or self.choice or self.domain_words or self.focus)
 
 
 @dataclass
@@ -93,12 +95,14 @@ class Reader:
                   or self._fuzzy_topics(subject_text, city))
         figures = tuple((_clause_around(text, f.start, f.end), f.value, f.kind) for f in given.figures)
         refused = tuple(f"{f.text}({f.reason})" for f in given.refused)
-        content = self.content(subject_text)
+        choice = self.choice(text)
+        content = () if choice is not None else self.content(subject_text)  # 「第三个」 names no subject
         return Frame(
             text=text, city=city, other_place=other, topics=topics, level=self.level(text),
             aspect=self.aspect(text) or INTENT_ASPECT.get(intent or ""), category=INTENT_CATEGORY.get(intent or ""),
-            figures=figures, refused_figures=refused, choice=self.choice(text), content=content,
-            domain_words=tuple(w for w in content if w in _indexes_for(catalog).known_words))
+            figures=figures, refused_figures=refused, choice=choice, content=content,
+            domain_words=tuple(w for w in content if w in _indexes_for(catalog).known_words),
+            focus=self.focus(subject_text))
 
     # -- the parts of a message ------------------------------------------------------------
     def aspect(self, text: str) -> str | None:
@@ -147,6 +151,11 @@ class Reader:
         generic = self.vocabulary.generic_words
         return tuple(dict.fromkeys(t for t in tokens if len(t) > 1 and t not in generic and not t.isdigit()))
 
+    def focus(self, text: str) -> tuple[str, ...]:
+        """Figure-basis words named without a figure (「高级工呢」), and CAP when the ceiling is asked for."""
+        bases = tuple(w for w, _ in load_figure_vocabulary().words if len(w) > 1 and w in text)
+        return bases + ((CAP_FOCUS,) if any(word in text for word in self.vocabulary.cap_words) else ())
+
     def other_place(self, text: str) -> str | None:
         return next((place for place in self.vocabulary.other_places if place in text), None)
 
@@ -185,7 +194,7 @@ def merge(previous: Frame, message: Frame) -> Frame:
         aspect=message.aspect or ("amount" if message.figures or message.level else previous.aspect),
         figures=remember_figures(previous.figures, message.figures),
         refused_figures=message.refused_figures,
-        choice=message.choice, content=(), domain_words=())
+        choice=message.choice, content=(), domain_words=(), focus=message.focus)
 
 
 MAX_REMEMBERED_FIGURES = 6

@@ -62,9 +62,13 @@ def respond(reader: Reader, turn: Turn, today: dt.date | None = None) -> Reply:
     may_describe = (turn.intent == "inform_profile" or message.aspect == "checkup"
                     or (conversation.frame.aspect == "checkup" and not message.topics))
     told = read_profile(catalog, message.text) if may_describe else None
-    if told is not None and describes_enterprise(told):
+    # 「我在平顶山开了家商贸公司,招了两个应届生,社保有补贴吗,能补多久」: a description that ends in a question
+    # about one subject is answered; a description asking what it can get (能享受哪些) gets 政策体检.
+    asks_one_thing = bool(message.topics) and not _asks_list(message.text)
+    if told is not None and describes_enterprise(told) and not asks_one_thing:
         return _checkup(catalog, conversation.profile.merged(told), frame, today)
-    if message.aspect == "document" and not message.topics:
+    names_a_document = any(noun in message.text for noun in reader.vocabulary.document_nouns)
+    if message.aspect == "document" and (not message.topics or names_a_document):
         return _documents(catalog, message.city or (None if message.other_place else frame.city), today)
     if message.other_place and not message.city:
         return _other_place(catalog, message, frame)
@@ -137,7 +141,38 @@ def _answer(catalog: Catalog, frame: Frame, today: dt.date | None) -> Reply:
         return _overview(catalog, city, frame)
     if not selection.found:
         return _not_found(catalog, city, frame)
+    several = _several_subjects(catalog, frame, search_text, selection)
+    if several:
+        return _render_several(catalog, several, frame, today)
     return _render(catalog, aspect, selection.records, frame, today, selection, question=frame.text)
+
+
+def _several_subjects(catalog: Catalog, frame: Frame, search_text: str, selection: Selection) -> list[BenefitRecord]:
+    """「先挂新三板再冲主板,还买了省外技术,有哪些奖励」: a broad question naming several subjects gets the
+    best record of each, the overall best first; a question about one subject gets [] (one card)."""
+    if len(frame.topics) < 2 or not _asks_list(frame.text):
+        return []
+    records = [selection.main]
+    for topic in frame.topics:
+        if any(topic in r.topics for r in records[1:]):
+            continue
+        hits = catalog.find_benefits(city=frame.city, category=frame.category, topics=[topic], text=search_text,
+                                     limit=5)
+        best = next((h.benefit for h in hits if h.benefit not in records and topic in h.benefit.topics), None)
+        if best is not None:
+            records.append(best)
+    return records if len(records) >= 2 else []
+
+
+def _render_several(catalog: Catalog, records: list[BenefitRecord], frame: Frame, today: dt.date | None) -> Reply:
+    given = read_figures(frame.figure_text) if frame.figures else None
+    calculations = [calculate(r, given) if given else None for r in records]
+    reply = Reply().say(formatting.several_text(frame.city, records, calculations, today),
+                        formatting.item_buttons(records))
+    reply.slots.update(city=frame.city, last_benefits=[r.key for r in records], listed_benefits=[r.key for r in records],
+                       last_topics=list(frame.topics), last_question=frame.text or None, last_aspect="amount",
+                       pending_question=None, level=frame.level, figure_text=frame.figure_text or None)
+    return reply
 
 
 def _asks_list(text: str) -> bool:
@@ -177,7 +212,7 @@ def _render(catalog: Catalog, aspect: str, records: list[BenefitRecord], frame: 
     main = records[0]
     calculation = calculate(main, read_figures(frame.figure_text)) if frame.figures else None
     text = format_aspect(aspect, AspectRequest(records if aspect in ("contact", "validity") else [main],
-                                               today, calculation))
+                                               today, calculation, frame.focus))
     if aspect == "amount":
         point = key_sentence(catalog, main, question, text)
         text += f"\n原文要点:{point}" if point else ""
