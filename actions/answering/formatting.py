@@ -120,8 +120,7 @@ def contact_text(records: list[BenefitRecord]) -> str:
 
 
 def conditions_text(b: BenefitRecord, today: dt.date | None = None) -> str:
-    shown = sorted((f for f in b.figures if f.kind in HEADLINE_KINDS), key=lambda f: not _in_focus(f, focus))
-    figures = [_figure(f) for f in shown][:MAX_HEADLINE_FIGURES]
+    figures = [_figure(f) for f in b.figures if f.kind in HEADLINE_KINDS][:MAX_HEADLINE_FIGURES]
     lines = [f"【{b.city}】{b.name}", *([";".join(figures)] if figures else []), eligibility_line(b)]
     lines += [f"· {c}" for c in b.conditions]
     thresholds = [_figure(f) for f in b.figures if f.kind == "threshold"]

@@ -24,7 +24,7 @@ from .context import Turn
 from policy_db.calculator import bases_needed, calculate
 from policy_db.user_figures import read_figures
 from .frame import Frame, Reader
-from .selection import (VALIDITY_WORDS, Selection, best_passage, is_broad, is_generic, lead_departments, select_in_city,
+from .selection import (VALIDITY_WORDS, Selection, asks_for_figure, best_passage, is_broad, is_generic, lead_departments, select_in_city,
                         select_per_city)
 
 OVERVIEW_SIZE = 8
@@ -64,7 +64,7 @@ def respond(reader: Reader, turn: Turn, today: dt.date | None = None) -> Reply:
     told = read_profile(catalog, message.text) if may_describe else None
     # 「我在平顶山开了家商贸公司,招了两个应届生,社保有补贴吗,能补多久」: a description that ends in a question
     # about one subject is answered; a description asking what it can get (能享受哪些) gets 政策体检.
-    asks_one_thing = bool(message.topics) and not _asks_list(message.text)
+    asks_one_thing = (bool(message.topics) or asks_for_figure(message.text)) and not _asks_list(message.text)
     if told is not None and describes_enterprise(told) and not asks_one_thing:
         return _checkup(catalog, conversation.profile.merged(told), frame, today)
     names_a_document = any(noun in message.text for noun in reader.vocabulary.document_nouns)

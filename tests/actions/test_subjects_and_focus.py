@@ -1,0 +1,71 @@
+"""Several subjects in one question, picking from the list that answers them, follow-ups that ask about
+one figure of the subject (「那高级工呢」「上限多少」), descriptions that end in a question, and
+questions about a document that also name a topic. Our own phrasings, run through the actions."""
+from __future__ import annotations
+
+from actions.fallback import ActionHandleFallback
+from actions.policy_answer import ActionAnswerPolicy
+
+
+def test_a_broad_question_naming_three_subjects_gets_each_figure(conversation):
+    turn = conversation.ask(ActionAnswerPolicy(), "三门峡的企业,准备先挂新三板,以后冲击主板,另外还搞了省外技术引进转化,"
+                                                  "都有啥奖励", "ask_reward")
+    assert "80万元" in turn.text  # 新三板挂牌
+    assert "500万元" in turn.text  # 境内首发上市
+    assert "10%" in turn.text and "100万元" in turn.text  # 技术转移转化后补助
+    assert "三门峡" in turn.text and "平顶山" not in turn.text
+    assert len(turn.buttons) == 3
+
+
+def test_a_spelled_out_ordinal_picks_from_that_list(conversation):
+    conversation.ask(ActionAnswerPolicy(), "三门峡企业挂牌新三板,后面还想上主板,有哪些奖励", "ask_reward")
+    turn = conversation.ask(ActionHandleFallback(), "第二个", "nlu_fallback")
+    assert "【三门峡】" in turn.text and "出处" in turn.text
+    picked = "境内首发上市奖励" if "境内首发上市奖励" in turn.text else "新三板挂牌奖励"
+    assert turn.text.count("【三门峡】") == 1 and picked in turn.text
+
+
+def test_a_question_about_one_subject_is_still_one_card(conversation):
+    turn = conversation.ask(ActionAnswerPolicy(), "三门峡新三板挂牌奖励多少", "ask_reward")
+    assert "80万元" in turn.text and "您问到的" not in turn.text
+
+
+def test_another_trade_level_after_a_per_head_rate(conversation):
+    conversation.ask(ActionAnswerPolicy(), "平顶山新型学徒制每人补贴标准", "ask_reward")
+    turn = conversation.ask(ActionHandleFallback(), "那高级工呢", "nlu_fallback")
+    first_figure_line = turn.texts[0].splitlines()[1]
+    assert first_figure_line.startswith("高级工每人每年补贴:6000元")
+
+
+def test_the_ceiling_of_the_subject(conversation):
+    conversation.ask(ActionAnswerPolicy(), "滨州企业智能化技改买检测设备,省里支持比例多少", "ask_reward")
+    turn = conversation.ask(ActionHandleFallback(), "每户最多给多少", "nlu_fallback")
+    assert turn.texts[0].splitlines()[1].startswith("单户企业最高") or "500万元" in turn.texts[0].splitlines()[1]
+    assert "【滨州】" in turn.text and "不在我的服务范围" not in turn.text
+
+
+def test_a_cap_question_does_not_jump_to_another_record(conversation):
+    conversation.ask(ActionAnswerPolicy(), "滨州重大技改项目贷款贴息比例多少", "ask_finance")
+    turn = conversation.ask(ActionAnswerPolicy(), "贴息上限是多少", "ask_finance")
+    assert turn.texts[0].splitlines()[1].startswith("贴息最高额:2000万元")
+
+
+def test_a_description_that_ends_in_one_question_gets_the_answer(conversation):
+    turn = conversation.ask(ActionAnswerPolicy(), "我在平顶山开了家小饭店,新招了三个高校毕业生,社保能补贴多久",
+                            "inform_profile")
+    assert "1年" in turn.text and "社会保险补贴" in turn.text and "政策体检" not in turn.text
+
+
+def test_a_description_asking_what_it_can_get_is_still_a_checkup(conversation):
+    turn = conversation.ask(ActionAnswerPolicy(), "我们是邹平的专精特新企业,打算上市,能享受哪些政策", "inform_profile")
+    assert "政策体检" in turn.text and "300万元" in turn.text
+
+
+def test_the_date_of_a_document_named_by_its_topic(conversation):
+    turn = conversation.ask(ActionAnswerPolicy(), "平顶山惠企纾困那个通知啥时候发的", "ask_document")
+    assert "2022年6月7日" in turn.text and "平政办〔2022〕15号" in turn.text
+
+
+def test_the_joint_issuers_of_a_document(conversation):
+    turn = conversation.ask(ActionAnswerPolicy(), "滨州那个稳增长方案是哪些部门联合发的", "ask_document")
+    assert "发展和改革委员会" in turn.text and "工业和信息化局" in turn.text and "16部门" in turn.text
