@@ -67,8 +67,10 @@ def respond(reader: Reader, turn: Turn, today: dt.date | None = None) -> Reply:
     asks_one_thing = (bool(message.topics) or asks_for_figure(message.text)) and not _asks_list(message.text)
     if told is not None and describes_enterprise(told) and not asks_one_thing:
         return _checkup(catalog, conversation.profile.merged(told), frame, today)
-    names_a_document = any(noun in message.text for noun in reader.vocabulary.document_nouns)
-    if message.aspect == "document" and (not message.topics or names_a_document):
+    # 「惠企纾困的通知是哪天发的」: the words ask about a document, so its topic is only part of its name.
+    about_a_document = (reader.aspect(message.text) == "document"
+                        and any(noun in message.text for noun in reader.vocabulary.document_nouns))
+    if message.aspect == "document" and (not message.topics or about_a_document):
         return _documents(catalog, message.city or (None if message.other_place else frame.city), today)
     if message.other_place and not message.city:
         return _other_place(catalog, message, frame)

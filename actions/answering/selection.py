@@ -16,7 +16,7 @@ MIN_TEXT_MATCH = 2.0
 RELATED_SHARE = 0.85  # related records shown under the main one score at least this share of it
 BROAD_TEXT_SHARE = 0.7  # for broad questions (有哪些支持), related records may match on words alone
 MAX_RELATED = 3
-FIGURE_WORDS = ("多少", "几", "额度", "最高", "标准", "比例", "金额", "上限", "多长", "多久")
+FIGURE_WORDS = ("多少", "几", "额度", "最高", "标准", "比例", "金额", "上限", "多长", "多久", "多大", "规模")
 BROAD_WORDS = ("有什么", "有哪些", "哪些", "什么支持", "什么政策", "啥政策", "啥支持", "都有啥", "有啥", "拿什么", "拿啥",
                "什么优惠", "啥优惠")
 
