@@ -7,6 +7,7 @@ under a unique key prefix; both removed afterwards). Logs go to var/log/bench-*.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -115,6 +116,7 @@ class BenchServers:
     schema: Optional[str] = None
     key_prefix: Optional[str] = None
     notes: List[str] = field(default_factory=list)
+    api_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
 
     @property
     def url(self) -> str:
@@ -131,6 +133,7 @@ class BenchServers:
         if not _wait(f"http://127.0.0.1:{self.action_port}/health", 120, self.actions):
             raise SystemExit("the action server did not start: see var/log/bench-actions.log")
         endpoints, env = self._stores()
+        env["RASA_API_TOKEN"] = self.api_token  # bot.server refuses --enable-api without a token
         for attempt in range(attempts):
             started = time.monotonic()
             self.rasa = subprocess.Popen(
@@ -138,7 +141,7 @@ class BenchServers:
                  "-m", str(MODEL), "--endpoints", str(endpoints)],
                 cwd=PROJECT_DIR, env=quiet_env(**env), stdout=(LOG_DIR / "bench-rasa.log").open("w"),
                 stderr=subprocess.STDOUT)
-            if _wait(f"{self.url}/status", 300, self.rasa, need="model_id"):
+            if _wait(f"{self.url}/status?token={self.api_token}", 300, self.rasa, need="model_id"):
                 self.model_load_seconds = time.monotonic() - started
                 return self
             self.notes.append(f"Rasa server exited while loading (attempt {attempt + 1}); retried")

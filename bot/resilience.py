@@ -7,15 +7,19 @@ What Rasa 3.6 does as shipped, and what :func:`install` changes (nothing else):
    refused connection or a 5xx ``MessageProcessor._run_action`` logs the exception and the user
    gets *nothing* (REST: ``200 []``). Now ``RemoteAction.run`` is bounded by
    ``ACTION_TIMEOUT_SECONDS`` (default 4 s) and on a timeout, refused connection, 5xx or invalid
-   response returns one ``BotUttered`` with :data:`SERVICE_BUSY` (the error is logged). A 400
+   response returns one ``BotUttered`` with :data:`SERVICE_BUSY` (the error is logged, with the HTTP
+   status and at most 300 characters of the action server's answer: rasa_sdk's echoes the whole
+   request, which made one message write ~680 KB). A 400
    (``ActionExecutionRejection``, used by forms) is re-raised as before. Nothing is cached: the
    next message uses the action server again as soon as it is back.
 2. **Blank, missing or huge messages.** A REST body without ``"message"`` (or ``null``) makes
    Rasa fail with a ``GraphComponentException`` (``200 []``); ``""`` and ``"   "`` run NLU and
    are stored as a turn. Now ``Agent.handle_message`` answers a missing, empty or whitespace-only
    message with a short prompt (no NLU, nothing stored), cuts a message longer than
-   ``MAX_MESSAGE_CHARS`` with a note (as the socket.io channel does), and if handling still
-   raises, logs it and answers :data:`SERVICE_BUSY` instead of an empty reply.
+   ``MAX_MESSAGE_CHARS`` with a note (as the socket.io channel does), checks ``/intent{...}``
+   payloads on every channel with :func:`bot.payloads.screen` (an invalid one is refused with a
+   clear reply and never reaches a slot), and if handling still raises, logs it and answers
+   :data:`SERVICE_BUSY` instead of an empty reply.
 3. **Redis (lock store) unreachable.** Rasa fails every message with ``LockError`` (``200 []``).
    Now ``RedisLockStore.lock`` falls back to an in-process lock while Redis raises
    ``redis.RedisError``, so every server keeps answering, and retries Redis after
@@ -165,8 +169,22 @@ async def _bounded_remote_action_run(self: Any, output_channel: Any, nlg: Any, t
         cause = exc.__cause__ or exc.__context__
         logger.error("custom action '%s' for '%s' failed after %.2f s (action server %s): %s%s",
                      self.name(), tracker.sender_id, time.monotonic() - started, _endpoint_url(self),
-                     exc, f" ({type(cause).__name__}: {cause})" if cause else "")
+                     _describe(exc), f" ({_describe(cause)})" if cause else "")
     return [BotUttered(text=SERVICE_BUSY, data={}, metadata={})]
+
+
+def _describe(exc: BaseException, body_chars: int = 300) -> str:
+    """An exception in a few hundred characters. An HTTP error from the action server keeps its
+    status and the start of its body only: rasa_sdk's error body echoes the whole request (the
+    tracker and the domain, hundreds of KB)."""
+    status = getattr(exc, "status", None)
+    if isinstance(status, int) and hasattr(exc, "text"):
+        body = getattr(exc, "text", "") or ""
+        body = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+        more = f" …({len(body) - body_chars} more characters)" if len(body) > body_chars else ""
+        return f"{type(exc).__name__}: HTTP {status} {getattr(exc, 'message', '')}, body {body[:body_chars]!r}{more}"
+    text = str(exc)
+    return f"{type(exc).__name__}: {text[:body_chars]}" + (" …" if len(text) > body_chars else "")
 
 
 def _endpoint_url(action: Any) -> str:
@@ -188,6 +206,12 @@ async def _guarded_handle_message(self: Any, message: Any) -> Optional[List[Dict
                     MAX_MESSAGE_CHARS)
         message.text = message.text[:MAX_MESSAGE_CHARS]
         await output.send_text_message(message.sender_id, TRUNCATED_NOTE)
+    screened = _screen_payload(self, message.text)
+    if screened.refused:
+        logger.info("refused a payload from %r: %r", message.sender_id, message.text[:100])
+        await output.send_text_message(message.sender_id, screened.reply)
+        return None
+    message.text = screened.text
     sent_before = _sent_count(output)
     try:
         return await _original(Agent, "handle_message")(self, message)
@@ -197,6 +221,14 @@ async def _guarded_handle_message(self: Any, message: Any) -> Optional[List[Dict
         if sent_before is None or _sent_count(output) == sent_before:
             await output.send_text_message(message.sender_id, SERVICE_BUSY)
         return None
+
+
+def _screen_payload(agent: Any, text: str) -> Any:
+    """bot.payloads.screen with the loaded model's intents and entities (payloads skip NLU)."""
+    from bot.payloads import screen
+
+    domain = getattr(agent, "domain", None)
+    return screen(text, getattr(domain, "intents", ()) or (), getattr(domain, "entities", ()) or ())
 
 
 def _sent_count(output: Any) -> Optional[int]:

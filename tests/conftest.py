@@ -40,7 +40,7 @@ def catalog(repository: PolicyRepository) -> Catalog:
     return repository.catalog()
 
 
-BOT_CREDENTIALS = """rest:
+BOT_CREDENTIALS = """bot.channels.rest_channel.NamespacedRestInput:
 bot.channels.socketio_channel.PolicySocketIOInput:
   user_message_evt: user_uttered
   bot_message_evt: bot_uttered

@@ -50,6 +50,9 @@ CITY_BUTTONS = [
     {"title": "平顶山", "payload": '/inform{"city": "平顶山"}'},
     {"title": "三明", "payload": '/inform{"city": "三明"}'},
 ]
+# What the stand-in bot answers to /greet (the real bot: utter_greet in domain.yml).
+GREETING = "您好！我是政策通，可以帮您查惠企政策。"
+GREET_BUTTONS = [{"title": "专精特新有什么奖励", "payload": "专精特新有什么奖励"}]
 
 # Several Sanic apps are started in one process (one per test, two for the
 # Redis test).  Sanic 21.12 re-compiles ("touches up") server internals at each
@@ -109,10 +112,27 @@ def loop_thread():
 
 
 class StandInBot:
-    """Replaces Rasa's agent: answers according to the text it gets."""
+    """Replaces Rasa's agent: answers according to the text it gets.
 
-    def __init__(self, slow_seconds: float = SLOW_SECONDS) -> None:
+    ``work_seconds`` is the time every message takes.  With ``rasa_lock`` the
+    bot takes Rasa's own in-memory lock store's lock on the sender id, as
+    Rasa's ``MessageProcessor`` does: a second message of the same sender
+    waits for it, polling once a second.
+    """
+
+    def __init__(
+        self,
+        slow_seconds: float = SLOW_SECONDS,
+        work_seconds: float = 0.0,
+        rasa_lock: bool = False,
+    ) -> None:
         self.slow_seconds = slow_seconds
+        self.work_seconds = work_seconds
+        self.lock_store: Any = None
+        if rasa_lock:
+            from rasa.core.lock_store import InMemoryLockStore
+
+            self.lock_store = InMemoryLockStore()
         self.calls: List[Dict[str, Any]] = []
 
     def texts(self) -> List[str]:
@@ -122,6 +142,12 @@ class StandInBot:
         return sum(1 for c in self.calls if c["text"] == text)
 
     async def __call__(self, message: Any) -> None:
+        if self.lock_store is None:
+            return await self._handle(message)
+        async with self.lock_store.lock(message.sender_id):
+            return await self._handle(message)
+
+    async def _handle(self, message: Any) -> None:
         self.calls.append(
             {
                 "text": message.text,
@@ -132,7 +158,11 @@ class StandInBot:
             }
         )
         out, uid, text = message.output_channel, message.sender_id, message.text
-        if text.startswith("慢"):
+        if self.work_seconds:
+            await asyncio.sleep(self.work_seconds)
+        if text == "/greet":
+            await out.send_text_with_buttons(uid, GREETING, GREET_BUTTONS)
+        elif text.startswith("慢"):
             await asyncio.sleep(self.slow_seconds)
             await out.send_text_message(uid, f"慢速答复：{text}")
         elif text == "选择城市":
@@ -325,14 +355,24 @@ def text_xml(content: str, openid: str, msg_id: Optional[int] = None) -> str:
     )
 
 
-def event_xml(event: str, openid: str, create_time: Optional[int] = None) -> str:
+def event_xml(
+    event: str, openid: str, create_time: Optional[int] = None, event_key: Optional[str] = None
+) -> str:
+    key = "" if event_key is None else f"<EventKey><![CDATA[{event_key}]]></EventKey>"
     return (
         f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
         f"<FromUserName><![CDATA[{openid}]]></FromUserName>"
         f"<CreateTime>{create_time or int(time.time())}</CreateTime>"
         f"<MsgType><![CDATA[event]]></MsgType>"
-        f"<Event><![CDATA[{event}]]></Event></xml>"
+        f"<Event><![CDATA[{event}]]></Event>{key}</xml>"
     )
+
+
+def voice_xml(openid: str, recognition: Optional[str] = None) -> str:
+    fields = "<MediaId><![CDATA[media_1]]></MediaId><Format><![CDATA[amr]]></Format>"
+    if recognition is not None:
+        fields += f"<Recognition><![CDATA[{recognition}]]></Recognition>"
+    return media_xml("voice", openid, fields)
 
 
 def media_xml(msg_type: str, openid: str, fields: str = "") -> str:
@@ -368,10 +408,10 @@ class WeChatClient:
     def verify(self, echostr: str = "echo-12345", **kwargs: Any) -> requests.Response:
         return self.http.get(self.url, params=dict(self.params(**kwargs), echostr=echostr), timeout=10)
 
-    def post_raw(self, body: Any, params: Optional[Dict[str, str]] = None, **kwargs: Any) -> requests.Response:
+    def post_raw(self, body: Any, params: Optional[Dict[str, str]] = None, timeout: float = 10, **kwargs: Any) -> requests.Response:
         params = self.params() if params is None else params
         headers = {"Content-Type": "text/xml"}
-        return self.http.post(self.url, params=params, data=body, headers=headers, timeout=10, **kwargs)
+        return self.http.post(self.url, params=params, data=body, headers=headers, timeout=timeout, **kwargs)
 
     def encrypt_request(self, xml: str) -> Tuple[bytes, Dict[str, str]]:
         """Body and query string of a 安全模式 request, as WeChat sends them."""
@@ -394,6 +434,32 @@ class WeChatClient:
 
     def send_text(self, content: str, openid: str = "o_user_1", msg_id: Optional[int] = None, aes: bool = False) -> requests.Response:
         return self.post_xml(text_xml(content, openid, msg_id), aes=aes)
+
+    def post_like_wechat(
+        self, xml: str, attempt_timeout: float, attempts: int = 4, same_url: bool = False
+    ) -> Dict[str, Any]:
+        """Delivers one message the way WeChat does: each attempt waits
+        ``attempt_timeout`` (WeChat: 5 s) for the reply; after a timeout the
+        same message is sent again, up to 3 retries.  Returns the passive
+        answer (or None) and how many attempts were made."""
+        params = self.params()
+        with requests.Session() as http:  # one per caller: callers may be threads
+            http.trust_env = False
+            for attempt in range(1, attempts + 1):
+                if not same_url:
+                    params = self.params()
+                try:
+                    resp = http.post(
+                        self.url,
+                        params=params,
+                        data=xml.encode("utf-8"),
+                        headers={"Content-Type": "text/xml"},
+                        timeout=attempt_timeout,
+                    )
+                except requests.exceptions.ReadTimeout:
+                    continue
+                return {"answer": self.reply_text(resp), "attempts": attempt, "response": resp}
+        return {"answer": None, "attempts": attempts, "response": None}
 
     def reply(self, resp: requests.Response) -> Optional[Dict[str, Any]]:
         """Parses (and decrypts) a passive reply; None for "success"/empty."""

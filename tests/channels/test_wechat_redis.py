@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from .conftest import StandInBot, next_msg_id, wait_until
+from .conftest import StandInBot, next_msg_id, text_xml, wait_until
 
 REDIS_URL = os.environ.get("WECHAT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -42,12 +42,12 @@ def two_servers(start_channel):
     client.close()
 
 
-def test_retry_to_another_server_is_not_answered_again(two_servers):
+def test_retry_to_another_server_gets_the_stored_answer(two_servers):
     a, b = two_servers
     msg_id = next_msg_id()
     assert a.reply_text(a.send_text("跨服务器", openid="o_r1", msg_id=msg_id)) == "答复：跨服务器"
-    assert b.send_text("跨服务器", openid="o_r1", msg_id=msg_id).text == "success"
-    assert a.send_text("跨服务器", openid="o_r1", msg_id=msg_id).text == "success"
+    assert b.reply_text(b.send_text("跨服务器", openid="o_r1", msg_id=msg_id)) == "答复：跨服务器"
+    assert a.reply_text(a.send_text("跨服务器", openid="o_r1", msg_id=msg_id)) == "答复：跨服务器"
     assert a.bot.count("跨服务器") + b.bot.count("跨服务器") == 1
     # A different message on B is answered normally.
     assert b.reply_text(b.send_text("另一个问题", openid="o_r1")) == "答复：另一个问题"
@@ -78,3 +78,11 @@ def test_button_numbers_work_across_servers(two_servers):
     a.send_text("选择城市", openid="o_r3")
     text = b.reply_text(b.send_text("2", openid="o_r3"))
     assert text == '收到选择：/inform{"city": "三明"}'
+
+
+def test_signed_url_replayed_to_another_server_is_refused(two_servers):
+    a, b = two_servers
+    params = a.params()
+    assert a.reply_text(a.post_raw(text_xml("原始消息", "o_r4").encode(), params=params)) == "答复：原始消息"
+    assert b.post_raw(text_xml("伪造消息", "o_r4").encode(), params=params).status_code == 403
+    assert b.bot.calls == []

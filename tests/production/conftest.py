@@ -4,10 +4,12 @@
   (``policy_db_url``). Tests can stop it, put a slow or failing stand-in on its port, or start it
   with an unreachable policy database, and must put it back (fixture ``action_slot``).
 * TWO Rasa servers started exactly as in production: ``python -m bot.server run --enable-api
-  -m models/policy-bot.tar.gz --endpoints endpoints.production.yml`` with the environment
-  variables of docs/production.md: the tracker store in PostgreSQL (a fresh schema, via Rasa's
-  POSTGRESQL_SCHEMA), the lock store in Redis (unique key prefix). Both are reached through TCP
-  proxies that tests can cut to simulate an outage of either.
+  -m models/policy-bot.tar.gz --endpoints endpoints.production.yml --credentials …`` with the
+  environment variables of docs/production.md: the HTTP API on with a token (``RASA_API_TOKEN``;
+  the tests read slots with ``?token=``), the REST channel of credentials.yml
+  (``NamespacedRestInput``: conversation ids ``rest:<sender>``), the tracker store in PostgreSQL
+  (a fresh schema, via Rasa's POSTGRESQL_SCHEMA), the lock store in Redis (unique key prefix).
+  Both stores are reached through TCP proxies that tests can cut to simulate an outage of either.
 
 Every module skips with the reason when PostgreSQL or Redis is unreachable. Server output goes to
 var/log/prod-*.log. PostgreSQL: TEST_POSTGRES_URL (default postgres@127.0.0.1:5432/test); Redis:
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import select
 import socket
 import subprocess
@@ -31,11 +34,14 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 import pytest
 import requests
 
+from bot.channels.rest_channel import conversation_id
 from tests.support.bot_servers import LOG_DIR, MODEL, PROJECT_DIR, VENV_BIN, ActionServer, free_port, quiet_env
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ENDPOINTS = PROJECT_DIR / "endpoints.production.yml"
+API_TOKEN = secrets.token_urlsafe(24)  # the production servers' RASA_API_TOKEN for this test session
+REST_CHANNEL = "bot.channels.rest_channel.NamespacedRestInput:\n"  # as in credentials.yml
 
 ACTION_TIMEOUT = 4.0  # the default of bot.resilience (ACTION_TIMEOUT_SECONDS is not set)
 LOCK_RETRY = 2.0  # LOCK_STORE_RETRY_SECONDS for the test servers (default 10 s)
@@ -239,8 +245,9 @@ class ActionSlot:
     def start_real(self, database_url: Optional[str] = None) -> None:
         self.stop()
         name = "prod-actions" if database_url is None else "prod-actions-nodb"
-        self.server = ActionServer(port=self.port, name=name,
-                                   env={"DATABASE_URL": database_url or self.policy_db_url})
+        self.server = ActionServer(port=self.port, name=name,  # rasa_sdk listens on SANIC_HOST (0.0.0.0)
+                                   env={"DATABASE_URL": database_url or self.policy_db_url,
+                                        "SANIC_HOST": "127.0.0.1"})
         self.server.start()
         self.warm_up()
         self.state = "real" if database_url is None else "real-nodb"
@@ -317,11 +324,12 @@ class ProductionRasa:
     def launch(self) -> None:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         credentials = self.workdir / f"credentials-{self.port}.yml"
-        credentials.write_text("rest:\n", encoding="utf-8")
+        credentials.write_text(REST_CHANNEL, encoding="utf-8")
         self.process = subprocess.Popen(
             [str(VENV_BIN / "python"), "-m", "bot.server", "run", "--enable-api", "-p", str(self.port),
              "-m", str(MODEL), "--endpoints", str(ENDPOINTS), "--credentials", str(credentials)],
-            cwd=PROJECT_DIR, env=quiet_env(**self.env), stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+            cwd=PROJECT_DIR, env=quiet_env(RASA_API_TOKEN=API_TOKEN, **self.env), stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT)
 
     def wait_ready(self, seconds: float) -> bool:
         """True when /status answers; False when the process died (e.g. model replaced mid-copy)."""
@@ -330,7 +338,7 @@ class ProductionRasa:
             if self.process is None or self.process.poll() is not None:
                 return False
             try:
-                if requests.get(f"{self.url}/status", timeout=2).ok:
+                if requests.get(f"{self.url}/status", params={"token": API_TOKEN}, timeout=2).ok:
                     return True
             except requests.RequestException:
                 pass
@@ -351,7 +359,8 @@ class ProductionRasa:
                              headers={"Content-Type": "application/json"})
 
     def slots(self, sender: str) -> Dict[str, Any]:
-        response = requests.get(f"{self.url}/conversations/{sender}/tracker", timeout=10)
+        response = requests.get(f"{self.url}/conversations/{conversation_id(sender)}/tracker",
+                                params={"token": API_TOKEN}, timeout=10)
         response.raise_for_status()
         return response.json()["slots"]
 
@@ -401,7 +410,7 @@ class Cluster:
         try:
             with connection.cursor() as cursor:
                 cursor.execute(f"select type_name, data from {self.schema}.events where sender_id = %s order by id",
-                               (sender,))
+                               (conversation_id(sender),))
                 rows = cursor.fetchall()
         finally:
             connection.close()

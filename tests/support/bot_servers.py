@@ -6,6 +6,7 @@ WeChat, scale-out and fault tests.
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -21,6 +22,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 MODEL = PROJECT_DIR / "models" / "policy-bot.tar.gz"
 VENV_BIN = Path(sys.executable).parent
 LOG_DIR = PROJECT_DIR / "var" / "log"
+PAGE_ORIGIN = "http://localhost:8080"  # the only origin the test servers allow (CORS)
 
 
 def quiet_env(**extra: str) -> dict[str, str]:
@@ -71,11 +73,12 @@ class RasaServer:
     action_url: str
     port: int = field(default_factory=free_port)
     endpoints_extra: str = ""
-    credentials: str = "rest:\n"
+    credentials: str = "bot.channels.rest_channel.NamespacedRestInput:\n"
     env: dict[str, str] = field(default_factory=dict)
     workdir: Path | None = None
     process: subprocess.Popen | None = None
     name: str = "rasa"
+    api_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
 
     @property
     def url(self) -> str:
@@ -92,11 +95,13 @@ class RasaServer:
         credentials = workdir / f"credentials-{self.port}.yml"
         credentials.write_text(self.credentials, encoding="utf-8")
         log = LOG_DIR / f"test-{self.name}-{self.port}.log"
+        # The product's entry point (bot.server: Rasa with its guards), its API closed by a token.
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "--enable-api", "-p", str(self.port), "-m", str(MODEL),
-             "--endpoints", str(endpoints), "--credentials", str(credentials), "--cors", "*"],
-            cwd=PROJECT_DIR, env=quiet_env(**self.env), stdout=log.open("w"), stderr=subprocess.STDOUT)
-        wait_for(f"{self.url}/status", timeout, self.process, log)
+            [sys.executable, "-m", "bot.server", "run", "--enable-api", "-p", str(self.port), "-m", str(MODEL),
+             "--endpoints", str(endpoints), "--credentials", str(credentials), "--cors", PAGE_ORIGIN],
+            cwd=PROJECT_DIR, env=quiet_env(RASA_API_TOKEN=self.api_token, **self.env), stdout=log.open("w"),
+            stderr=subprocess.STDOUT)
+        wait_for(f"{self.url}/status?token={self.api_token}", timeout, self.process, log)
         return self
 
     def say(self, sender: str, message: str, timeout: float = 30) -> list[dict]:

@@ -6,12 +6,18 @@ Routes (Rasa mounts them under ``/webhooks/wechat``):
 * ``GET  /webhooks/wechat/webhook``  server verification (echostr)
 * ``POST /webhooks/wechat/webhook``  messages and events pushed by WeChat
 
-WeChat waits 5 seconds for the passive (XML) reply and otherwise retries the
-same message up to 3 times.  The bot therefore runs in its own asyncio task:
-if the answer is ready within ``reply_timeout`` it becomes the passive reply,
-otherwise the request is answered with ``success`` and the answer is sent
-later through the customer-service message API.  Retries are de-duplicated by
-MsgId (in memory, or in Redis across servers) and never start a second run.
+WeChat waits 5 seconds for the passive (XML) reply and otherwise hangs up and
+sends the same message (same MsgId) again, up to 3 times.  So:
+
+* the bot runs in its own asyncio task, once per message, and its answer is
+  kept per MsgId (``answers.py``: memory, or Redis across servers); any
+  retry waits for that answer and gets it as its passive reply;
+* with the customer-service API (AppID/AppSecret) a request waits at most
+  ``reply_timeout`` (4.5 s), then answers ``success`` and the answer follows
+  through the API; without it a request waits up to ``hold_timeout`` (6 s),
+  so that WeChat hangs up and retries rather than being told ``success``;
+* one user's messages go to the bot one after the other (``user_queue.py``);
+* Rasa knows the user as ``wechat:<openid>`` (``identity.py``).
 """
 
 import asyncio
@@ -32,13 +38,20 @@ from sanic.response import HTTPResponse
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.messages import TextMessage
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
+from bot.channels.wechat.answers import CUSTOMER_SERVICE, PASSIVE, AnswerBook
 from bot.channels.wechat.api import WeChatAPIClient
 from bot.channels.wechat.config import WeChatConfig
-from bot.channels.wechat.split import sanitize_text, split_text
+from bot.channels.wechat.identity import is_valid_id, is_valid_number, sender_id_for
+from bot.channels.wechat.incoming import ASK, SILENT, Intake, read_message
+from bot.channels.wechat.logsafe import for_log
+from bot.channels.wechat.replay import ReplayGuard
+from bot.channels.wechat.split import sanitize_text, split_text, utf8_len
 from bot.channels.wechat.store import MemoryStore, create_store
+from bot.channels.wechat.user_queue import UserQueue
 
 logger = logging.getLogger(__name__)
 
@@ -47,18 +60,8 @@ logger = logging.getLogger(__name__)
 # expansion attacks.  CDATA sections and comments are allowed.
 _FORBIDDEN_MARKUP = re.compile(rb"<!(?!\[CDATA\[|--)", re.IGNORECASE)
 
-# Events that are not a user asking something: no visible reply.
-SILENT_EVENTS = frozenset(
-    {
-        "unsubscribe",
-        "location",  # periodic location report, not a location message
-        "view",  # user opened a menu link
-        "view_miniprogram",
-        "templatesendjobfinish",
-        "masssendjobfinish",
-    }
-)
-WELCOME_EVENTS = frozenset({"subscribe", "subscribe_scan", "scan"})
+# WeChat's nonces are digits; anything odd is refused before it reaches a key.
+_NONCE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 _NUMBER_REPLY = re.compile(r"\d{1,3}")
 
@@ -66,29 +69,24 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
 class _BadRequest(Exception):
-    def __init__(self, status: int, reason: Text) -> None:
+    """A refused request; ``detail`` (user-supplied) is only logged, escaped."""
+
+    def __init__(self, status: int, reason: Text, detail: Any = None) -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
+        self.detail = detail
 
 
 class _Pending:
-    """One bot run, shared by the first request and any WeChat retries."""
+    """One bot run on this server, shared by the first request and the retries."""
 
-    __slots__ = ("task", "openid", "claimed", "background")
+    __slots__ = ("task", "openid", "background")
 
     def __init__(self, task: "asyncio.Future[List[Text]]", openid: Text) -> None:
         self.task = task
         self.openid = openid
-        self.claimed = False
         self.background: Optional[asyncio.Future] = None
-
-    def claim(self) -> bool:
-        """Exactly one caller gets to deliver the answer (passively or later)."""
-        if self.claimed:
-            return False
-        self.claimed = True
-        return True
 
 
 def render_bot_messages(
@@ -144,9 +142,13 @@ class WeChatInput(InputChannel):
         config: Optional[WeChatConfig] = None,
         store: Optional[MemoryStore] = None,
         api: Optional[WeChatAPIClient] = None,
+        nonce_store: Optional[MemoryStore] = None,
     ) -> None:
         self.config = config or WeChatConfig.from_sources()
         self.store = store or create_store(self.config.redis_url)
+        self.nonce_store = nonce_store or create_store(
+            self.config.redis_url, max_entries=self.config.max_seen_nonces, evict=False
+        )
         self.api = api or WeChatAPIClient(
             self.config.api_base,
             self.config.app_id,
@@ -159,14 +161,37 @@ class WeChatInput(InputChannel):
             self.crypto = WeChatCrypto(
                 self.config.token, self.config.encoding_aes_key, self.config.app_id
             )
-        if not self.config.customer_service_enabled:
-            logger.warning(
-                "WeChat channel: WECHAT_APP_ID/WECHAT_APP_SECRET not set; answers "
-                "slower than %.1f s and the rest of long answers cannot be delivered.",
-                self.config.reply_timeout,
-            )
+        self.answers = AnswerBook(self.store, self.config.dedupe_ttl)
+        self.replay = ReplayGuard(
+            self.nonce_store, self.config.max_clock_skew, self.config.key_prefix
+        )
+        self.queue = UserQueue()
         self._inflight: Dict[Text, _Pending] = {}
         self._background: Set[asyncio.Future] = set()
+        self._warn_about_setup()
+
+    @property
+    def customer_service(self) -> bool:
+        return self.config.customer_service_enabled and self.api.configured
+
+    def _warn_about_setup(self) -> None:
+        if not self.customer_service:
+            logger.warning(
+                "WeChat channel: WECHAT_APP_ID/WECHAT_APP_SECRET are not set, so "
+                "there is no customer-service API. An answer not ready within "
+                "WeChat's 5 s reaches the user only through WeChat's retries of "
+                "the message (each request waits up to %.1f s; the retry gets the "
+                "stored answer; after the 3rd retry it is lost), and a long "
+                "answer is cut to its first %d bytes with a note.",
+                self.config.hold_timeout,
+                self.config.text_limit_bytes,
+            )
+        if not self.config.aes_enabled:
+            logger.warning(
+                "WeChat channel: WECHAT_ENCODING_AES_KEY is not set (明文模式). "
+                "Use 安全模式 in production: in plaintext mode the signature does "
+                "not cover the message (see docs/wechat.md)."
+            )
 
     # ------------------------------------------------------------------ routes
 
@@ -182,7 +207,7 @@ class WeChatInput(InputChannel):
             try:
                 self._check_signature(request)
             except _BadRequest as e:
-                logger.info("WeChat verification rejected: %s", e.reason)
+                self._log_rejection("verification", e)
                 return response.text(e.reason, status=e.status)
             echostr = request.args.get("echostr")
             if echostr is None:
@@ -191,11 +216,17 @@ class WeChatInput(InputChannel):
 
         @bp.route("/webhook", methods=["POST"], stream=True)
         async def receive(request: Request) -> HTTPResponse:
-            deadline = asyncio.get_running_loop().time() + self.config.reply_timeout
+            # Each request (first delivery or retry) waits this long for the answer.
+            window = (
+                self.config.reply_timeout
+                if self.customer_service
+                else self.config.hold_timeout
+            )
+            deadline = asyncio.get_running_loop().time() + window
             try:
                 message, encrypted, nonce = await self._read_message(request)
             except _BadRequest as e:
-                logger.info("WeChat request rejected (%s): %s", e.status, e.reason)
+                self._log_rejection("request", e)
                 return response.text(e.reason, status=e.status)
             try:
                 metadata = self._metadata(request, message, encrypted)
@@ -214,6 +245,19 @@ class WeChatInput(InputChannel):
 
         return bp
 
+    @staticmethod
+    def _log_rejection(what: Text, error: _BadRequest) -> None:
+        if error.detail is None:
+            logger.info("WeChat %s rejected (%s): %s", what, error.status, error.reason)
+        else:
+            logger.info(
+                "WeChat %s rejected (%s): %s %s",
+                what,
+                error.status,
+                error.reason,
+                for_log(error.detail),
+            )
+
     # --------------------------------------------------------- request checks
 
     def _check_signature(self, request: Request) -> Tuple[Text, Text]:
@@ -223,11 +267,11 @@ class WeChatInput(InputChannel):
         nonce = args.get("nonce")
         if not signature or not timestamp or not nonce:
             raise _BadRequest(403, "missing signature")
-        try:
-            ts = int(timestamp)
-        except ValueError:
+        if not is_valid_number(timestamp):
             raise _BadRequest(403, "invalid timestamp")
-        if abs(time.time() - ts) > self.config.max_clock_skew:
+        if not _NONCE.fullmatch(nonce):
+            raise _BadRequest(403, "invalid nonce")
+        if abs(time.time() - int(timestamp)) > self.config.max_clock_skew:
             raise _BadRequest(403, "stale timestamp")
         try:
             check_signature(self.config.token, signature, timestamp, nonce)
@@ -283,7 +327,11 @@ class WeChatInput(InputChannel):
                 "not set; trying the plaintext fields."
             )
             encrypted = False
-        elif encrypted:
+        if not encrypted:
+            # The signature does not cover a plaintext body: one body per signed URL.
+            if not await self.replay.admit(timestamp, nonce, body):
+                raise _BadRequest(403, "replayed signature")
+        else:
             msg_signature = request.args.get("msg_signature")
             if not msg_signature:
                 raise _BadRequest(403, "missing msg_signature")
@@ -302,9 +350,22 @@ class WeChatInput(InputChannel):
             raise _BadRequest(400, "malformed XML")
         if message is None or not message.source or not message.target:
             raise _BadRequest(400, "not a WeChat message")
-        if not isinstance(message.source, str) or not isinstance(message.target, str):
-            raise _BadRequest(400, "not a WeChat message")
+        self._check_fields(message)
         return message, encrypted, nonce
+
+    @staticmethod
+    def _check_fields(message: Any) -> None:
+        """Refuses ids that no real WeChat message has: nothing odd gets into
+        a sender id, a store key, a log line or the reply."""
+        if not is_valid_id(message.source):
+            raise _BadRequest(400, "invalid FromUserName", message.source)
+        if not is_valid_id(message.target):
+            raise _BadRequest(400, "invalid ToUserName", message.target)
+        raw = message._data
+        for field in ("MsgId", "MsgID", "CreateTime"):
+            value = raw.get(field)
+            if value is not None and not is_valid_number(value):
+                raise _BadRequest(400, f"invalid {field}", value)
 
     # ------------------------------------------------------------- dispatching
 
@@ -322,8 +383,8 @@ class WeChatInput(InputChannel):
             message.target,
             message.source,
             raw.get("CreateTime", ""),
-            raw.get("Event", ""),
-            raw.get("EventKey", "") if isinstance(raw.get("EventKey"), str) else "",
+            str(raw.get("Event", ""))[:64],
+            raw.get("EventKey", "")[:128] if isinstance(raw.get("EventKey"), str) else "",
         )
 
     def _metadata(self, request: Request, message: Any, encrypted: bool) -> Dict:
@@ -349,16 +410,46 @@ class WeChatInput(InputChannel):
         metadata: Dict,
     ) -> HTTPResponse:
         key = self._dedupe_key(message)
+        logger.debug(
+            "WeChat %s %s from %s.",
+            for_log(message.type, 24),
+            for_log(key, 160),
+            for_log(message.source),
+        )
         pending = self._inflight.get(key)
-        if pending is None:
-            if await self.store.add_if_absent(key, self.config.dedupe_ttl):
-                pending = self._start(key, message, on_new_message, metadata)
+        if pending is None and await self.answers.begin(key):
+            pending = self._start(key, message, on_new_message, metadata)
+        else:
+            logger.debug("WeChat retry of message %s.", for_log(key, 160))
+        try:
+            if pending is not None:
+                parts = await self._wait_here(pending, deadline)
             else:
-                pending = self._inflight.get(key)
-                if pending is None:
-                    logger.debug("WeChat retry of an answered message %s.", key)
-                    return self._success()
-        return await self._await_reply(pending, message, encrypted, nonce, deadline)
+                # Answered before, or being answered by another server.
+                remaining = deadline - asyncio.get_running_loop().time()
+                parts = await self.answers.wait(key, max(0.0, remaining))
+        except asyncio.CancelledError:
+            # WeChat hung up: it will retry, and the retries get the stored
+            # answer; with the customer-service API it also goes out that way.
+            if pending is not None and not pending.task.cancelled():
+                self._deliver_later(key, pending)
+            raise
+        if parts is None:
+            logger.debug("WeChat answer to %s not ready in time.", for_log(key, 160))
+            if pending is not None:
+                self._deliver_later(key, pending)
+            return self._success()
+        if not parts or not await self.answers.claim(key, PASSIVE):
+            return self._success()
+        if (
+            len(parts) > 1
+            and self.customer_service
+            and await self.answers.claim_followups(key)
+        ):
+            self._spawn(
+                self._send_parts(message.source, parts[1:], self.config.followup_delay)
+            )
+        return self._text_reply(message, parts[0], encrypted, nonce)
 
     def _start(
         self,
@@ -367,7 +458,9 @@ class WeChatInput(InputChannel):
         on_new_message: OnNewMessage,
         metadata: Dict,
     ) -> _Pending:
-        task = asyncio.ensure_future(self._produce(message, on_new_message, metadata))
+        task = asyncio.ensure_future(
+            self._produce_and_keep(key, message, on_new_message, metadata)
+        )
         pending = _Pending(task, message.source)
         self._inflight[key] = pending
 
@@ -378,76 +471,60 @@ class WeChatInput(InputChannel):
         task.add_done_callback(forget)
         return pending
 
-    async def _await_reply(
-        self,
-        pending: _Pending,
-        message: Any,
-        encrypted: bool,
-        nonce: Text,
-        deadline: float,
-    ) -> HTTPResponse:
-        remaining = deadline - asyncio.get_running_loop().time()
-        try:
-            if not pending.task.done():
-                if remaining <= 0:
-                    raise asyncio.TimeoutError()
+    @staticmethod
+    async def _wait_here(pending: _Pending, deadline: float) -> Optional[List[Text]]:
+        """The answer of a bot run on this server, or None if not ready by ``deadline``."""
+        if not pending.task.done():
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                return None
+            try:
                 await asyncio.wait_for(asyncio.shield(pending.task), remaining)
-            parts = pending.task.result()
-        except asyncio.TimeoutError:
-            logger.debug("WeChat answer not ready in time; delivering it later.")
-            self._deliver_later(pending)
-            return self._success()
-        except asyncio.CancelledError:
-            # Client went away (or shutdown): make sure the answer still goes out.
-            if not pending.task.cancelled():
-                self._deliver_later(pending)
-            raise
-        if not pending.claim() or not parts:
-            return self._success()
-        if len(parts) > 1:
-            self._spawn(
-                self._send_parts(pending.openid, parts[1:], self.config.followup_delay)
-            )
-        return self._text_reply(message, parts[0], encrypted, nonce)
+            except asyncio.TimeoutError:
+                return None
+        return pending.task.result()
 
     # ---------------------------------------------------------- bot answering
 
-    def _split(self, text: Text) -> List[Text]:
-        return split_text(sanitize_text(text), self.config.text_limit_bytes)
+    async def _produce_and_keep(
+        self, key: Text, message: Any, on_new_message: OnNewMessage, metadata: Dict
+    ) -> List[Text]:
+        parts = await self._produce(message, on_new_message, metadata)
+        try:
+            await self.answers.finish(key, parts)
+        except Exception:
+            logger.exception("WeChat channel: could not store an answer.")
+        return parts
 
     async def _produce(
         self, message: Any, on_new_message: OnNewMessage, metadata: Dict
     ) -> List[Text]:
         """Computes the answer parts for one WeChat message (never raises)."""
         try:
-            raw = message._data
-            msg_type = str(raw.get("MsgType") or "").lower()
-            if msg_type == "text":
-                return await self._answer_text(message, on_new_message, metadata)
-            if msg_type == "event":
-                event = str(raw.get("Event") or "").lower()
-                if event in WELCOME_EVENTS:
-                    return self._split(self.config.welcome_text)
-                if event in SILENT_EVENTS:
-                    return []
-            return self._split(self.config.unsupported_text)
+            intake = read_message(message, self.config)
+            if intake.kind == SILENT:
+                return []
+            if intake.kind != ASK:
+                return self._parts(intake.text)
+            async with self.queue.turn(message.source):
+                return await self._ask(message, intake, on_new_message, metadata)
         except Exception:
             logger.exception("WeChat channel: failed to answer a message.")
-            return self._split(self.config.error_text)
+            return self._parts(self.config.error_text)
 
-    async def _answer_text(
-        self, message: Any, on_new_message: OnNewMessage, metadata: Dict
+    async def _ask(
+        self,
+        message: Any,
+        intake: Intake,
+        on_new_message: OnNewMessage,
+        metadata: Dict,
     ) -> List[Text]:
-        content = message.content
-        content = content.strip() if isinstance(content, str) else ""
-        if not content:
-            return self._split(self.config.empty_text)
-
         openid = message.source
         buttons_key = self._key("buttons", message.target, openid)
-        text = content
-        number = unicodedata.normalize("NFKC", content).strip()
-        if _NUMBER_REPLY.fullmatch(number):
+        text = intake.text
+        logger.debug("WeChat question from %s: %s", for_log(openid), for_log(text))
+        number = unicodedata.normalize("NFKC", text).strip()
+        if isinstance(message, TextMessage) and _NUMBER_REPLY.fullmatch(number):
             buttons = await self.store.get_json(buttons_key)
             index = int(number)
             if isinstance(buttons, list) and 1 <= index <= len(buttons):
@@ -462,7 +539,7 @@ class WeChatInput(InputChannel):
         user_message = UserMessage(
             text,
             collector,
-            sender_id=openid,
+            sender_id=sender_id_for(openid),
             input_channel=self.name(),
             message_id=str(msg_id) if msg_id else None,
             metadata=metadata,
@@ -471,14 +548,26 @@ class WeChatInput(InputChannel):
             await on_new_message(user_message)
         except Exception:
             logger.exception("WeChat channel: the bot failed to handle a message.")
-            return self._split(self.config.error_text)
+            return self._parts(intake.fallback or self.config.error_text)
 
         answer, buttons = render_bot_messages(collector.messages)
         if buttons:
             await self.store.set_json(buttons_key, buttons, self.config.buttons_ttl)
         else:
             await self.store.delete(buttons_key)
-        return self._split(answer or self.config.no_answer_text)
+        return self._parts(answer or intake.fallback or self.config.no_answer_text)
+
+    def _parts(self, text: Text) -> List[Text]:
+        """The messages that carry ``text``: without the customer-service API
+        only one passive reply can go out, so a long answer is cut with a note."""
+        text = sanitize_text(text)
+        limit = self.config.text_limit_bytes
+        parts = split_text(text, limit)
+        if len(parts) <= 1 or self.customer_service:
+            return parts
+        note = sanitize_text(self.config.long_answer_note)
+        first = split_text(text, max(16, limit - utf8_len(note) - 1))[0]
+        return [first + "\n" + note]
 
     # ------------------------------------------------------------- delivering
 
@@ -488,19 +577,22 @@ class WeChatInput(InputChannel):
         task.add_done_callback(self._background.discard)
         return task
 
-    def _deliver_later(self, pending: _Pending) -> None:
-        if pending.background is None:
-            pending.background = self._spawn(self._deliver_when_ready(pending))
+    def _deliver_later(self, key: Text, pending: _Pending) -> None:
+        """Sends the answer through the customer-service API once it is ready,
+        unless a retry got it passively first (no-op without the API)."""
+        if self.customer_service and pending.background is None:
+            pending.background = self._spawn(self._deliver_when_ready(key, pending))
 
-    async def _deliver_when_ready(self, pending: _Pending) -> None:
+    async def _deliver_when_ready(self, key: Text, pending: _Pending) -> None:
         try:
             parts = await pending.task
         except BaseException:  # cancelled on shutdown
             return
-        if parts and pending.claim():
+        if parts and await self.answers.claim(key, CUSTOMER_SERVICE):
             await self._send_parts(pending.openid, parts)
 
     async def _send_parts(self, openid: Text, parts: List[Text], delay: float = 0) -> None:
+        """Customer-service messages go to the bare openid (not the Rasa sender id)."""
         if not self.api.configured:
             logger.error(
                 "WeChat channel: cannot deliver %d message(s) to a user: "
@@ -515,7 +607,9 @@ class WeChatInput(InputChannel):
                 await self.api.send_text(openid, part)
             except Exception as e:
                 logger.error(
-                    "WeChat channel: customer-service message failed: %s", e
+                    "WeChat channel: customer-service message to %s failed: %s",
+                    for_log(openid),
+                    for_log(e, 200),
                 )
                 return
 
@@ -537,3 +631,5 @@ class WeChatInput(InputChannel):
         for task in list(self._background):
             task.cancel()
         await self.store.close()
+        if self.nonce_store is not self.store:
+            await self.nonce_store.close()

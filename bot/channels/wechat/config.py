@@ -6,6 +6,13 @@ secret ever has to live in ``credentials.yml``.  A key given in the channel's
 ``encoding_aes_key``, ``api_base``, ``redis_url``, ``reply_timeout``) takes
 precedence over the environment when it is non-empty; this is meant for
 non-secret tuning and for tests, not for secrets.
+
+Other fields can be set in the same section, in particular ``menu_questions``
+(menu ``CLICK`` EventKey -> the question it asks)::
+
+    bot.channels.wechat.WeChatInput:
+      menu_questions:
+        ZJTX_REWARD: "专精特新有什么奖励"
 """
 
 import base64
@@ -40,6 +47,9 @@ UNSUPPORTED_TEXT = (
     "抱歉，目前仅支持文字提问，暂时无法处理图片、语音、视频、位置、链接等消息。"
     "请直接用文字描述您想咨询的政策问题。"
 )
+# Appended to the one passive reply when an answer is too long for it and
+# there is no customer-service API to send the rest.
+LONG_ANSWER_NOTE = "（答复较长，这里只显示了前一部分。请把问题问得更具体一些。）"
 EMPTY_TEXT = "请输入您想咨询的政策问题，例如“小微企业有哪些税收优惠？”"
 ERROR_TEXT = "抱歉，系统暂时出现故障，未能回答您的问题，请稍后再试。给您带来不便，敬请谅解。"
 NO_ANSWER_TEXT = "抱歉，暂时没有找到相关答复，请换一种说法再试试。"
@@ -60,9 +70,18 @@ class WeChatConfig:
     # Seconds to wait for the bot before answering "success" and delivering the
     # answer later through the customer-service message API (WeChat allows 5 s).
     reply_timeout: float = DEFAULT_REPLY_TIMEOUT
-    # Request hardening.
+    # Without the customer-service API (no AppID/AppSecret) an answer can only
+    # go out as a passive reply.  A request then waits this long for it: more
+    # than WeChat's 5 s, so that WeChat hangs up and retries (the retry gets
+    # the stored answer) instead of receiving "success" and giving up.
+    hold_timeout: float = 6.0
+    # Request hardening.  A signed URL's timestamp must be within
+    # max_clock_skew seconds of the server clock; in plaintext mode each
+    # (timestamp, nonce) is accepted with one body only (replay.py), and at
+    # most max_seen_nonces of them are remembered in memory.
     max_body_bytes: int = 64 * 1024
     max_clock_skew: float = 300.0
+    max_seen_nonces: int = 100_000
     # De-duplication of WeChat retries (same MsgId, up to 3 retries ~15 s).
     dedupe_ttl: int = 300
     key_prefix: Text = "wechat:"
@@ -77,12 +96,16 @@ class WeChatConfig:
     # margin (refresh this many seconds before the token expires).
     http_timeout: float = 10.0
     token_refresh_margin: float = 300.0
-    # Texts
+    # Menu CLICK events: EventKey -> the question it asks the bot.  Clicks on
+    # other keys get no reply.
+    menu_questions: Dict[Text, Text] = dataclasses.field(default_factory=dict)
+    # Texts.  welcome_text is used when the bot's own greeting (/greet) fails.
     welcome_text: Text = WELCOME_TEXT
     unsupported_text: Text = UNSUPPORTED_TEXT
     empty_text: Text = EMPTY_TEXT
     error_text: Text = ERROR_TEXT
     no_answer_text: Text = NO_ANSWER_TEXT
+    long_answer_note: Text = LONG_ANSWER_NOTE
 
     def __post_init__(self) -> None:
         self.token = (self.token or "").strip()
@@ -118,6 +141,18 @@ class WeChatConfig:
                 "WeChat channel: WECHAT_REPLY_TIMEOUT must be between 0 and 5 "
                 "seconds (WeChat gives up after 5 s)."
             )
+        try:
+            self.hold_timeout = float(self.hold_timeout)
+        except (TypeError, ValueError):
+            raise WeChatConfigError(
+                "WeChat channel: hold_timeout must be a number of seconds."
+            )
+        if not self.reply_timeout <= self.hold_timeout <= 60:
+            raise WeChatConfigError(
+                "WeChat channel: hold_timeout must be between the reply timeout "
+                "and 60 seconds (more than 5 s lets WeChat retry)."
+            )
+        self._validate_menu_questions()
         if self.text_limit_bytes < 16:
             raise WeChatConfigError("WeChat channel: text_limit_bytes is too small.")
         if self.encoding_aes_key:
@@ -139,6 +174,25 @@ class WeChatConfig:
                     "WeChat channel: WECHAT_APP_ID is required when "
                     "WECHAT_ENCODING_AES_KEY is set (安全模式/兼容模式)."
                 )
+
+    def _validate_menu_questions(self) -> None:
+        menu = self.menu_questions if self.menu_questions is not None else {}
+        if not isinstance(menu, Mapping):
+            raise WeChatConfigError(
+                "WeChat channel: menu_questions must map menu EventKeys to questions."
+            )
+        cleaned: Dict[Text, Text] = {}
+        for key, question in menu.items():
+            if not isinstance(key, str) or not key.strip() or len(key.encode("utf-8")) > 128:
+                raise WeChatConfigError(
+                    f"WeChat channel: menu key {key!r} must be a text of 1-128 bytes."
+                )
+            if not isinstance(question, str) or not question.strip():
+                raise WeChatConfigError(
+                    f"WeChat channel: the question of menu key {key!r} must be a text."
+                )
+            cleaned[key.strip()] = question.strip()
+        self.menu_questions = cleaned
 
     @classmethod
     def from_sources(
@@ -171,5 +225,5 @@ class WeChatConfig:
         return (
             f"WeChatConfig(app_id={self.app_id!r}, api_base={self.api_base!r}, "
             f"aes={self.aes_enabled}, redis={bool(self.redis_url)}, "
-            f"reply_timeout={self.reply_timeout})"
+            f"reply_timeout={self.reply_timeout}, menu_keys={sorted(self.menu_questions)})"
         )

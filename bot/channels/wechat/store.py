@@ -1,12 +1,17 @@
 """Small key/value stores used by the WeChat channel.
 
-They hold two kinds of short-lived state:
+They hold short-lived state:
 
-* de-duplication markers: WeChat retries a message up to 3 times with the same
-  MsgId when it does not get an answer within 5 s; ``add_if_absent`` lets
-  exactly one request (on one server) process it;
+* the answer to each WeChat message, by MsgId (see ``answers.py``): WeChat
+  retries a message up to 3 times with the same MsgId when it does not get an
+  answer within 5 s; ``add_if_absent`` lets exactly one request (on one
+  server) run the bot, and the retries get the stored answer;
 * the numbered button list last shown to a user (so that a reply of "1" can be
-  mapped back to the first button's payload).
+  mapped back to the first button's payload);
+* the signed (timestamp, nonce) pairs already seen (see ``replay.py``).  That
+  store is created with ``evict=False``: when it is full of pairs that are
+  still inside the replay window it refuses new ones (``StoreFull``) rather
+  than forgetting a pair that could then be replayed.
 
 ``MemoryStore`` is per process; ``RedisStore`` (``REDIS_URL``) shares the state
 between several Rasa servers behind a load balancer.  If Redis becomes
@@ -23,14 +28,22 @@ from typing import Any, Callable, Dict, Optional, Text, Tuple
 logger = logging.getLogger(__name__)
 
 
+class StoreFull(Exception):
+    """A store created with ``evict=False`` has no room for a new key."""
+
+
 class MemoryStore:
-    """In-process store with per-key expiry."""
+    """In-process store with per-key expiry, bounded to ``max_entries`` keys."""
 
     def __init__(
-        self, clock: Callable[[], float] = time.monotonic, max_entries: int = 100_000
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        max_entries: int = 100_000,
+        evict: bool = True,
     ) -> None:
         self.clock = clock
         self.max_entries = max_entries
+        self.evict = evict
         self._data: Dict[Text, Tuple[float, Text]] = {}
         self._last_purge = 0.0
 
@@ -41,6 +54,8 @@ class MemoryStore:
         self._last_purge = now
         for key in [k for k, (exp, _) in self._data.items() if exp <= now]:
             del self._data[key]
+        if len(self._data) >= self.max_entries and not self.evict:
+            raise StoreFull(f"{len(self._data)} live entries")
         if len(self._data) >= self.max_entries:
             # Drop the entries closest to expiry to bound memory use.
             for key, _ in sorted(self._data.items(), key=lambda kv: kv[1][0])[
@@ -58,14 +73,15 @@ class MemoryStore:
         return item[1]
 
     async def add_if_absent(self, key: Text, ttl: float, value: Text = "1") -> bool:
-        self._purge()
         if self._get(key) is not None:
             return False
+        self._purge()
         self._data[key] = (self.clock() + ttl, value)
         return True
 
     async def set(self, key: Text, value: Text, ttl: float) -> None:
-        self._purge()
+        if key not in self._data:
+            self._purge()
         self._data[key] = (self.clock() + ttl, value)
 
     async def get(self, key: Text) -> Optional[Text]:
@@ -79,14 +95,19 @@ class MemoryStore:
 
     async def get_json(self, key: Text) -> Any:
         raw = await self.get(key)
-        return None if raw is None else json.loads(raw)
+        if raw is None:
+            return None
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return None
 
     async def close(self) -> None:
         self._data.clear()
 
     def __len__(self) -> int:
-        self._purge(force=True)
-        return len(self._data)
+        now = self.clock()
+        return sum(1 for expires, _ in self._data.values() if expires > now)
 
 
 class RedisStore(MemoryStore):
@@ -161,5 +182,5 @@ class RedisStore(MemoryStore):
         await super().close()
 
 
-def create_store(redis_url: Optional[Text]) -> MemoryStore:
-    return RedisStore(redis_url) if redis_url else MemoryStore()
+def create_store(redis_url: Optional[Text], **kwargs: Any) -> MemoryStore:
+    return RedisStore(redis_url, **kwargs) if redis_url else MemoryStore(**kwargs)
