@@ -72,6 +72,9 @@ def respond(reader: Reader, turn: Turn, today: dt.date | None = None) -> Reply:
                         and any(noun in message.text for noun in reader.vocabulary.document_nouns))
     if message.aspect == "document" and (not message.topics or about_a_document):
         return _documents(catalog, message.city or (None if message.other_place else frame.city), today)
+    if message.aspect == "document" and reader.aspect(message.text) != "document":
+        # 「文件里说的技改基金规模多少」: only the classifier said "document"; the words ask about a topic.
+        frame = replace(frame, aspect="amount")
     if message.other_place and not message.city:
         return _other_place(catalog, message, frame)
 

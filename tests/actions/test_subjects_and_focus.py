@@ -69,3 +69,8 @@ def test_the_date_of_a_document_named_by_its_topic(conversation):
 def test_the_joint_issuers_of_a_document(conversation):
     turn = conversation.ask(ActionAnswerPolicy(), "滨州那个稳增长方案是哪些部门联合发的", "ask_document")
     assert "发展和改革委员会" in turn.text and "工业和信息化局" in turn.text and "16部门" in turn.text
+
+
+def test_a_figure_the_document_states_is_not_answered_with_the_document_list(conversation):
+    turn = conversation.ask(ActionAnswerPolicy(), "三明政策文件中提到福建省技改基金的规模是多少亿", "ask_document")
+    assert "200亿" in turn.text and "收录的政策文件" not in turn.text
