@@ -1,18 +1,32 @@
 """Socket.IO input channel for the 政策通 web chat page.
 
-A minimal subclass of Rasa 3.6's :class:`rasa.core.channels.socketio.SocketIOInput`:
+A subclass of Rasa 3.6's :class:`rasa.core.channels.socketio.SocketIOInput`
+with its own blueprint (Rasa's builds the server and its handlers in one
+method, so they cannot be changed one by one):
 
-* ``session_request`` awaits ``sio.enter_room`` when it returns an awaitable.
-  Rasa 3.6 calls it without ``await``; from python-socketio 5.10 on,
-  ``AsyncServer.enter_room`` is a coroutine, so with ``session_persistence`` the
-  socket never joined its session room and bot replies were lost. The project
-  pins python-socketio<5.10; this keeps either version working.
+* **Session ids are issued by the server, signed.** ``session_request`` confirms
+  a session id only if this server signed it (HMAC-SHA256, see
+  :class:`SessionSigner`); any other claim (a guessed id, another user's sender
+  id copied from a log, an unsigned id from an older page) gets a fresh one.
+  rasa-webchat keeps the confirmed id in the browser's storage and sends it
+  back after a reload, so the conversation continues. A socket speaks only as
+  the session it was confirmed: the ``session_id`` inside a message cannot
+  switch it to someone else's.
+* **Sender ids are namespaced**: Rasa sees ``socketio:<32 hex>``, never a value
+  chosen by the client, so it cannot meet a REST or WeChat sender id.
+* **Only the page's origin may connect** (``WEB_ORIGIN``, see
+  :func:`allowed_web_origins`); a browser on another site is refused before the
+  socket opens. Clients that send no ``Origin`` (not browsers) are let in.
+* ``enter_room`` is awaited when it returns an awaitable (python-socketio >=
+  5.10 made it a coroutine; Rasa 3.6 does not await it, so replies were lost).
 * An empty or whitespace-only message is not sent to the bot: the user gets a
-  short Chinese prompt instead.
-* A message longer than :data:`MAX_MESSAGE_CHARS` characters is cut to that
-  length before it reaches the bot, and the user is told so.
+  short Chinese prompt instead. A message longer than :data:`MAX_MESSAGE_CHARS`
+  characters is cut to that length and the user is told so. Message metadata
+  is kept only when it is a small JSON object; socket packets are bounded.
 
-Everything else (events, metadata, JWT auth, output channel) is Rasa's own.
+The signing secret is ``SOCKETIO_SESSION_SECRET`` (at least 32 characters), or
+else one generated on first start and kept in ``var/socketio_secret``.
+Every Rasa server behind one address must use the same secret.
 
 credentials.yml::
 
@@ -24,18 +38,45 @@ credentials.yml::
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import inspect
+import json
 import logging
-import uuid
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+import os
+import re
+import secrets
+import urllib.parse
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text
 
-from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
-from sanic import Blueprint
+import engineio
+import socketio
+from rasa.core.channels.channel import UserMessage, decode_bearer_token
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 logger = logging.getLogger(__name__)
 
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
 MAX_MESSAGE_CHARS = 2000
+MAX_METADATA_CHARS = 2000
+# One Socket.IO packet (polling body or websocket frame); a 2000-character
+# message is about 6 kB. python-engineio's default is 1 MB.
+MAX_PACKET_BYTES = 128 * 1024
+
+SENDER_PREFIX = "socketio:"
+
+SESSION_SECRET_ENV = "SOCKETIO_SESSION_SECRET"
+SESSION_SECRET_FILE = PROJECT_DIR / "var" / "socketio_secret"
+MIN_SECRET_CHARS = 32
+
+WEB_ORIGIN_ENV = "WEB_ORIGIN"
+DEFAULT_WEB_ORIGINS = ("http://localhost:8080", "http://127.0.0.1:8080")
 
 EMPTY_MESSAGE_PROMPT = (
     "请输入您想咨询的问题，例如：“平顶山小规模纳税人免征增值税的标准是多少？”"
@@ -63,6 +104,122 @@ def markdown_line_breaks(text: Text) -> Text:
     return text.replace("\r\n", "\n").replace("\n", "  \n")
 
 
+# --- session ids ------------------------------------------------------------------------------
+
+
+class SessionSigner:
+    """Issues and checks session ids of the form ``<32 hex>.<signature>``.
+
+    The signature is an HMAC-SHA256 of the hex part under the server's secret,
+    so a client can hold and return its id but not make one up. The hex part
+    alone becomes the Rasa sender id (``socketio:<hex>``): what shows in logs
+    and trackers cannot be turned back into a session id.
+    """
+
+    TOKEN_RE = re.compile(r"([0-9a-f]{32})\.([A-Za-z0-9_-]{43})")
+
+    def __init__(self, secret: bytes) -> None:
+        if len(secret) < MIN_SECRET_CHARS:
+            raise ValueError(f"the session secret must have at least {MIN_SECRET_CHARS} characters")
+        self._secret = secret
+
+    def _signature(self, session_hex: str) -> str:
+        digest = hmac.new(self._secret, b"policy-bot socketio session " + session_hex.encode("ascii"),
+                          hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+    def issue(self) -> str:
+        session_hex = secrets.token_hex(16)
+        return f"{session_hex}.{self._signature(session_hex)}"
+
+    def sender_id(self, token: Any) -> Optional[str]:
+        """The Rasa sender id of a session id this server issued, else None."""
+        if not isinstance(token, str):
+            return None
+        match = self.TOKEN_RE.fullmatch(token)
+        if not match or not hmac.compare_digest(match.group(2), self._signature(match.group(1))):
+            return None
+        return SENDER_PREFIX + match.group(1)
+
+
+def load_session_secret(environ: Mapping[str, str] = os.environ,
+                        secret_file: Path = SESSION_SECRET_FILE) -> bytes:
+    """``SOCKETIO_SESSION_SECRET``, else the secret kept in ``secret_file``, made on first use.
+
+    The file is created whole or not at all (written aside, then linked into
+    place), so servers starting together all read the same secret.
+    """
+    configured = environ.get(SESSION_SECRET_ENV, "")
+    if configured:
+        if len(configured) < MIN_SECRET_CHARS:
+            raise ValueError(f"{SESSION_SECRET_ENV} must have at least {MIN_SECRET_CHARS} characters "
+                             "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)")
+        return configured.encode("utf-8")
+    if not secret_file.exists():
+        secret_file.parent.mkdir(parents=True, exist_ok=True)
+        aside = secret_file.with_name(f"{secret_file.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32) + "\n")
+            try:
+                os.link(aside, secret_file)
+            except FileExistsError:
+                pass  # another server made it first: use theirs
+        finally:
+            aside.unlink()
+    secret = secret_file.read_text(encoding="utf-8").strip()
+    if len(secret) < MIN_SECRET_CHARS:
+        raise ValueError(f"{secret_file} holds no usable secret: delete it to make a new one")
+    return secret.encode("utf-8")
+
+
+# --- origins ----------------------------------------------------------------------------------
+
+
+def normalise_origin(value: str) -> str:
+    """``scheme://host[:port]`` as a browser sends it in ``Origin``, or ValueError."""
+    parts = urllib.parse.urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) origin: {value!r}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or "@" in parts.netloc:
+        raise ValueError(f"an origin is scheme, host and port only: {value!r}")
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    default_port = {"http": 80, "https": 443}[parts.scheme]
+    return f"{parts.scheme}://{host}" + (f":{port}" if port and port != default_port else "")
+
+
+def allowed_web_origins(environ: Mapping[str, str] = os.environ) -> List[str]:
+    """The origins whose pages may open a socket: ``WEB_ORIGIN`` (comma-separated),
+    default ``http://localhost:8080`` and ``http://127.0.0.1:8080`` (the page of ``make run``)."""
+    configured = [o for o in environ.get(WEB_ORIGIN_ENV, "").split(",") if o.strip()]
+    return [normalise_origin(o) for o in configured] or list(DEFAULT_WEB_ORIGINS)
+
+
+class _PageOriginEngineIOServer(engineio.AsyncServer):
+    """Refuses requests whose ``Origin`` is not allowed, and adds no CORS headers.
+
+    The CORS response headers of every route, this one included, come from
+    Sanic-CORS (``rasa run --cors``); a second ``Access-Control-Allow-Origin``
+    from engine.io would make browsers refuse the answer (the reason Rasa
+    passes ``cors_allowed_origins=[]``, which also turns the origin check off).
+    """
+
+    def _cors_headers(self, environ: Dict) -> List:
+        return []
+
+
+class _PageOriginSocketIOServer(socketio.AsyncServer):
+    def _engineio_server_class(self) -> type:
+        return _PageOriginEngineIOServer
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
 class LineBreakingSocketIOOutput(SocketIOOutput):
     """Rasa's socket.io output with Markdown line breaks in every text."""
 
@@ -73,6 +230,33 @@ class LineBreakingSocketIOOutput(SocketIOOutput):
         await super().send_text_with_buttons(recipient_id, markdown_line_breaks(text), buttons, **kwargs)
 
 
+def bounded_metadata(value: Any) -> Dict:
+    """Message metadata if it is a JSON object of at most MAX_METADATA_CHARS, else {}."""
+    if isinstance(value, str):
+        if len(value) > MAX_METADATA_CHARS:
+            return {}
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    if not isinstance(value, dict):
+        return {}
+    try:
+        size = len(json.dumps(value, ensure_ascii=False))
+    except (TypeError, ValueError):
+        return {}
+    return value if size <= MAX_METADATA_CHARS else {}
+
+
+async def _maybe_await(result: Any) -> None:
+    """python-socketio >= 5.10 made enter_room/leave_room coroutines; earlier ones return None."""
+    if inspect.isawaitable(result):
+        await result
+
+
+# --- the channel ------------------------------------------------------------------------------
+
+
 class PolicySocketIOInput(SocketIOInput):
     """Rasa's socket.io channel with the fixes described in the module doc."""
 
@@ -80,51 +264,113 @@ class PolicySocketIOInput(SocketIOInput):
     def name(cls) -> Text:
         return "socketio"
 
+    def get_output_channel(self) -> Optional[LineBreakingSocketIOOutput]:
+        if self.sio is None:
+            return super().get_output_channel()
+        return LineBreakingSocketIOOutput(self.sio, self.bot_message_evt)
+
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
-        """Rasa's blueprint, with a guarded message callback and session handler."""
+        signer = SessionSigner(load_session_secret())
+        sio = _PageOriginSocketIOServer(
+            async_mode="sanic",
+            cors_allowed_origins=allowed_web_origins(),
+            max_http_buffer_size=MAX_PACKET_BYTES,
+        )
+        self.sio = sio
+        namespace = self.namespace
+        sender_of_socket: Dict[Text, Text] = {}  # socket id -> the sender id it speaks as
 
-        async def guarded_on_new_message(message: UserMessage) -> None:
-            if type(message.output_channel) is SocketIOOutput:
-                message.output_channel = LineBreakingSocketIOOutput(self.sio, self.bot_message_evt)
-            text = message.text if isinstance(message.text, str) else ""
-            if is_blank(text):
-                logger.debug(
-                    f"Empty message from '{message.sender_id}': replying with a prompt."
-                )
-                await message.output_channel.send_text_message(
-                    message.sender_id, EMPTY_MESSAGE_PROMPT
-                )
+        socketio_webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+
+        @socketio_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        async def bind(sid: Text, sender_id: Text) -> None:
+            """Let the socket speak as `sender_id` and receive its replies (the room of that name)."""
+            previous = sender_of_socket.get(sid)
+            if previous == sender_id:
                 return
-            if len(text) > MAX_MESSAGE_CHARS:
-                logger.debug(
-                    f"Message of {len(text)} characters from '{message.sender_id}' "
-                    f"truncated to {MAX_MESSAGE_CHARS}."
-                )
-                message.text = text[:MAX_MESSAGE_CHARS]
-                await message.output_channel.send_text_message(
-                    message.sender_id, TRUNCATED_NOTE
-                )
-            await on_new_message(message)
+            if previous is not None:
+                await _maybe_await(sio.leave_room(sid, previous, namespace=namespace))
+            sender_of_socket[sid] = sender_id
+            await _maybe_await(sio.enter_room(sid, sender_id, namespace=namespace))
 
-        socketio_webhook = super().blueprint(guarded_on_new_message)
-        sio = self.sio
-        assert sio is not None  # set by SocketIOInput.blueprint
+        @sio.on("connect", namespace=namespace)
+        async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
+            if self.jwt_key:
+                token = auth.get("token") if isinstance(auth, dict) else None
+                if not token or not decode_bearer_token(token, self.jwt_key, self.jwt_algorithm):
+                    return False
+            logger.debug(f"Socket {sid} connected.")
+            return True
 
-        # Replaces Rasa's handler of the same event (python-socketio keeps one
-        # handler per event and namespace).
-        @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: Text, data: Optional[Dict]) -> None:
+        @sio.on("disconnect", namespace=namespace)
+        async def disconnect(sid: Text) -> None:
+            sender_of_socket.pop(sid, None)
+            logger.debug(f"Socket {sid} disconnected.")
+
+        @sio.on("session_request", namespace=namespace)
+        async def session_request(sid: Text, data: Any) -> None:
+            claimed = data.get("session_id") if isinstance(data, dict) else None
+            sender_id = signer.sender_id(claimed) if self.session_persistence else None
+            session_id = claimed if sender_id else signer.issue()
+            if sender_id is None:
+                sender_id = signer.sender_id(session_id)
+                if claimed is not None:
+                    logger.debug(f"Socket {sid} claimed a session id this server did not issue: new session.")
+            await bind(sid, sender_id)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+
+        async def sender_for_message(sid: Text, data: Dict) -> Optional[Text]:
+            """The sender id a message from this socket counts as, or None to ignore it."""
+            bound = sender_of_socket.get(sid)
+            if bound is not None:
+                return bound
+            if not self.session_persistence:
+                await bind(sid, signer.sender_id(signer.issue()))
+                return sender_of_socket[sid]
+            sender_id = signer.sender_id(data.get("session_id"))
+            if sender_id is None:
+                logger.debug(f"Socket {sid}: message without a session this server issued, ignored "
+                             "(the page sends session_request first).")
+                return None
+            await bind(sid, sender_id)
+            return sender_id
+
+        @sio.on(self.user_message_evt, namespace=namespace)
+        async def handle_message(sid: Text, data: Any) -> None:
             if not isinstance(data, dict):
-                data = {}
-            if data.get("session_id") is None:
-                data["session_id"] = uuid.uuid4().hex
-            if self.session_persistence:
-                entered = sio.enter_room(sid, data["session_id"])
-                if inspect.isawaitable(entered):  # python-socketio >= 5.10
-                    await entered
-            await sio.emit("session_confirm", data["session_id"], room=sid)
-            logger.debug(f"User {sid} connected to socketIO endpoint.")
+                return
+            sender_id = await sender_for_message(sid, data)
+            if sender_id is None:
+                return
+            text = data.get("message")
+            message = UserMessage(
+                text if isinstance(text, str) else "",
+                LineBreakingSocketIOOutput(sio, self.bot_message_evt),
+                sender_id,
+                input_channel=self.name(),
+                metadata=bounded_metadata(data.get(self.metadata_key)),
+            )
+            await self._deliver(message, on_new_message)
 
         return socketio_webhook
+
+    @staticmethod
+    async def _deliver(message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """Blank messages get a prompt; long ones are cut, with a note; the rest go to the bot."""
+        text = message.text or ""
+        if is_blank(text):
+            logger.debug(f"Empty message from {message.sender_id}: replying with a prompt.")
+            await message.output_channel.send_text_message(message.sender_id, EMPTY_MESSAGE_PROMPT)
+            return
+        if len(text) > MAX_MESSAGE_CHARS:
+            logger.debug(f"Message of {len(text)} characters from {message.sender_id} "
+                         f"cut to {MAX_MESSAGE_CHARS}.")
+            message.text = text[:MAX_MESSAGE_CHARS]
+            await message.output_channel.send_text_message(message.sender_id, TRUNCATED_NOTE)
+        await on_new_message(message)
+

@@ -11,6 +11,17 @@ the rasa-webchat bundle under node_modules/rasa-webchat/lib/ (install it with
 ``npm ci --prefix bot/web``). Everything else answers 404, so the rest of
 node_modules, serve.py and package*.json are not exposed.
 
+Where the page finds Rasa is this server's configuration, never the page's
+address: ``RASA_PUBLIC_URL`` (or ``--rasa-url``; default
+:data:`DEFAULT_RASA_URL`) is served as ``/config.js``, which the page reads, and
+the Content-Security-Policy header lets the page connect to that origin only.
+A link such as ``?rasa=http://elsewhere`` changes nothing.
+
+Slow clients cannot hold the server: each connection has its own thread, must
+deliver its whole request within ``--timeout`` seconds (default
+:data:`DEFAULT_TIMEOUT_S`; one byte at a time does not extend it), and is
+dropped when it reads nothing of the answer for as long.
+
 The widget bundle's CSS ``@import``s a web font from a third-party host; the
 bundle is served with those ``@import url(http...)`` rules removed, so the page
 never refers to an outside address (the page's Content-Security-Policy would
@@ -22,11 +33,16 @@ from __future__ import annotations
 
 import argparse
 import http.server
+import io
+import ipaddress
+import json
 import os
 import posixpath
 import re
+import socket
 import socketserver
 import sys
+import time
 import urllib.parse
 from functools import partial
 
@@ -37,12 +53,63 @@ EXTERNAL_IMPORT_RE = re.compile(rb"@import url\((?:'|\\?\")?https?://[^)]*\);?")
 
 TOP_LEVEL_SUFFIXES = (".html", ".css", ".js", ".svg", ".png", ".ico")
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "font-src 'self' data:; img-src 'self' data: blob:; media-src 'self'; "
-    "connect-src 'self' http: https: ws: wss:; frame-src 'none'; object-src 'none'; "
-    "base-uri 'self'; form-action 'none'; frame-ancestors 'self'"
-)
+RASA_URL_ENV = "RASA_PUBLIC_URL"
+DEFAULT_RASA_URL = "http://127.0.0.1:5005"
+CONFIG_PATH = "config.js"  # generated, not a file on disk
+
+DEFAULT_TIMEOUT_S = 10.0
+WRITE_CHUNK_BYTES = 64 * 1024  # each chunk must be taken by the client within the timeout
+
+
+def rasa_origin(url: str) -> str:
+    """The origin (scheme://host[:port]) of the public Rasa URL, or ValueError.
+
+    Only an http(s) origin is accepted, so that it can stand in the CSP and in
+    the page's configuration as it is: no path, query, user or odd characters.
+    """
+    parts = urllib.parse.urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or "@" in parts.netloc:
+        raise ValueError(f"give scheme, host and port only: {url!r}")
+    host = parts.hostname.lower()
+    if ":" in host:
+        try:
+            host = f"[{ipaddress.IPv6Address(host).compressed}]"
+        except ValueError as e:
+            raise ValueError(f"not a host: {url!r}") from e
+    elif not re.fullmatch(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?", host):
+        raise ValueError(f"not a host name: {url!r}")
+    try:
+        port = parts.port
+    except ValueError as e:
+        raise ValueError(f"bad port: {url!r}") from e
+    default_port = {"http": 80, "https": 443}[parts.scheme]
+    return f"{parts.scheme}://{host}" + (f":{port}" if port and port != default_port else "")
+
+
+def websocket_origin(origin: str) -> str:
+    """ws:// for http://, wss:// for https:// (CSP lists them separately)."""
+    return "ws" + origin[len("http"):]
+
+
+def content_security_policy(rasa: str) -> str:
+    """The page's CSP: own files only, and connections to the configured Rasa only."""
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "font-src 'self' data:; img-src 'self' data: blob:; media-src 'self'; "
+        f"connect-src {rasa} {websocket_origin(rasa)}; frame-src 'none'; object-src 'none'; "
+        "base-uri 'self'; form-action 'none'; frame-ancestors 'self'"
+    )
+
+
+def config_script(rasa: str) -> bytes:
+    """/config.js: the page's settings, as a frozen global read by webchat.js."""
+    settings = json.dumps({"rasaUrl": rasa}, ensure_ascii=True)
+    return (
+        "/* 政策通 page settings, written by serve.py from its configuration. */\n"
+        f"window.POLICY_WEBCHAT_CONFIG = Object.freeze({settings});\n"
+    ).encode("utf-8")
 
 
 def is_allowed(rel_path: str) -> bool:
@@ -69,6 +136,29 @@ def load_widget(path: str) -> bytes:
     return body
 
 
+class DeadlineReader(io.RawIOBase):
+    """A socket's input that ends in a timeout once `deadline` (time.monotonic) has passed.
+
+    A per-read socket timeout alone lets a client keep a connection by sending
+    one byte just before each timeout; this bounds the whole request instead.
+    """
+
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        super().__init__()
+        self._sock = sock
+        self._deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise socket.timeout("request not received in time")
+        self._sock.settimeout(left)
+        return self._sock.recv_into(buffer)
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
@@ -77,6 +167,18 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         ".html": "text/html; charset=utf-8",
         ".svg": "image/svg+xml",
     }
+
+    def setup(self) -> None:
+        """Bound the time a client has to send its request, and every later write."""
+        self.timeout = self.server.request_timeout
+        super().setup()
+        self.rfile.close()  # replaced: reads stop at the connection's deadline
+        self.rfile = io.BufferedReader(DeadlineReader(self.connection, time.monotonic() + self.timeout))
+
+    def parse_request(self) -> bool:
+        ok = super().parse_request()
+        self.connection.settimeout(self.timeout)  # the answer: each write within the timeout
+        return ok
 
     def _rel_path(self) -> str | None:
         path = urllib.parse.urlsplit(self.path).path
@@ -89,41 +191,43 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return None
         return rel
 
-    def _check(self) -> bool:
+    def _route(self, head_only: bool) -> None:
         rel = self._rel_path()
-        if rel is None or not is_allowed(rel):
+        if rel == CONFIG_PATH:
+            self._send_body(self.server.config_js, "text/javascript; charset=utf-8", head_only)
+        elif rel is None or not is_allowed(rel):
             self.send_error(404, "Not Found")
-            return False
-        return True
+        elif rel.startswith(WIDGET_DIR):
+            self._send_widget(rel, head_only)
+        elif head_only:
+            super().do_HEAD()
+        else:
+            super().do_GET()
 
     def do_GET(self) -> None:  # noqa: N802 (http.server naming)
-        if self._check():
-            if self._rel_path().startswith(WIDGET_DIR):
-                self._send_widget(head_only=False)
-            else:
-                super().do_GET()
+        self._route(head_only=False)
 
     def do_HEAD(self) -> None:  # noqa: N802
-        if self._check():
-            if self._rel_path().startswith(WIDGET_DIR):
-                self._send_widget(head_only=True)
-            else:
-                super().do_HEAD()
+        self._route(head_only=True)
 
-    def _send_widget(self, head_only: bool) -> None:
+    def _send_widget(self, rel: str, head_only: bool) -> None:
         """The widget bundle, without its third-party font @import."""
-        path = os.path.join(WEB_ROOT, *self._rel_path().split("/"))
+        path = os.path.join(WEB_ROOT, *rel.split("/"))
         try:
             body = load_widget(path)
         except OSError:
             self.send_error(404, "Not Found")
             return
+        self._send_body(body, "text/javascript; charset=utf-8", head_only)
+
+    def _send_body(self, body: bytes, content_type: str, head_only: bool) -> None:
         self.send_response(200)
-        self.send_header("Content-Type", "text/javascript; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if not head_only:
-            self.wfile.write(body)
+            for start in range(0, len(body), WRITE_CHUNK_BYTES):
+                self.wfile.write(body[start:start + WRITE_CHUNK_BYTES])
 
     def list_directory(self, path):  # never list directories
         self.send_error(404, "Not Found")
@@ -132,7 +236,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def end_headers(self) -> None:
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
-        self.send_header("Content-Security-Policy", CSP)
+        self.send_header("Content-Security-Policy", self.server.csp)
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
@@ -142,8 +246,26 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    """One thread per connection, so a slow client holds only its own thread."""
+
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 64
+
+    def __init__(self, address, handler, rasa: str, request_timeout: float, quiet: bool = False) -> None:
+        self.rasa_origin = rasa
+        self.csp = content_security_policy(rasa)
+        self.config_js = config_script(rasa)
+        self.request_timeout = request_timeout
+        self.quiet = quiet
+        super().__init__(address, handler)
+
+
+def positive_seconds(value: str) -> float:
+    seconds = float(value)
+    if not 0 < seconds <= 3600:
+        raise argparse.ArgumentTypeError("between 0 and 3600 seconds")
+    return seconds
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,8 +275,20 @@ def main(argv: list[str] | None = None) -> int:
         "--host", default="127.0.0.1",
         help="address to bind (default 127.0.0.1; use 0.0.0.0 to reach it from a phone on the LAN)",
     )
+    parser.add_argument(
+        "--rasa-url", default=os.environ.get(RASA_URL_ENV) or DEFAULT_RASA_URL,
+        help=f"Rasa's address as the browser reaches it (default ${RASA_URL_ENV}, else {DEFAULT_RASA_URL})",
+    )
+    parser.add_argument(
+        "--timeout", type=positive_seconds, default=DEFAULT_TIMEOUT_S,
+        help=f"seconds a client has to send its request (default {DEFAULT_TIMEOUT_S:g})",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
     args = parser.parse_args(argv)
+    try:
+        rasa = rasa_origin(args.rasa_url)
+    except ValueError as e:
+        parser.error(f"--rasa-url / {RASA_URL_ENV}: {e}")
 
     widget = os.path.join(WEB_ROOT, WIDGET_DIR, "index.js")
     if not os.path.isfile(widget):
@@ -165,14 +299,13 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     handler = partial(Handler, directory=WEB_ROOT)
-    httpd = Server((args.host, args.port), handler)
-    httpd.quiet = args.quiet
+    httpd = Server((args.host, args.port), handler, rasa=rasa, request_timeout=args.timeout, quiet=args.quiet)
     host, port = httpd.server_address[:2]
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
     if ":" in shown:
         shown = f"[{shown}]"
     print(f"政策通 web chat: http://{shown}:{port}/", flush=True)
-    print("Rasa socketio server: page host, port 5005 (override with ?rasa=http://host:port)", flush=True)
+    print(f"Rasa socketio server: {rasa} (set {RASA_URL_ENV} or --rasa-url to change it)", flush=True)
     try:
         httpd.serve_forever()
     except KeyboardInterrupt:

@@ -4,9 +4,14 @@
  * served by this project's own server) into <main id="chat"> and connects it
  * to Rasa's socketio channel.
  *
- *   Rasa server: ?rasa=http://host:port  (query parameter), otherwise the
- *                page's own host on port 5005 with the page's scheme.
- *   Greeting:    ?greet=/intent_name     (default /greet), sent once per session.
+ *   Rasa server: window.POLICY_WEBCHAT_CONFIG.rasaUrl, from config.js, which
+ *                serve.py writes from its own configuration (RASA_PUBLIC_URL).
+ *                Without config.js: the page's own host on port 5005. Never
+ *                from the page's address: a link cannot point the page at
+ *                another server.
+ *   Greeting:    /greet, sent once per session. ?greet= may only pick another
+ *                of KNOWN_GREETINGS; anything else (an intent with entities,
+ *                text) is ignored.
  *
  * Conversation state is kept in sessionStorage (survives a reload of the tab).
  */
@@ -15,6 +20,7 @@
 
   var DEFAULT_RASA_PORT = 5005;
   var DEFAULT_INIT_PAYLOAD = "/greet";
+  var KNOWN_GREETINGS = ["/greet", "/bot_capability"];
 
   function $(id) { return document.getElementById(id); }
 
@@ -26,18 +32,21 @@
     }
   }
 
-  /** The Rasa server's origin (scheme://host:port), never a path. */
+  /** The origin (scheme://host:port) of an http(s) URL, or null. */
+  function httpOrigin(value) {
+    if (typeof value !== "string" || !value) return null;
+    try {
+      var u = new URL(value);
+      if (u.protocol === "http:" || u.protocol === "https:") return u.origin;
+    } catch (e) { /* not a URL */ }
+    return null;
+  }
+
+  /** The Rasa server's origin: the page's configuration, else the page's host on port 5005. */
   function resolveSocketUrl() {
-    var override = queryParam("rasa");
-    if (override) {
-      try {
-        var u = new URL(override, window.location.href);
-        if (u.protocol === "http:" || u.protocol === "https:") {
-          return u.origin;
-        }
-      } catch (e) { /* fall through to the default */ }
-      if (window.console) console.warn("政策通: ignoring invalid ?rasa= value", override);
-    }
+    var config = window.POLICY_WEBCHAT_CONFIG;
+    var configured = httpOrigin(config && config.rasaUrl);
+    if (configured) return configured;
     var loc = window.location;
     var scheme = loc.protocol === "https:" ? "https:" : "http:";
     var host = loc.hostname || "localhost";
@@ -45,11 +54,10 @@
     return scheme + "//" + host + ":" + DEFAULT_RASA_PORT;
   }
 
+  /** The greeting payload: ?greet= only when it names a known greeting, exactly. */
   function resolveInitPayload() {
     var p = queryParam("greet");
-    // Only an intent payload such as /greet or /greet{"x":"y"}.
-    if (p && /^\/[A-Za-z0-9_]+(\{.*\})?$/.test(p)) return p;
-    return DEFAULT_INIT_PAYLOAD;
+    return KNOWN_GREETINGS.indexOf(p) !== -1 ? p : DEFAULT_INIT_PAYLOAD;
   }
 
   function setStatus(state, text) {

@@ -3,7 +3,13 @@
 * ``rasa_url``: a Rasa server speaking the socketio channel
   (bot.channels.socketio_channel.PolicySocketIOInput): the real trained bot that
   tests/conftest.py starts (fixture ``bot``), or a running one given by ``RASA_URL``.
-* ``web_url``: bot/web/serve.py on a free port.
+* ``page_server``: starts bot/web/serve.py on a free port with the given
+  environment and arguments (stopped at the end of the session).
+* ``web_url`` / ``page_rasa_url``: the page (serve.py) and the Rasa server it is
+  configured for, which accepts sockets from the page's origin only: a second
+  Rasa on the test bot's action server, started with ``WEB_ORIGIN`` set to the
+  page's origin. With ``RASA_URL`` that server is used instead, and the page
+  listens on ``WEB_TEST_PORT`` (its origin must be in that server's WEB_ORIGIN).
 * ``chrome``: Debian's headless Chromium through /usr/bin/chromedriver (skipped
   when either is missing). No browser or driver is ever downloaded.
 
@@ -21,6 +27,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Iterator, Optional
+from unittest import mock
 
 import pytest
 
@@ -75,29 +82,89 @@ def rasa_url(bot) -> Iterator[str]:
     yield bot.url
 
 
+def page_env(**extra: str) -> dict:
+    """The environment for serve.py: this one without page settings, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if k not in ("RASA_PUBLIC_URL",)}
+    env.update(extra)
+    return env
+
+
 @pytest.fixture(scope="session")
-def web_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """bot/web/serve.py on a free port; yields the page URL (ending in '/')."""
-    if not (WEB_DIR / "node_modules" / "rasa-webchat" / "lib" / "index.js").is_file():
-        pytest.skip("rasa-webchat is not installed: run `npm ci --prefix bot/web`")
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(
-        [sys.executable, str(WEB_DIR / "serve.py"), "--port", str(port), "--quiet"],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
+def page_server(tmp_path_factory: pytest.TempPathFactory):
+    """start(env=None, args=(), port=None) -> base URL (no trailing slash) of a new serve.py."""
+    processes = []
+
+    def start(env: Optional[dict] = None, args: tuple = (), port: Optional[int] = None) -> str:
+        port = port or free_port()
+        log_path = tmp_path_factory.mktemp("serve") / "serve.log"
+        with open(log_path, "wb") as log:
+            proc = subprocess.Popen(
+                [sys.executable, str(WEB_DIR / "serve.py"), "--port", str(port), "--quiet", *args],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=page_env(**(env or {})),
+            )
+        processes.append(proc)
+        base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
-        while not _http_ok(url):
+        while not _http_ok(base + "/"):
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"serve.py did not start; log {log_path}:\n{_tail(log_path)}")
             time.sleep(0.2)
-        yield url
+        return base
+
+    try:
+        yield start
     finally:
-        stop_process(proc)
-        log.close()
+        for proc in processes:
+            stop_process(proc)
+
+
+PAGE_CREDENTIALS = """bot.channels.socketio_channel.PolicySocketIOInput:
+  user_message_evt: user_uttered
+  bot_message_evt: bot_uttered
+  session_persistence: true
+"""
+
+
+@pytest.fixture(scope="session")
+def page_and_rasa(page_server, request, tmp_path_factory) -> Iterator[tuple]:
+    """(page URL ending in '/', the Rasa URL the page is configured for)."""
+    if not (WEB_DIR / "node_modules" / "rasa-webchat" / "lib" / "index.js").is_file():
+        pytest.skip("rasa-webchat is not installed: run `npm ci --prefix bot/web`")
+    external = os.environ.get("RASA_URL")
+    if external:
+        url = external.rstrip("/")
+        if not _http_ok(url + "/"):
+            pytest.fail(f"RASA_URL={url} is set but the Rasa server does not answer on {url}/")
+        port = int(os.environ.get("WEB_TEST_PORT") or free_port())
+        yield page_server(env={"RASA_PUBLIC_URL": url}, port=port) + "/", url
+        return
+
+    from tests.support import bot_servers
+
+    bot = request.getfixturevalue("bot")
+    rasa = bot_servers.RasaServer(action_url=bot.action_url, credentials=PAGE_CREDENTIALS,
+                                  workdir=tmp_path_factory.mktemp("page-rasa"), name="page-rasa")
+    page = page_server(env={"RASA_PUBLIC_URL": rasa.url})  # binds its port now
+    rasa.env = {"WEB_ORIGIN": page}  # Socket.IO: this page's origin only
+    # CORS (`--cors`, for the polling transport): RasaServer passes bot_servers.PAGE_ORIGIN.
+    with mock.patch.object(bot_servers, "PAGE_ORIGIN", page):
+        rasa.start()
+    try:
+        yield page + "/", rasa.url
+    finally:
+        rasa.stop()
+
+
+@pytest.fixture(scope="session")
+def web_url(page_and_rasa) -> str:
+    """The page, served by bot/web/serve.py (ends in '/')."""
+    return page_and_rasa[0]
+
+
+@pytest.fixture(scope="session")
+def page_rasa_url(page_and_rasa) -> str:
+    """The Rasa server the page at `web_url` is configured for."""
+    return page_and_rasa[1]
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -43,7 +44,7 @@ def test_page_refers_to_no_external_url():
         assert not URL_RE.search(text), f"external URL in {path.name}: {URL_RE.search(text).group(0)}"
     html = INDEX.read_text(encoding="utf-8")
     srcs = re.findall(r'<script[^>]*\bsrc="([^"]+)"', html)
-    assert srcs == ["node_modules/rasa-webchat/lib/index.js", "webchat.js"]
+    assert srcs == ["config.js", "node_modules/rasa-webchat/lib/index.js", "webchat.js"]
     hrefs = re.findall(r'<link[^>]*\bhref="([^"]+)"', html)
     assert all(not h.startswith(("http:", "https:", "//")) for h in hrefs)
     assert "Content-Security-Policy" in html
@@ -54,7 +55,7 @@ def test_bootstrap_configuration():
     assert 'storage: "session"' in js
     assert 'customData: { language: "zh" }' in js
     assert "DEFAULT_RASA_PORT = 5005" in js
-    assert 'queryParam("rasa")' in js
+    assert "window.POLICY_WEBCHAT_CONFIG" in js
     assert "embedded: true" in js
     assert 'DEFAULT_INIT_PAYLOAD = "/greet"' in js
     assert "initPayload:" in js
@@ -78,7 +79,7 @@ def served(tmp_path_factory):
     proc = subprocess.Popen(
         [sys.executable, str(WEB_DIR / "serve.py"), "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        text=True,
+        text=True, env={k: v for k, v in os.environ.items() if k != "RASA_PUBLIC_URL"},
     )
     first_line = proc.stdout.readline()
     base = f"http://127.0.0.1:{port}"
@@ -118,8 +119,10 @@ def test_serve_serves_the_page(served):
     assert headers["Content-Type"].startswith("text/html")
     assert "政策通 · 惠企政策咨询" in body.decode("utf-8")
     assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert "script-src 'self';" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
-    for name, ctype in (("webchat.js", "text/javascript"), ("webchat.css", "text/css")):
+    for name, ctype in (("webchat.js", "text/javascript"), ("webchat.css", "text/css"),
+                        ("config.js", "text/javascript")):
         status, headers, _ = _get(f"{base}/{name}")
         assert status == 200 and headers["Content-Type"].startswith(ctype)
 
