@@ -79,6 +79,7 @@ class RasaServer:
     process: subprocess.Popen | None = None
     name: str = "rasa"
     api_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    cors: str = PAGE_ORIGIN  # the one page origin allowed by CORS
 
     @property
     def url(self) -> str:
@@ -98,7 +99,7 @@ class RasaServer:
         # The product's entry point (bot.server: Rasa with its guards), its API closed by a token.
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot.server", "run", "--enable-api", "-p", str(self.port), "-m", str(MODEL),
-             "--endpoints", str(endpoints), "--credentials", str(credentials), "--cors", PAGE_ORIGIN],
+             "--endpoints", str(endpoints), "--credentials", str(credentials), "--cors", self.cors],
             cwd=PROJECT_DIR, env=quiet_env(RASA_API_TOKEN=self.api_token, **self.env), stdout=log.open("w"),
             stderr=subprocess.STDOUT)
         wait_for(f"{self.url}/status?token={self.api_token}", timeout, self.process, log)

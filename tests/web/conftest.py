@@ -27,7 +27,6 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Iterator, Optional
-from unittest import mock
 
 import pytest
 
@@ -146,9 +145,8 @@ def page_and_rasa(page_server, request, tmp_path_factory) -> Iterator[tuple]:
                                   workdir=tmp_path_factory.mktemp("page-rasa"), name="page-rasa")
     page = page_server(env={"RASA_PUBLIC_URL": rasa.url})  # binds its port now
     rasa.env = {"WEB_ORIGIN": page}  # Socket.IO: this page's origin only
-    # CORS (`--cors`, for the polling transport): RasaServer passes bot_servers.PAGE_ORIGIN.
-    with mock.patch.object(bot_servers, "PAGE_ORIGIN", page):
-        rasa.start()
+    rasa.cors = page  # CORS (`--cors`, for the polling transport): this page's origin only
+    rasa.start()
     try:
         yield page + "/", rasa.url
     finally:
