@@ -81,7 +81,7 @@ def _insert(session: Session, data: PolicyData, tokenizer: PolicyTokenizer) -> d
                 eligibility=b.eligibility, conditions=b.conditions, enterprise_types=b.enterprise_types,
                 clause_ref=b.clause_ref, clause_text=b.clause_text, valid_until=b.valid_until,
                 validity_note=b.validity_note, topics=[topics[t] for t in b.topics],
-                kind=b.kind, requires=[r.to_storage() for r in b.requires],
+                kind=b.kind, requires=[r.to_storage() for r in b.requires], in_addition_to=b.in_addition_to,
                 formula=b.formula.to_json() if b.formula else None)
             benefit.figures = [Figure(position=i, kind=f.kind, value=f.value, date_value=f.date_value,
                                       unit=f.unit, label=f.label, text=f.text) for i, f in enumerate(b.figures)]

@@ -33,6 +33,7 @@ class Calculation:
     tier_text: str | None = None  # the tier the figure falls in: 10亿元（含）至20亿元
     note: str | None = None
     used: tuple[UserFigure, ...] = ()
+    total: Total | None = None  # with the benefits this one is paid on top of (total_with)
 
     @property
     def amount_text(self) -> str:
@@ -245,3 +246,38 @@ def _plain(value: Decimal) -> str:
 
 def _percent(ratio: Decimal) -> str:
     return f"{_plain(Decimal(ratio) * 100)}%"
+
+
+@dataclass(frozen=True)
+class Total:
+    """A computed amount plus the fixed amounts of the benefits it is paid on top of (in_addition_to)."""
+
+    amount_yuan: Decimal
+    parts: tuple[tuple[str, str], ...]  # (benefit name, amount text), the computed one first
+
+    @property
+    def amount_text(self) -> str:
+        return format_yuan(self.amount_yuan)
+
+    @property
+    def working(self) -> str:
+        return " + ".join(f"{name}{amount}" for name, amount in self.parts)
+
+
+def total_with(main: BenefitRecord, calculation: Calculation, others: list[BenefitRecord],
+               given: UserFigures) -> Total | None:
+    """The whole sum when `main` is paid on top of `others`: each other one computed from the owner's
+    figures, or its single fixed amount. None when any of them has no single amount to add."""
+    total, parts = calculation.amount_yuan, [(main.name, calculation.amount_text)]
+    for other in others:
+        computed = calculate(other, given)
+        if isinstance(computed, Calculation):
+            amount = computed.amount_yuan
+        else:
+            fixed = [f for f in other.figures if f.kind == "amount" and f.value is not None and f.unit in UNIT_FACTORS]
+            if len(fixed) != 1:
+                return None
+            amount = fixed[0].value * UNIT_FACTORS[fixed[0].unit]
+        total += amount
+        parts.append((other.name, format_yuan(amount)))
+    return Total(total, tuple(parts)) if len(parts) > 1 else None

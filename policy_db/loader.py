@@ -99,6 +99,8 @@ class BenefitSpec:
     kind: str = "benefit"  # benefit | fact (a fact about the policy, not something the enterprise receives)
     requires: list[Requirement] = field(default_factory=list)  # typed eligibility
     formula: Formula | None = None  # how the amount follows from the owner's figures (formulas.py)
+    # Benefits of the same document this one is paid on top of (「在分阶段补助之外再按融资额奖补」).
+    in_addition_to: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -341,7 +343,8 @@ def load_document(path: Path, cities: dict[str, CitySpec], problems: _Problems,
             departments=list(dict.fromkeys(dept_names)),
             kind=_benefit_kind(rec, bwhere, problems),
             requires=parse_requires(rec.get("requires"), bwhere, problems.add),
-            formula=_formula(rec, bwhere, problems, clause_text or "", figures, tier)))
+            formula=_formula(rec, bwhere, problems, clause_text or "", figures, tier),
+            in_addition_to=_str_list(rec, "in_addition_to")))
 
     exclusions = []
     for i, rec in enumerate(raw.get("exclusions") or []):
@@ -395,6 +398,10 @@ def _check_cross_file(data: PolicyData, problems: _Problems) -> None:
             if b.key in seen_keys:
                 problems.add(f"benefit {b.key}", "id 重复")
             seen_keys[b.key] = doc.source_file
+            same_document = {other.key for other in doc.benefits if other.key != b.key}
+            for key in b.in_addition_to:
+                if key not in same_document:
+                    problems.add(f"benefit {b.key}", f"in_addition_to 指向本文件中不存在的条目 {key!r}")
             for topic in b.topics:
                 if topic not in data.topics:
                     problems.add(f"benefit {b.key}", f"未定义的主题词 {topic!r}(请在 topics 中定义)")

@@ -151,6 +151,7 @@ class Benefit(Base):
     kind = Column(String(10), nullable=False, default="benefit")  # BENEFIT_KINDS
     requires = Column(JSON, nullable=False, default=list)  # typed eligibility: [{field, op, value, unit}]
     formula = Column(JSON)  # how the amount follows from the owner's figures: formulas.Formula.to_json()
+    in_addition_to = Column(JSON, nullable=False, default=list)  # keys of benefits this one is paid on top of
     document = relationship("Document", back_populates="benefits")
     topics = relationship("Topic", secondary=benefit_topics, order_by="Topic.name")
     figures = relationship("Figure", back_populates="benefit", cascade="all, delete-orphan",

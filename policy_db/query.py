@@ -303,4 +303,4 @@ def _record(b: Benefit) -> BenefitRecord:
         own_valid_until=b.valid_until, validity_note=b.validity_note,
         search_tokens=tuple((b.search_tokens or "").split()),
         is_fact=b.kind == "fact", requires=tuple(Requirement.from_storage(r) for r in b.requires or ()),
-        formula=formula_from_json(b.formula))
+        formula=formula_from_json(b.formula), in_addition_to=tuple(b.in_addition_to or ()))

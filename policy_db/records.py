@@ -89,6 +89,7 @@ class BenefitRecord:
     is_fact: bool = False  # a fact about the policy (fund size, cost share, target), not money the enterprise gets
     requires: tuple[Requirement, ...] = ()  # typed eligibility, checked by policy_db.eligibility.assess
     formula: Formula | None = None  # the amount from the owner's figures: policy_db.calculator.calculate
+    in_addition_to: tuple[str, ...] = ()  # keys of the benefits this one is paid on top of (same document)
 
     @property
     def valid_until(self) -> dt.date | None:

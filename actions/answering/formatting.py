@@ -34,6 +34,8 @@ def headline(b: BenefitRecord, calculation: Calculation | MissingFigures | None 
     if isinstance(calculation, Calculation):
         lines.append(f"{'最高可得' if calculation.upto else '可得'}:{calculation.amount_text}")
         lines.append(f"计算:{calculation.working}")
+        if calculation.total:
+            lines.append(f"合计可得:{calculation.total.amount_text}({calculation.total.working})")
         if calculation.note:
             lines.append(f"说明:{calculation.note}")
         return lines

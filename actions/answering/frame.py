@@ -18,11 +18,15 @@ from policy_db.user_figures import read_figures
 from policy_db.query import Catalog
 from policy_db.vocabulary import CAP_FOCUS, Vocabulary, load_vocabulary
 
+from .selection import asks_for_figure
+
 MAX_QUESTION_CHARS = 500  # longer messages are cut before search: enough for any real question
 MAX_CHOICE_CHARS = 8  # 「第二个」「2」「上面那个吧」: a choice is a short message
 MIN_FUZZY_TOPIC_LENGTH = 3
 _CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _FILLER = re.compile(r"[\s,，。.!！?？~、]|吧|呢|啊|呀|的|看看|说说|详细|讲讲|要|选|就|那|这")
+
+AMOUNT_OVER = ("validity", "conditions")  # aspects a figure question with the owner's figures overrides
 
 # What the intent classifier says the message asks, when the words alone do not say it.
 INTENT_ASPECT = {"ask_contact": "contact", "ask_condition": "conditions", "ask_validity": "validity",
@@ -99,12 +103,20 @@ class Reader:
         content = () if choice is not None else self.content(subject_text)  # 「第三个」 names no subject
         return Frame(
             text=text, city=city, other_place=other, topics=topics, level=self.level(text),
-            aspect=self.aspect(text) or INTENT_ASPECT.get(intent or ""), category=INTENT_CATEGORY.get(intent or ""),
+            aspect=self._asked_aspect(text, given, intent), category=INTENT_CATEGORY.get(intent or ""),
             figures=figures, refused_figures=refused, choice=choice, content=content,
             domain_words=tuple(w for w in content if w in _indexes_for(catalog).known_words),
             focus=self.focus(subject_text))
 
     # -- the parts of a message ------------------------------------------------------------
+    def _asked_aspect(self, text: str, given, intent: str | None) -> str | None:
+        """The aspect asked; an owner who gives their own figure and asks how much wants the amount, even if
+        the message also says 「在有效期内」 or 「符合条件」 about the enterprise."""
+        aspect = self.aspect(text)
+        if aspect in AMOUNT_OVER and given.figures and asks_for_figure(text):
+            return None
+        return aspect or INTENT_ASPECT.get(intent or "")
+
     def aspect(self, text: str) -> str | None:
         for aspect in self.vocabulary.aspects:
             if aspect.name != "amount" and any(word in text for word in aspect.words):

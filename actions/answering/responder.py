@@ -21,7 +21,7 @@ from . import formatting
 from .aspects import AspectRequest, format_aspect
 from .checkup import checkup_text, describes_enterprise, profile_to_slot, read_profile
 from .context import Turn
-from policy_db.calculator import bases_needed, calculate
+from policy_db.calculator import Calculation, bases_needed, calculate, total_with
 from policy_db.user_figures import read_figures
 from .frame import Frame, Reader
 from .selection import (VALIDITY_WORDS, Selection, asks_for_figure, best_passage, is_broad, is_generic, lead_departments, select_in_city,
@@ -215,7 +215,7 @@ def _render(catalog: Catalog, aspect: str, records: list[BenefitRecord], frame: 
             selection: Selection | None = None, question: str = "") -> Reply:
     reply = Reply()
     main = records[0]
-    calculation = calculate(main, read_figures(frame.figure_text)) if frame.figures else None
+    calculation = _with_total(catalog, main, read_figures(frame.figure_text)) if frame.figures else None
     text = format_aspect(aspect, AspectRequest(records if aspect in ("contact", "validity") else [main],
                                                today, calculation, frame.focus))
     if aspect == "amount":
@@ -229,6 +229,15 @@ def _render(catalog: Catalog, aspect: str, records: list[BenefitRecord], frame: 
         last_question=frame.text or None, last_aspect=aspect, pending_question=None, level=frame.level,
         figure_text=frame.figure_text or None)
     return reply
+
+
+def _with_total(catalog: Catalog, main: BenefitRecord, given):
+    """The amount from the owner's figures, with the total when the clause pays it on top of others."""
+    calculation = calculate(main, given)
+    if isinstance(calculation, Calculation) and main.in_addition_to:
+        total = total_with(main, calculation, catalog.get(list(main.in_addition_to)), given)
+        calculation = replace(calculation, total=total)
+    return calculation
 
 
 def _checkup(catalog: Catalog, profile, frame: Frame, today: dt.date | None) -> Reply:

@@ -113,3 +113,8 @@ def test_formula_and_tiers_together_are_rejected(data_dir):
     tiers = {"basis": "融资额", "unit": "亿元", "mode": "bracket", "steps": [{"min": 0, "amount": "50万元"}]}
     write_doc(data_dir, {**RENT_BENEFIT, "formula": RENT_FORMULA, "tiers": tiers})
     assert "tiers 与 formula 只能写一个" in problems(data_dir)
+
+
+def test_in_addition_to_must_name_a_benefit_of_the_same_document(data_dir):
+    write_doc(data_dir, {**GOOD_BENEFIT, "in_addition_to": ["pds-no-such-benefit"]})
+    assert "in_addition_to 指向本文件中不存在的条目 'pds-no-such-benefit'" in problems(data_dir)

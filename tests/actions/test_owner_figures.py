@@ -1,0 +1,33 @@
+"""The owner's own figures: a total when the clause pays one benefit on top of another, the vehicle kind
+deciding the per-vehicle rate, and a figure question that also mentions validity. Our own phrasings."""
+from __future__ import annotations
+
+from actions.policy_answer import ActionAnswerPolicy
+
+
+def test_a_listing_reward_is_added_to_the_stage_subsidy_it_is_paid_on_top_of(conversation):
+    turn = conversation.ask(ActionAnswerPolicy(), "滨州企业上市融资15亿,总共能拿多少奖补", "ask_reward")
+    assert "可得:700万元" in turn.text
+    assert "合计可得:1000万元" in turn.text and "境内拟上市企业分阶段补助300万元" in turn.text
+
+
+def test_the_total_follows_a_new_figure(conversation):
+    conversation.ask(ActionAnswerPolicy(), "滨州上市融资6亿奖补多少", "ask_reward")
+    turn = conversation.ask(ActionAnswerPolicy(), "要是融了25亿呢", "inform_figure")
+    assert "可得:1200万元" in turn.text and "合计可得:1500万元" in turn.text
+
+
+def test_city_buses_get_the_public_sector_rate(conversation):
+    turn = conversation.ask(ActionAnswerPolicy(), "滨州公交公司买了8辆新能源公交,最多补多少", "ask_reward")
+    assert "公共领域新能源汽车补贴" in turn.text and "51.84万元" in turn.text and "5.04万" not in turn.text
+
+
+def test_private_cars_keep_the_private_rate(conversation):
+    turn = conversation.ask(ActionAnswerPolicy(), "滨州企业买了3辆新能源汽车自用,每辆补多少", "ask_reward")
+    assert "非公共领域新能源汽车补贴" in turn.text and "5.04万元" in turn.text
+
+
+def test_a_figure_question_that_mentions_validity_is_computed(conversation):
+    turn = conversation.ask(ActionAnswerPolicy(), "平顶山国家级小巨人,资格在有效期内,今年设备软件投资800万,能补多少",
+                            "ask_reward")
+    assert "最高可得:240万元" in turn.text and "800万元 × 30%" in turn.text
