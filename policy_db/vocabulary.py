@@ -41,6 +41,7 @@ class Vocabulary:
     other_places: tuple[str, ...]
     cap_words: tuple[str, ...] = ()
     document_nouns: tuple[str, ...] = ()
+    category_words: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (category, words)
 
     @property
     def aspect_names(self) -> tuple[str, ...]:
@@ -64,6 +65,7 @@ def parse_vocabulary(raw: dict) -> Vocabulary:
         other_places=_words(raw.get("other_places")),
         cap_words=_words(raw.get("cap_words")),
         document_nouns=_words(raw.get("document_nouns")),
+        category_words=tuple((str(c), _words(w)) for c, w in (raw.get("category_words") or {}).items()),
     )
 
 

@@ -53,6 +53,7 @@ class Frame:
     domain_words: tuple[str, ...] = ()  # those of the content words that occur in the policy texts
     # What the answer should put first: figure-basis words (「那高级工呢」) and CAP for 「上限是多少」.
     focus: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()  # kinds of help the words name (贷款 -> finance), in vocabulary order
 
     @property
     def figure_yuan(self) -> Decimal | None:
@@ -101,12 +102,17 @@ class Reader:
         refused = tuple(f"{f.text}({f.reason})" for f in given.refused)
         choice = self.choice(text)
         content = () if choice is not None else self.content(subject_text)  # 「第三个」 names no subject
+        if content:
+            # A question of its own: the words a figure was given with name subjects too (「上市融资15亿,
+            # 另外技改…」); only a bare figure message (「那融资额8亿呢」) leaves them out.
+            topics = tuple(dict.fromkeys(topics + tuple(catalog.topics_in(text))))
         return Frame(
             text=text, city=city, other_place=other, topics=topics, level=self.level(text),
             aspect=self._asked_aspect(text, given, intent), category=INTENT_CATEGORY.get(intent or ""),
             figures=figures, refused_figures=refused, choice=choice, content=content,
             domain_words=tuple(w for w in content if w in _indexes_for(catalog).known_words),
-            focus=self.focus(subject_text))
+            focus=self.focus(subject_text),
+            categories=tuple(c for c, words in self.vocabulary.category_words if any(w in subject_text for w in words)))
 
     # -- the parts of a message ------------------------------------------------------------
     def _asked_aspect(self, text: str, given, intent: str | None) -> str | None:

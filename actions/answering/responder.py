@@ -155,7 +155,7 @@ def _answer(catalog: Catalog, frame: Frame, today: dt.date | None) -> Reply:
 def _several_subjects(catalog: Catalog, frame: Frame, search_text: str, selection: Selection) -> list[BenefitRecord]:
     """「先挂新三板再冲主板,还买了省外技术,有哪些奖励」: a broad question naming several subjects gets the
     best record of each, the overall best first; a question about one subject gets [] (one card)."""
-    if len(frame.topics) < 2 or not _asks_list(frame.text):
+    if len(frame.topics) + len(frame.categories) < 2 or not _asks_list(frame.text):
         return []
     records = [selection.main]
     for topic in frame.topics:
@@ -166,18 +166,36 @@ def _several_subjects(catalog: Catalog, frame: Frame, search_text: str, selectio
         best = next((h.benefit for h in hits if h.benefit not in records and topic in h.benefit.topics), None)
         if best is not None:
             records.append(best)
+    # Kinds of help (税、贷款、社保) named outside the figures' words (「上市融资15亿」 names 上市, not financing).
+    for category in frame.categories:
+        if any(r.category == category for r in records):
+            continue
+        hits = catalog.find_benefits(city=frame.city, category=category, text=search_text, limit=20)
+        best = next((h.benefit for h in hits if h.text_raw > 0 and h.benefit.category == category
+                     and not h.benefit.is_fact and h.benefit not in records), None)
+        if best is not None:
+            records.append(best)
     return records if len(records) >= 2 else []
 
 
 def _render_several(catalog: Catalog, records: list[BenefitRecord], frame: Frame, today: dt.date | None) -> Reply:
     given = read_figures(frame.figure_text) if frame.figures else None
-    calculations = [calculate(r, given) if given else None for r in records]
+    calculations = [_named_basis_calculation(r, given) if given else None for r in records]
     reply = Reply().say(formatting.several_text(frame.city, records, calculations, today),
                         formatting.item_buttons(records))
     reply.slots.update(city=frame.city, last_benefits=[r.key for r in records], listed_benefits=[r.key for r in records],
                        last_topics=list(frame.topics), last_question=frame.text or None, last_aspect="amount",
                        pending_question=None, level=frame.level, figure_text=frame.figure_text or None)
     return reply
+
+
+def _named_basis_calculation(benefit: BenefitRecord, given) -> Calculation | None:
+    """In a list of several subjects, an amount is computed only from figures the owner named the basis of
+    (「融资15亿」), never from a bare or unrelated figure of the description (「每月卖十万左右」)."""
+    calculation = calculate(benefit, given)
+    if isinstance(calculation, Calculation) and calculation.used and all(f.basis for f in calculation.used):
+        return calculation
+    return None
 
 
 def _asks_list(text: str) -> bool:

@@ -74,3 +74,24 @@ def test_the_joint_issuers_of_a_document(conversation):
 def test_a_figure_the_document_states_is_not_answered_with_the_document_list(conversation):
     turn = conversation.ask(ActionAnswerPolicy(), "三明政策文件中提到福建省技改基金的规模是多少亿", "ask_document")
     assert "200亿" in turn.text and "收录的政策文件" not in turn.text
+
+
+def test_a_broad_question_naming_two_kinds_of_help_gets_one_of_each(conversation):
+    turn = conversation.ask(ActionAnswerPolicy(), "三明的小微制造企业,没有裁员,社保和电费上有哪些减负", "ask_social_insurance")
+    assert "5%" in turn.text  # 工商业电价降低5%
+    assert "失业保险费全额返还" in turn.text
+    assert "三明" in turn.text and "【平顶山】" not in turn.text
+
+
+def test_figures_named_in_a_several_subject_question_are_computed_for_their_own_benefit(conversation):
+    turn = conversation.ask(ActionAnswerPolicy(), "滨州企业上市融资15亿,另外搞智能化技改买设备花了2000万,都有哪些支持",
+                            "ask_reward")
+    assert "成功上市企业按融资额奖补:可得:700万元" in turn.text
+    assert "智能化技改设备软件购置支持:可得:200万元" in turn.text
+
+
+def test_a_bare_figure_of_a_description_is_not_applied_to_every_listed_benefit(conversation):
+    turn = conversation.ask(ActionAnswerPolicy(), "平顶山开小超市的,小规模纳税人,每月卖十万左右,税和贷款方面有什么优惠",
+                            "ask_tax_fee")
+    assert "15万元" in turn.text and "您问到的" in turn.text
+    assert "可得:1000元" not in turn.text
