@@ -31,3 +31,14 @@ def test_a_figure_question_that_mentions_validity_is_computed(conversation):
     turn = conversation.ask(ActionAnswerPolicy(), "平顶山国家级小巨人,资格在有效期内,今年设备软件投资800万,能补多少",
                             "ask_reward")
     assert "最高可得:240万元" in turn.text and "800万元 × 30%" in turn.text
+
+
+def test_a_correction_from_public_to_private_vehicles(conversation):
+    conversation.ask(ActionAnswerPolicy(), "滨州公共领域的新能源车每辆补多少", "ask_reward")
+    turn = conversation.ask(ActionAnswerPolicy(), "不对,我要问非公共领域的", "ask_reward")
+    assert "非公共领域新能源汽车补贴" in turn.text and "5.04万元" in turn.text and "6.48万" not in turn.text
+
+
+def test_how_an_energy_increment_is_split_between_city_and_county(conversation):
+    turn = conversation.ask(ActionAnswerPolicy(), "滨州建光伏电站,投产后新增的能源指标市县怎么分配", "ask_policy_other")
+    assert "可再生能源增量市县各50%" in turn.text and "50%" in turn.text
