@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 
 from policy_db import tiers
@@ -20,10 +21,23 @@ def format_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+# A label's bracketed qualifier reads before the figure (期限(最长不超过) 1年 -> 期限最长不超过1年) or after it
+# (收入(以上) 5000万元 -> 收入:5000万元以上).
+_QUALIFIER_BEFORE = re.compile(r"^(.*?)[（(](最长不超过|不超过|未超过|超过|不低于|最高|最长|至少)[)）]$")
+_QUALIFIER_AFTER = re.compile(r"^(.*?)[（(](以上|以内|以下|达到及以上)[)）]$")
+
+
 def _figure(f: FigureRecord) -> str:
     text = format_date(f.date_value) if f.date_value and f.unit == "date" else f.text
     label = f.label.strip()
-    return text if not label or label in text else f"{label}{'' if label.endswith(('为', '至')) else ':'}{text}"
+    if not label or label in text:
+        return text
+    before, after = _QUALIFIER_BEFORE.match(label), _QUALIFIER_AFTER.match(label)
+    if before:
+        return f"{before[1]}{before[2]}{text}"
+    if after:
+        return f"{after[1]}:{text}{after[2].removeprefix('达到')}"
+    return f"{label}{'' if label.endswith(('为', '至')) else ':'}{text}"
 
 
 def headline(b: BenefitRecord, calculation: Calculation | MissingFigures | None = None,

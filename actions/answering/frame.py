@@ -99,7 +99,7 @@ class Reader:
         topics = (tuple(catalog.topics_in(subject_text)) or _entity_topics(catalog, entities)
                   or self._fuzzy_topics(subject_text, city))
         figures = tuple((_clause_around(text, f.start, f.end), f.value, f.kind) for f in given.figures)
-        refused = tuple(f"{f.text}({f.reason})" for f in given.refused)
+        refused = tuple(f"“{f.text}”不是有效的金额:{f.reason.rstrip('。')}" for f in given.refused)
         choice = self.choice(text)
         content = () if choice is not None else self.content(subject_text)  # 「第三个」 names no subject
         if content:

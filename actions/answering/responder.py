@@ -51,7 +51,7 @@ def respond(reader: Reader, turn: Turn, today: dt.date | None = None) -> Reply:
     subject = conversation.subject
 
     if message.refused_figures and not message.figures:
-        return Reply().say(f"“{message.refused_figures[0]}”不是有效的金额。请告诉我大于0的实际数额,"
+        return Reply().say(f"{message.refused_figures[0]}。请告诉我大于0的实际数额,"
                            "例如“融资8亿”“营收6000万”“月租1.2万”。")
     if message.choice is not None and not message.has_subject:
         if conversation.listed:

@@ -42,3 +42,15 @@ def test_a_correction_from_public_to_private_vehicles(conversation):
 def test_how_an_energy_increment_is_split_between_city_and_county(conversation):
     turn = conversation.ask(ActionAnswerPolicy(), "滨州建光伏电站,投产后新增的能源指标市县怎么分配", "ask_policy_other")
     assert "可再生能源增量市县各50%" in turn.text and "50%" in turn.text
+
+
+def test_a_negative_or_absurd_figure_is_refused_with_its_reason_and_nothing_computed(conversation):
+    negative = conversation.ask(ActionAnswerPolicy(), "滨州上市融资-15亿奖多少", "inform_figure")
+    assert "“-15亿”不是有效的金额:金额是负数" in negative.text and "可得" not in negative.text
+    absurd = conversation.ask(ActionAnswerPolicy(), "滨州上市融资1e308亿奖多少", "inform_figure")
+    assert "“1e308亿”不是有效的金额" in absurd.text and "1万亿元" in absurd.text and "可得" not in absurd.text
+
+
+def test_a_figure_qualifier_reads_naturally_before_the_figure(conversation):
+    turn = conversation.ask(ActionAnswerPolicy(), "平顶山招应届大学生社保补贴能补多久", "ask_social_insurance")
+    assert "最长不超过1年" in turn.texts[0].splitlines()[1]
