@@ -41,7 +41,14 @@ class Vocabulary:
     other_places: tuple[str, ...]
     cap_words: tuple[str, ...] = ()
     document_nouns: tuple[str, ...] = ()
+    contrast_starts: tuple[str, ...] = ()
+    contrast_ends: tuple[str, ...] = ()
     category_words: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (category, words)
+
+    def contrasts(self, text: str) -> bool:
+        """「那…呢」: the message sets its subject against the last one."""
+        text = text.strip().rstrip("?？!！。.~")
+        return text.startswith(self.contrast_starts) or text.endswith(self.contrast_ends)
 
     @property
     def aspect_names(self) -> tuple[str, ...]:
@@ -65,6 +72,8 @@ def parse_vocabulary(raw: dict) -> Vocabulary:
         other_places=_words(raw.get("other_places")),
         cap_words=_words(raw.get("cap_words")),
         document_nouns=_words(raw.get("document_nouns")),
+        contrast_starts=_words((raw.get("contrast_markers") or {}).get("starts")),
+        contrast_ends=_words((raw.get("contrast_markers") or {}).get("ends")),
         category_words=tuple((str(c), _words(w)) for c, w in (raw.get("category_words") or {}).items()),
     )
 

@@ -81,6 +81,9 @@ def respond(reader: Reader, turn: Turn, today: dt.date | None = None) -> Reply:
     same_city = bool(subject) and (message.city is None or message.city == subject[0].city)
     if same_city and not message.topics and (not message.content or _covers(catalog, subject[0], message)):
         return _follow_up(reader, turn, frame, today)
+    if same_city and message.has_subject and reader.vocabulary.contrasts(message.text):
+        # 「那承诺制备案的呢」: a sibling of the last subject; its topics rank the candidates too.
+        frame = replace(frame, topics=tuple(dict.fromkeys(message.topics + subject[0].topics)))
     if message.city and not message.has_subject and (conversation.pending_question or conversation.question):
         return _switch_city(reader, turn, today)
     if message.city and not message.has_subject and not (message.aspect or message.category

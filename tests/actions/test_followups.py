@@ -88,3 +88,15 @@ def test_a_bare_new_figure_recomputes_too(conversation):
     conversation.ask(ActionAnswerPolicy(), "滨州上市融资15亿奖补多少", "ask_reward")
     turn = conversation.ask(ActionAnswerPolicy(), "25亿呢", "ask_reward")
     assert "可得:1200万元" in turn.text
+
+
+def test_who_leads_this_after_an_explanation(conversation):
+    conversation.ask(ActionAnswerPolicy(), "三明那个N+1+N供应链金融是啥意思", "ask_finance")
+    turn = conversation.ask(ActionAnswerPolicy(), "这事谁牵头", "ask_contact")
+    assert "市银保监分局" in turn.text and "没有找到" not in turn.text
+
+
+def test_a_sibling_subject_after_that_is_ranked_with_the_last_subject_in_mind(conversation):
+    conversation.ask(ActionAnswerPolicy(), "平顶山企业投资项目审批全程要几天", "ask_policy_other")
+    turn = conversation.ask(ActionAnswerPolicy(), "那承诺制备案项目开工前的审批呢", "ask_policy_other")
+    assert "40个工作日" in turn.texts[0].splitlines()[1] and "【平顶山】" in turn.text
