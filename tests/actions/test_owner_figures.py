@@ -54,3 +54,8 @@ def test_a_negative_or_absurd_figure_is_refused_with_its_reason_and_nothing_comp
 def test_a_figure_qualifier_reads_naturally_before_the_figure(conversation):
     turn = conversation.ask(ActionAnswerPolicy(), "平顶山招应届大学生社保补贴能补多久", "ask_social_insurance")
     assert "最长不超过1年" in turn.texts[0].splitlines()[1]
+
+
+def test_a_countys_target_is_answered_from_the_document(conversation):
+    turn = conversation.ask(ActionAnswerPolicy(), "平顶山给叶县下的小升规新增任务是几家", "ask_policy_other")
+    assert "叶县18家" in turn.text and "附件2 二" in turn.text
