@@ -24,7 +24,7 @@ from .context import Turn
 from policy_db.calculator import Calculation, bases_needed, calculate, total_with
 from policy_db.user_figures import read_figures
 from .frame import Frame, Reader
-from .selection import (VALIDITY_WORDS, Selection, asks_for_figure, best_passage, is_broad, is_generic, lead_departments, select_in_city,
+from .selection import (VALIDITY_WORDS, Selection, asks_for_figure, bases_named, best_passage, computed_from, is_broad, is_generic, lead_departments, select_in_city,
                         select_per_city)
 
 OVERVIEW_SIZE = 8
@@ -167,6 +167,12 @@ def _several_subjects(catalog: Catalog, frame: Frame, search_text: str, selectio
         hits = catalog.find_benefits(city=frame.city, category=frame.category, topics=[topic], text=search_text,
                                      limit=5)
         best = next((h.benefit for h in hits if h.benefit not in records and topic in h.benefit.topics), None)
+        if best is not None:
+            records.append(best)
+    # What the owner spends on (设备、贷款、担保): the record computed from it, within the subjects.
+    for base in bases_named(frame.focus):
+        hits = catalog.find_benefits(city=frame.city, topics=list(frame.topics), text=search_text, limit=10)
+        best = next((h.benefit for h in hits if h.benefit not in records and base in computed_from(h.benefit)), None)
         if best is not None:
             records.append(best)
     # Kinds of help (税、贷款、社保) named outside the figures' words (「上市融资15亿」 names 上市, not financing).

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from policy_db.calculator import Calculation, calculate
+from policy_db.figure_bases import load_vocabulary as load_figure_vocabulary
 from policy_db.money import money_mentions
 from policy_db.query import Catalog, PassageHit, ScoredBenefit
 from policy_db.records import BenefitRecord
@@ -92,6 +93,24 @@ def computes_from(benefit: BenefitRecord, given: UserFigures) -> bool:
     if benefit.tier is None and benefit.formula is None:
         return False
     return isinstance(calculate(benefit, given), Calculation)
+
+
+def computed_from(benefit: BenefitRecord) -> set[str]:
+    """The figure bases (policy_db/data/vocabulary.yml figure_bases) the record's amount is computed from."""
+    bases = {term.base for term in benefit.formula.terms if term.base} if benefit.formula else set()
+    bases |= {benefit.tier.basis} if benefit.tier else set()
+    vocabulary = load_figure_vocabulary()
+    named = set()
+    for word in bases:  # a clause may name its basis by a word of the base (购置费用 -> 设备投资)
+        base = vocabulary.base_for(word) or vocabulary.get(word)
+        named.add(base.name if base else word)
+    return named
+
+
+def bases_named(words: tuple[str, ...]) -> list[str]:
+    """Figure bases named by words of a message (设备 -> 设备投资, 担保 -> 担保额)."""
+    by_word = dict(load_figure_vocabulary().words)
+    return list(dict.fromkeys(by_word[w].name for w in words if w in by_word))
 
 
 def money_free(text: str) -> str:

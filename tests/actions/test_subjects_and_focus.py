@@ -95,3 +95,11 @@ def test_a_bare_figure_of_a_description_is_not_applied_to_every_listed_benefit(c
                             "ask_tax_fee")
     assert "15万元" in turn.text and "您问到的" in turn.text
     assert "可得:1000元" not in turn.text
+
+
+def test_what_the_owner_spends_on_picks_the_records_computed_from_it(conversation):
+    turn = conversation.ask(ActionAnswerPolicy(), "滨州一家做轮胎的,准备上重大技改项目,找银行贷款又找了担保机构,"
+                                                  "还要换一批智能化设备,有什么资金支持", "ask_finance")
+    assert "0.5%" in turn.text  # 担保费补助
+    assert "35%" in turn.text and "2000万元" in turn.text  # 贷款贴息
+    assert "10%" in turn.text and "500万元" in turn.text  # 智能化设备购置
