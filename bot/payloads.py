@@ -36,7 +36,7 @@ from policy_db.vocabulary import load_vocabulary
 DATA_DIR = Path(__file__).resolve().parent.parent / "policy_db" / "data"
 MAX_PAYLOAD_CHARS = 500
 MAX_ENTITY_TEXT = 50
-INVALID_PAYLOAD_REPLY = "这条指令的内容无效,已忽略。请直接用文字提问,比如“平顶山小巨人奖多少”。"
+INVALID_PAYLOAD_REPLY = "这条指令的内容无效，已忽略。请直接用文字提问，比如“平顶山小巨人奖多少”。"
 _PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z0-9_]+)(?P<entities>\{.*\})?$", re.S)
 _DECIMAL = re.compile(r"\d{1,13}(\.\d{1,4})?")  # yuan, as the money extractor writes it
 _PAYLOAD_SYNTAX = re.compile(r"[{}\[\]@]")  # entities, lists, Rasa's @confidence

@@ -53,11 +53,11 @@ from typing import Any, AsyncGenerator, Callable, Dict, List, Optional, Text, Tu
 
 logger = logging.getLogger(__name__)
 
-SERVICE_BUSY = ("抱歉,政策查询服务暂时繁忙或不可用,请稍后再试。"
+SERVICE_BUSY = ("抱歉，政策查询服务暂时繁忙或不可用，请稍后再试。"
                 "急需办理可联系当地工业和信息化局、财政局或人力资源和社会保障局。")
-EMPTY_MESSAGE_PROMPT = "请输入您想咨询的问题,例如:“平顶山专精特新有什么奖励?”"
+EMPTY_MESSAGE_PROMPT = "请输入您想咨询的问题，例如：“平顶山专精特新有什么奖励？”"
 MAX_MESSAGE_CHARS = 2000
-TRUNCATED_NOTE = f"(您的消息较长,已按前 {MAX_MESSAGE_CHARS} 个字处理。如需完整解答,请分几次提问。)"
+TRUNCATED_NOTE = f"（您的消息较长，已按前 {MAX_MESSAGE_CHARS} 个字处理。如需完整解答，请分几次提问。）"
 
 DEFAULT_ACTION_TIMEOUT_SECONDS = 4.0
 DEFAULT_LOCK_STORE_RETRY_SECONDS = 10.0

@@ -1,4 +1,5 @@
-"""The one place where an answering action turns a Reply into Rasa events and handles a database outage."""
+"""The one place where an answering action turns a Reply into Rasa events (its text in Chinese punctuation)
+and handles a database outage."""
 from __future__ import annotations
 
 import logging
@@ -14,10 +15,11 @@ from policy_db.query import PolicyDatabaseUnavailable
 from .catalog import current_catalog
 from .context import Turn, read_turn
 from .frame import Reader
+from .punctuation import full_width
 from .responder import Reply
 
 log = logging.getLogger(__name__)
-SERVICE_UNAVAILABLE = ("抱歉,政策数据库暂时无法访问,请稍后再试。急需办理可先联系当地工业和信息化局、"
+SERVICE_UNAVAILABLE = ("抱歉，政策数据库暂时无法访问，请稍后再试。急需办理可先联系当地工业和信息化局、"
                        "财政局或人力资源和社会保障局。")
 
 
@@ -42,5 +44,6 @@ class PolicyAction(Action, metaclass=ABCMeta):
             dispatcher.utter_message(text=SERVICE_UNAVAILABLE)
             return []
         for message in reply.messages:
-            dispatcher.utter_message(text=message["text"], buttons=message.get("buttons") or [])
+            buttons = [{**b, "title": full_width(b["title"])} for b in message.get("buttons") or []]
+            dispatcher.utter_message(text=full_width(message["text"]), buttons=buttons)
         return [SlotSet(name, value) for name, value in reply.slots.items()]

@@ -76,18 +76,18 @@ def test_a_new_figure_recomputes_the_last_tier(conversation):
     first = conversation.ask(ActionAnswerPolicy(), "滨州企业上市融资额奖补怎么算", "ask_reward")
     assert "1200万元" in first.text
     turn = conversation.ask(ActionAnswerPolicy(), "那融资额8亿呢", "ask_reward")
-    assert "可得:200万元" in turn.text and "10亿元以下" in turn.text
+    assert "可得：200万元" in turn.text and "10亿元以下" in turn.text
 
 
 def test_validity_of_a_citys_documents(conversation):
     turn = conversation.ask(ActionAnswerPolicy(), "三明那边的政策现在还有效吗", "ask_validity")
-    assert "2020年12月31日,已过期" in turn.text and "三明" in turn.text
+    assert "2020年12月31日，已过期" in turn.text and "三明" in turn.text
 
 
 def test_a_bare_new_figure_recomputes_too(conversation):
     conversation.ask(ActionAnswerPolicy(), "滨州上市融资15亿奖补多少", "ask_reward")
     turn = conversation.ask(ActionAnswerPolicy(), "25亿呢", "ask_reward")
-    assert "可得:1200万元" in turn.text
+    assert "可得：1200万元" in turn.text
 
 
 def test_who_leads_this_after_an_explanation(conversation):
@@ -100,3 +100,9 @@ def test_a_sibling_subject_after_that_is_ranked_with_the_last_subject_in_mind(co
     conversation.ask(ActionAnswerPolicy(), "平顶山企业投资项目审批全程要几天", "ask_policy_other")
     turn = conversation.ask(ActionAnswerPolicy(), "那承诺制备案项目开工前的审批呢", "ask_policy_other")
     assert "40个工作日" in turn.texts[0].splitlines()[1] and "【平顶山】" in turn.text
+
+
+def test_which_department_leads_it_after_an_explanation(conversation):
+    conversation.ask(ActionAnswerPolicy(), "三明推广N+1+N供应链融资是什么情况", "ask_finance")
+    turn = conversation.ask(ActionAnswerPolicy(), "这个归哪个部门牵头", "ask_contact")
+    assert "市银保监分局" in turn.text and "访企业" not in turn.text

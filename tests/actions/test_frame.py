@@ -49,7 +49,7 @@ def test_an_aspect_follow_up_keeps_the_subject(reader):
 
 def test_a_correction_replaces_the_level(reader):
     before = merge(reader.read("平顶山专精特新奖多少"), reader.read("国家级的"))
-    after = merge(before, reader.read("搞错了,是省里的"))
+    after = merge(before, reader.read("搞错了，是省里的"))
     assert after.level == "省级"
 
 

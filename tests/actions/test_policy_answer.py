@@ -15,13 +15,13 @@ def test_little_giant_reward_in_pingdingshan(conversation):
 
 
 def test_county_maps_to_its_city(conversation):
-    turn = conversation.ask(ANSWER, "我们在郏县,新三板挂牌奖多少", "ask_reward", [{"entity": "city", "value": "平顶山"}])
+    turn = conversation.ask(ANSWER, "我们在郏县，新三板挂牌奖多少", "ask_reward", [{"entity": "city", "value": "平顶山"}])
     assert "200万元" in turn.text and "80万" not in turn.text
 
 
 def test_tiered_amount_is_computed_from_the_users_figure(conversation):
-    turn = conversation.ask(ANSWER, "滨州这边公司上市募资十八个亿,奖补给多少", "ask_reward")
-    assert "可得:700万元" in turn.text
+    turn = conversation.ask(ANSWER, "滨州这边公司上市募资十八个亿，奖补给多少", "ask_reward")
+    assert "可得：700万元" in turn.text
     assert "10亿元（含）至20亿元" in turn.text
 
 
@@ -34,7 +34,7 @@ def test_tier_table_shown_without_a_figure(conversation):
 def test_expired_policy_says_so(conversation):
     turn = conversation.ask(ANSWER, "三明省级专精特新有多少奖励", "ask_reward")
     assert "10万元" in turn.text
-    assert "至2020年12月31日,已过期" in turn.text
+    assert "至2020年12月31日，已过期" in turn.text
 
 
 def test_no_city_lists_figures_per_city_and_offers_buttons(conversation):
@@ -102,7 +102,7 @@ def test_bare_topic_lists_several_records(conversation):
 
 
 def test_money_in_the_question_does_not_block_the_search(conversation):
-    turn = conversation.ask(ANSWER, "平顶山小微企业想贷款300万,有啥优惠", "ask_finance")
+    turn = conversation.ask(ANSWER, "平顶山小微企业想贷款300万，有啥优惠", "ask_finance")
     assert "【平顶山】" in turn.text and "没有找到" not in turn.text
 
 
@@ -113,17 +113,17 @@ def test_colloquial_utility_arrears(conversation):
 
 def test_financial_numerals(conversation):
     turn = conversation.ask(ANSWER, "滨州上市融资壹拾伍亿奖补多少", "ask_reward")
-    assert "可得:700万元" in turn.text
+    assert "可得：700万元" in turn.text
 
 
 def test_a_loan_amount_is_not_fed_into_a_banks_tier(conversation):
-    turn = conversation.ask(ANSWER, "平顶山公司想贷款500万,有啥优惠", "ask_finance")
+    turn = conversation.ask(ANSWER, "平顶山公司想贷款500万，有啥优惠", "ask_finance")
     assert "可得" not in turn.text
 
 
 def test_revenue_given_earlier_computes_the_upscale_reward(conversation):
     from actions.profile import ActionRememberProfile
 
-    conversation.ask(ActionRememberProfile(), "我们是平顶山的工业企业,去年营收六千万", "inform_profile")
+    conversation.ask(ActionRememberProfile(), "我们是平顶山的工业企业，去年营收六千万", "inform_profile")
     turn = conversation.ask(ANSWER, "小升规能奖多少", "ask_reward")
-    assert "可得:8万元" in turn.text
+    assert "可得：8万元" in turn.text

@@ -168,7 +168,7 @@ def test_bot_without_answer_gets_fallback_text(client):
 
 def test_buttons_become_numbered_list_and_number_maps_to_payload(client):
     text = client.reply_text(client.send_text("选择城市", openid="o_btn"))
-    assert text == "请选择您所在的城市：\n回复1:平顶山\n回复2:三明"
+    assert text == "请选择您所在的城市：\n回复1：平顶山\n回复2：三明"
 
     text = client.reply_text(client.send_text("1", openid="o_btn"))
     assert text == f"收到选择：{CITY_BUTTONS[0]['payload']}"

@@ -51,7 +51,7 @@ def test_unconfigured_menu_click_gets_nothing(client):
 
 def test_subscribe_gets_the_bots_greeting(client):
     text = client.reply_text(client.post_xml(event_xml("subscribe", "o_new")))
-    assert text == f"{GREETING}\n回复1:{GREET_BUTTONS[0]['title']}"
+    assert text == f"{GREETING}\n回复1：{GREET_BUTTONS[0]['title']}"
     [call] = client.bot.calls
     assert call["text"] == "/greet"
     assert call["sender_id"] == "wechat:o_new"

@@ -16,7 +16,7 @@ def test_a_bare_new_figure_recomputes_the_tier(bot):
 
 
 def test_a_correction_of_the_figure(bot):
-    reply = converse(bot, "滨州上市募资6亿能奖补多少", "不对,说错了,是16亿")
+    reply = converse(bot, "滨州上市募资6亿能奖补多少", "不对，说错了，是16亿")
     assert "700万元" in reply
 
 
@@ -47,6 +47,6 @@ def test_a_homophone_typo_in_the_topic(bot):
 
 
 def test_an_enterprise_profile_gets_a_checkup(bot):
-    reply = converse(bot, "我们是博兴县的专精特新企业,明年准备上市,能享受哪些政策")
+    reply = converse(bot, "我们是博兴县的专精特新企业，明年准备上市，能享受哪些政策")
     assert "滨州" in reply and "上市" in reply and "专精特新" in reply
     assert "平顶山" not in reply and "三门峡" not in reply

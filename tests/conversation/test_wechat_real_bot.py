@@ -37,7 +37,7 @@ def test_policy_answer_in_a_passive_xml_reply(bot):
 def test_city_choice_by_number_and_memory_across_turns(bot):
     openid = "o-" + uuid.uuid4().hex[:8]
     first = reply_text(post_text(bot, openid, "新三板挂牌能奖多少"))
-    number = re.search(r"回复(\d+):平顶山", first).group(1)
+    number = re.search(r"回复(\d+)：平顶山", first).group(1)
     assert "200万元" in reply_text(post_text(bot, openid, number))
     assert "市金融工作局" in reply_text(post_text(bot, openid, "这个找哪个部门"))
 

@@ -118,7 +118,7 @@ def render_bot_messages(
             if not payload:
                 continue
             buttons.append({"title": title, "payload": payload})
-            lines.append(f"回复{len(buttons)}:{title}")
+            lines.append(f"回复{len(buttons)}：{title}")
         if lines:
             blocks.append("\n".join(lines))
     return "\n\n".join(blocks).strip(), buttons
