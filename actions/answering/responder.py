@@ -28,6 +28,8 @@ from .selection import (VALIDITY_WORDS, Selection, asks_for_figure, bases_named,
                         select_per_city)
 
 OVERVIEW_SIZE = 8
+MAX_SIBLINGS = 8  # records of one topic compared for the owner's distinctive words
+MAX_SEVERAL = 5  # entries in a several-subject answer
 MAX_POINT_CHARS = 80
 
 
@@ -169,6 +171,16 @@ def _several_subjects(catalog: Catalog, frame: Frame, search_text: str, selectio
         best = next((h.benefit for h in hits if h.benefit not in records and topic in h.benefit.topics), None)
         if best is not None:
             records.append(best)
+    # Facets of one subject (设机构、入驻产业园、办论坛): a record of the topic whose own words, found in none
+    # of its siblings, the owner used.
+    for topic in frame.topics:
+        siblings = [h.benefit for h in catalog.find_benefits(city=frame.city, topics=[topic], text=search_text,
+                                                              limit=MAX_SIBLINGS)
+                    if topic in h.benefit.topics and not h.benefit.is_fact]
+        for benefit in siblings:
+            others = {t for s in siblings if s is not benefit for t in s.search_tokens}
+            if benefit not in records and set(frame.content) & (set(benefit.search_tokens) - others):
+                records.append(benefit)
     # What the owner spends on (设备、贷款、担保): the record computed from it, within the subjects.
     for base in bases_named(frame.focus):
         hits = catalog.find_benefits(city=frame.city, topics=list(frame.topics), text=search_text, limit=10)
@@ -184,7 +196,7 @@ def _several_subjects(catalog: Catalog, frame: Frame, search_text: str, selectio
                      and not h.benefit.is_fact and h.benefit not in records), None)
         if best is not None:
             records.append(best)
-    return records if len(records) >= 2 else []
+    return records[:MAX_SEVERAL] if len(records) >= 2 else []
 
 
 def _render_several(catalog: Catalog, records: list[BenefitRecord], frame: Frame, today: dt.date | None) -> Reply:

@@ -103,3 +103,12 @@ def test_what_the_owner_spends_on_picks_the_records_computed_from_it(conversatio
     assert "0.5%" in turn.text  # 担保费补助
     assert "35%" in turn.text and "2000万元" in turn.text  # 贷款贴息
     assert "10%" in turn.text and "500万元" in turn.text  # 智能化设备购置
+
+
+def test_facets_of_one_subject_named_in_a_broad_question_are_each_listed(conversation):
+    turn = conversation.ask(ActionAnswerPolicy(), "我们是大中华区50强的人力资源企业，准备来滨州设分支机构，入驻产业园，"
+                                                  "还要办高端论坛，另外打算上市，有哪些支持", "ask_reward")
+    assert "您问到的" in turn.text
+    assert "95%" in turn.text  # 产业园入驻机构税收奖补
+    assert "20万元" in turn.text  # 高端人力资源活动
+    assert "300万元" in turn.text  # 境内拟上市企业分阶段补助
