@@ -168,7 +168,8 @@ def _several_subjects(catalog: Catalog, frame: Frame, search_text: str, selectio
             continue
         hits = catalog.find_benefits(city=frame.city, category=frame.category, topics=[topic], text=search_text,
                                      limit=5)
-        best = next((h.benefit for h in hits if h.benefit not in records and topic in h.benefit.topics), None)
+        best = next((h.benefit for h in hits if h.benefit not in records and topic in h.benefit.topics
+                     and not h.benefit.is_fact), None)
         if best is not None:
             records.append(best)
     # Facets of one subject (设机构、入驻产业园、办论坛): a record of the topic whose own words, found in none
@@ -176,7 +177,7 @@ def _several_subjects(catalog: Catalog, frame: Frame, search_text: str, selectio
     for topic in frame.topics:
         siblings = [h.benefit for h in catalog.find_benefits(city=frame.city, topics=[topic], text=search_text,
                                                               limit=MAX_SIBLINGS)
-                    if topic in h.benefit.topics and not h.benefit.is_fact]
+                    if topic in h.benefit.topics and not h.benefit.is_fact]  # facts are not facets
         for benefit in siblings:
             others = {t for s in siblings if s is not benefit for t in s.search_tokens}
             if benefit not in records and set(frame.content) & (set(benefit.search_tokens) - others):
@@ -349,7 +350,9 @@ def quick_topic_buttons(city: str) -> list[dict]:
 
 def _overview(catalog: Catalog, city: str, frame: Frame) -> Reply:
     """「平顶山有哪些奖励补贴」: a numbered list of the city's records of that kind, with buttons."""
-    records = sorted(catalog.in_city(city), key=lambda b: (not b.figures, b.is_expired(), b.key))
+    # What an enterprise can get: facts about the policy (fund sizes, targets) are not listed.
+    records = sorted((b for b in catalog.in_city(city) if not b.is_fact),
+                     key=lambda b: (not b.figures, b.is_expired(), b.key))
     if frame.category and frame.category != "other":
         records = [b for b in records if b.category == frame.category]
     records = records[:OVERVIEW_SIZE]

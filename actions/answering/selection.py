@@ -17,6 +17,7 @@ MIN_TEXT_MATCH = 2.0
 RELATED_SHARE = 0.85  # related records shown under the main one score at least this share of it
 BROAD_TEXT_SHARE = 0.7  # for broad questions (有哪些支持), related records may match on words alone
 MAX_RELATED = 3
+FACT_YIELDS_SHARE = 0.8  # a broad question is answered by a benefit scoring at least this share of a fact
 FIGURE_WORDS = ("多少", "几", "额度", "最高", "标准", "比例", "金额", "上限", "多长", "多久", "多大", "规模")
 BROAD_WORDS = ("有什么", "有哪些", "哪些", "什么支持", "什么政策", "啥政策", "啥支持", "都有啥", "有啥", "拿什么", "拿啥",
                "什么优惠", "啥优惠")
@@ -142,6 +143,11 @@ def select_in_city(catalog: Catalog, city: str, text: str, topics: list[str], ca
         with_figures = [h for h in hits if h.benefit.figures and h.score >= 0.95 * best.score]
         if with_figures:
             best = with_figures[0]
+    if best.benefit.is_fact and is_broad(text):
+        # 「小微企业贷款有哪些优惠」 asks what the enterprise can get: a close benefit before a fact about the policy.
+        benefits = [h for h in hits if not h.benefit.is_fact and h.score >= FACT_YIELDS_SHARE * best.score]
+        if benefits:
+            best = benefits[0]
     given = read_figures(figure_text) if figure_text else None
     if given and not computes_from(best.benefit, given):
         # The user gave a figure: prefer a close record whose amount is computed from that figure.

@@ -112,3 +112,17 @@ def test_facets_of_one_subject_named_in_a_broad_question_are_each_listed(convers
     assert "95%" in turn.text  # 产业园入驻机构税收奖补
     assert "20万元" in turn.text  # 高端人力资源活动
     assert "300万元" in turn.text  # 境内拟上市企业分阶段补助
+
+
+def test_a_citys_overview_lists_what_an_enterprise_can_get_not_facts(conversation, repository):
+    turn = conversation.ask(ActionAnswerPolicy(), "三明有啥优惠政策", "ask_reward")
+    assert "三明的主要政策" in turn.text
+    facts = [b.name for b in repository.catalog().in_city("三明") if b.is_fact]
+    assert facts and not any(name in turn.text for name in facts)
+
+
+def test_a_broad_question_is_answered_by_a_benefit_before_a_fact(conversation, repository):
+    turn = conversation.ask(ActionAnswerPolicy(), "平顶山小微企业贷款有哪些优惠", "ask_finance")
+    first_line = turn.texts[0].splitlines()[0]
+    facts = [b.name for b in repository.catalog().in_city("平顶山") if b.is_fact]
+    assert first_line.startswith("【平顶山】") and not any(name in first_line for name in facts)
