@@ -96,9 +96,21 @@ def eligibility_line(b: BenefitRecord) -> str:
     return f"对象:{b.eligibility}"
 
 
+def status_text(b: BenefitRecord, today: dt.date | None = None) -> str:
+    """Whether the policy still applies, and how old its document is: 已于2022年12月31日到期，2022年文件."""
+    published = b.document.published
+    year = f"{published.year}年文件" if published else "文件未载明年份"
+    until = b.valid_until
+    if until is None:
+        return f"文件未规定期限，{year}"
+    if b.is_expired(today or dt.date.today()):
+        return f"已于{format_date(until)}到期，{year}"
+    return f"有效至{format_date(until)}，{year}"
+
+
 def answer_card(b: BenefitRecord, calculation: Calculation | MissingFigures | None = None,
                 today: dt.date | None = None, focus: tuple[str, ...] = ()) -> str:
-    lines = [f"【{b.city}】{b.name}", *headline(b, calculation, focus), eligibility_line(b)]
+    lines = [f"【{b.city}】{b.name}（{status_text(b, today)}）", *headline(b, calculation, focus), eligibility_line(b)]
     if b.conditions:
         lines.append("条件:" + ";".join(b.conditions[:2]))
     lines += [validity_line(b, today), departments_line(b), source_line(b)]
@@ -166,10 +178,11 @@ def per_city_text(per_city: dict[str, BenefitRecord], topic_label: str) -> str:
     return "\n".join(lines)
 
 
-def overview_text(city: str, records: list[BenefitRecord]) -> str:
+def overview_text(city: str, records: list[BenefitRecord], today: dt.date | None = None) -> str:
     label = records[0].category_label if len({r.category for r in records}) == 1 else "主要"
     lines = [f"{city}的{label}政策(共列{len(records)}条,问具体一条可得详细条件和出处):"]
-    lines += [f"{i}. {b.name}:{b.summary}" for i, b in enumerate(records, 1)]
+    lines += [f"{i}. {b.name}{'（已过期）' if b.is_expired(today) else ''}:{b.summary}"
+              for i, b in enumerate(records, 1)]
     return "\n".join(lines)
 
 

@@ -352,7 +352,7 @@ def _overview(catalog: Catalog, city: str, frame: Frame) -> Reply:
     """「平顶山有哪些奖励补贴」: a numbered list of the city's records of that kind, with buttons."""
     # What an enterprise can get: facts about the policy (fund sizes, targets) are not listed.
     records = sorted((b for b in catalog.in_city(city) if not b.is_fact),
-                     key=lambda b: (not b.figures, b.is_expired(), b.key))
+                     key=lambda b: (b.is_expired(), not b.figures, b.key))  # valid ones first
     if frame.category and frame.category != "other":
         records = [b for b in records if b.category == frame.category]
     records = records[:OVERVIEW_SIZE]

@@ -59,3 +59,16 @@ def test_a_figure_qualifier_reads_naturally_before_the_figure(conversation):
 def test_a_countys_target_is_answered_from_the_document(conversation):
     turn = conversation.ask(ActionAnswerPolicy(), "平顶山给叶县下的小升规新增任务是几家", "ask_policy_other")
     assert "叶县18家" in turn.text and "附件2 二" in turn.text
+
+
+def test_the_first_line_says_whether_the_policy_still_applies(conversation):
+    ended = conversation.ask(ActionAnswerPolicy(), "平顶山工伤保险交不上能缓缴吗", "ask_social_insurance")
+    assert "（已于2022年12月31日到期，2022年文件）" in ended.texts[0].splitlines()[0]
+    open_ended = conversation.ask(ActionAnswerPolicy(), "平顶山小巨人奖多少", "ask_reward")
+    assert "（文件未规定期限，2022年文件）" in open_ended.texts[0].splitlines()[0]
+
+
+def test_an_overview_tags_expired_items(conversation):
+    turn = conversation.ask(ActionAnswerPolicy(), "三明有啥优惠政策", "ask_reward")
+    items = [line for line in turn.texts[0].splitlines() if line[:1].isdigit()]
+    assert items and all("（已过期）" in line for line in items)  # 三明's document ended on 2020-12-31
