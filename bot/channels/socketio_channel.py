@@ -47,7 +47,6 @@ import logging
 import os
 import re
 import secrets
-import urllib.parse
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text
 
@@ -58,6 +57,8 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIO
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.origins import origin_of
 
 logger = logging.getLogger(__name__)
 
@@ -177,26 +178,11 @@ def load_session_secret(environ: Mapping[str, str] = os.environ,
 # --- origins ----------------------------------------------------------------------------------
 
 
-def normalise_origin(value: str) -> str:
-    """``scheme://host[:port]`` as a browser sends it in ``Origin``, or ValueError."""
-    parts = urllib.parse.urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"not an http(s) origin: {value!r}")
-    if parts.path not in ("", "/") or parts.query or parts.fragment or "@" in parts.netloc:
-        raise ValueError(f"an origin is scheme, host and port only: {value!r}")
-    host = parts.hostname.lower()
-    if ":" in host:
-        host = f"[{host}]"
-    port = parts.port
-    default_port = {"http": 80, "https": 443}[parts.scheme]
-    return f"{parts.scheme}://{host}" + (f":{port}" if port and port != default_port else "")
-
-
 def allowed_web_origins(environ: Mapping[str, str] = os.environ) -> List[str]:
     """The origins whose pages may open a socket: ``WEB_ORIGIN`` (comma-separated),
     default ``http://localhost:8080`` and ``http://127.0.0.1:8080`` (the page of ``make run``)."""
     configured = [o for o in environ.get(WEB_ORIGIN_ENV, "").split(",") if o.strip()]
-    return [normalise_origin(o) for o in configured] or list(DEFAULT_WEB_ORIGINS)
+    return [origin_of(o) for o in configured] or list(DEFAULT_WEB_ORIGINS)
 
 
 class _PageOriginEngineIOServer(engineio.AsyncServer):

@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import http.server
 import io
-import ipaddress
 import json
 import os
 import posixpath
@@ -47,6 +46,9 @@ import urllib.parse
 from functools import partial
 
 WEB_ROOT = os.path.dirname(os.path.abspath(__file__))
+# Run as a script (python bot/web/serve.py): the project's own modules are two levels up.
+sys.path.insert(0, os.path.dirname(os.path.dirname(WEB_ROOT)))
+from bot.origins import origin_of  # noqa: E402
 WIDGET_DIR = "node_modules/rasa-webchat/lib/"
 # `@import url(https://...);` inside the bundle's CSS strings.
 EXTERNAL_IMPORT_RE = re.compile(rb"@import url\((?:'|\\?\")?https?://[^)]*\);?")
@@ -62,30 +64,8 @@ WRITE_CHUNK_BYTES = 64 * 1024  # each chunk must be taken by the client within t
 
 
 def rasa_origin(url: str) -> str:
-    """The origin (scheme://host[:port]) of the public Rasa URL, or ValueError.
-
-    Only an http(s) origin is accepted, so that it can stand in the CSP and in
-    the page's configuration as it is: no path, query, user or odd characters.
-    """
-    parts = urllib.parse.urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"not an http(s) URL: {url!r}")
-    if parts.path not in ("", "/") or parts.query or parts.fragment or "@" in parts.netloc:
-        raise ValueError(f"give scheme, host and port only: {url!r}")
-    host = parts.hostname.lower()
-    if ":" in host:
-        try:
-            host = f"[{ipaddress.IPv6Address(host).compressed}]"
-        except ValueError as e:
-            raise ValueError(f"not a host: {url!r}") from e
-    elif not re.fullmatch(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?", host):
-        raise ValueError(f"not a host name: {url!r}")
-    try:
-        port = parts.port
-    except ValueError as e:
-        raise ValueError(f"bad port: {url!r}") from e
-    default_port = {"http": 80, "https": 443}[parts.scheme]
-    return f"{parts.scheme}://{host}" + (f":{port}" if port and port != default_port else "")
+    """The origin (scheme://host[:port]) of the public Rasa URL, or ValueError (bot/origins.py)."""
+    return origin_of(url)
 
 
 def websocket_origin(origin: str) -> str:
