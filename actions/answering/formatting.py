@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from decimal import Decimal
 
 from policy_db import tiers
 from policy_db.calculator import Calculation, MissingFigures, bases_needed
