@@ -25,15 +25,12 @@ from decimal import Decimal
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import yaml
-
+from policy_db.loader import read_cities
 from policy_db.money import MAX_YUAN
 from policy_db.vocabulary import load_vocabulary
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "policy_db" / "data"
 MAX_PAYLOAD_CHARS = 500
 MAX_ENTITY_TEXT = 50
 INVALID_PAYLOAD_REPLY = "这条指令的内容无效，已忽略。请直接用文字提问，比如“平顶山小巨人奖多少”。"
@@ -58,13 +55,10 @@ class Screened:
 @lru_cache(maxsize=1)
 def _places() -> Mapping[str, str]:
     """Every place name a payload may give (names, full names, aliases, counties) -> its city."""
-    raw = yaml.safe_load((DATA_DIR / "cities.yml").read_text(encoding="utf-8")) or {}
     places: dict[str, str] = {}
-    for city in raw.get("cities") or []:
-        name = str(city["name"])
-        for place in [name, city.get("full_name"), *(city.get("aliases") or []), *(city.get("counties") or [])]:
-            if place:
-                places[str(place)] = name
+    for city in read_cities():
+        for place in (city.name, city.full_name, *city.aliases, *city.counties):
+            places[place] = city.name
     return places
 
 

@@ -177,6 +177,15 @@ def load_cities(path: Path, problems: _Problems) -> list[CitySpec]:
     return cities
 
 
+def read_cities(path: Path = DATA_DIR / "cities.yml") -> list[CitySpec]:
+    """The cities alone, for readers that need places but not the whole policy data; raise DataError."""
+    problems = _Problems()
+    cities = load_cities(path, problems)
+    if problems.items:
+        raise DataError(problems.items)
+    return cities
+
+
 def _figure(rec: dict, where: str, problems: _Problems) -> FigureSpec | None:
     kind, unit = rec.get("kind"), str(rec.get("unit", ""))
     if kind not in FIGURE_KINDS:

@@ -112,7 +112,7 @@ def checkup_text(catalog: Catalog, profile: EnterpriseProfile, today: dt.date | 
         for benefit, assessment in entries[:MAX_PER_CATEGORY]:
             listed.append(benefit)
             figure = formatting.headline(benefit, None)[0] if benefit.figures or benefit.tier else benefit.summary
-            figure = figure if len(figure) <= MAX_FIGURE_CHARS else figure[:MAX_FIGURE_CHARS] + "…"
+            figure = formatting.shorten(figure, MAX_FIGURE_CHARS)
             state = "已过期" if benefit.is_expired(today) else "有效"
             mark = "符合" if assessment.fits else "待确认"
             lines.append(f"{len(listed)}. {benefit.name}:{figure}({mark};{state})")

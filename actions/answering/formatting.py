@@ -123,14 +123,15 @@ def several_text(city: str, records: list[BenefitRecord], calculations: list, to
         lines_ = [line for line in headline(b, calculation) if not line.startswith(("(", "计算", "· "))]
         figure = "；".join(lines_).removeprefix(b.name + ":") or b.summary
         state = "已过期" if b.is_expired(today) else "有效"
-        lines.append(f"{i}. {b.name}:{_short(figure, MAX_SEVERAL_FIGURE_CHARS)}({state})")
+        lines.append(f"{i}. {b.name}:{shorten(figure, MAX_SEVERAL_FIGURE_CHARS)}({state})")
         number = f"{b.document.doc_number} " if b.document.doc_number else ""
         lines.append(f"   出处:{number}{b.clause_ref};责任单位:{'、'.join(b.departments[:2]) or '见原文'}")
     lines.append("回复序号可看某一项的详细条件、责任单位和出处。")
     return "\n".join(lines)
 
 
-def _short(text: str, limit: int) -> str:
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters with an ellipsis: one line of a list on a phone."""
     return text if len(text) <= limit else text[:limit] + "…"
 
 
