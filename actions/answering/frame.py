@@ -102,7 +102,7 @@ class Reader:
         refused = tuple(f"“{f.text}”不是有效的金额:{f.reason.rstrip('。')}" for f in given.refused)
         choice = self.choice(text)
         content = () if choice is not None else self.content(subject_text)  # 「第三个」 names no subject
-        if content:
+        if content and subject_text != text:
             # A question of its own: the words a figure was given with name subjects too (「上市融资15亿,
             # 另外技改…」); only a bare figure message (「那融资额8亿呢」) leaves them out.
             topics = tuple(dict.fromkeys(topics + tuple(catalog.topics_in(text))))
