@@ -57,7 +57,7 @@ def respond(reader: Reader, turn: Turn, today: dt.date | None = None) -> Reply:
                            "例如“融资8亿”“营收6000万”“月租1.2万”。")
     if message.choice is not None and not message.has_subject:
         if conversation.listed:
-            return _pick(catalog, conversation.listed, message, frame, today)
+            return _pick(catalog, conversation.listed, message.choice, message, frame, today)
         if not message.city and not message.figures:
             return Reply().say("您想看哪一项?请先告诉我城市和想查的政策,例如“平顶山有哪些奖励补贴”,"
                                "我列出清单后回复序号即可。")
@@ -78,7 +78,7 @@ def respond(reader: Reader, turn: Turn, today: dt.date | None = None) -> Reply:
         # 「文件里说的技改基金规模多少」: only the classifier said "document"; the words ask about a topic.
         frame = replace(frame, aspect="amount")
     if message.other_place and not message.city:
-        return _other_place(catalog, message, frame)
+        return _other_place(catalog, message.other_place, message, frame)
 
     same_city = bool(subject) and (message.city is None or message.city == subject[0].city)
     if same_city and not message.topics and (not message.content or _covers(catalog, subject[0], message)):
@@ -153,16 +153,17 @@ def _answer(catalog: Catalog, frame: Frame, today: dt.date | None) -> Reply:
         return _not_found(catalog, city, frame)
     several = _several_subjects(catalog, frame, search_text, selection)
     if several:
-        return _render_several(catalog, several, frame, today)
+        return _render_several(catalog, several, frame, city, today)
     return _render(catalog, aspect, selection.records, frame, today, selection, question=frame.text)
 
 
 def _several_subjects(catalog: Catalog, frame: Frame, search_text: str, selection: Selection) -> list[BenefitRecord]:
     """「先挂新三板再冲主板,还买了省外技术,有哪些奖励」: a broad question naming several subjects gets the
     best record of each, the overall best first; a question about one subject gets [] (one card)."""
-    if len(frame.topics) + len(frame.categories) < 2 or not _asks_list(frame.text):
+    main = selection.main
+    if main is None or len(frame.topics) + len(frame.categories) < 2 or not _asks_list(frame.text):
         return []
-    records = [selection.main]
+    records = [main]
     for topic in frame.topics:
         if any(topic in r.topics for r in records[1:]):
             continue
@@ -200,10 +201,11 @@ def _several_subjects(catalog: Catalog, frame: Frame, search_text: str, selectio
     return records[:MAX_SEVERAL] if len(records) >= 2 else []
 
 
-def _render_several(catalog: Catalog, records: list[BenefitRecord], frame: Frame, today: dt.date | None) -> Reply:
+def _render_several(catalog: Catalog, records: list[BenefitRecord], frame: Frame, city: str,
+                    today: dt.date | None) -> Reply:
     given = read_figures(frame.figure_text) if frame.figures else None
     calculations = [_named_basis_calculation(r, given) if given else None for r in records]
-    reply = Reply().say(formatting.several_text(frame.city, records, calculations, today),
+    reply = Reply().say(formatting.several_text(city, records, calculations, today),
                         formatting.item_buttons(records))
     reply.slots.update(city=frame.city, last_benefits=[r.key for r in records], listed_benefits=[r.key for r in records],
                        last_topics=list(frame.topics), last_question=frame.text or None, last_aspect="amount",
@@ -299,9 +301,9 @@ def _checkup(catalog: Catalog, profile, frame: Frame, today: dt.date | None) -> 
 
 
 # -- lists, documents, places -----------------------------------------------------------------------
-def _pick(catalog: Catalog, listed: list[BenefitRecord], message: Frame, frame: Frame,
+def _pick(catalog: Catalog, listed: list[BenefitRecord], choice: int, message: Frame, frame: Frame,
           today: dt.date | None) -> Reply:
-    index = len(listed) - 1 if message.choice == -1 else message.choice - 1
+    index = len(listed) - 1 if choice == -1 else choice - 1
     if not 0 <= index < len(listed):
         return Reply().say(f"上面的列表只有{len(listed)}项,请回复1到{len(listed)}之间的序号。",
                            formatting.item_buttons(listed))
@@ -319,19 +321,19 @@ def _documents(catalog: Catalog, city: str | None, today: dt.date | None) -> Rep
     return reply
 
 
-def _other_place(catalog: Catalog, message: Frame, frame: Frame) -> Reply:
+def _other_place(catalog: Catalog, place: str, message: Frame, frame: Frame) -> Reply:
     """「郑州有什么补贴」: 登封 is a county-level city of 郑州, so say what is here; others get the list."""
     cities = [c.name for c in catalog.cities]
-    under = [c for c in catalog.cities if c.parent and c.parent.startswith(message.other_place)]
+    under = [c for c in catalog.cities if c.parent and c.parent.startswith(place)]
     reply = Reply()
     reply.slots.update(pending_question=message.text, last_aspect=frame.aspect or "amount")
     if under:
         names = "、".join(c.name for c in under)
-        reply.say(f"政策库没有{message.other_place}市本级的政策文件;{message.other_place}下辖的{names}有收录"
+        reply.say(f"政策库没有{place}市本级的政策文件;{place}下辖的{names}有收录"
                   f"({names}的政策只适用于在{names}注册的企业)。目前可查询:{'、'.join(cities)}。",
                   formatting.city_buttons([c.name for c in under] + [c for c in cities if c not in names]))
     else:
-        reply.say(f"暂未收录{message.other_place}的政策。目前可查询:{'、'.join(cities)}。请选择城市:",
+        reply.say(f"暂未收录{place}的政策。目前可查询:{'、'.join(cities)}。请选择城市:",
                   formatting.city_buttons(cities))
     return reply
 
