@@ -3,6 +3,7 @@
 Tokens: jieba with the project's user dictionary (bot/jieba_dict, the same words the bot's tokenizer
 knows), punctuation and whitespace dropped. The answer to a question is the best paragraph.
 """
+
 from __future__ import annotations
 
 import logging
@@ -15,8 +16,13 @@ from typing import List, Tuple
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SOURCES = PROJECT_DIR / "policy_db" / "sources"
 JIEBA_DICT = PROJECT_DIR / "bot" / "jieba_dict"
-CITY_OF_SOURCE = {"binzhou": "滨州", "dengfeng": "登封", "pingdingshan": "平顶山", "sanmenxia": "三门峡",
-                  "sanming": "三明"}
+CITY_OF_SOURCE = {
+    "binzhou": "滨州",
+    "dengfeng": "登封",
+    "pingdingshan": "平顶山",
+    "sanmenxia": "三门峡",
+    "sanming": "三明",
+}
 _WORD = re.compile(r"[\w%‰]", re.UNICODE)
 
 

@@ -1,6 +1,7 @@
 """Open-loop REST load: messages are sent on a fixed schedule whatever the server's speed, and the
 latency of each is measured from its *scheduled* time, so queueing in a saturated server counts.
 Messages come from short conversations (:class:`Conversations`) whose next turn waits for the reply."""
+
 from __future__ import annotations
 
 import threading
@@ -60,10 +61,17 @@ class StepResult:
         return self.ok / self.wall if self.wall else 0.0
 
     def as_dict(self) -> Dict[str, object]:
-        return {"offered_msg_per_s": self.rate, "seconds": self.seconds, "sent": self.sent, "ok": self.ok,
-                "errors": dict(self.errors), "p50_ms": _r(self.p50_ms), "p99_ms": _r(self.p99_ms),
-                "max_ms": _r(max(self.latencies) * 1000 if self.latencies else None),
-                "achieved_msg_per_s": round(self.achieved_rate, 1)}
+        return {
+            "offered_msg_per_s": self.rate,
+            "seconds": self.seconds,
+            "sent": self.sent,
+            "ok": self.ok,
+            "errors": dict(self.errors),
+            "p50_ms": _r(self.p50_ms),
+            "p99_ms": _r(self.p99_ms),
+            "max_ms": _r(max(self.latencies) * 1000 if self.latencies else None),
+            "achieved_msg_per_s": round(self.achieved_rate, 1),
+        }
 
 
 def _r(value: Optional[float]) -> Optional[float]:
@@ -106,8 +114,7 @@ class Conversations:
                 self._idle.append((sender, remaining))
 
 
-def run_step(url: str, rate: float, seconds: float, conversations: Conversations,
-             timeout: float = 10.0) -> StepResult:
+def run_step(url: str, rate: float, seconds: float, conversations: Conversations, timeout: float = 10.0) -> StepResult:
     """Send rate*seconds messages at a steady rate, each from a conversation with none in flight."""
     result = StepResult(rate, seconds)
     count = int(rate * seconds)

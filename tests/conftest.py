@@ -53,7 +53,7 @@ WECHAT_TEST_TOKEN = "policy-bot-test-token"
 @pytest.fixture(scope="session")
 def bot(policy_db_url, tmp_path_factory):
     """The real trained bot: an action server on the test database and a Rasa server with all channels."""
-    from tests.support.bot_servers import ActionServer, RasaServer
+    from devservers import ActionServer, RasaServer
 
     actions = ActionServer(env={"DATABASE_URL": policy_db_url}).start()
     rasa = RasaServer(action_url=actions.url, credentials=BOT_CREDENTIALS, workdir=tmp_path_factory.mktemp("bot"),

@@ -5,7 +5,7 @@ import json
 import subprocess
 import sys
 
-from tests.support.bot_servers import PROJECT_DIR, quiet_env
+from devservers import PROJECT_DIR, quiet_env
 
 
 def run_cli(*args: str, db_url: str) -> subprocess.CompletedProcess:

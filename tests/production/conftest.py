@@ -11,37 +11,45 @@
   (a fresh schema, via Rasa's POSTGRESQL_SCHEMA), the lock store in Redis (unique key prefix).
   Both stores are reached through TCP proxies that tests can cut to simulate an outage of either.
 
-Every module skips with the reason when PostgreSQL or Redis is unreachable. Server output goes to
-var/log/prod-*.log. PostgreSQL: TEST_POSTGRES_URL (default postgres@127.0.0.1:5432/test); Redis:
-TEST_REDIS_URL (default redis://127.0.0.1:6379/0).
+The servers, the schema and the key prefix come from the test harness (devservers). Every module skips
+with the reason when PostgreSQL or Redis is unreachable. Server output goes to var/log/prod-*.log.
+PostgreSQL: TEST_POSTGRES_URL (default postgres@127.0.0.1:5432/test); Redis: TEST_REDIS_URL (default
+redis://127.0.0.1:6379/0).
 """
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import select
 import socket
-import subprocess
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 import requests
 
 from bot.channels.rest_channel import conversation_id
-from tests.support.bot_servers import LOG_DIR, MODEL, PROJECT_DIR, VENV_BIN, ActionServer, free_port, quiet_env
+from devservers import (
+    MODEL,
+    PROJECT_DIR,
+    REDIS_URL,  # noqa: F401 (test_lock_store.py reads it from here)
+    REST_CREDENTIALS,
+    ActionServer,
+    ProductionStores,
+    RasaServer,
+    Reply,
+    free_port,
+    pg_connect,
+    start_servers,
+    stores_unavailable,
+)
 
-PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ENDPOINTS = PROJECT_DIR / "endpoints.production.yml"
 API_TOKEN = secrets.token_urlsafe(24)  # the production servers' RASA_API_TOKEN for this test session
-REST_CHANNEL = "bot.channels.rest_channel.NamespacedRestInput:\n"  # as in credentials.yml
 
 ACTION_TIMEOUT = 4.0  # the default of bot.resilience (ACTION_TIMEOUT_SECONDS is not set)
 LOCK_RETRY = 2.0  # LOCK_STORE_RETRY_SECONDS for the test servers (default 10 s)
@@ -52,62 +60,21 @@ INTERNALS = ("Traceback", "Exception", "sqlalchemy", "File \"", "/work/", "psyco
 
 
 # -- services ------------------------------------------------------------------------------------
-def _services_or_reason() -> Optional[str]:
-    """None when PostgreSQL and Redis answer, else why not (the skip reason)."""
-    try:
-        import psycopg2  # noqa: F401
-        from sqlalchemy.engine import make_url
-    except ImportError as exc:  # pragma: no cover
-        return f"missing package: {exc}"
-    url = make_url(PG_URL)
-    try:
-        connection = psycopg2.connect(host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username,
-                                      password=url.password or "", dbname=url.database, connect_timeout=2)
-        connection.close()
-    except Exception as exc:  # noqa: BLE001
-        return f"PostgreSQL not reachable at {url.host}:{url.port or 5432} ({type(exc).__name__})"
-    try:
-        import redis
-
-        client = redis.Redis.from_url(REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
-        client.ping()
-        client.close()
-    except Exception as exc:  # noqa: BLE001
-        return f"Redis not reachable at {REDIS_URL} ({type(exc).__name__})"
-    return None
-
-
 @pytest.fixture(scope="session")
 def services() -> None:
-    reason = _services_or_reason()
+    reason = stores_unavailable()
     if reason:
         pytest.skip(reason)
 
 
-def pg_connect():
-    import psycopg2
-    from sqlalchemy.engine import make_url
-
-    url = make_url(PG_URL)
-    connection = psycopg2.connect(host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username,
-                                  password=url.password or "", dbname=url.database, connect_timeout=3)
-    connection.autocommit = True
-    return connection
-
-
 @pytest.fixture(scope="session")
-def pg_schema(services) -> Iterator[str]:
-    """A fresh PostgreSQL schema for the tracker store, dropped afterwards."""
-    schema = f"rasa_prodtest_{uuid.uuid4().hex[:8]}"
-    connection = pg_connect()
-    with connection.cursor() as cursor:
-        cursor.execute(f"create schema {schema}")
+def production_stores(services) -> Iterator[ProductionStores]:
+    """A fresh PostgreSQL schema for the tracker store and a Redis key prefix for the lock store, removed afterwards."""
+    stores = ProductionStores(tag="prodtest").create()
     try:
-        yield schema
+        yield stores
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"drop schema if exists {schema} cascade")
-        connection.close()
+        stores.drop()
 
 
 # -- a TCP proxy in front of Redis or PostgreSQL, so a test can make either unreachable ------------
@@ -294,106 +261,16 @@ class ActionSlot:
 
 
 # -- the Rasa servers ------------------------------------------------------------------------------
-@dataclass
-class Reply:
-    status: int
-    messages: List[Dict[str, Any]]
-    elapsed: float
-
-    @property
-    def text(self) -> str:
-        return "\n".join(m.get("text", "") for m in self.messages)
-
-
-@dataclass
-class ProductionRasa:
-    name: str
-    env: Dict[str, str]
-    workdir: Path = LOG_DIR
-    port: int = field(default_factory=free_port)
-    process: Optional[subprocess.Popen] = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def log(self) -> Path:
-        return LOG_DIR / f"prod-{self.name}-{self.port}.log"
-
-    def launch(self) -> None:
-        LOG_DIR.mkdir(parents=True, exist_ok=True)
-        credentials = self.workdir / f"credentials-{self.port}.yml"
-        credentials.write_text(REST_CHANNEL, encoding="utf-8")
-        self.process = subprocess.Popen(
-            [str(VENV_BIN / "python"), "-m", "bot.server", "run", "--enable-api", "-p", str(self.port),
-             "-m", str(MODEL), "--endpoints", str(ENDPOINTS), "--credentials", str(credentials)],
-            cwd=PROJECT_DIR, env=quiet_env(RASA_API_TOKEN=API_TOKEN, **self.env), stdout=self.log.open("w"),
-            stderr=subprocess.STDOUT)
-
-    def wait_ready(self, seconds: float) -> bool:
-        """True when /status answers; False when the process died (e.g. model replaced mid-copy)."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process is None or self.process.poll() is not None:
-                return False
-            try:
-                if requests.get(f"{self.url}/status", params={"token": API_TOKEN}, timeout=2).ok:
-                    return True
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        tail = self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
-        raise RuntimeError(f"{self.url} did not come up in {seconds:.0f}s\n{tail}")
-
-    def say(self, sender: str, message: Any, timeout: float = 30) -> Reply:
-        started = time.monotonic()
-        response = requests.post(f"{self.url}/webhooks/rest/webhook", json={"sender": sender, "message": message},
-                                 timeout=timeout)
-        elapsed = time.monotonic() - started
-        messages = response.json() if response.status_code == 200 else []
-        return Reply(response.status_code, messages, elapsed)
-
-    def post_raw(self, body: bytes, timeout: float = 30) -> requests.Response:
-        return requests.post(f"{self.url}/webhooks/rest/webhook", data=body, timeout=timeout,
-                             headers={"Content-Type": "application/json"})
-
-    def slots(self, sender: str) -> Dict[str, Any]:
-        response = requests.get(f"{self.url}/conversations/{conversation_id(sender)}/tracker",
-                                params={"token": API_TOKEN}, timeout=10)
-        response.raise_for_status()
-        return response.json()["slots"]
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
-
-
-def start_rasa_servers(servers: List[ProductionRasa], seconds: float = 300, attempts: int = 3) -> None:
-    """Start them in parallel; a server that dies while loading (model being replaced) is retried."""
-    for server in servers:
-        server.launch()
-    for server in servers:
-        for attempt in range(attempts):
-            if server.wait_ready(seconds):
-                break
-            if attempt == attempts - 1:
-                tail = server.log.read_text(errors="replace")[-3000:]
-                raise RuntimeError(f"Rasa server {server.name} exited while starting\n{tail}")
-            time.sleep(3)
-            server.launch()
+def production_rasa(name: str, action_url: str, env: Dict[str, str], workdir) -> RasaServer:
+    """A Rasa server as in production: endpoints.production.yml, the REST channel, the API with the token."""
+    return RasaServer(action_url=action_url, name=f"prod-{name}", endpoints=ENDPOINTS, credentials=REST_CREDENTIALS,
+                      env=env, workdir=workdir, api_token=API_TOKEN, cors=None)
 
 
 @dataclass
 class Cluster:
-    a: ProductionRasa
-    b: ProductionRasa
+    a: RasaServer
+    b: RasaServer
     actions: ActionSlot
     redis_proxy: TcpProxy
     postgres_proxy: TcpProxy
@@ -401,7 +278,7 @@ class Cluster:
     key_prefix: str
 
     @property
-    def servers(self) -> Tuple[ProductionRasa, ProductionRasa]:
+    def servers(self) -> Tuple[RasaServer, RasaServer]:
         return self.a, self.b
 
     def turns(self, sender: str) -> List[Tuple[str, List[str]]]:
@@ -425,44 +302,27 @@ class Cluster:
 
 
 @pytest.fixture(scope="session")
-def cluster(services, pg_schema, policy_db_url, tmp_path_factory) -> Iterator[Cluster]:
-    import redis
-    from sqlalchemy.engine import make_url
-
+def cluster(production_stores, policy_db_url, tmp_path_factory) -> Iterator[Cluster]:
     if not MODEL.exists():
         pytest.skip(f"{MODEL} is missing: run `make model` first")
-    pg = make_url(PG_URL)
-    redis_client = redis.Redis.from_url(REDIS_URL)
-    redis_kwargs = redis_client.connection_pool.connection_kwargs
-    proxy = TcpProxy(redis_kwargs.get("host", "127.0.0.1"), int(redis_kwargs.get("port", 6379))).up()
-    pg_proxy = TcpProxy(pg.host or "127.0.0.1", int(pg.port or 5432)).up()
-    key_prefix = f"prodtest{uuid.uuid4().hex[:8]}"  # Rasa accepts letters and digits only
+    stores = production_stores
+    proxy = TcpProxy(*stores.redis_address).up()
+    pg_proxy = TcpProxy(*stores.postgres_address).up()
     actions = ActionSlot(policy_db_url)
-    env = {
-        "ACTION_ENDPOINT_URL": f"{actions.url}/webhook",
-        "DB_HOST": "127.0.0.1", "DB_PORT": str(pg_proxy.port), "DB_NAME": pg.database or "postgres",
-        "DB_USER": pg.username or "postgres", "DB_PASSWORD": pg.password or "",
-        "POSTGRESQL_SCHEMA": pg_schema,
-        "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(proxy.port), "REDIS_DB": str(redis_kwargs.get("db", 0)),
-        "REDIS_PASSWORD": redis_kwargs.get("password") or "", "REDIS_KEY_PREFIX": key_prefix,
-        "LOCK_STORE_RETRY_SECONDS": str(LOCK_RETRY),
-    }
+    env = {**stores.env(postgres_address=("127.0.0.1", pg_proxy.port), redis_address=("127.0.0.1", proxy.port)),
+           "LOCK_STORE_RETRY_SECONDS": str(LOCK_RETRY)}
     workdir = tmp_path_factory.mktemp("production")
-    servers = [ProductionRasa("a", env, workdir), ProductionRasa("b", env, workdir)]
+    servers = [production_rasa(name, actions.url, env, workdir) for name in ("a", "b")]
     try:
         actions.start_real()
-        start_rasa_servers(servers)
-        yield Cluster(servers[0], servers[1], actions, proxy, pg_proxy, pg_schema, key_prefix)
+        start_servers(servers, timeout=300, attempts=3)
+        yield Cluster(servers[0], servers[1], actions, proxy, pg_proxy, stores.schema, stores.key_prefix)
     finally:
         for server in servers:
             server.stop()
         actions.stop()
         proxy.down()
         pg_proxy.down()
-        keys = list(redis_client.scan_iter(match=f"{key_prefix}:*", count=1000))
-        if keys:
-            redis_client.delete(*keys)
-        redis_client.close()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from typing import Iterator, Optional
 import pytest
 import requests
 
-from tests.support.bot_servers import MODEL, PROJECT_DIR, free_port, quiet_env
+from devservers import MODEL, PROJECT_DIR, free_port, quiet_env
 
 
 @dataclass

@@ -19,8 +19,8 @@ from typing import Iterator
 import pytest
 import requests
 
+from devservers import MODEL, PROJECT_DIR, VENV_BIN, free_port, quiet_env, stop_process, wait_for
 from tests.security.network import is_loopback, listening_addresses
-from tests.support.bot_servers import MODEL, PROJECT_DIR, VENV_BIN, free_port, quiet_env, stop_process, wait_for
 
 FORGED = "2030-01-01 00:00:00,000 ERROR"
 PADDING = 700_000

@@ -12,8 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
+from devservers import free_port
 from tests.security.network import is_loopback, listening_addresses
-from tests.support.bot_servers import free_port
 
 EVIL_ORIGIN = "http://evil.example"
 

@@ -3,8 +3,9 @@
 * ``rasa_url``: a Rasa server speaking the socketio channel
   (bot.channels.socketio_channel.PolicySocketIOInput): the real trained bot that
   tests/conftest.py starts (fixture ``bot``), or a running one given by ``RASA_URL``.
-* ``page_server``: starts bot/web/serve.py on a free port with the given
-  environment and arguments (stopped at the end of the session).
+* ``page_server``: starts bot/web/serve.py (devservers.PageServer) on a free
+  port with the given environment and arguments (stopped at the end of the
+  session; its log in var/log/test-page-<port>.log).
 * ``web_url`` / ``page_rasa_url``: the page (serve.py) and the Rasa server it is
   configured for, which accepts sockets from the page's origin only: a second
   Rasa on the test bot's action server, started with ``WEB_ORIGIN`` set to the
@@ -20,9 +21,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -30,7 +29,7 @@ from typing import Iterator, Optional
 
 import pytest
 
-from tests.support.bot_servers import free_port, stop_process
+from devservers import PageServer, RasaServer, free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WEB_DIR = REPO_ROOT / "bot" / "web"
@@ -49,14 +48,6 @@ def _http_ok(url: str, timeout: float = 2.0) -> bool:
             return 200 <= r.status < 300
     except (urllib.error.URLError, OSError, ValueError):
         return False
-
-
-def _tail(path: Path, n: int = 40) -> str:
-    try:
-        lines = path.read_text(errors="replace").splitlines()
-    except OSError:
-        return "(no log)"
-    return "\n".join(lines[-n:])
 
 
 CITIES = ["三门峡", "登封", "平顶山", "三明", "滨州"]
@@ -81,40 +72,21 @@ def rasa_url(bot) -> Iterator[str]:
     yield bot.url
 
 
-def page_env(**extra: str) -> dict:
-    """The environment for serve.py: this one without page settings, plus `extra`."""
-    env = {k: v for k, v in os.environ.items() if k not in ("RASA_PUBLIC_URL",)}
-    env.update(extra)
-    return env
-
-
 @pytest.fixture(scope="session")
-def page_server(tmp_path_factory: pytest.TempPathFactory):
+def page_server():
     """start(env=None, args=(), port=None) -> base URL (no trailing slash) of a new serve.py."""
-    processes = []
+    servers: list[PageServer] = []
 
     def start(env: Optional[dict] = None, args: tuple = (), port: Optional[int] = None) -> str:
-        port = port or free_port()
-        log_path = tmp_path_factory.mktemp("serve") / "serve.log"
-        with open(log_path, "wb") as log:
-            proc = subprocess.Popen(
-                [sys.executable, str(WEB_DIR / "serve.py"), "--port", str(port), "--quiet", *args],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=page_env(**(env or {})),
-            )
-        processes.append(proc)
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while not _http_ok(base + "/"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"serve.py did not start; log {log_path}:\n{_tail(log_path)}")
-            time.sleep(0.2)
-        return base
+        server = PageServer(port=port or free_port(), env=dict(env or {}), args=tuple(args))
+        servers.append(server)
+        return server.start().url
 
     try:
         yield start
     finally:
-        for proc in processes:
-            stop_process(proc)
+        for server in servers:
+            server.stop()
 
 
 PAGE_CREDENTIALS = """bot.channels.socketio_channel.PolicySocketIOInput:
@@ -138,11 +110,9 @@ def page_and_rasa(page_server, request, tmp_path_factory) -> Iterator[tuple]:
         yield page_server(env={"RASA_PUBLIC_URL": url}, port=port) + "/", url
         return
 
-    from tests.support import bot_servers
-
     bot = request.getfixturevalue("bot")
-    rasa = bot_servers.RasaServer(action_url=bot.action_url, credentials=PAGE_CREDENTIALS,
-                                  workdir=tmp_path_factory.mktemp("page-rasa"), name="page-rasa")
+    rasa = RasaServer(action_url=bot.action_url, credentials=PAGE_CREDENTIALS,
+                      workdir=tmp_path_factory.mktemp("page-rasa"), name="page-rasa")
     page = page_server(env={"RASA_PUBLIC_URL": rasa.url})  # binds its port now
     rasa.env = {"WEB_ORIGIN": page}  # Socket.IO: this page's origin only
     rasa.cors = page  # CORS (`--cors`, for the polling transport): this page's origin only

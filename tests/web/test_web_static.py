@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.bot_servers import free_port
+from devservers import free_port
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "bot" / "web"
 
