@@ -1,7 +1,9 @@
-"""The domain words questions are read with, loaded from policy_db/data/vocabulary.yml.
+"""The domain words questions are read with (vocabulary.yml) and the kinds of help (categories.yml).
 
-One home for aspect words, recognition levels, generic words, list-choice words and places outside
-the database, so a policy officer can add 「搞到哪天」 as a validity word without touching Python.
+One home for aspect words, recognition levels, generic words, list-choice words, places outside
+the database and the NLU's entity words, so a policy officer can add 「搞到哪天」 as a validity word
+without touching Python; and one home for each kind of help (key, label, intent, how owners ask).
+Both files are read from the data folder of `policy_db.paths` (`POLICY_DATA_DIR`).
 """
 from __future__ import annotations
 
@@ -11,7 +13,10 @@ from pathlib import Path
 
 import yaml
 
-VOCABULARY_FILE = Path(__file__).resolve().parent / "data" / "vocabulary.yml"
+from .paths import data_dir
+
+VOCABULARY_NAME = "vocabulary.yml"
+CATEGORIES_NAME = "categories.yml"
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class Vocabulary:
     contrast_starts: tuple[str, ...] = ()
     contrast_ends: tuple[str, ...] = ()
     category_words: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (category, words)
+    entity_words: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (NLU entity, words): lookup tables
 
     def contrasts(self, text: str) -> bool:
         """「那…呢」: the message sets its subject against the last one."""
@@ -75,9 +81,94 @@ def parse_vocabulary(raw: dict) -> Vocabulary:
         contrast_starts=_words((raw.get("contrast_markers") or {}).get("starts")),
         contrast_ends=_words((raw.get("contrast_markers") or {}).get("ends")),
         category_words=tuple((str(c), _words(w)) for c, w in (raw.get("category_words") or {}).items()),
+        entity_words=tuple((str(e), _words(w)) for e, w in (raw.get("entity_words") or {}).items()),
     )
 
 
+def load_vocabulary(path: Path | None = None) -> Vocabulary:
+    """The vocabulary of `path`, default vocabulary.yml of the data folder (read once per path)."""
+    return _read_vocabulary(path or data_dir() / VOCABULARY_NAME)
+
+
 @lru_cache(maxsize=4)
-def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
+def _read_vocabulary(path: Path) -> Vocabulary:
     return parse_vocabulary(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+
+
+# -- kinds of help (categories.yml) ---------------------------------------------------------------
+class CategoryError(ValueError):
+    """categories.yml is malformed: the message names the entry and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Category:
+    """A kind of help: 奖励补助 (reward), 贷款融资 (finance) …"""
+
+    key: str
+    label: str
+    intent: str
+    question: str  # an owner's question about one topic of this kind: "{topic}能拿多少奖励"
+    templates: tuple[str, ...]  # generated NLU examples: {w} a topic word, {c} a city
+    catch_all: bool = False  # the kind for everything else (not named in lists of kinds)
+
+    def ask(self, topic: str, city: str = "") -> str:
+        """「滨州技术改造能拿多少奖励」: the question about `topic`, of `city` when given."""
+        return city + self.question.format(topic=topic)
+
+
+@dataclass(frozen=True)
+class Categories:
+    """The kinds of help in the order of categories.yml."""
+
+    items: tuple[Category, ...]
+
+    def __iter__(self):
+        return iter(self.items)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.items)
+
+    def get(self, key: str) -> Category | None:
+        return next((c for c in self.items if c.key == key), None)
+
+    def of_intent(self, intent: str | None) -> Category | None:
+        return next((c for c in self.items if c.intent == intent), None) if intent else None
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {c.key: c.label for c in self.items}
+
+
+def parse_categories(raw: dict) -> Categories:
+    items = []
+    for i, rec in enumerate(raw.get("categories") or ()):
+        where = f"categories.yml categories[{i}]"
+        missing = [name for name in ("key", "label", "intent", "question") if not rec.get(name)]
+        if missing:
+            raise CategoryError(f"{where}: 缺少 {', '.join(missing)}")
+        category = Category(key=str(rec["key"]), label=str(rec["label"]), intent=str(rec["intent"]),
+                            question=str(rec["question"]), templates=_words(rec.get("templates")),
+                            catch_all=bool(rec.get("catch_all")))
+        if "{topic}" not in category.question:
+            raise CategoryError(f"{where}: question 必须含 {{topic}}")
+        if any("{w}" not in template for template in category.templates):
+            raise CategoryError(f"{where}: 每个 template 都必须含 {{w}}")
+        items.append(category)
+    for name in ("key", "intent"):
+        values = [getattr(c, name) for c in items]
+        if len(set(values)) != len(values):
+            raise CategoryError(f"categories.yml: {name} 重复")
+    if not items:
+        raise CategoryError("categories.yml: 没有任何类别")
+    return Categories(tuple(items))
+
+
+def load_categories(path: Path | None = None) -> Categories:
+    """The kinds of help of `path`, default categories.yml of the data folder (read once per path)."""
+    return _read_categories(path or data_dir() / CATEGORIES_NAME)
+
+
+@lru_cache(maxsize=4)
+def _read_categories(path: Path) -> Categories:
+    return parse_categories(yaml.safe_load(path.read_text(encoding="utf-8")) or {})

@@ -16,7 +16,7 @@ from policy_db.figure_bases import load_vocabulary as load_figure_vocabulary
 from policy_db.fuzzy import FuzzyMatcher
 from policy_db.user_figures import read_figures
 from policy_db.query import Catalog
-from policy_db.vocabulary import CAP_FOCUS, Vocabulary, load_vocabulary
+from policy_db.vocabulary import CAP_FOCUS, Categories, Vocabulary, load_categories, load_vocabulary
 
 from .selection import asks_for_figure
 
@@ -31,8 +31,6 @@ AMOUNT_OVER = ("validity", "conditions")  # aspects a figure question with the o
 # What the intent classifier says the message asks, when the words alone do not say it.
 INTENT_ASPECT = {"ask_contact": "contact", "ask_condition": "conditions", "ask_validity": "validity",
                  "ask_document": "document"}
-INTENT_CATEGORY = {"ask_reward": "reward", "ask_finance": "finance", "ask_social_insurance": "social_insurance",
-                   "ask_tax_fee": "tax_fee", "ask_rent_utility": "rent_utility", "ask_policy_other": "other"}
 
 
 @dataclass(frozen=True)
@@ -83,6 +81,7 @@ class Reader:
 
     catalog: Catalog
     vocabulary: Vocabulary = field(default_factory=load_vocabulary)
+    categories: Categories = field(default_factory=load_categories)  # which intent asks for which kind of help
 
     def read(self, text: str, intent: str | None = None, entities: list[dict] | None = None) -> Frame:
         text = (text or "").strip()[:MAX_QUESTION_CHARS]
@@ -108,13 +107,18 @@ class Reader:
             topics = tuple(dict.fromkeys(topics + tuple(catalog.topics_in(text))))
         return Frame(
             text=text, city=city, other_place=other, topics=topics, level=self.level(text),
-            aspect=self._asked_aspect(text, given, intent), category=INTENT_CATEGORY.get(intent or ""),
+            aspect=self._asked_aspect(text, given, intent), category=self.category(intent),
             figures=figures, refused_figures=refused, choice=choice, content=content,
             domain_words=tuple(w for w in content if w in _indexes_for(catalog).known_words),
             focus=self.focus(subject_text),
             categories=tuple(c for c, words in self.vocabulary.category_words if any(w in subject_text for w in words)))
 
     # -- the parts of a message ------------------------------------------------------------
+    def category(self, intent: str | None) -> str | None:
+        """The kind of help the classifier says the message asks for (ask_finance -> finance)."""
+        category = self.categories.of_intent(intent)
+        return category.key if category else None
+
     def _asked_aspect(self, text: str, given, intent: str | None) -> str | None:
         """The aspect asked; an owner who gives their own figure and asks how much wants the amount, even if
         the message also says 「在有效期内」 or 「符合条件」 about the enterprise."""
