@@ -169,7 +169,7 @@ def greeting(catalog: Catalog, today: dt.date | None = None) -> tuple[str, list[
     example = _first_example(catalog, today)
     text = (f"您好！我是政策通，可以帮您查{_cities_text(catalog)}的惠企政策：{_kinds_text(categories)}，"
             "以及找哪个部门办理。请直接提问" + (f"，比如“{example}”。" if example else "。"))
-    buttons = []
+    buttons: list[dict] = []
     for category, topics in topics_by_kind(catalog, categories, per_kind=1):
         if len(buttons) == GREETING_BUTTONS or category.catch_all:
             break
