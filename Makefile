@@ -15,7 +15,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: install db nlu-resources model web run test bench clean
+.PHONY: install db nlu-resources model web run test lint bench clean
 
 install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -59,6 +59,12 @@ run: install db model web
 
 test: install db model web
 	@scripts/test.sh
+
+# Style and types (settings in pyproject.toml): ruff's rules, ruff's format, mypy on policy_db and actions.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m mypy
 
 bench: install db model
 	@$(PY) -m bench.run
