@@ -17,6 +17,11 @@ address: ``RASA_PUBLIC_URL`` (or ``--rasa-url``; default
 the Content-Security-Policy header lets the page connect to that origin only.
 A link such as ``?rasa=http://elsewhere`` changes nothing.
 
+What the page shows of the catalogue (the cities covered and example questions,
+each answered by a record of the policy database) is served as
+``/catalogue.js``, composed from the database of ``DATABASE_URL`` by
+``actions.answering.introduction``: the page lists no city by hand.
+
 Slow clients cannot hold the server: each connection has its own thread, must
 deliver its whole request within ``--timeout`` seconds (default
 :data:`DEFAULT_TIMEOUT_S`; one byte at a time does not extend it), and is
@@ -35,12 +40,14 @@ import argparse
 import http.server
 import io
 import json
+import logging
 import os
 import posixpath
 import re
 import socket
 import socketserver
 import sys
+import threading
 import time
 import urllib.parse
 from functools import partial
@@ -58,6 +65,7 @@ TOP_LEVEL_SUFFIXES = (".html", ".css", ".js", ".svg", ".png", ".ico")
 RASA_URL_ENV = "RASA_PUBLIC_URL"
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 CONFIG_PATH = "config.js"  # generated, not a file on disk
+CATALOGUE_PATH = "catalogue.js"  # generated from the policy database, not a file on disk
 
 DEFAULT_TIMEOUT_S = 10.0
 WRITE_CHUNK_BYTES = 64 * 1024  # each chunk must be taken by the client within the timeout
@@ -90,6 +98,34 @@ def config_script(rasa: str) -> bytes:
         "/* 政策通 page settings, written by serve.py from its configuration. */\n"
         f"window.POLICY_WEBCHAT_CONFIG = Object.freeze({settings});\n"
     ).encode("utf-8")
+
+
+def catalogue_script(catalogue: dict | None) -> bytes:
+    """/catalogue.js: the cities and example questions the page shows (null while the database is unreadable)."""
+    data = json.dumps(catalogue, ensure_ascii=True)  # ASCII only: nothing can close the script early
+    return (
+        "/* 政策通 catalogue, composed by serve.py from the policy database. */\n"
+        f"window.POLICY_CATALOGUE = Object.freeze({data});\n"
+    ).encode("utf-8")
+
+
+def page_catalogue() -> dict | None:
+    """The catalogue's cities and example questions, or None when the policy database cannot be read.
+
+    The policy modules are imported on first use, so the server starts at once and serves the page
+    even without a database."""
+    try:
+        from actions.answering.catalog import current_catalog
+        from actions.answering.introduction import page_catalogue as compose
+        from policy_db.query import PolicyDatabaseUnavailable
+    except ImportError as exc:  # the page alone, without the project's Python packages
+        logging.getLogger(__name__).warning("catalogue unavailable: %s", exc)
+        return None
+    try:
+        return compose(current_catalog())
+    except PolicyDatabaseUnavailable as exc:
+        logging.getLogger(__name__).warning("policy database unreadable, page shows no catalogue: %s", exc)
+        return None
 
 
 def is_allowed(rel_path: str) -> bool:
@@ -175,6 +211,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         rel = self._rel_path()
         if rel == CONFIG_PATH:
             self._send_body(self.server.config_js, "text/javascript; charset=utf-8", head_only)
+        elif rel == CATALOGUE_PATH:
+            self._send_body(catalogue_script(page_catalogue()), "text/javascript; charset=utf-8", head_only)
         elif rel is None or not is_allowed(rel):
             self.send_error(404, "Not Found")
         elif rel.startswith(WIDGET_DIR):
@@ -286,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
         shown = f"[{shown}]"
     print(f"政策通 web chat: http://{shown}:{port}/", flush=True)
     print(f"Rasa socketio server: {rasa} (set {RASA_URL_ENV} or --rasa-url to change it)", flush=True)
+    # Read the catalogue now (a few seconds), after the URL is printed, not on the first visitor's time.
+    threading.Thread(target=page_catalogue, name="catalogue-warm-up", daemon=True).start()
     try:
         httpd.serve_forever()
     except KeyboardInterrupt:

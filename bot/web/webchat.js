@@ -12,6 +12,9 @@
  *   Greeting:    /greet, sent once per session. ?greet= may only pick another
  *                of KNOWN_GREETINGS; anything else (an intent with entities,
  *                text) is ignored.
+ *   Catalogue:   window.POLICY_CATALOGUE, from catalogue.js, which serve.py
+ *                composes from the policy database: the cities covered and
+ *                example questions, shown in the header (as text only).
  *
  * Conversation state is kept in sessionStorage (survives a reload of the tab).
  */
@@ -86,12 +89,37 @@
     }
   }
 
+  /** The header's city list and example questions, from the catalogue (nothing is shown without it). */
+  function showCatalogue() {
+    var catalogue = window.POLICY_CATALOGUE;
+    var cities = catalogue && Array.isArray(catalogue.cities) ? catalogue.cities : [];
+    var examples = catalogue && Array.isArray(catalogue.examples) ? catalogue.examples : [];
+    var cityLine = $("cities");
+    if (cityLine && cities.length) {
+      cityLine.textContent = "覆盖城市：" + cities.map(String).join(" · ");
+    }
+    var list = $("example-list");
+    var details = $("examples");
+    if (!list || !details || !examples.length) return;
+    examples.forEach(function (question) {
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "example";
+      button.textContent = String(question);
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    details.hidden = false;
+  }
+
   var socketUrl = resolveSocketUrl();
   var webchat = null;          // imperative handle: { sendMessage(payload, text) }
   document.documentElement.setAttribute("data-rasa-url", socketUrl);
 
   function mount() {
     var root = $("chat");
+    showCatalogue();
     if (hasUserMessages()) foldExamplesOnPhone();  // a reload mid-conversation
     if (!window.WebChat || typeof window.WebChat.default !== "function") {
       setStatus("offline", "组件加载失败");
