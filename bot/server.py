@@ -7,7 +7,9 @@
 takes the arguments of ``rasa`` (``run ...``, ``shell``, ``--help`` ...). It calls
 :func:`bot.resilience.install` (fault guards) and :func:`bot.speedups.install` (CPU savings with the
 same results), then ``rasa.__main__.main`` in the same process, so the patches are applied
-explicitly here, never as a side effect of importing a module.
+explicitly here, never as a side effect of importing a module. They are written for Rasa 3.6: on
+another Rasa version, or when a function they replace takes other parameters, nothing is patched
+and the server exits with status 2 and a message naming the function (:mod:`bot.patching`).
 
 ``run`` is checked first (:func:`safe_run_args`), because Rasa's HTTP API reads and rewrites every
 conversation and fetches any URL on ``PUT /model``:
@@ -143,6 +145,22 @@ def _install_logging(log_file: Optional[str]) -> None:
     after(rasa.utils.common, "update_sanic_log_level")
 
 
+def _install_guards(log_file: Optional[str]) -> None:
+    """Logging, bot.resilience and bot.speedups; exits with the reason on an incompatible Rasa."""
+    from bot.patching import IncompatibleRasa, check_rasa_version
+
+    try:
+        check_rasa_version(patcher="bot.server")
+        _install_logging(log_file)
+        from bot import resilience, speedups
+
+        resilience.install()
+        speedups.install()
+    except IncompatibleRasa as incompatible:
+        sys.stderr.write(f"bot.server: refusing to start: {incompatible}\n")
+        raise SystemExit(2)
+
+
 def main(argv: Optional[List[str]] = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:2] != ["run", "actions"]:
@@ -154,11 +172,7 @@ def main(argv: Optional[List[str]] = None) -> None:
                 sys.stderr.write(f"bot.server: {unsafe}\n")
                 raise SystemExit(2)
             args = ["run", *rest]
-        _install_logging(log_file)
-        from bot import resilience, speedups
-
-        resilience.install()
-        speedups.install()
+        _install_guards(log_file)
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *args]

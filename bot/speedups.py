@@ -22,6 +22,15 @@ function whose cost is repeated work, and returns exactly what Rasa's own functi
    replies. Once the model is loaded (``rasa.core.run.load_agent_on_start``), they are moved to
    the permanent generation with :func:`gc.freeze`; objects made later are collected as before.
 
+Each is a replacement of a Rasa 3.6 function, installed only after :mod:`bot.patching` has checked
+that Rasa is 3.6.x and that the function still takes the same parameters (else the server refuses
+to start and names it). *No seam* for any of them: the response schema is checked inside
+``RemoteAction.run`` (no option, no validator hook); ``Event.resolve_by_type`` is called by
+``Event.from_parameters`` for every event, wherever it comes from; and the model is loaded by the
+``before_server_start`` listener Rasa registers itself (``rasa.core.run.serve_application``), with
+no hook after it (a channel's blueprint could add a listener, but that would tie the server's
+memory management to one chat channel being configured).
+
 ``install()`` is idempotent; :func:`uninstall` restores Rasa's functions (for tests).
 """
 from __future__ import annotations
@@ -29,40 +38,45 @@ from __future__ import annotations
 import copy
 import gc
 import logging
-from typing import Any, Dict, Optional, Text, Type
+from typing import Any, Dict, List, Optional, Text, Type
+
+from bot.patching import PatchSet, RasaPatch
 
 logger = logging.getLogger(__name__)
 
-_originals: Dict[str, Any] = {}
+_patches = PatchSet("bot.speedups")
 
 
-def install() -> None:
+def patches() -> List[RasaPatch]:
+    """What :func:`install` replaces, with the parameters of Rasa 3.6's functions."""
     import rasa.core.run
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.core.events import Event
 
-    if _originals:
+    return [
+        RasaPatch(RemoteAction, "_validate_action_result", _validate_action_result, "(self, result)"),
+        RasaPatch(Event, "resolve_by_type", _resolve_by_type, "(type_name, default=None)", wrap=staticmethod),
+        RasaPatch(rasa.core.run, "load_agent_on_start", _load_agent_then_freeze,
+                  "(model_path, endpoints, remote_storage, app, loop)"),
+    ]
+
+
+def install() -> None:
+    """Raises :class:`bot.patching.IncompatibleRasa` (and changes nothing) on another Rasa."""
+    if _patches.installed():
         return
-    _originals["validate"] = RemoteAction.__dict__["_validate_action_result"]
-    _originals["resolve_by_type"] = Event.__dict__["resolve_by_type"]
-    _originals["load_agent_on_start"] = rasa.core.run.load_agent_on_start
-    RemoteAction._validate_action_result = _validate_action_result
-    Event.resolve_by_type = staticmethod(_resolve_by_type)
-    rasa.core.run.load_agent_on_start = _load_agent_then_freeze
+    _patches.install(patches())
     logger.info("bot.speedups installed: action response validation, event type lookup, gc.freeze after loading")
 
 
 def uninstall() -> None:
-    import rasa.core.run
-    from rasa.core.actions.action import RemoteAction
-    from rasa.shared.core.events import Event
-
-    if not _originals:
-        return
-    RemoteAction._validate_action_result = _originals.pop("validate")
-    Event.resolve_by_type = _originals.pop("resolve_by_type")
-    rasa.core.run.load_agent_on_start = _originals.pop("load_agent_on_start")
+    _patches.uninstall()
     _event_classes.clear()
+
+
+def original(owner: Any, name: str) -> Any:
+    """Rasa's function replaced by ``owner.name`` (for tests comparing results)."""
+    return _patches.original(owner, name)
 
 
 # -- 1. action response validation --------------------------------------------------------------
@@ -150,7 +164,9 @@ def _resolve_by_type(type_name: Text, default: Optional[Type[Any]] = None) -> Op
     """``Event.resolve_by_type``: the class for a name is looked up once, then remembered."""
     found = _event_classes.get(type_name)
     if found is None:
-        found = _originals["resolve_by_type"].__func__(type_name, default)
+        from rasa.shared.core.events import Event
+
+        found = _patches.original(Event, "resolve_by_type")(type_name, default)
         if found is not None and found is not default:
             _event_classes[type_name] = found
     return found
@@ -165,6 +181,8 @@ def freeze_loaded_objects() -> int:
 
 
 async def _load_agent_then_freeze(*args: Any, **kwargs: Any) -> Any:
-    agent = await _originals["load_agent_on_start"](*args, **kwargs)
+    import rasa.core.run
+
+    agent = await _patches.original(rasa.core.run, "load_agent_on_start")(*args, **kwargs)
     logger.info("model loaded: %d objects frozen out of full garbage collections", freeze_loaded_objects())
     return agent

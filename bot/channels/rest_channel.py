@@ -14,7 +14,9 @@ credentials.yml instead of ``rest:``) is the same channel and URL with these dif
   Socket.IO channel ``socketio:<id>``, so no REST caller can reach another channel's user;
 * the reply is the same JSON list, and its ``recipient_id`` is the ``sender`` the caller sent;
 * the caller's ``input_channel`` and ``metadata`` fields are ignored (the channel is always
-  ``rest``; nothing in this bot reads metadata, and it would be stored with every turn).
+  ``rest``; nothing in this bot reads metadata, and it would be stored with every turn);
+* a blank ``message`` (missing, ``null``, not a string, only spaces or invisible characters) gets
+  the prompt of :mod:`bot.input_guard` and is not processed; a long one is cut, with a note first.
 """
 from __future__ import annotations
 
@@ -25,12 +27,14 @@ import logging
 import re
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Union
 
+import rasa.utils.endpoints
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import QueueOutputChannel, RestInput
-import rasa.utils.endpoints
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
+
+from bot.input_guard import admit
 
 logger = logging.getLogger(__name__)
 
@@ -122,8 +126,10 @@ class NamespacedRestInput(RestInput):
                                        content_type="text/event-stream")
             collector = RestCollector()
             collector.shown_sender = sender
+            message = UserMessage(text, collector, conversation_id(sender), input_channel=NAMESPACE)
             try:
-                await on_new_message(UserMessage(text, collector, conversation_id(sender), input_channel=NAMESPACE))
+                if await admit(message):
+                    await on_new_message(message)
             except asyncio.CancelledError:
                 logger.error("REST message from '%s' timed out", sender)
             except Exception:  # noqa: BLE001 - as Rasa's RestInput: logged, the reply holds what was sent
@@ -140,9 +146,10 @@ class NamespacedRestInput(RestInput):
             collector.shown_sender = sender
 
             async def handle() -> None:
+                message = UserMessage(copy.deepcopy(text), collector, conversation_id(sender), input_channel=NAMESPACE)
                 try:
-                    await on_new_message(UserMessage(copy.deepcopy(text), collector, conversation_id(sender),
-                                                     input_channel=NAMESPACE))
+                    if await admit(message):
+                        await on_new_message(message)
                 finally:
                     await queue.put("DONE")
 

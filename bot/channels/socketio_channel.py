@@ -19,10 +19,10 @@ method, so they cannot be changed one by one):
   socket opens. Clients that send no ``Origin`` (not browsers) are let in.
 * ``enter_room`` is awaited when it returns an awaitable (python-socketio >=
   5.10 made it a coroutine; Rasa 3.6 does not await it, so replies were lost).
-* An empty or whitespace-only message is not sent to the bot: the user gets a
-  short Chinese prompt instead. A message longer than :data:`MAX_MESSAGE_CHARS`
-  characters is cut to that length and the user is told so. Message metadata
-  is kept only when it is a small JSON object; socket packets are bounded.
+* Blank and overlong messages are handled by :mod:`bot.input_guard`, as on
+  every channel: a blank one gets a prompt and is not sent to the bot, a long
+  one is cut with a note. Message metadata is kept only when it is a small
+  JSON object; socket packets are bounded.
 
 The signing secret is ``SOCKETIO_SESSION_SECRET`` (at least 32 characters), or
 else one generated on first start and kept in ``var/socketio_secret``.
@@ -58,13 +58,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.input_guard import admit
 from bot.origins import origin_of
 
 logger = logging.getLogger(__name__)
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
-MAX_MESSAGE_CHARS = 2000
 MAX_METADATA_CHARS = 2000
 # One Socket.IO packet (polling body or websocket frame); a 2000-character
 # message is about 6 kB. python-engineio's default is 1 MB.
@@ -78,26 +78,6 @@ MIN_SECRET_CHARS = 32
 
 WEB_ORIGIN_ENV = "WEB_ORIGIN"
 DEFAULT_WEB_ORIGINS = ("http://localhost:8080", "http://127.0.0.1:8080")
-
-EMPTY_MESSAGE_PROMPT = (
-    "请输入您想咨询的问题，例如：“平顶山小规模纳税人免征增值税的标准是多少？”"
-)
-TRUNCATED_NOTE = (
-    f"（您的消息较长，已按前 {MAX_MESSAGE_CHARS} 个字处理。"
-    "如需完整解答，请分几次提问。）"
-)
-
-# Characters that render as nothing; a message made only of these (and
-# whitespace, including the full-width space U+3000) counts as empty.
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
-
-
-def is_blank(text: Optional[Text]) -> bool:
-    """Whether a user message has no visible content."""
-    if not text:
-        return True
-    return not text.strip().strip(_INVISIBLE).strip()
-
 
 def markdown_line_breaks(text: Text) -> Text:
     """rasa-webchat renders Markdown, where a single newline is not a line break; answers are
@@ -347,16 +327,7 @@ class PolicySocketIOInput(SocketIOInput):
 
     @staticmethod
     async def _deliver(message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
-        """Blank messages get a prompt; long ones are cut, with a note; the rest go to the bot."""
-        text = message.text or ""
-        if is_blank(text):
-            logger.debug(f"Empty message from {message.sender_id}: replying with a prompt.")
-            await message.output_channel.send_text_message(message.sender_id, EMPTY_MESSAGE_PROMPT)
-            return
-        if len(text) > MAX_MESSAGE_CHARS:
-            logger.debug(f"Message of {len(text)} characters from {message.sender_id} "
-                         f"cut to {MAX_MESSAGE_CHARS}.")
-            message.text = text[:MAX_MESSAGE_CHARS]
-            await message.output_channel.send_text_message(message.sender_id, TRUNCATED_NOTE)
-        await on_new_message(message)
+        """To the bot, after the input guard (blank: a prompt instead; long: cut, with a note)."""
+        if await admit(message):
+            await on_new_message(message)
 

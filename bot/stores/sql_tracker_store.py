@@ -11,10 +11,17 @@ in the server's event loop, so it is latency for every conversation on that serv
 (created by Rasa's own model, so ``rasa export``, analytics and a server running the stock store
 read and write the same rows), the same columns and JSON, the same "latest session" rule
 (``timestamp >=`` the newest ``session_started``), the same engine options (pool size, schema
-search path, and the pre-ping of :mod:`bot.resilience`), and Rasa's event broker streaming. What
-changes: the schema is checked once at start-up (a missing schema stops the server with Rasa's own
-message), ``retrieve`` is one prepared ``SELECT``, and ``save`` is one ``COUNT`` plus one
-multi-row ``INSERT`` in a single transaction on a pooled connection.
+search path), and Rasa's event broker streaming. What changes: the schema is checked once at
+start-up (a missing schema stops the server with Rasa's own message), ``retrieve`` is one prepared
+``SELECT``, and ``save`` is one ``COUNT`` plus one multi-row ``INSERT`` in a single transaction on a
+pooled connection.
+
+**After a PostgreSQL outage.** Rasa wraps the tracker store in ``FailSafeTrackerStore``: while
+PostgreSQL cannot be read it logs the error and answers from an empty tracker (self-contained
+questions are still answered; follow-ups lose their context and those turns are not stored). With
+Rasa's engine, the first message after PostgreSQL is back meets a dead pooled connection and is
+also answered without context. This store's engine has ``pool_pre_ping=True`` (SQLAlchemy checks a
+pooled connection before handing it out), so the conversation has its context again at once.
 """
 from __future__ import annotations
 
@@ -24,10 +31,11 @@ import os
 from typing import Any, Dict, Optional, Text
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import POSTGRESQL_SCHEMA, SQLTrackerStore
+from rasa.core.tracker_store import POSTGRESQL_SCHEMA, SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.orm import sessionmaker
 
 # Events of a conversation's latest session: Rasa's rule (SQLTrackerStore._event_query) in SQL.
 _LATEST_SESSION = """
@@ -55,11 +63,20 @@ class LeanSQLTrackerStore(SQLTrackerStore):
             # Rasa would catch these and silently keep conversations in memory instead: with several
             # servers that loses context between them, so fail loudly.
             raise RuntimeError(f"tracker store could not start: {exc}") from exc
+        self._use_pre_ping()
         if os.environ.get(POSTGRESQL_SCHEMA):
             # Rasa's session_scope checks the schema and exits with its own message when it is missing;
             # retrieve and save below do not open ORM sessions, so this is the only check.
             with self.session_scope():
                 pass
+
+    def _use_pre_ping(self) -> None:
+        """Replace the engine Rasa made (its ``create_engine_kwargs``: pool size, schema search path)
+        by the same one with ``pool_pre_ping``; Rasa's constructor takes no engine options."""
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sessionmaker(bind=self.engine)
 
     def _parameters(self, sender_id: Text) -> Dict[Text, Any]:
         return {"sender_id": sender_id, "session_started": SessionStarted.type_name}

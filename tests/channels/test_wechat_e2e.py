@@ -8,10 +8,10 @@ import requests
 from wechatpy.utils import WeChatSigner
 
 from bot.channels.wechat.config import (
-    EMPTY_TEXT,
     ERROR_TEXT,
     UNSUPPORTED_TEXT,
 )
+from bot.input_guard import EMPTY_MESSAGE_PROMPT
 
 from .conftest import (
     ACCOUNT,
@@ -141,11 +141,11 @@ def test_unsubscribe_gets_nothing(client):
 
 
 def test_empty_text_gets_prompt_without_calling_bot(client):
-    assert client.reply_text(client.send_text("   ")) == EMPTY_TEXT
+    assert client.reply_text(client.send_text("   ")) == EMPTY_MESSAGE_PROMPT
     resp = client.post_xml(
         text_xml("x", "o_empty").replace("<Content><![CDATA[x]]></Content>", "<Content></Content>")
     )
-    assert client.reply_text(resp) == EMPTY_TEXT
+    assert client.reply_text(resp) == EMPTY_MESSAGE_PROMPT
     assert client.bot.calls == []
 
 

@@ -23,17 +23,15 @@ pytest.importorskip("rasa")
 from rasa.core.channels.channel import UserMessage  # noqa: E402
 from rasa.core.channels.socketio import SocketIOInput  # noqa: E402
 
-from bot.channels import socketio_channel  # noqa: E402
+from bot import input_guard  # noqa: E402
 from bot.channels.socketio_channel import (  # noqa: E402
-    EMPTY_MESSAGE_PROMPT,
-    MAX_MESSAGE_CHARS,
-    TRUNCATED_NOTE,
     PolicySocketIOInput,
     SessionSigner,
     allowed_web_origins,
     bounded_metadata,
     load_session_secret,
 )
+from bot.input_guard import EMPTY_MESSAGE_PROMPT, MAX_MESSAGE_CHARS, TRUNCATED_NOTE  # noqa: E402
 
 CREDENTIALS = {
     "user_message_evt": "user_uttered",
@@ -448,10 +446,10 @@ def test_long_message_is_truncated_with_a_note():
 
 
 def test_is_blank():
-    assert socketio_channel.is_blank(None)
-    assert socketio_channel.is_blank(" \u3000\u200b\n")
-    assert not socketio_channel.is_blank(" 0 ")
-    assert not socketio_channel.is_blank("补贴")
+    assert input_guard.is_blank(None)
+    assert input_guard.is_blank(" \u3000\u200b\n")
+    assert not input_guard.is_blank(" 0 ")
+    assert not input_guard.is_blank("补贴")
 
 
 def test_answers_keep_their_lines_in_the_widget():

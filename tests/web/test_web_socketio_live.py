@@ -14,11 +14,8 @@ import pytest
 
 socketio = pytest.importorskip("socketio")
 
-from bot.channels.socketio_channel import (  # noqa: E402
-    EMPTY_MESSAGE_PROMPT,
-    TRUNCATED_NOTE,
-    allowed_web_origins,
-)
+from bot.channels.socketio_channel import allowed_web_origins  # noqa: E402
+from bot.input_guard import EMPTY_MESSAGE_PROMPT, TRUNCATED_NOTE  # noqa: E402
 
 REPLY_TIMEOUT_S = 30
 PAGE_ORIGIN = allowed_web_origins()[0]

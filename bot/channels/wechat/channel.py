@@ -17,7 +17,9 @@ sends the same message (same MsgId) again, up to 3 times.  So:
   through the API; without it a request waits up to ``hold_timeout`` (6 s),
   so that WeChat hangs up and retries rather than being told ``success``;
 * one user's messages go to the bot one after the other (``user_queue.py``);
-* Rasa knows the user as ``wechat:<openid>`` (``identity.py``).
+* Rasa knows the user as ``wechat:<openid>`` (``identity.py``);
+* blank and overlong texts are handled by :mod:`bot.input_guard`, as on every
+  channel (a blank text gets its prompt without asking Rasa).
 """
 
 import asyncio
@@ -52,6 +54,7 @@ from bot.channels.wechat.replay import ReplayGuard
 from bot.channels.wechat.split import sanitize_text, split_text, utf8_len
 from bot.channels.wechat.store import MemoryStore, create_store
 from bot.channels.wechat.user_queue import UserQueue
+from bot.input_guard import admit
 
 logger = logging.getLogger(__name__)
 
@@ -545,7 +548,8 @@ class WeChatInput(InputChannel):
             metadata=metadata,
         )
         try:
-            await on_new_message(user_message)
+            if await admit(user_message):  # a long text is cut, with a note before the answer
+                await on_new_message(user_message)
         except Exception:
             logger.exception("WeChat channel: the bot failed to handle a message.")
             return self._parts(intake.fallback or self.config.error_text)

@@ -50,7 +50,6 @@ UNSUPPORTED_TEXT = (
 # Appended to the one passive reply when an answer is too long for it and
 # there is no customer-service API to send the rest.
 LONG_ANSWER_NOTE = "（答复较长，这里只显示了前一部分。请把问题问得更具体一些。）"
-EMPTY_TEXT = "请输入您想咨询的政策问题，例如“小微企业有哪些税收优惠？”"
 ERROR_TEXT = "抱歉，系统暂时出现故障，未能回答您的问题，请稍后再试。给您带来不便，敬请谅解。"
 NO_ANSWER_TEXT = "抱歉，暂时没有找到相关答复，请换一种说法再试试。"
 
@@ -102,7 +101,6 @@ class WeChatConfig:
     # Texts.  welcome_text is used when the bot's own greeting (/greet) fails.
     welcome_text: Text = WELCOME_TEXT
     unsupported_text: Text = UNSUPPORTED_TEXT
-    empty_text: Text = EMPTY_TEXT
     error_text: Text = ERROR_TEXT
     no_answer_text: Text = NO_ANSWER_TEXT
     long_answer_note: Text = LONG_ANSWER_NOTE

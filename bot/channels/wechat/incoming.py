@@ -9,8 +9,9 @@ an :class:`Intake`:
   follower (``subscribe``, also by QR code, and ``SCAN``), so that the welcome
   is the bot's own greeting; ``fallback`` is what to answer if the bot fails
   or says nothing;
-* ``reply``: a fixed text without asking Rasa (empty text, a voice message
-  without recognition, images, videos, locations, links);
+* ``reply``: a fixed text without asking Rasa (a blank text gets the prompt of
+  :mod:`bot.input_guard`; a voice message without recognition, images, videos,
+  locations, links get ``unsupported_text``);
 * ``silent``: nothing (``success``): every other event, including a menu key
   that is not configured.
 """
@@ -30,6 +31,7 @@ from wechatpy.messages import TextMessage, UnknownMessage, VoiceMessage
 
 from bot.channels.wechat.config import WeChatConfig
 from bot.channels.wechat.logsafe import for_log
+from bot.input_guard import EMPTY_MESSAGE_PROMPT, is_blank
 
 logger = logging.getLogger(__name__)
 
@@ -67,8 +69,9 @@ def _is_event(message: object) -> bool:
 
 def read_message(message: object, config: WeChatConfig) -> Intake:
     if isinstance(message, TextMessage):
-        content = _text(message.content)
-        return Intake(ASK, content) if content else Intake(REPLY, config.empty_text)
+        if is_blank(message.content):
+            return Intake(REPLY, EMPTY_MESSAGE_PROMPT)
+        return Intake(ASK, _text(message.content))
     if isinstance(message, VoiceMessage):
         recognition = _text(message.recognition)
         if recognition:
