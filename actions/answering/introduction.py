@@ -50,9 +50,9 @@ def topic_word(topic: str) -> str:
 
 def answer_figure(benefit: BenefitRecord) -> FigureRecord | None:
     for kind in ANSWER_FIGURES:
-        figures = benefit.figures_of(kind)
-        if figures:
-            return figures[0]
+        for figure in benefit.figures:
+            if figure.kind == kind:
+                return figure
     return None
 
 
