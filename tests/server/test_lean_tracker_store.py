@@ -119,7 +119,7 @@ def test_rows_are_the_rows_rasa_writes(database, domain):
         run(store.save(DialogueStateTracker.from_events(sender, events, domain.slots)))
         rows[name] = _stored_rows(store, sender)
     assert rows["lean"] == rows["rasa"]
-    assert ("user", "ask_reward", None) == tuple(rows["lean"][3][:3])
+    assert tuple(rows["lean"][3][:3]) == ("user", "ask_reward", None)
 
 
 def test_saving_again_stores_only_new_events_as_rasa_does(database, domain):
@@ -159,3 +159,40 @@ def test_a_missing_postgresql_schema_stops_the_server(postgres, domain, monkeypa
     monkeypatch.setenv("POSTGRESQL_SCHEMA", f"missing_{uuid.uuid4().hex[:8]}")
     with pytest.raises(SystemExit):
         LeanSQLTrackerStore(domain=domain, **postgres)
+
+
+def test_the_engine_checks_pooled_connections_before_use(tmp_path, domain, monkeypatch):
+    """pool_pre_ping, on the engine Rasa's options made (pool size, max overflow) and on the ORM sessions."""
+    monkeypatch.setenv("SQL_POOL_SIZE", "7")
+    store = LeanSQLTrackerStore(domain=domain, **_sqlite(tmp_path))
+    assert store.engine.pool._pre_ping is True  # what create_engine(pool_pre_ping=True) sets
+    assert store.sessionmaker.kw["bind"] is store.engine
+    assert not SQLTrackerStore(domain=domain, **_sqlite(tmp_path)).engine.pool._pre_ping  # Rasa's own: none
+    with store.session_scope() as session:  # Rasa's ORM path uses the same engine
+        assert session.get_bind() is store.engine
+
+
+def test_pool_options_are_rasas(postgres, domain, monkeypatch):
+    monkeypatch.setenv("SQL_POOL_SIZE", "7")
+    monkeypatch.setenv("SQL_MAX_OVERFLOW", "3")
+    store = LeanSQLTrackerStore(domain=domain, **postgres)
+    assert (store.engine.pool.size(), store.engine.pool._max_overflow) == (7, 3)
+    assert store.engine.pool._pre_ping is True
+
+
+def test_after_its_connections_are_cut_the_next_read_succeeds(postgres, domain):
+    """A PostgreSQL restart (here: the server ends this store's sessions) leaves dead connections in
+    the pool; without pre-ping the next read fails with OperationalError (and Rasa answers without
+    context)."""
+    name = f"lean_ping_{uuid.uuid4().hex[:8]}"
+    store = LeanSQLTrackerStore(domain=domain, **{**postgres, "query": {"application_name": name}})
+    sender = f"ping-{uuid.uuid4().hex[:6]}"
+    run(store.save(DialogueStateTracker.from_events(sender, _session_start(), domain.slots)))
+    events = _dicts(run(store.retrieve(sender)).events)  # a connection is now pooled
+    admin = sa.create_engine(sa.engine.make_url(PG_URL))
+    with admin.begin() as connection:
+        ended = connection.execute(sa.text("select count(pg_terminate_backend(pid)) from pg_stat_activity "
+                                           "where application_name = :name"), {"name": name}).scalar()
+    admin.dispose()
+    assert ended >= 1
+    assert _dicts(run(store.retrieve(sender)).events) == events

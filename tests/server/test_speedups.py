@@ -7,8 +7,16 @@ from typing import Any, Dict, List
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
-from rasa.shared.core.events import (ActionExecuted, BotUttered, Event, FollowupAction, Restarted, SessionStarted,
-                                     SlotSet, UserUttered)
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    Event,
+    FollowupAction,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 
 from bot import speedups
 
@@ -81,7 +89,7 @@ def test_a_schema_without_one_constant_per_event_is_validated_in_full():
 
 def test_event_classes_by_name_are_rasas(installed):
     names = ["user", "bot", "slot", "action", "session_started", "restart", "followup", "reset_slots"]
-    original = speedups._originals["resolve_by_type"].__func__
+    original = speedups.original(Event, "resolve_by_type")
     for _ in range(2):  # the second round comes from the remembered classes
         for name in names:
             assert Event.resolve_by_type(name) is original(name)
