@@ -1,6 +1,7 @@
 """Command line for operators.
 
     python -m policy_db build                      # validate the curated files, (re)build the database
+    python -m policy_db --data-dir /tmp/data --sources-dir /tmp/sources --database-url sqlite:////tmp/p.db build
     python -m policy_db check                      # validate and run the completeness check only
     python -m policy_db query --city 平顶山 --text 小巨人 --json
     python -m policy_db amount --benefit bz-listing-financing-reward --figure 15亿
@@ -10,15 +11,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
+from pathlib import Path
 
 from .build import build_database
 from .completeness import main as completeness_main
 from .db import database_url, make_engine
-from .loader import DataError, load_policy_data
+from .loader import DATA_DIR, SOURCES_DIR, DataError, load_policy_data
 from .calculator import MissingFigures, calculate
 from .query import PolicyDatabaseUnavailable, PolicyRepository
+from .records import CATEGORIES
 from .user_figures import read_figures
 
 _PLAIN_NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$")
@@ -26,7 +30,7 @@ _PLAIN_NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$")
 
 def _build(args: argparse.Namespace) -> int:
     try:
-        data = load_policy_data()
+        data = load_policy_data(args.data_dir, args.sources_dir)
     except DataError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -36,13 +40,14 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check(_: argparse.Namespace) -> int:
+def _check(args: argparse.Namespace) -> int:
     try:
-        load_policy_data()
+        load_policy_data(args.data_dir, args.sources_dir)
     except DataError as exc:
         print(exc, file=sys.stderr)
         return 2
-    return completeness_main([])
+    return completeness_main([str(p) for p in sorted((args.data_dir / "documents").glob("*.yml"))],
+                             args.sources_dir)
 
 
 def _query(args: argparse.Namespace) -> int:
@@ -93,12 +98,16 @@ def _amount(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m policy_db", description="政策通 policy database")
     parser.add_argument("--database-url", help="default: $DATABASE_URL or var/policy.db")
+    parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("POLICY_DATA_DIR") or DATA_DIR),
+                        help="the curated YAML files (default: $POLICY_DATA_DIR or policy_db/data)")
+    parser.add_argument("--sources-dir", type=Path, default=Path(os.environ.get("POLICY_SOURCES_DIR") or SOURCES_DIR),
+                        help="the official texts (default: $POLICY_SOURCES_DIR or policy_db/sources)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="validate the data files and (re)build the database").set_defaults(func=_build)
     sub.add_parser("check", help="validate the data files and run the completeness check").set_defaults(func=_check)
     q = sub.add_parser("query", help="find benefits")
     q.add_argument("--city")
-    q.add_argument("--category", choices=["reward", "finance", "social_insurance", "tax_fee", "rent_utility", "other"])
+    q.add_argument("--category", choices=list(CATEGORIES))
     q.add_argument("--topic", action="append", default=[])
     q.add_argument("--text")
     q.add_argument("--limit", type=int, default=5)

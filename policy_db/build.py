@@ -1,16 +1,36 @@
-"""Create or rebuild the policy database from the curated files, in one transaction."""
+"""Build the policy database from the curated files, so that readers never see it half built.
+
+The rows are computed first (tables from models.py, search tokens from text.py); then
+
+* PostgreSQL: they are written into a fresh schema, which then takes the live schema's name in one
+  short transaction (two renames); the old schema is dropped afterwards. Readers keep reading the
+  old tables, unblocked, until the switch, and the new ones after it.
+* SQLite (a file): one transaction that drops, recreates and fills the tables, in WAL mode, where
+  readers keep reading the last committed state while it runs and are never blocked by it.
+
+Because the tables are recreated from records.py on every build, a change of their layout needs no
+migration: the next build writes the new layout (see data/README.md, "Rebuilds").
+The build stamp is a hash of every row written, so any edit of the data changes it and running
+action servers reload (policy_db.query.PolicyRepository).
+"""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import secrets
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection, Engine
 
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
-
+from .db import catalog_options, catalog_schema
 from .loader import PolicyData, load_policy_data
-from .models import (Base, Benefit, BenefitDepartment, City, Department, Document, Exclusion,
-                     Figure, Meta, Place, Tier, TierStep, Topic)
+from .models import RowWriter, meta, metadata
+from .records import BenefitRecord, TopicRecord
 from .text import PolicyTokenizer
+
+# Tables of the layout before the tables were derived from records.py; dropped by the next build.
+_RETIRED_TABLES = ("benefit_topics", "benefit_departments", "places")
+_BUILD_LOCK = 7_312_026  # PostgreSQL advisory lock: one build at a time
 
 
 def vocabulary(data: PolicyData) -> list[str]:
@@ -28,85 +48,107 @@ def vocabulary(data: PolicyData) -> list[str]:
     return list(dict.fromkeys(w for w in words if w))
 
 
-def _stamp(data: PolicyData) -> str:
+def _rows(data: PolicyData) -> RowWriter:
+    words = vocabulary(data)
+    tokenizer = PolicyTokenizer(words)
+    writer = RowWriter()
+    for city in data.cities:
+        writer.add(city)
+    for name, synonyms in data.topics.items():
+        writer.add(TopicRecord(name=name, synonyms=tuple(synonyms)))
+    for doc in sorted(data.documents, key=lambda d: d.key):
+        document_id = writer.add(doc.document)
+        for section in (doc.departments, doc.exclusions):
+            for i, record in enumerate(section):
+                writer.add(record, document_id, i)
+        for i, benefit in enumerate(doc.benefits):
+            tokens = tuple(tokenizer.tokens(_searchable_text(benefit, data.topics)))
+            writer.add(dataclasses.replace(benefit, search_tokens=tokens), document_id, i)
+    meta_rows = writer.rows[meta]
+    meta_rows.append({"key": "vocabulary", "value": json.dumps(words, ensure_ascii=False)})
+    meta_rows.append({"key": "build_stamp", "value": _stamp(writer)})
+    return writer
+
+
+def _stamp(writer: RowWriter) -> str:
+    """A hash of every row of every table: any change of the data gives another stamp."""
     digest = hashlib.sha256()
-    for doc in data.documents:
-        digest.update(doc.key.encode())
-        digest.update(json.dumps([b.key for b in doc.benefits]).encode())
-    digest.update(json.dumps(data.topics, ensure_ascii=False, sort_keys=True).encode())
+    for table in metadata.sorted_tables:
+        digest.update(table.name.encode())
+        digest.update(json.dumps(writer.rows.get(table, []), ensure_ascii=False, sort_keys=True, default=str).encode())
     return digest.hexdigest()[:16]
 
 
-def build_database(engine: Engine, data: PolicyData | None = None) -> dict[str, int]:
-    """Drop and recreate the policy tables and load `data` (validated). Returns counts."""
-    data = data or load_policy_data()
-    tokenizer = PolicyTokenizer(vocabulary(data))
-    with engine.begin() as connection:
-        Base.metadata.drop_all(connection)
-        Base.metadata.create_all(connection)
-        with Session(bind=connection, future=True) as session:
-            counts = _insert(session, data, tokenizer)
-            session.add(Meta(key="build_stamp", value=_stamp(data)))
-            session.add(Meta(key="vocabulary", value=json.dumps(vocabulary(data), ensure_ascii=False)))
-            session.flush()
-    return counts
-
-
-def _insert(session: Session, data: PolicyData, tokenizer: PolicyTokenizer) -> dict[str, int]:
-    cities = {}
-    for spec in data.cities:
-        city = City(name=spec.name, full_name=spec.full_name, province=spec.province, code=spec.code,
-                    parent=spec.parent)
-        city.places = [Place(name=n, kind="alias") for n in dict.fromkeys([spec.full_name, *spec.aliases])
-                       if n != spec.name]
-        city.places += [Place(name=n, kind="county") for n in spec.counties]
-        session.add(city)
-        cities[spec.name] = city
-    topics = {name: Topic(name=name, synonyms=synonyms) for name, synonyms in data.topics.items()}
-    session.add_all(topics.values())
-
-    counts = {"cities": len(cities), "documents": 0, "benefits": 0, "figures": 0, "departments": 0,
-              "exclusions": 0, "topics": len(topics)}
-    for spec in data.documents:
-        city = cities[spec.city]
-        document = Document(key=spec.key, city=city, title=spec.title, doc_number=spec.doc_number,
-                            issuer=spec.issuer, published=spec.published, valid_from=spec.valid_from,
-                            valid_until=spec.valid_until, validity_note=spec.validity_note,
-                            source_file=spec.source_file, full_text=spec.full_text)
-        departments = {d.name: Department(city=city, name=d.name, aliases=d.aliases) for d in spec.departments}
-        session.add_all(departments.values())
-        for b in spec.benefits:
-            benefit = Benefit(
-                key=b.key, document=document, name=b.name, category=b.category, summary=b.summary,
-                eligibility=b.eligibility, conditions=b.conditions, enterprise_types=b.enterprise_types,
-                clause_ref=b.clause_ref, clause_text=b.clause_text, valid_until=b.valid_until,
-                validity_note=b.validity_note, topics=[topics[t] for t in b.topics],
-                kind=b.kind, requires=[r.to_storage() for r in b.requires], in_addition_to=b.in_addition_to,
-                formula=b.formula.to_json() if b.formula else None)
-            benefit.figures = [Figure(position=i, kind=f.kind, value=f.value, date_value=f.date_value,
-                                      unit=f.unit, label=f.label, text=f.text) for i, f in enumerate(b.figures)]
-            benefit.department_links = [BenefitDepartment(department=departments[name], position=i)
-                                        for i, name in enumerate(b.departments)]
-            if b.tier:
-                benefit.tier = Tier(basis=b.tier.basis, unit=b.tier.unit, mode=b.tier.mode, steps=[
-                    TierStep(position=i, min_value=s.min_value, max_value=s.max_value,
-                             amount_yuan=s.amount_yuan, ratio=s.ratio, cap_yuan=s.cap_yuan)
-                    for i, s in enumerate(b.tier.steps)])
-            benefit.search_tokens = " ".join(tokenizer.tokens(_searchable_text(b, data.topics)))
-            session.add(benefit)
-            counts["benefits"] += 1
-            counts["figures"] += len(b.figures)
-        document.exclusions = [Exclusion(context=c, reason=r) for c, r in spec.exclusions]
-        session.add(document)
-        counts["documents"] += 1
-        counts["departments"] += len(departments)
-        counts["exclusions"] += len(spec.exclusions)
-    return counts
-
-
-def _searchable_text(benefit, topics: dict[str, list[str]]) -> str:
+def _searchable_text(benefit: BenefitRecord, topics: dict[str, list[str]]) -> str:
     """What free-text search matches: the name counts twice, topic synonyms are included."""
     synonyms = [s for t in benefit.topics for s in [t, *topics.get(t, [])]]
     return " ".join([benefit.name, benefit.name, benefit.summary, benefit.eligibility,
                      " ".join(benefit.conditions), " ".join(benefit.enterprise_types),
                      " ".join(synonyms), benefit.clause_text])
+
+
+def build_database(engine: Engine, data: PolicyData | None = None) -> dict[str, int]:
+    """Replace the policy tables with `data` (validated; default: the curated files). Returns the row
+    count per table."""
+    writer = _rows(data or load_policy_data())
+    if engine.dialect.name == "postgresql":
+        _build_postgresql(engine, writer)
+    else:
+        _build_in_one_transaction(engine, writer)
+    return {table.name: len(rows) for table, rows in writer.rows.items() if table is not meta}
+
+
+def _fill(connection: Connection, writer: RowWriter) -> None:
+    """Create the tables and insert the rows (tests pause here to look at the database mid-build)."""
+    metadata.create_all(connection)
+    writer.insert(connection)
+
+
+def _build_in_one_transaction(engine: Engine, writer: RowWriter) -> None:
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            # WAL: readers see the last committed state while the build writes, and do not wait for it.
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+            connection.commit()
+            # pysqlite opens a transaction only before INSERT/UPDATE/DELETE: open it before the DDL.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        present = set(inspect(connection).get_table_names())
+        for name in _RETIRED_TABLES:
+            if name in present:
+                connection.execute(text(f"DROP TABLE {name}"))
+        metadata.drop_all(connection)
+        _fill(connection, writer)
+        connection.commit()
+
+
+def _build_postgresql(engine: Engine, writer: RowWriter) -> None:
+    live = catalog_schema(engine)
+    if live is None:
+        raise ValueError("PostgreSQL engines for the policy database come from policy_db.db.make_engine")
+    suffix = secrets.token_hex(4)
+    staging, retired = f"{live}_build_{suffix}", f"{live}_old_{suffix}"
+    quote = engine.dialect.identifier_preparer.quote
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock:
+        lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _BUILD_LOCK})
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(f"CREATE SCHEMA {quote(staging)}"))
+            try:
+                with engine.connect().execution_options(**catalog_options(staging)) as connection:
+                    with connection.begin():
+                        _fill(connection, writer)
+                with engine.begin() as connection:  # the switch: two renames, a few milliseconds
+                    exists = connection.execute(text("SELECT 1 FROM pg_namespace WHERE nspname = :name"),
+                                                {"name": live}).first()
+                    if exists:
+                        connection.execute(text(f"ALTER SCHEMA {quote(live)} RENAME TO {quote(retired)}"))
+                    connection.execute(text(f"ALTER SCHEMA {quote(staging)} RENAME TO {quote(live)}"))
+            except BaseException:
+                with engine.begin() as connection:
+                    connection.execute(text(f"DROP SCHEMA IF EXISTS {quote(staging)} CASCADE"))
+                raise
+            # Waits only for readers still inside the old tables; new readers already use the new ones.
+            with engine.begin() as connection:
+                connection.execute(text(f"DROP SCHEMA IF EXISTS {quote(retired)} CASCADE"))
+        finally:
+            lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _BUILD_LOCK})

@@ -115,16 +115,12 @@ def check_document(doc: dict, sources_dir: Path = SOURCES_DIR) -> Report:
     return Report(source_file, uncovered, missing, text)
 
 
-def check_file(path: Path) -> Report:
-    return check_document(yaml.safe_load(path.read_text(encoding="utf-8")))
-
-
-def main(argv: list[str]) -> int:
+def main(argv: list[str], sources_dir: Path = SOURCES_DIR) -> int:
     paths = [Path(p) for p in argv] or sorted((DATA_DIR / "documents").glob("*.yml"))
     failed = 0
     for path in paths:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        report = check_document(doc)
+        report = check_document(doc, sources_dir)
         total = len(find_figures(report.compact_text))
         records = doc.get("benefits") or []
         facts = sum(1 for b in records if b.get("kind") == "fact")

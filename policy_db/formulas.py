@@ -44,7 +44,7 @@ class FormulaFactor:
     basis: str | None = None  # a figure base (count or rate) the owner gives
     qualifier: str | None = None
     value: Decimal | None = None  # fixed counts: 3 (个月)
-    unit: str = ""
+    unit: str = ""  # of a fixed count (个月); an owner's figure takes the unit of its base in vocabulary.yml
 
     @property
     def asked_as(self) -> str:
@@ -207,8 +207,6 @@ def read_formula(raw: Any, where: str, add_problem: Callable[[str, str], None], 
                     problem(twhere, f"{factor.basis} 没有限定词 {factor.qualifier!r}(可选: {', '.join(found.qualifiers)})")
                 elif factor.qualifier and factor.qualifier not in compact_clause:
                     problem(twhere, f"限定词 {factor.qualifier!r} 不在 clause_text 中")
-                else:
-                    factor = FormulaFactor(factor.text, factor.basis, factor.qualifier, None, found.unit)
             per.append(factor)
         if base is not None and ratio is None and not per:
             problem(twhere, "base 需要乘以 ratio 或 per,否则不是计算")

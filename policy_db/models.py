@@ -1,209 +1,153 @@
-"""SQLAlchemy 1.4 models of the policy database (2.0-style usage: `select()`, `Session.execute`).
+"""The SQL form of the records: SQLAlchemy Core tables derived from records.py, and rows <-> records.
 
-A City has Documents and Departments; a Document has Benefits; a Benefit has Figures, at most one
-Tier (with TierSteps), Topics and responsible Departments (责任单位). Every Benefit keeps the
-verbatim clause it was taken from, so every figure the bot says can be traced to its source.
+Every record class with a `sql_table` gets a table: `id`, `parent_id` and `position` when it
+belongs to a parent row (a benefit's figures, a document's benefits), and one column per stored
+field, typed from the field's shape (text, JSON list, date, exact decimal, boolean) or its
+`data_field(sql=...)`. Nested record fields (a benefit's `figures`, its `tier`) are child rows.
+`meta` holds the build stamp and the tokenizer vocabulary.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal
+from typing import Any, Iterable, Mapping, TypeVar
 
-from sqlalchemy import (JSON, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint)
-from sqlalchemy.types import TypeDecorator
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy.engine import Connection
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
-Base = declarative_base()
+from .records import CATEGORIES, TABLE_RECORDS  # noqa: F401  (CATEGORIES: still importable from here)
+from .schema import FieldSpec, field_specs
+
+R = TypeVar("R")
 
 
-class ExactDecimal(TypeDecorator):
+class ExactDecimal(TypeDecorator[Decimal]):
     """Decimals stored as text: exact on SQLite (which has no decimal type) and PostgreSQL alike."""
 
     impl = String(40)
     cache_ok = True
 
-    def process_bind_param(self, value, dialect):
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
         return None if value is None else str(Decimal(value))
 
-    def process_result_value(self, value, dialect):
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
         return None if value is None else Decimal(value)
 
 
-CATEGORIES = {
-    "reward": "奖励补助",
-    "finance": "贷款融资",
-    "social_insurance": "社会保险",
-    "tax_fee": "税费减免",
-    "rent_utility": "房租水电",
-    "other": "其他支持",
-}
-FIGURE_KINDS = {"amount", "cap", "ratio", "rate", "months", "working_days", "days", "years",
-                "deadline", "threshold",
-                # figures of fact records (kind: fact): a fund's size, a count, a cost share, a target
-                "fund", "count", "share", "target", "day_of_month"}
-FIGURE_UNITS = {"元", "万元", "亿元", "%", "‰", "个月", "个工作日", "天", "年", "date",
-                "家", "个", "场次", "次", "号", "倍"}
-# What a benefit record is: money or help an enterprise receives, or a fact about the policy
-# (a fund the city sets up, how city and county share the cost, a target) that people ask about.
-BENEFIT_KINDS = {"benefit", "fact"}
-TIER_MODES = {"bracket", "cumulative", "proportional"}
+_SQL_BY_SHAPE: dict[str, TypeEngine[Any]] = {
+    "text": Text(), "texts": JSON(), "date": Date(), "number": ExactDecimal(), "bool": Boolean()}
 
-benefit_topics = Table(
-    "benefit_topics", Base.metadata,
-    Column("benefit_id", ForeignKey("benefits.id", ondelete="CASCADE"), primary_key=True),
-    Column("topic_id", ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True),
-)
+metadata = MetaData()
+meta = Table("meta", metadata, Column("key", String(50), primary_key=True), Column("value", Text, nullable=False))
 
 
-class Meta(Base):
-    """Build stamp: lets long-running processes notice that the database was rebuilt."""
-
-    __tablename__ = "meta"
-    key = Column(String(50), primary_key=True)
-    value = Column(Text, nullable=False)
+def _columns(cls: type) -> list[FieldSpec]:
+    """The fields of `cls` stored as columns of its table (not nested records, not parent values)."""
+    return [s for s in field_specs(cls) if s.stored and s.nested is None]
 
 
-class City(Base):
-    __tablename__ = "cities"
-    id = Column(Integer, primary_key=True)
-    name = Column(String(20), unique=True, nullable=False)
-    full_name = Column(String(40), nullable=False)
-    province = Column(String(20), nullable=False)
-    code = Column(String(10), unique=True, nullable=False)
-    parent = Column(String(40))
-    places = relationship("Place", back_populates="city", cascade="all, delete-orphan")
-    departments = relationship("Department", back_populates="city", cascade="all, delete-orphan")
-    documents = relationship("Document", back_populates="city", cascade="all, delete-orphan")
+def _children(cls: type) -> list[FieldSpec]:
+    return [s for s in field_specs(cls) if s.stored and s.nested is not None]
 
 
-class Place(Base):
-    """A name that means the city: an alias (平顶山市) or a county/district (郏县)."""
-
-    __tablename__ = "places"
-    id = Column(Integer, primary_key=True)
-    name = Column(String(40), unique=True, nullable=False)
-    kind = Column(String(10), nullable=False)  # alias | county
-    city_id = Column(ForeignKey("cities.id", ondelete="CASCADE"), nullable=False)
-    city = relationship("City", back_populates="places")
-
-
-class Department(Base):
-    __tablename__ = "departments"
-    __table_args__ = (UniqueConstraint("city_id", "name"),)
-    id = Column(Integer, primary_key=True)
-    city_id = Column(ForeignKey("cities.id", ondelete="CASCADE"), nullable=False)
-    name = Column(String(80), nullable=False)
-    aliases = Column(JSON, nullable=False, default=list)
-    city = relationship("City", back_populates="departments")
+def _table(cls: type) -> Table:
+    parent = getattr(cls, "sql_parent", None)
+    columns: list[Column[Any]] = [Column("id", Integer, primary_key=True, autoincrement=False)]
+    if parent:
+        columns += [Column("parent_id", ForeignKey(f"{parent}.id", ondelete="CASCADE"), nullable=False, index=True),
+                    Column("position", Integer, nullable=False)]
+    for spec in _columns(cls):
+        sql = spec.sql or _SQL_BY_SHAPE.get(spec.value_shape or "")
+        if sql is None:
+            raise TypeError(f"{cls.__name__}.{spec.name}: give data_field(sql=...) or stored=False")
+        columns.append(Column(spec.name, sql, nullable=spec.optional, unique=spec.unique))
+    return Table(cls.sql_table, metadata, *columns)  # type: ignore[attr-defined]
 
 
-class Document(Base):
-    __tablename__ = "documents"
-    id = Column(Integer, primary_key=True)
-    key = Column(String(40), unique=True, nullable=False)
-    city_id = Column(ForeignKey("cities.id", ondelete="CASCADE"), nullable=False)
-    title = Column(Text, nullable=False)
-    doc_number = Column(String(60))
-    issuer = Column(String(120), nullable=False)
-    published = Column(Date)
-    valid_from = Column(Date)
-    valid_until = Column(Date)
-    validity_note = Column(Text)
-    source_file = Column(String(80), nullable=False)
-    full_text = Column(Text, nullable=False)
-    city = relationship("City", back_populates="documents")
-    benefits = relationship("Benefit", back_populates="document", cascade="all, delete-orphan")
-    exclusions = relationship("Exclusion", back_populates="document", cascade="all, delete-orphan")
+TABLES: dict[type, Table] = {cls: _table(cls) for cls in TABLE_RECORDS}
 
 
-class Topic(Base):
-    __tablename__ = "topics"
-    id = Column(Integer, primary_key=True)
-    name = Column(String(40), unique=True, nullable=False)
-    synonyms = Column(JSON, nullable=False, default=list)
+def to_row(record: Any) -> dict[str, Any]:
+    """The column values of a record (nested records are rows of their own: RowWriter)."""
+    row = {}
+    for spec in _columns(type(record)):
+        value = getattr(record, spec.name)
+        if value is not None and spec.to_sql is not None:
+            value = spec.to_sql(value)
+        elif spec.value_shape == "texts":
+            value = list(value)
+        row[spec.name] = value
+    return row
 
 
-class BenefitDepartment(Base):
-    """Ordered link from a benefit to its responsible units (the first is the lead unit)."""
+class RowWriter:
+    """Collects the rows of records and their nested records, with ids assigned in insertion order."""
 
-    __tablename__ = "benefit_departments"
-    benefit_id = Column(ForeignKey("benefits.id", ondelete="CASCADE"), primary_key=True)
-    department_id = Column(ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True)
-    position = Column(Integer, nullable=False)
-    department = relationship("Department")
+    def __init__(self) -> None:
+        self.rows: dict[Table, list[dict[str, Any]]] = defaultdict(list)
 
+    def add(self, record: Any, parent_id: int | None = None, position: int = 0) -> int:
+        table = TABLES[type(record)]
+        rows = self.rows[table]
+        row_id = len(rows) + 1
+        row = {"id": row_id, **to_row(record)}
+        if parent_id is not None:
+            row |= {"parent_id": parent_id, "position": position}
+        rows.append(row)
+        for spec in _children(type(record)):
+            value = getattr(record, spec.name)
+            children = value if spec.shape == "records" else ([value] if value is not None else [])
+            for i, child in enumerate(children):
+                self.add(child, row_id, i)
+        return row_id
 
-class Benefit(Base):
-    __tablename__ = "benefits"
-    id = Column(Integer, primary_key=True)
-    key = Column(String(60), unique=True, nullable=False)
-    document_id = Column(ForeignKey("documents.id", ondelete="CASCADE"), nullable=False)
-    name = Column(String(80), nullable=False)
-    category = Column(String(20), nullable=False)
-    summary = Column(Text, nullable=False)
-    eligibility = Column(Text, nullable=False)
-    conditions = Column(JSON, nullable=False, default=list)
-    enterprise_types = Column(JSON, nullable=False, default=list)
-    clause_ref = Column(String(60), nullable=False)
-    clause_text = Column(Text, nullable=False)
-    valid_until = Column(Date)
-    validity_note = Column(Text)
-    search_tokens = Column(Text, nullable=False, default="")
-    kind = Column(String(10), nullable=False, default="benefit")  # BENEFIT_KINDS
-    requires = Column(JSON, nullable=False, default=list)  # typed eligibility: [{field, op, value, unit}]
-    formula = Column(JSON)  # how the amount follows from the owner's figures: formulas.Formula.to_json()
-    in_addition_to = Column(JSON, nullable=False, default=list)  # keys of benefits this one is paid on top of
-    document = relationship("Document", back_populates="benefits")
-    topics = relationship("Topic", secondary=benefit_topics, order_by="Topic.name")
-    figures = relationship("Figure", back_populates="benefit", cascade="all, delete-orphan",
-                           order_by="Figure.position")
-    tier = relationship("Tier", back_populates="benefit", uselist=False, cascade="all, delete-orphan")
-    department_links = relationship("BenefitDepartment", cascade="all, delete-orphan",
-                                    order_by="BenefitDepartment.position")
+    def insert(self, connection: Connection) -> dict[str, int]:
+        """Insert every row (one statement per table, parents first); the row count per table."""
+        for table in metadata.sorted_tables:
+            if self.rows.get(table):
+                connection.execute(table.insert(), self.rows[table])
+        return {table.name: len(rows) for table, rows in self.rows.items()}
 
 
-class Figure(Base):
-    __tablename__ = "figures"
-    id = Column(Integer, primary_key=True)
-    benefit_id = Column(ForeignKey("benefits.id", ondelete="CASCADE"), nullable=False)
-    position = Column(Integer, nullable=False)
-    kind = Column(String(20), nullable=False)
-    value = Column(ExactDecimal())
-    date_value = Column(Date)
-    unit = Column(String(10), nullable=False)
-    label = Column(String(80), nullable=False)
-    text = Column(String(40), nullable=False)
-    benefit = relationship("Benefit", back_populates="figures")
+class RowReader:
+    """Every row of the record tables, read once, assembled back into records."""
 
+    def __init__(self, connection: Connection):
+        self._rows: dict[Table, list[Any]] = {}
+        self._by_parent: dict[Table, dict[int, list[Any]]] = {}
+        for table in TABLES.values():
+            order = [table.c.parent_id, table.c.position] if "parent_id" in table.c else [table.c.id]
+            rows = connection.execute(table.select().order_by(*order, table.c.id)).all()
+            self._rows[table] = rows
+            grouped: dict[int, list[Any]] = defaultdict(list)
+            if "parent_id" in table.c:
+                for row in rows:
+                    grouped[row.parent_id].append(row)
+            self._by_parent[table] = grouped
 
-class Tier(Base):
-    __tablename__ = "tiers"
-    id = Column(Integer, primary_key=True)
-    benefit_id = Column(ForeignKey("benefits.id", ondelete="CASCADE"), unique=True, nullable=False)
-    basis = Column(String(40), nullable=False)
-    unit = Column(String(10), nullable=False)
-    mode = Column(String(20), nullable=False)
-    benefit = relationship("Benefit", back_populates="tier")
-    steps = relationship("TierStep", cascade="all, delete-orphan", order_by="TierStep.position")
+    def rows(self, cls: type) -> list[Any]:
+        return self._rows[TABLES[cls]]
 
+    def children(self, cls: type, parent_id: int) -> list[Any]:
+        return self._by_parent[TABLES[cls]].get(parent_id, [])
 
-class TierStep(Base):
-    """One step of a tier. Bounds are in the tier's unit; amounts and caps in yuan."""
+    def record(self, cls: type[R], row: Any, **parent_values: Any) -> R:
+        """The record of `row`, with its nested records; `parent_values` fills the fields not stored."""
+        values: dict[str, Any] = dict(parent_values)
+        mapping: Mapping[str, Any] = row._mapping
+        for spec in _columns(cls):
+            value = mapping[spec.name]
+            if value is not None and spec.from_sql is not None:
+                value = spec.from_sql(value)
+            elif spec.value_shape == "texts":
+                value = tuple(value or ())
+            values[spec.name] = value
+        for spec in _children(cls):
+            assert spec.nested is not None
+            nested = [self.record(spec.nested, child) for child in self.children(spec.nested, row.id)]
+            values[spec.name] = tuple(nested) if spec.shape == "records" else (nested[0] if nested else None)
+        return cls(**values)
 
-    __tablename__ = "tier_steps"
-    id = Column(Integer, primary_key=True)
-    tier_id = Column(ForeignKey("tiers.id", ondelete="CASCADE"), nullable=False)
-    position = Column(Integer, nullable=False)
-    min_value = Column(ExactDecimal())
-    max_value = Column(ExactDecimal())
-    amount_yuan = Column(ExactDecimal())
-    ratio = Column(ExactDecimal())
-    cap_yuan = Column(ExactDecimal())
-
-
-class Exclusion(Base):
-    __tablename__ = "exclusions"
-    id = Column(Integer, primary_key=True)
-    document_id = Column(ForeignKey("documents.id", ondelete="CASCADE"), nullable=False)
-    context = Column(Text, nullable=False)
-    reason = Column(Text, nullable=False)
-    document = relationship("Document", back_populates="exclusions")
+    def records(self, cls: type[R], rows: Iterable[Any] | None = None, **parent_values: Any) -> list[R]:
+        return [self.record(cls, row, **parent_values) for row in (self.rows(cls) if rows is None else rows)]

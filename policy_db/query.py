@@ -1,13 +1,15 @@
 """The query API that actions and the CLI call. No other module outside policy_db runs SQL.
 
-The whole catalogue (a few hundred records) is read with a handful of `select()` statements into
-immutable records and kept in memory; it is re-read when the database's build stamp changes. Free
+The whole catalogue (a few hundred records) is read with one `select()` per table into the
+immutable records of records.py and kept in memory; it is re-read when the database's build stamp
+changes, which running action servers notice within `POLICY_REFRESH_SECONDS` (default 2). Free
 text is ranked with BM25 over jieba tokens of each benefit's name, summary, topics and clause.
 """
 from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -15,16 +17,13 @@ from typing import Iterable, Sequence
 
 from rank_bm25 import BM25Okapi
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, selectinload
 
-from .db import make_engine
+from .db import catalog_options, catalog_schema, make_engine
+from .models import RowReader, meta
 from .passages import Passage, split_passages
-from .models import Benefit, BenefitDepartment, City, Document, Meta, Tier, Topic
-from .records import (BenefitRecord, DocumentRecord, FigureRecord, TierRecord, TierStepRecord)
-from .requirements import Requirement
-from .formulas import formula_from_json
+from .records import BenefitRecord, CityRecord, DocumentRecord, TopicRecord
 from .text import PolicyTokenizer
 
 log = logging.getLogger(__name__)
@@ -34,13 +33,7 @@ class PolicyDatabaseUnavailable(RuntimeError):
     """The policy database cannot be read (down, unreachable, or never built)."""
 
 
-@dataclass(frozen=True)
-class CityInfo:
-    name: str
-    full_name: str
-    province: str
-    places: tuple[str, ...]  # aliases and counties that mean this city
-    parent: str | None = None  # the prefecture a county-level city belongs to (登封 -> 郑州市)
+REFRESH_SECONDS = float(os.environ.get("POLICY_REFRESH_SECONDS", "2"))
 
 
 @dataclass(frozen=True)
@@ -63,13 +56,11 @@ class ScoredBenefit:
 class Catalog:
     """An in-memory snapshot of the database with the lookups actions need."""
 
-    def __init__(self, cities: list[CityInfo], benefits: list[BenefitRecord], topics: dict[str, list[str]],
-                 departments: dict[str, list[tuple[str, tuple[str, ...]]]], vocabulary: list[str], stamp: str,
-                 documents: Sequence[tuple[DocumentRecord, str]] = ()):
+    def __init__(self, cities: list[CityRecord], benefits: list[BenefitRecord], topics: dict[str, list[str]],
+                 vocabulary: list[str], stamp: str, documents: Sequence[DocumentRecord] = ()):
         self.cities = cities
         self.benefits = benefits
         self.topics = topics
-        self.departments = departments
         self.stamp = stamp
         self.tokenizer = PolicyTokenizer(vocabulary)
         self._by_key = {b.key: b for b in benefits}
@@ -78,14 +69,14 @@ class Catalog:
             for place in city.places:
                 self._place_to_city[place] = city.name
         self._places_longest_first = sorted(self._place_to_city, key=len, reverse=True)
-        self._word_to_topic = {}
+        self._word_to_topic: dict[str, str] = {}
         for name, synonyms in topics.items():
             for word in [name, *synonyms]:
                 self._word_to_topic[_plain(word)] = name
         corpus = [list(b.search_tokens) or ["_"] for b in benefits]
         self._bm25 = BM25Okapi(corpus) if corpus else None
         self._passages: list[tuple[Passage, DocumentRecord, list[str]]] = [
-            (p, doc, self.tokenizer.tokens(p.text)) for doc, text in documents for p in split_passages(doc.key, text)]
+            (p, doc, self.tokenizer.tokens(p.text)) for doc in documents for p in split_passages(doc.key, doc.full_text)]
         passage_corpus = [tokens or ["_"] for _, _, tokens in self._passages]
         self._passage_bm25 = BM25Okapi(passage_corpus) if passage_corpus else None
 
@@ -178,14 +169,6 @@ class Catalog:
         scored.sort(key=lambda s: (-s.score, s.benefit.key))
         return scored[:limit]
 
-    def search_clauses(self, text: str, city: str | None = None, limit: int = 3) -> list[ScoredBenefit]:
-        """Pure full-text search over the clauses (restricted to a city when one is known)."""
-        raw = self._text_scores(text)
-        hits = [ScoredBenefit(b, raw[i], 0, 1.0, raw[i]) for i, b in enumerate(self.benefits)
-                if (city is None or b.city == city) and raw[i] > 0]
-        hits.sort(key=lambda s: (-s.score, s.benefit.key))
-        return hits[:limit]
-
     def search_passages(self, text: str, city: str, limit: int = 3) -> list[PassageHit]:
         """Full-text search over every sentence of the city's source documents (not only benefits)."""
         tokens = self.tokenizer.tokens(text or "")
@@ -203,9 +186,6 @@ class Catalog:
             return [0.0] * len(self.benefits)
         return [max(0.0, float(s)) for s in self._bm25.get_scores(tokens)]
 
-    def departments_of(self, city: str) -> list[str]:
-        return [name for name, _ in self.departments.get(city, [])]
-
 
 def _plain(text: str) -> str:
     return text.replace("“", "").replace("”", "").replace('"', "").replace(" ", "").lower()
@@ -216,12 +196,12 @@ class PolicyRepository:
 
     `catalog()` raises PolicyDatabaseUnavailable when the database cannot be read and no snapshot
     has been loaded yet; once loaded, a snapshot keeps serving if the database goes away, and the
-    build stamp is re-checked at most every `refresh_seconds`.
+    build stamp (one single-row query) is re-checked at most every `refresh_seconds`.
     """
 
-    def __init__(self, engine: Engine | None = None, refresh_seconds: float = 30.0):
+    def __init__(self, engine: Engine | None = None, refresh_seconds: float | None = None):
         self._engine = engine
-        self._refresh_seconds = refresh_seconds
+        self._refresh_seconds = REFRESH_SECONDS if refresh_seconds is None else refresh_seconds
         self._catalog: Catalog | None = None
         self._checked_at = 0.0
         self._lock = threading.Lock()
@@ -240,67 +220,64 @@ class PolicyRepository:
             if self._catalog is not None and now - self._checked_at < self._refresh_seconds:
                 return self._catalog
             try:
-                stamp = self._read_stamp()
+                with self._connect() as connection:
+                    stamp = _read_stamp(connection)
                 if self._catalog is None or stamp != self._catalog.stamp:
-                    self._catalog = self._load(stamp)
+                    self._catalog = self._load()
+            except PolicyDatabaseUnavailable as exc:
+                if self._catalog is None:
+                    raise
+                log.warning("policy database unreadable, serving the cached catalogue: %s", exc)
             except (SQLAlchemyError, OSError) as exc:
                 if self._catalog is None:
                     raise PolicyDatabaseUnavailable(str(exc)) from exc
-                log.warning("policy database unreachable, serving the cached catalogue: %s", exc)
+                log.warning("policy database unreadable, serving the cached catalogue: %s", exc)
             self._checked_at = now
             return self._catalog
 
-    def _read_stamp(self) -> str:
-        with Session(self.engine, future=True) as session:
-            stamp = session.execute(select(Meta.value).where(Meta.key == "build_stamp")).scalar_one_or_none()
-        if stamp is None:
-            raise PolicyDatabaseUnavailable("the policy database has not been built (python -m policy_db build)")
-        return stamp
+    def _connect(self) -> Connection:
+        return self.engine.connect().execution_options(**catalog_options(catalog_schema(self.engine)))
 
-    def _load(self, stamp: str) -> Catalog:
-        with Session(self.engine, future=True) as session:
-            cities = session.execute(select(City).options(selectinload(City.places),
-                                                          selectinload(City.departments))).scalars().all()
-            benefits = session.execute(
-                select(Benefit).join(Benefit.document).options(
-                    selectinload(Benefit.document).selectinload(Document.city),
-                    selectinload(Benefit.figures), selectinload(Benefit.topics),
-                    selectinload(Benefit.tier).selectinload(Tier.steps),
-                    selectinload(Benefit.department_links).selectinload(BenefitDepartment.department),
-                ).order_by(Document.key, Benefit.id)).scalars().all()
-            topics = {t.name: list(t.synonyms or []) for t in session.execute(select(Topic)).scalars()}
-            vocabulary = json.loads(session.execute(
-                select(Meta.value).where(Meta.key == "vocabulary")).scalar_one_or_none() or "[]")
-            documents = session.execute(select(Document).options(selectinload(Document.city))).scalars().all()
-            return Catalog(
-                cities=[CityInfo(c.name, c.full_name, c.province, tuple(p.name for p in c.places), c.parent)
-                        for c in cities],
-                benefits=[_record(b) for b in benefits], topics=topics,
-                departments={c.name: [(d.name, tuple(d.aliases or [])) for d in c.departments] for c in cities},
-                vocabulary=vocabulary, stamp=stamp,
-                documents=[(_document_record(d), d.full_text) for d in documents])
+    def _load(self, attempts: int = 3) -> Catalog:
+        """Every table read in one transaction, between two readings of the stamp: if a build switched
+        the tables in between (PostgreSQL resolves table names per statement), read again."""
+        for _ in range(attempts):
+            with self._connect() as connection:
+                _snapshot(connection)
+                stamp = _read_stamp(connection)
+                rows = RowReader(connection)
+                vocabulary = json.loads(connection.execute(
+                    select(meta.c.value).where(meta.c.key == "vocabulary")).scalar_one_or_none() or "[]")
+                if _read_stamp(connection) == stamp:
+                    return _catalog(rows, vocabulary, stamp)
+        raise PolicyDatabaseUnavailable("the policy database kept changing while it was read")
 
 
-def _document_record(doc: Document) -> DocumentRecord:
-    return DocumentRecord(doc.key, doc.city.name, doc.title, doc.doc_number, doc.issuer, doc.published,
-                          doc.valid_until, doc.validity_note)
+def _snapshot(connection: Connection) -> None:
+    """Make the statements that follow read one consistent state of the database."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")  # pysqlite does not open read transactions by itself
+    elif connection.dialect.name == "postgresql":
+        connection.execution_options(isolation_level="REPEATABLE READ")
 
 
-def _record(b: Benefit) -> BenefitRecord:
-    doc = b.document
-    tier = None
-    if b.tier is not None:
-        tier = TierRecord(b.tier.basis, b.tier.unit, b.tier.mode, tuple(
-            TierStepRecord(s.min_value, s.max_value, s.amount_yuan, s.ratio, s.cap_yuan) for s in b.tier.steps))
-    return BenefitRecord(
-        key=b.key, city=doc.city.name, province=doc.city.province, name=b.name, category=b.category,
-        summary=b.summary, eligibility=b.eligibility, conditions=tuple(b.conditions or ()),
-        enterprise_types=tuple(b.enterprise_types or ()), clause_ref=b.clause_ref, clause_text=b.clause_text,
-        topics=tuple(t.name for t in b.topics),
-        figures=tuple(FigureRecord(f.kind, f.value, f.date_value, f.unit, f.label, f.text) for f in b.figures),
-        tier=tier, departments=tuple(link.department.name for link in b.department_links),
-        document=_document_record(doc),
-        own_valid_until=b.valid_until, validity_note=b.validity_note,
-        search_tokens=tuple((b.search_tokens or "").split()),
-        is_fact=b.kind == "fact", requires=tuple(Requirement.from_storage(r) for r in b.requires or ()),
-        formula=formula_from_json(b.formula), in_addition_to=tuple(b.in_addition_to or ()))
+def _read_stamp(connection: Connection) -> str:
+    stamp = connection.execute(select(meta.c.value).where(meta.c.key == "build_stamp")).scalar_one_or_none()
+    if stamp is None:
+        raise PolicyDatabaseUnavailable("the policy database has not been built (python -m policy_db build)")
+    return stamp
+
+
+def _catalog(rows: RowReader, vocabulary: list[str], stamp: str) -> Catalog:
+    cities = rows.records(CityRecord)
+    province = {c.name: c.province for c in cities}
+    documents: list[DocumentRecord] = []
+    benefits: list[BenefitRecord] = []
+    for row in sorted(rows.rows(DocumentRecord), key=lambda r: r.key):
+        document = rows.record(DocumentRecord, row)
+        documents.append(document)
+        benefits += rows.records(BenefitRecord, rows.children(BenefitRecord, row.id), city=document.city,
+                                 province=province.get(document.city, ""), document=document)
+    topics = {t.name: list(t.synonyms) for t in rows.records(TopicRecord)}
+    return Catalog(cities=cities, benefits=benefits, topics=topics, vocabulary=vocabulary, stamp=stamp,
+                   documents=documents)

@@ -1,25 +1,152 @@
-"""Immutable records the query API returns: what actions and the CLI see of the database."""
+"""The policy records: what the data files hold, what the database stores and what actions read.
+
+Each class is the one definition of its record (policy_db/schema.py): the loader checks the YAML
+against it and builds these records, the SQL tables are derived from it (policy_db/models.py) and
+the query API returns the same records. `sql_table` names the table; `sql_parent` the table whose
+rows own this one's (children are kept in order, by position); `data_label` the field that names an
+item in error messages (`benefits[3] (bz-listing-reward)`).
+
+A new field is one line here (most need no options: the annotation says how it is written and
+stored) plus its description in data/README.md.
+"""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable, ClassVar
 
-from .models import CATEGORIES
-from .money import format_yuan
-from .requirements import Requirement
-from .formulas import Formula
+from sqlalchemy import JSON
+
+from .formulas import Formula, formula_from_json
+from .money import format_yuan, parse_amount, parse_ratio
+from .requirements import MONEY_UNITS, Requirement, parse_requires
+from .schema import AddProblem, FieldReader, data_field
+
+CATEGORIES = {
+    "reward": "奖励补助",
+    "finance": "贷款融资",
+    "social_insurance": "社会保险",
+    "tax_fee": "税费减免",
+    "rent_utility": "房租水电",
+    "other": "其他支持",
+}
+FIGURE_KINDS = {"amount", "cap", "ratio", "rate", "months", "working_days", "days", "years",
+                "deadline", "threshold",
+                # figures of fact records (kind: fact): a fund's size, a count, a cost share, a target
+                "fund", "count", "share", "target", "day_of_month"}
+FIGURE_UNITS = {"元", "万元", "亿元", "%", "‰", "个月", "个工作日", "天", "年", "date",
+                "家", "个", "场次", "次", "号", "倍"}
+# What a benefit record is: money or help an enterprise receives, or a fact about the policy
+# (a fund the city sets up, how city and county share the cost, a target) that people ask about.
+BENEFIT_KINDS = ("benefit", "fact")
+TIER_MODES = ("bracket", "cumulative", "proportional")
 
 
-@dataclass(frozen=True)
+def _parsed(parse: Callable[[str], Decimal]) -> FieldReader:
+    """A field reader from a parser that raises FigureError (a ValueError) on a bad figure."""
+    return lambda value, where, add_problem: parse(str(value))
+
+
+def _read_requires(value: Any, where: str, add_problem: AddProblem) -> tuple[Requirement, ...]:
+    return tuple(parse_requires(value, where, add_problem))
+
+
+def _requires_to_sql(requires: tuple[Requirement, ...]) -> list[dict[str, Any]]:
+    return [r.to_storage() for r in requires]
+
+
+def _requires_from_sql(stored: list[dict[str, Any]]) -> tuple[Requirement, ...]:
+    return tuple(Requirement.from_storage(r) for r in stored)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CityRecord:
+    """A city the database covers (cities.yml) and the place names that mean it."""
+
+    sql_table: ClassVar[str] = "cities"
+    data_label: ClassVar[str] = "name"
+
+    name: str = data_field(unique=True)
+    full_name: str
+    province: str
+    code: str = data_field(unique=True)  # the prefix of its benefits' ids: pds-
+    parent: str | None = None  # the prefecture a county-level city belongs to (登封 -> 郑州市)
+    aliases: tuple[str, ...] = ()
+    counties: tuple[str, ...] = ()
+
+    @property
+    def places(self) -> tuple[str, ...]:
+        """Names other than `name` that mean this city: its full name and aliases, then its counties."""
+        aliases = dict.fromkeys(n for n in (self.full_name, *self.aliases) if n != self.name)
+        return (*aliases, *self.counties)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TopicRecord:
+    """A topic word people use and its synonyms (topics.yml and each document's `topics:`)."""
+
+    sql_table: ClassVar[str] = "topics"
+    data_label: ClassVar[str] = "name"
+
+    name: str = data_field(unique=True)
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentRecord:
+    sql_table: ClassVar[str] = "documents"
+    data_label: ClassVar[str] = "key"
+
+    key: str = data_field(unique=True)
+    city: str
+    title: str
+    doc_number: str | None = None  # 文号
+    issuer: str
+    published: dt.date | None = None
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    validity_note: str | None = None
+    source_file: str  # the official text, in policy_db/sources/
+    full_text: str = data_field(key=None, default="", repr=False, compare=False)  # read from source_file
+
+
+@dataclass(frozen=True, kw_only=True)
+class DepartmentRecord:
+    """A responsible unit (责任单位) named in a document, with the other names it goes by."""
+
+    sql_table: ClassVar[str] = "departments"
+    sql_parent: ClassVar[str] = "documents"
+    data_label: ClassVar[str] = "name"
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExclusionRecord:
+    """A figure of a source text that is on purpose not a benefit (policy_db/completeness.py)."""
+
+    sql_table: ClassVar[str] = "exclusions"
+    sql_parent: ClassVar[str] = "documents"
+
+    context: str  # verbatim snippet holding the figure
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class FigureRecord:
-    kind: str
-    value: Decimal | None
-    date_value: dt.date | None
-    unit: str
+    sql_table: ClassVar[str] = "figures"
+    sql_parent: ClassVar[str] = "benefits"
+    data_label: ClassVar[str] = "text"
+
+    kind: str = data_field(choices=FIGURE_KINDS)
+    # YAML `value` is a number, or a date when unit is `date` (then it is kept in date_value).
+    value: Decimal | None = data_field(default=None, shape="scalar")
+    date_value: dt.date | None = data_field(key=None, default=None)
+    unit: str = data_field(choices=FIGURE_UNITS)
     label: str
-    text: str
+    text: str  # as written in the source
 
     def to_dict(self) -> dict[str, Any]:
         value = self.date_value.isoformat() if self.date_value else (
@@ -27,13 +154,18 @@ class FigureRecord:
         return {"kind": self.kind, "value": value, "unit": self.unit, "label": self.label, "text": self.text}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TierStepRecord:
-    min_value: Decimal | None
-    max_value: Decimal | None
-    amount_yuan: Decimal | None
-    ratio: Decimal | None
-    cap_yuan: Decimal | None
+    """One step of a tier. Bounds are in the tier's unit; amounts and caps in yuan."""
+
+    sql_table: ClassVar[str] = "tier_steps"
+    sql_parent: ClassVar[str] = "tiers"
+
+    min_value: Decimal | None = data_field(key="min", default=None)
+    max_value: Decimal | None = data_field(key="max", default=None)
+    amount_yuan: Decimal | None = data_field(key="amount", default=None, shape="text", read=_parsed(parse_amount))
+    ratio: Decimal | None = data_field(default=None, shape="text", read=_parsed(parse_ratio))
+    cap_yuan: Decimal | None = data_field(key="cap", default=None, shape="text", read=_parsed(parse_amount))
 
     def to_dict(self) -> dict[str, Any]:
         return {"min": _num(self.min_value), "max": _num(self.max_value),
@@ -41,55 +173,64 @@ class TierStepRecord:
                 "ratio": _num(self.ratio), "cap": format_yuan(self.cap_yuan) if self.cap_yuan is not None else None}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TierRecord:
-    basis: str
-    unit: str
-    mode: str
-    steps: tuple[TierStepRecord, ...]
+    sql_table: ClassVar[str] = "tiers"
+    sql_parent: ClassVar[str] = "benefits"
+
+    basis: str  # what the enterprise's figure is: 融资额
+    unit: str = data_field(choices=tuple(MONEY_UNITS))  # of the steps' bounds
+    mode: str = data_field(choices=TIER_MODES)
+    steps: tuple[TierStepRecord, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"basis": self.basis, "unit": self.unit, "mode": self.mode,
                 "steps": [s.to_dict() for s in self.steps]}
 
 
-@dataclass(frozen=True)
-class DocumentRecord:
-    key: str
-    city: str
-    title: str
-    doc_number: str | None
-    issuer: str
-    published: dt.date | None
-    valid_until: dt.date | None
-    validity_note: str | None
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BenefitRecord:
-    key: str
-    city: str
-    province: str
+    """A benefit (or, with kind fact, a fact about the policy) with the verbatim clause it comes from."""
+
+    sql_table: ClassVar[str] = "benefits"
+    sql_parent: ClassVar[str] = "documents"
+    data_label: ClassVar[str] = "key"
+
+    key: str = data_field(key="id", unique=True)
     name: str
-    category: str
+    category: str = data_field(choices=CATEGORIES)
+    # benefit: money or help the enterprise receives; fact: a fund's size, a cost share, a target
+    kind: str = data_field(default="benefit", choices=BENEFIT_KINDS)
+    topics: tuple[str, ...] = ()
+    enterprise_types: tuple[str, ...] = ()
     summary: str
     eligibility: str
-    conditions: tuple[str, ...]
-    enterprise_types: tuple[str, ...]
+    conditions: tuple[str, ...] = ()
     clause_ref: str
-    clause_text: str
-    topics: tuple[str, ...]
-    figures: tuple[FigureRecord, ...]
-    tier: TierRecord | None
-    departments: tuple[str, ...]
-    document: DocumentRecord
-    own_valid_until: dt.date | None = None
+    clause_text: str  # verbatim from the source
+    figures: tuple[FigureRecord, ...] = ()
+    tier: TierRecord | None = data_field(key="tiers", default=None)
+    # the amount from the owner's figures (policy_db.calculator.calculate); read by the loader, which
+    # checks it against the clause and the figures
+    formula: Formula | None = data_field(default=None, shape="mapping", sql=JSON(), to_sql=Formula.to_json,
+                                         from_sql=formula_from_json)
+    own_valid_until: dt.date | None = data_field(key="valid_until", default=None)
     validity_note: str | None = None
-    search_tokens: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    is_fact: bool = False  # a fact about the policy (fund size, cost share, target), not money the enterprise gets
-    requires: tuple[Requirement, ...] = ()  # typed eligibility, checked by policy_db.eligibility.assess
-    formula: Formula | None = None  # the amount from the owner's figures: policy_db.calculator.calculate
+    departments: tuple[str, ...] = ()  # canonical names of the document's departments, lead unit first
+    # typed eligibility, checked by policy_db.eligibility.assess
+    requires: tuple[Requirement, ...] = data_field(default=(), shape="list", read=_read_requires, sql=JSON(),
+                                                   to_sql=_requires_to_sql, from_sql=_requires_from_sql)
     in_addition_to: tuple[str, ...] = ()  # keys of the benefits this one is paid on top of (same document)
+    # Not written in the benefit's YAML: from its document, and the search words the build computes.
+    city: str = data_field(key=None, stored=False)
+    province: str = data_field(key=None, stored=False)
+    document: DocumentRecord = data_field(key=None, stored=False)
+    search_tokens: tuple[str, ...] = data_field(key=None, default=(), repr=False, compare=False)
+
+    @property
+    def is_fact(self) -> bool:
+        """A fact about the policy (fund size, cost share, target), not money the enterprise gets."""
+        return self.kind == "fact"
 
     @property
     def valid_until(self) -> dt.date | None:
@@ -103,9 +244,6 @@ class BenefitRecord:
     def is_expired(self, today: dt.date | None = None) -> bool:
         until = self.valid_until
         return until is not None and until < (today or dt.date.today())
-
-    def figures_of(self, *kinds: str) -> list[FigureRecord]:
-        return [f for f in self.figures if f.kind in kinds]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -121,6 +259,11 @@ class BenefitRecord:
             "is_fact": self.is_fact, "requires": [r.to_dict() for r in self.requires],
             "formula": self.formula.to_dict() if self.formula else None,
         }
+
+
+# Every record class with a table, parents before children.
+TABLE_RECORDS: tuple[type, ...] = (CityRecord, TopicRecord, DocumentRecord, DepartmentRecord, ExclusionRecord,
+                                   BenefitRecord, FigureRecord, TierRecord, TierStepRecord)
 
 
 def _num(value: Decimal | None) -> float | None:

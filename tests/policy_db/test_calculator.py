@@ -7,31 +7,15 @@ from functools import lru_cache
 import pytest
 
 from policy_db.calculator import Calculation, MissingFigures, bases_needed, calculate
-from policy_db.loader import DATA_DIR, _Problems, load_cities, load_document
-from policy_db.records import BenefitRecord, DocumentRecord, TierRecord, TierStepRecord
+from policy_db.loader import load_policy_data
+from policy_db.records import BenefitRecord
 from policy_db.user_figures import read_figures
-
-DOC = DocumentRecord("doc", "城市", "标题", None, "发文机关", None, None, None)
 
 
 @lru_cache(maxsize=1)
 def records() -> dict[str, BenefitRecord]:
-    """The real curated benefits (each file validated on its own), as the calculator sees them."""
-    problems = _Problems()
-    cities = {c.name: c for c in load_cities(DATA_DIR / "cities.yml", problems)}
-    out = {}
-    for path in sorted((DATA_DIR / "documents").glob("*.yml")):
-        doc, _ = load_document(path, cities, problems)
-        for b in doc.benefits:
-            tier = b.tier and TierRecord(b.tier.basis, b.tier.unit, b.tier.mode, tuple(
-                TierStepRecord(s.min_value, s.max_value, s.amount_yuan, s.ratio, s.cap_yuan) for s in b.tier.steps))
-            out[b.key] = BenefitRecord(
-                key=b.key, city=doc.city, province="", name=b.name, category=b.category, summary=b.summary,
-                eligibility=b.eligibility, conditions=(), enterprise_types=(), clause_ref=b.clause_ref,
-                clause_text=b.clause_text, topics=(), figures=(), tier=tier, departments=(), document=DOC,
-                formula=b.formula)
-    assert not problems.items, problems.items
-    return out
+    """The real curated benefits, as the loader gives them (the same records the database returns)."""
+    return {b.key: b for doc in load_policy_data().documents for b in doc.benefits}
 
 
 def calc(key: str, text: str):

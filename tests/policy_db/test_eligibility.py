@@ -1,6 +1,7 @@
 """Typed eligibility: `requires:` is validated, stored and checked against what an owner said."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
@@ -40,17 +41,17 @@ def test_good_requires_and_fact_marker_load(data_dir):
     ([{"field": "level", "op": "==", "value": "县级"}], "取值 县级 不在 vocabulary.yml 中"),
     ([{"field": "first_time", "op": "==", "value": "是"}], "必须是 true 或 false"),
     ([{"field": "board", "op": "==", "value": ["主板", "创业板"]}], "多个取值用 op: in"),
-    ({"field": "level"}, "requires 必须是列表"),
+    ({"field": "level"}, "requires 应为列表"),
 ])
 def test_bad_requires_name_the_file_and_record(data_dir, requires, message):
     with pytest.raises(DataError) as err:
         _load(data_dir, requires=requires)
     text = str(err.value)
-    assert "test.yml benefit pds-test-reward" in text and message in text, text
+    assert "documents/test.yml benefits[0] (pds-test-reward)" in text and message in text, text
 
 
 def test_unknown_kind_is_rejected(data_dir):
-    with pytest.raises(DataError, match=r"test.yml benefit pds-test-reward: 未知的 kind 'goal'"):
+    with pytest.raises(DataError, match=re.escape("documents/test.yml benefits[0] (pds-test-reward): 未知的 kind 'goal'")):
         _load(data_dir, kind="goal")
 
 

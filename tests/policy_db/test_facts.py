@@ -39,7 +39,7 @@ def test_guidance_fund_size_is_a_fact_record(catalog):
     hits = catalog.find_benefits(city="登封", topics=catalog.topics_in("产业引导基金规模多大"),
                                  text="产业引导基金规模多大", limit=3)
     fact = next(h.benefit for h in hits if h.benefit.is_fact)
-    fund = fact.figures_of("fund")
+    fund = [f for f in fact.figures if f.kind == "fund"]
     assert fund and fund[0].value == Decimal(10) and fund[0].unit == "亿元"
 
 
@@ -68,7 +68,7 @@ def test_cost_sharing_sentences_are_fact_records(catalog):
 
 def test_green_factory_target_is_a_count(catalog):
     fact = catalog.get(["df-fact-quality-green-targets"])[0]
-    counts = {f.text: f for f in fact.figures_of("target") if f.unit == "家"}
+    counts = {f.text: f for f in fact.figures if f.kind == "target" and f.unit == "家"}
     assert counts["3家"].value == Decimal(3) and counts["4家"].value == Decimal(4)
 
 

@@ -19,28 +19,28 @@ def problems(data_dir: Path) -> str:
 def test_good_record_loads(data_dir):
     write_doc(data_dir, GOOD_BENEFIT)
     data = load_policy_data(data_dir, SOURCES_DIR)
-    assert data.documents[0].benefits[0].departments == ["市财政局"]
+    assert data.documents[0].benefits[0].departments == ("市财政局",)
 
 
 def test_unknown_city(data_dir):
     write_doc(data_dir, GOOD_BENEFIT, city="郑州")
-    assert "test.yml document: 未知的城市 '郑州'" in problems(data_dir)
+    assert "documents/test.yml document: 未知的城市 '郑州'" in problems(data_dir)
 
 
 def test_unknown_department_names_file_and_record(data_dir):
     write_doc(data_dir, {**GOOD_BENEFIT, "departments": ["市不存在局"]})
-    assert "test.yml benefit pds-test-reward: 未知的责任单位 '市不存在局'" in problems(data_dir)
+    assert "documents/test.yml benefits[0] (pds-test-reward): 未知的责任单位 '市不存在局'" in problems(data_dir)
 
 
 def test_unparseable_amount(data_dir):
     tiers = {"basis": "融资额", "unit": "亿元", "mode": "bracket", "steps": [{"min": 0, "amount": "二百万"}]}
     write_doc(data_dir, {**GOOD_BENEFIT, "tiers": tiers})
-    assert "test.yml benefit pds-test-reward tiers steps[0]: 无法解析的金额: '二百万'" in problems(data_dir)
+    assert "documents/test.yml benefits[0] (pds-test-reward) tiers steps[0]: 无法解析的金额: '二百万'" in problems(data_dir)
 
 
 def test_missing_clause_reference(data_dir):
     write_doc(data_dir, {k: v for k, v in GOOD_BENEFIT.items() if k != "clause_ref"})
-    assert "test.yml benefit pds-test-reward: 缺少 clause_ref" in problems(data_dir)
+    assert "documents/test.yml benefits[0] (pds-test-reward): 缺少 clause_ref" in problems(data_dir)
 
 
 def test_end_date_before_start(data_dir):
@@ -56,14 +56,14 @@ def test_clause_text_must_be_verbatim(data_dir):
 def test_unknown_category_and_topic(data_dir):
     write_doc(data_dir, {**GOOD_BENEFIT, "category": "gift", "topics": ["无此主题"]})
     text = problems(data_dir)
-    assert "未知的类别 'gift'" in text and "未定义的主题词 '无此主题'" in text
+    assert "未知的 category 'gift'" in text and "未定义的主题词 '无此主题'" in text
 
 
-def test_build_command_rejects_bad_data_and_exits_2(data_dir, monkeypatch, capsys):
+def test_build_command_rejects_bad_data_and_exits_2(data_dir, capsys):
     write_doc(data_dir, {**GOOD_BENEFIT, "departments": ["市不存在局"]})
-    monkeypatch.setattr("policy_db.__main__.load_policy_data", lambda: load_policy_data(data_dir, SOURCES_DIR))
-    assert cli(["--database-url", f"sqlite:///{data_dir / 'x.db'}", "build"]) == 2
+    assert cli(["--database-url", f"sqlite:///{data_dir / 'x.db'}", "--data-dir", str(data_dir), "build"]) == 2
     assert "市不存在局" in capsys.readouterr().err
+    assert not (data_dir / "x.db").exists() or (data_dir / "x.db").stat().st_size == 0
 
 
 def test_the_real_data_is_valid():
@@ -106,7 +106,7 @@ def test_good_formula_loads(data_dir):
 def test_bad_formula_names_file_record_and_problem(data_dir, formula, message):
     write_doc(data_dir, {**RENT_BENEFIT, "formula": formula})
     text = problems(data_dir)
-    assert "test.yml benefit pds-test-rent formula" in text and message in text, text
+    assert "documents/test.yml benefits[0] (pds-test-rent) formula" in text and message in text, text
 
 
 def test_formula_and_tiers_together_are_rejected(data_dir):
