@@ -121,6 +121,8 @@ class NamespacedRestInput(RestInput):
             except InvalidSender as invalid:
                 return _error(400, str(invalid))
             text = body.get("message")
+            if not isinstance(text, str):
+                text = None  # no text (Rasa's UserMessage fails on a number or a list): the guard's prompt
             if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
                 return response.stream(self._stream(on_new_message, text, sender),
                                        content_type="text/event-stream")

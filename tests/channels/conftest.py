@@ -270,7 +270,8 @@ def make_config(api_base: str, **overrides: Any) -> WeChatConfig:
 
 
 class ChannelServer:
-    def __init__(self, loop_thread: LoopThread, channel: WeChatInput, bot: StandInBot) -> None:
+    def __init__(self, loop_thread: LoopThread, channel: Any, bot: StandInBot,
+                 url_prefix: str = "/webhooks/wechat") -> None:
         self.loop_thread = loop_thread
         self.channel = channel
         self.bot = bot
@@ -278,7 +279,7 @@ class ChannelServer:
         self.app.config.ACCESS_LOG = False
         self.app.config.MOTD = False
         # Exactly what rasa.core.channels.channel.register() does.
-        self.app.blueprint(channel.blueprint(bot), url_prefix="/webhooks/wechat")
+        self.app.blueprint(channel.blueprint(bot), url_prefix=url_prefix)
         self.server: Any = None
         self.base_url = ""
 

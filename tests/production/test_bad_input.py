@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from bot.input_guard import EMPTY_MESSAGE_PROMPT as PROMPT
+from bot.input_guard import TRUNCATED_NOTE
+
 from .conftest import SERVICE_BUSY, Cluster, assert_clean, new_sender
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
-PROMPT = "请输入您想咨询的问题"
 NOT_COVERED = "暂未收录"
 CITIES = ("三门峡", "登封", "平顶山", "三明", "滨州")
 
@@ -20,8 +22,8 @@ CITIES = ("三门峡", "登封", "平顶山", "三明", "滨州")
     ("\u3000\t\n", [PROMPT]),
     ("\u200b", [PROMPT]),
     (None, [PROMPT]),  # "message": null — Rasa alone fails with a GraphComponentException
-    ("平顶山专精特新有什么奖励" * 834, ["已按前 2000 个字处理", "20万元"]),  # 10,008 characters
-    ("啊" * 10000, ["已按前 2000 个字处理"]),
+    ("平顶山专精特新有什么奖励" * 834, [TRUNCATED_NOTE, "20万元"]),  # 10,008 characters
+    ("啊" * 10000, [TRUNCATED_NOTE]),
     ("😀😀🎉👍", []),
     ("平顶山的little giant企业 reward 多少 money?", []),
     ("平顶山 小巨人 award how much", []),  # the NLU takes mixed-language questions as off-topic
@@ -58,7 +60,7 @@ def test_every_message_gets_a_clean_reply(healthy: Cluster, message, expect):
 def test_missing_message_field_and_broken_json(healthy: Cluster):
     reply = healthy.a.post_raw(b'{"sender": "no-message"}')
     assert reply.status_code == 200
-    assert PROMPT in "".join(m.get("text", "") for m in reply.json())
+    assert [m.get("text") for m in reply.json()] == [PROMPT]
     broken = healthy.a.post_raw(b'{"sender": "x", "message": ')
     assert broken.status_code == 400  # Sanic rejects unparsable JSON itself: a client error, not a 5xx
     assert "Traceback" not in broken.text and "/work/" not in broken.text
@@ -68,7 +70,7 @@ def test_blank_messages_leave_no_trace_and_keep_the_context(healthy: Cluster):
     sender = new_sender("blank")
     healthy.a.say(sender, "平顶山专精特新有什么奖励")
     for message in ("", "  ", None):
-        assert PROMPT in healthy.b.say(sender, message).text
+        assert healthy.b.say(sender, message).text == PROMPT
     follow_up = healthy.b.say(sender, "找哪个部门")
     assert "【平顶山】" in follow_up.text and "市财政局" in follow_up.text
     assert [user for user, _ in healthy.turns(sender)] == ["平顶山专精特新有什么奖励", "找哪个部门"]

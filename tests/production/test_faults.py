@@ -3,9 +3,10 @@
 bot.resilience (installed by `python -m bot.server`) bounds the action call to ACTION_TIMEOUT_SECONDS
 (4 s) and answers a clear message instead of silence; the action server answers its own message
 when the policy database is down; while Redis is unreachable the servers lock conversations
-in-process and keep answering; while the PostgreSQL tracker store is unreachable messages are
-answered without context, and the context is back as soon as PostgreSQL is. Skipped when
-PostgreSQL or Redis is absent.
+in-process and keep answering (bot.stores.ResilientRedisLockStore); while the PostgreSQL tracker
+store is unreachable messages are answered without context, and the context is back as soon as
+PostgreSQL is (the pool pre-ping of bot.stores.LeanSQLTrackerStore). Skipped when PostgreSQL or
+Redis is absent.
 """
 from __future__ import annotations
 
@@ -13,8 +14,7 @@ import time
 
 import pytest
 
-from .conftest import (ACTION_TIMEOUT, DB_UNAVAILABLE, LOCK_RETRY, SERVICE_BUSY, Cluster, assert_clean,
-                       new_sender)
+from .conftest import ACTION_TIMEOUT, DB_UNAVAILABLE, LOCK_RETRY, SERVICE_BUSY, Cluster, assert_clean, new_sender
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -82,8 +82,8 @@ def test_policy_database_unreachable(healthy: Cluster):
 
 
 def test_redis_unreachable_servers_keep_answering(healthy: Cluster):
-    """Rasa alone answers `200 []` (LockError) while Redis is down; bot.resilience falls back to an
-    in-process lock, logs the outage, and goes back to Redis once it answers again."""
+    """Rasa alone answers `200 []` (LockError) while Redis is down; ResilientRedisLockStore falls back
+    to an in-process lock, logs the outage, and goes back to Redis once it answers again."""
     sender = new_sender("redis")
     assert healthy.a.say(sender, "你好").status == 200  # the session exists before the outage
     healthy.redis_proxy.down()
@@ -107,7 +107,7 @@ def test_redis_unreachable_servers_keep_answering(healthy: Cluster):
 def test_tracker_store_unreachable_then_the_context_is_back_at_once(healthy: Cluster):
     """Rasa wraps the tracker store in FailSafeTrackerStore: while PostgreSQL is unreachable each
     message is answered from an empty tracker (self-contained questions in full, follow-ups without
-    their context) and those turns are not stored. With bot.resilience's pool pre-ping, the first
+    their context) and those turns are not stored. With LeanSQLTrackerStore's pool pre-ping, the first
     message after PostgreSQL is back already has its context, on every server."""
     sender = new_sender("pgdown")
     assert "20万元" in healthy.a.say(sender, QUESTION).text

@@ -1,7 +1,9 @@
-"""The Redis ticket lock under concurrent use from several servers (two RedisLockStore instances on the
-same key prefix, several threads each), with bot.resilience installed: tickets are unique, turns
-never overlap, and the lock is gone afterwards. With Rasa's own GET-then-SET, 80 tickets issued this
-way came out as 20 distinct numbers, and concurrent turns failed with LockError. Needs Redis only (skipped without it, like every module here)."""
+"""The Redis ticket lock under concurrent use from several servers (two ResilientRedisLockStore
+instances, the lock store of endpoints.production.yml, on the same key prefix, several threads each)
+on a real Redis: tickets are unique, turns never overlap, and the lock is gone afterwards. With
+Rasa's own GET-then-SET, 80 tickets issued this way came out as 20 distinct numbers, and concurrent
+turns failed with LockError. Needs Redis only (skipped without it, like every module here); the
+same checks without Redis: tests/server/test_redis_lock_store.py."""
 from __future__ import annotations
 
 import asyncio
@@ -22,23 +24,17 @@ def stores(services):
 
     with warnings.catch_warnings():  # importing Rasa (TensorFlow, SQLAlchemy 1.4) warns a lot
         warnings.simplefilter("ignore")
-        from rasa.core.lock_store import RedisLockStore
+        from bot.stores import ResilientRedisLockStore
 
-        from bot import resilience
-
-    was_installed = resilience.installed()
-    resilience.install()
     kwargs = redis.Redis.from_url(REDIS_URL).connection_pool.connection_kwargs
     prefix = f"locktest{uuid.uuid4().hex[:8]}"
-    pair = [RedisLockStore(host=kwargs.get("host", "127.0.0.1"), port=kwargs.get("port", 6379),
-                           db=kwargs.get("db", 0), password=kwargs.get("password"), key_prefix=prefix,
-                           socket_timeout=2) for _ in range(2)]
+    pair = [ResilientRedisLockStore(host=kwargs.get("host", "127.0.0.1"), port=kwargs.get("port", 6379),
+                                    db=kwargs.get("db", 0), password=kwargs.get("password"), key_prefix=prefix,
+                                    socket_timeout=2, fallback=False) for _ in range(2)]
     yield pair
     keys = list(pair[0].red.scan_iter(match=f"{prefix}:*", count=1000))
     if keys:
         pair[0].red.delete(*keys)
-    if not was_installed:
-        resilience.uninstall()
 
 
 def test_concurrent_tickets_are_unique(stores):
