@@ -17,10 +17,10 @@ import sys
 from pathlib import Path
 
 from .build import build_database
+from .calculator import MissingFigures, calculate
 from .completeness import main as completeness_main
 from .db import database_url, make_engine
 from .loader import DATA_DIR, SOURCES_DIR, DataError, load_policy_data
-from .calculator import MissingFigures, calculate
 from .query import PolicyDatabaseUnavailable, PolicyRepository
 from .records import CATEGORIES
 from .user_figures import read_figures

@@ -19,6 +19,7 @@ import dataclasses
 import hashlib
 import json
 import secrets
+
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 

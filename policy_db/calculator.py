@@ -101,7 +101,7 @@ def _calculate_formula(formula: Formula, figures: UserFigures, vocab: FigureVoca
             else:
                 value, shown = figure.value, f"{term.base}{format_yuan(figure.value)}"
                 used.append(figure)
-        else:
+        elif term.amount_yuan is not None:
             value, shown = term.amount_yuan, format_yuan(term.amount_yuan)
         for factor in term.per:
             if factor.value is not None:
@@ -130,7 +130,8 @@ def _calculate_formula(formula: Formula, figures: UserFigures, vocab: FigureVoca
     if formula.cap_yuan is not None and raw > formula.cap_yuan:
         amount, capped = formula.cap_yuan, True
         working += f"，超过上限，按最高{format_yuan(formula.cap_yuan)}"
-    return Calculation(amount, working, capped, formula.cap_text and format_yuan(formula.cap_yuan),
+    cap_text = format_yuan(formula.cap_yuan) if formula.cap_text and formula.cap_yuan is not None else None
+    return Calculation(amount, working, capped, cap_text,
                        formula.upto, None, formula.note, tuple(dict.fromkeys(used)))
 
 
@@ -140,7 +141,7 @@ def _terms_to_compute(formula: Formula, figures: UserFigures) -> list[FormulaTer
     def qualified(term: FormulaTerm) -> list[FormulaFactor]:
         return [f for f in term.per if f.basis and f.qualifier]
 
-    given = {(f.basis, f.qualifier) for term in formula.terms for f in qualified(term) if figures.of(f.basis, f.qualifier)}
+    given = {(f.basis, f.qualifier) for term in formula.terms for f in qualified(term) if figures.of(f.basis or "", f.qualifier)}
     kept = []
     for term in formula.terms:
         q = qualified(term)
@@ -186,7 +187,7 @@ def _factor_shown(factor: FormulaFactor, figure: UserFigure, vocab: FigureVocabu
 def _ratio_shown(term: FormulaTerm) -> str:
     if term.ratio_text and term.ratio_text.endswith(("%", "‰", "％")):
         return term.ratio_text.replace("％", "%")
-    return _percent(term.ratio)
+    return _percent(term.ratio) if term.ratio is not None else ""
 
 
 def _asked(basis: str, vocab: FigureVocabulary) -> str:
@@ -217,7 +218,7 @@ def _calculate_tier(tier: TierRecord, figures: UserFigures, vocab: FigureVocabul
         first = tier.steps[0]
         if first.cap_yuan is not None:
             cap_text = format_yuan(first.cap_yuan)
-            capped = figure.value * first.ratio > first.cap_yuan
+            capped = first.ratio is not None and figure.value * first.ratio > first.cap_yuan
     return Calculation(_fen(result.amount_yuan), result.explanation.translate(_FULL_WIDTH), capped, cap_text,
                        False, step and describe_step(step, tier.unit).translate(_FULL_WIDTH),
                        None, (figure,))
@@ -274,10 +275,11 @@ def total_with(main: BenefitRecord, calculation: Calculation, others: list[Benef
         if isinstance(computed, Calculation):
             amount = computed.amount_yuan
         else:
-            fixed = [f for f in other.figures if f.kind == "amount" and f.value is not None and f.unit in UNIT_FACTORS]
+            fixed = [f.value * UNIT_FACTORS[f.unit] for f in other.figures
+                     if f.kind == "amount" and f.value is not None and f.unit in UNIT_FACTORS]
             if len(fixed) != 1:
                 return None
-            amount = fixed[0].value * UNIT_FACTORS[fixed[0].unit]
+            amount = fixed[0]
         total += amount
         parts.append((other.name, format_yuan(amount)))
     return Total(total, tuple(parts)) if len(parts) > 1 else None

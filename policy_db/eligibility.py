@@ -56,9 +56,6 @@ class EnterpriseProfile:
                 changes[f.name] = new
         return replace(self, **changes)
 
-    def is_empty(self) -> bool:
-        return self == EnterpriseProfile()
-
 
 @dataclass(frozen=True)
 class ConditionCheck:
@@ -198,7 +195,7 @@ _HIRING = ("招", "聘", "缺", "需要", "要")
 
 
 def places_of(cities: Iterable[Any]) -> dict[str, str]:
-    """Place word → city from the catalogue's CityInfo list; 邹平市 also as 邹平, 郏县 stays whole."""
+    """Place word → city from the catalogue's cities (records.CityRecord); 邹平市 also as 邹平, 郏县 stays whole."""
     out: dict[str, str] = {}
     for city in cities:
         for place in [city.name, *city.places]:

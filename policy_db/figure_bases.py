@@ -65,9 +65,6 @@ class FigureVocabulary:
                 return base
         return None
 
-    def of_kind(self, kind: str) -> list[FigureBase]:
-        return [b for b in self.bases.values() if b.kind == kind]
-
 
 def parse_bases(raw: list[dict]) -> tuple[list[FigureBase], list[str]]:
     """Bases from the YAML list, and the problems found (empty when valid)."""

@@ -21,8 +21,17 @@ from .completeness import compact
 from .figure_bases import VOCABULARY_FILE, load_vocabulary
 from .formulas import read_formula
 from .reading import RecordReader, decimal_or_none, item_where
-from .records import (BenefitRecord, CityRecord, DepartmentRecord, DocumentRecord, ExclusionRecord, FigureRecord,
-                      TierRecord, TierStepRecord, TopicRecord)
+from .records import (
+    BenefitRecord,
+    CityRecord,
+    DepartmentRecord,
+    DocumentRecord,
+    ExclusionRecord,
+    FigureRecord,
+    TierRecord,
+    TierStepRecord,
+    TopicRecord,
+)
 from .requirements import check_vocabulary, load_eligibility_vocabulary
 
 PACKAGE_DIR = Path(__file__).resolve().parent

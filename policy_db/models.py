@@ -145,7 +145,7 @@ class RowReader:
             values[spec.name] = value
         for spec in _children(cls):
             assert spec.nested is not None
-            nested = [self.record(spec.nested, child) for child in self.children(spec.nested, row.id)]
+            nested: list[Any] = [self.record(spec.nested, child) for child in self.children(spec.nested, row.id)]
             values[spec.name] = tuple(nested) if spec.shape == "records" else (nested[0] if nested else None)
         return cls(**values)
 

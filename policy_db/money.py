@@ -254,7 +254,7 @@ def _is_digit(char: str) -> bool:
 
 def find_money(text: str) -> list[tuple[str, Decimal]]:
     """Every valid money figure a user wrote, with its value in yuan, in order of appearance."""
-    return [(m.text, m.yuan) for m in money_mentions(text)]
+    return [(m.text, m.yuan) for m in money_mentions(text) if m.yuan is not None]
 
 
 def format_yuan(value: Decimal) -> str:

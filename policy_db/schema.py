@@ -21,7 +21,7 @@ import types
 import typing
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 from typing import Any, Callable, Collection, Literal
 
 from sqlalchemy.types import TypeEngine
@@ -130,7 +130,7 @@ def _shape_of(annotation: Any) -> tuple[Shape | None, bool, type | None]:
     return None, optional, None
 
 
-@lru_cache(maxsize=None)
+@cache
 def field_specs(cls: type) -> tuple[FieldSpec, ...]:
     """The fields of a record class with their options resolved; raise TypeError on a field whose
     YAML shape cannot be told (a programming error, found when the module is imported)."""

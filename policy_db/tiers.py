@@ -54,11 +54,13 @@ def compute(tier: TierRecord, figure_yuan: Decimal) -> TierResult | None:
         reached = [s for s in tier.steps if s.min_value is None or x >= s.min_value]
         if not reached:
             return None
-        total = sum((s.amount_yuan or Decimal(0)) for s in reached)
-        parts = " + ".join(format_yuan(s.amount_yuan or 0) for s in reached)
+        total = sum((s.amount_yuan or Decimal(0) for s in reached), Decimal(0))
+        parts = " + ".join(format_yuan(s.amount_yuan or Decimal(0)) for s in reached)
         how = f"{given}:{parts} = {format_yuan(total)}" if len(reached) > 1 else f"{given}:{format_yuan(total)}"
         return TierResult(total, how)
-    step = tier.steps[0]  # proportional
+    step = tier.steps[0]  # proportional: one step with a ratio (the loader checks it)
+    if step.ratio is None:
+        return None
     raw = (Decimal(figure_yuan) * step.ratio).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     amount = min(raw, step.cap_yuan) if step.cap_yuan is not None else raw
     ratio_text = f"{_plain(step.ratio * 1000)}‰" if step.ratio < Decimal("0.01") else f"{_plain(step.ratio * 100)}%"
@@ -72,6 +74,8 @@ def describe(tier: TierRecord) -> list[str]:
     """One line per step, for showing the whole table when the enterprise gave no figure."""
     if tier.mode == "proportional":
         step = tier.steps[0]
+        if step.ratio is None:
+            return []
         ratio = f"{_plain(step.ratio * 1000)}‰" if step.ratio < Decimal("0.01") else f"{_plain(step.ratio * 100)}%"
         cap = f",最高{format_yuan(step.cap_yuan)}" if step.cap_yuan is not None else ""
         return [f"按{tier.basis}的{ratio}计算{cap}"]
@@ -79,7 +83,7 @@ def describe(tier: TierRecord) -> list[str]:
         lines = []
         for i, step in enumerate(tier.steps):
             prefix = "基础" if i == 0 else f"{tier.basis}达到{_bound(step.min_value, tier.unit)}再加"
-            lines.append(f"{prefix}{format_yuan(step.amount_yuan or 0)}")
+            lines.append(f"{prefix}{format_yuan(step.amount_yuan or Decimal(0))}")
         return lines
-    return [f"{tier.basis}{describe_step(s, tier.unit)}:{format_yuan(s.amount_yuan)}"
-            for s in tier.steps if s.amount_yuan is not None]
+    return [f"{tier.basis}{describe_step(s, tier.unit)}:{format_yuan(amount)}"
+            for s in tier.steps if (amount := s.amount_yuan) is not None]

@@ -96,7 +96,7 @@ def read_figures(text: str, vocabulary: FigureVocabulary | None = None) -> UserF
         base, word = _basis_near(normal, m.start, m.end, previous_end, vocab.words, "money")
         previous_end = m.end
         name = base.name if base else None
-        if m.ok:
+        if m.ok and m.yuan is not None:
             figures.append(UserFigure("money", m.yuan, m.text, m.start, m.end, name, None, word))
         else:
             refused.append(RefusedFigure("money", m.text, m.start, m.end, m.problem or "", name))

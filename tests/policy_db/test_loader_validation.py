@@ -10,6 +10,7 @@ from policy_db.__main__ import main as cli
 from policy_db.loader import SOURCES_DIR, DataError, load_policy_data
 from tests.support.policy_files import GOOD_BENEFIT, write_doc
 
+
 def problems(data_dir: Path) -> str:
     with pytest.raises(DataError) as err:
         load_policy_data(data_dir, SOURCES_DIR)
