@@ -110,12 +110,12 @@ def _candidates(catalog: Catalog, city: str, categories: Categories) -> list[Exa
 
 
 def main_kinds(catalog: Catalog, categories: Categories) -> dict[str, str]:
-    """Each topic's kind of help: the category most of its records with figures are (ties: the earlier
-    kind in categories.yml)."""
+    """Each topic's kind of help: the category most of its records are (ties: the earlier kind in
+    categories.yml)."""
     order = {key: i for i, key in enumerate(categories.keys)}
     counts: dict[str, dict[str, int]] = {}
     for benefit in catalog.benefits:
-        if benefit.is_fact or not benefit.figures:
+        if benefit.is_fact:
             continue
         for topic in benefit.topics:
             by_kind = counts.setdefault(topic, {})
@@ -144,7 +144,8 @@ def topics_by_kind(catalog: Catalog, categories: Categories | None = None,
     breadth = _topic_breadth(catalog)
     listed = []
     for category in sorted(categories, key=lambda c: c.catch_all):
-        topics = sorted((t for t, kind in kinds.items() if kind == category.key), key=lambda t: (-breadth[t], t))
+        topics = sorted((t for t, kind in kinds.items() if kind == category.key and breadth.get(t)),
+                        key=lambda t: (-breadth[t], t))
         if topics:
             listed.append((category, [topic_word(t) for t in topics[:per_kind]]))
     return listed

@@ -22,7 +22,7 @@ import pytest
 import requests
 import yaml
 
-from devservers import LOG_DIR, ActionServer, PageServer, RasaServer, quiet_env
+from devservers import LOG_DIR, MODEL, ActionServer, PageServer, RasaServer, quiet_env
 from tests.design.project_copy import (DATA_DIR, GENERATED, HAND_EDITED, PROJECT_DIR, SOURCES_DIR,
                                        SixthCity, add_sixth_city, changed_files, copy_project, sixth_city)
 
@@ -39,9 +39,7 @@ class RasaOnModel(RasaServer):
     model: Path | None = None
 
     def command(self) -> list[str]:
-        command = super().command()
-        command[command.index("-m") + 1] = str(self.model)
-        return command
+        return [str(self.model) if part == str(MODEL) else part for part in super().command()]
 
 
 @dataclass
