@@ -19,6 +19,7 @@ import dataclasses
 import hashlib
 import json
 import secrets
+from functools import lru_cache
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
@@ -49,9 +50,19 @@ def vocabulary(data: PolicyData) -> list[str]:
     return list(dict.fromkeys(w for w in words if w))
 
 
+@lru_cache(maxsize=2)
+def _tokenizer(words: tuple[str, ...]) -> PolicyTokenizer:
+    return PolicyTokenizer(words)
+
+
+def build_stamp(data: PolicyData) -> str:
+    """The stamp a build of `data` writes (what running servers compare to notice a rebuild)."""
+    return str(_rows(data).rows[meta][-1]["value"])
+
+
 def _rows(data: PolicyData) -> RowWriter:
     words = vocabulary(data)
-    tokenizer = PolicyTokenizer(words)
+    tokenizer = _tokenizer(tuple(words))
     writer = RowWriter()
     for city in data.cities:
         writer.add(city)
