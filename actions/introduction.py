@@ -1,5 +1,6 @@
 """The greeting and 「你能做什么」: what the bot covers, composed from the catalogue at run time, so a
 city added to the data is named in the greeting without editing domain.yml."""
+
 from __future__ import annotations
 
 from .answering.action_base import PolicyAction

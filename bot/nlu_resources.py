@@ -74,8 +74,9 @@ def _topic_intents(data: PolicyData, categories: Categories) -> dict[str, str]:
     order = {key: i for i, key in enumerate(categories.keys)}
     intents = {}
     for topic, by_category in counts.items():
-        category = max(by_category, key=lambda c: (by_category[c], -order.get(c, len(order))))
-        intents[topic] = categories.get(category).intent
+        kind = categories.get(max(by_category, key=lambda c: (by_category[c], -order.get(c, len(order)))))
+        if kind is not None:  # the loader refuses categories that categories.yml does not define
+            intents[topic] = kind.intent
     return intents
 
 

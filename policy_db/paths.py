@@ -4,6 +4,7 @@
 `POLICY_SOURCES_DIR` (the source texts) point every reader at another copy of the data, e.g. a
 copy with one more city; unset, the package's own policy_db/data and policy_db/sources are used.
 """
+
 from __future__ import annotations
 
 import os

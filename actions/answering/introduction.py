@@ -6,6 +6,7 @@ kinds of help and how owners ask about them come from categories.yml, and every 
 built from a record that answers it (a benefit of that city with a figure, whose topic no other
 benefit of the city has), so adding a city to the data adds it everywhere the bot introduces itself.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -56,8 +57,9 @@ def answer_figure(benefit: BenefitRecord) -> FigureRecord | None:
     return None
 
 
-def example_questions(catalog: Catalog, today: dt.date | None = None,
-                      categories: Categories | None = None, limit: int = MAX_EXAMPLES) -> list[ExampleQuestion]:
+def example_questions(
+    catalog: Catalog, today: dt.date | None = None, categories: Categories | None = None, limit: int = MAX_EXAMPLES
+) -> list[ExampleQuestion]:
     """One question per city (in the catalogue's order), of kinds of help as varied as the records allow."""
     return list(_examples(catalog, today or dt.date.today(), categories or load_categories(), limit))
 
@@ -75,9 +77,18 @@ def _examples(catalog: Catalog, today: dt.date, categories: Categories, limit: i
             continue
         # Valid records first, then specific kinds of help, each kind once before any twice, then the
         # topics most cities have (what most owners ask about).
-        best = min(candidates, key=lambda c: (
-            c.benefit.is_expired(today), c.benefit.category in catch_all, used.get(c.benefit.category, 0),
-            -breadth.get(c.topic, 0), order.get(c.benefit.category, len(order)), c.topic, c.benefit.key))
+        best = min(
+            candidates,
+            key=lambda c: (
+                c.benefit.is_expired(today),
+                c.benefit.category in catch_all,
+                used.get(c.benefit.category, 0),
+                -breadth.get(c.topic, 0),
+                order.get(c.benefit.category, len(order)),
+                c.topic,
+                c.benefit.key,
+            ),
+        )
         used[best.benefit.category] = used.get(best.benefit.category, 0) + 1
         chosen.append(best)
     return tuple(chosen)
@@ -98,8 +109,13 @@ def _candidates(catalog: Catalog, city: str, categories: Categories) -> list[Exa
         category = categories.get(benefit.category)
         figure = answer_figure(benefit)
         word = topic_word(topic)
-        if (len(benefits) != 1 or category is None or kinds.get(topic) != category.key or figure is None
-                or len(word) < 2):
+        if (
+            len(benefits) != 1
+            or category is None
+            or kinds.get(topic) != category.key
+            or figure is None
+            or len(word) < 2
+        ):
             continue
         question = category.ask(word, city)
         # The question must name this topic only, and no figure of its own.
@@ -120,8 +136,9 @@ def main_kinds(catalog: Catalog, categories: Categories) -> dict[str, str]:
         for topic in benefit.topics:
             by_kind = counts.setdefault(topic, {})
             by_kind[benefit.category] = by_kind.get(benefit.category, 0) + 1
-    return {topic: min(by_kind, key=lambda k: (-by_kind[k], order.get(k, len(order))))
-            for topic, by_kind in counts.items()}
+    return {
+        topic: min(by_kind, key=lambda k: (-by_kind[k], order.get(k, len(order)))) for topic, by_kind in counts.items()
+    }
 
 
 def _topic_breadth(catalog: Catalog) -> dict[str, int]:
@@ -135,8 +152,9 @@ def _topic_breadth(catalog: Catalog) -> dict[str, int]:
     return {topic: len(names) for topic, names in cities.items()}
 
 
-def topics_by_kind(catalog: Catalog, categories: Categories | None = None,
-                   per_kind: int = TOPICS_PER_KIND) -> list[tuple[Category, list[str]]]:
+def topics_by_kind(
+    catalog: Catalog, categories: Categories | None = None, per_kind: int = TOPICS_PER_KIND
+) -> list[tuple[Category, list[str]]]:
     """Each kind of help that has records with figures (catch-all last), with its topics that most
     cities have; a topic is named under its main kind only."""
     categories = categories or load_categories()
@@ -144,8 +162,9 @@ def topics_by_kind(catalog: Catalog, categories: Categories | None = None,
     breadth = _topic_breadth(catalog)
     listed = []
     for category in sorted(categories, key=lambda c: c.catch_all):
-        topics = sorted((t for t, kind in kinds.items() if kind == category.key and breadth.get(t)),
-                        key=lambda t: (-breadth[t], t))
+        topics = sorted(
+            (t for t, kind in kinds.items() if kind == category.key and breadth.get(t)), key=lambda t: (-breadth[t], t)
+        )
         if topics:
             listed.append((category, [topic_word(t) for t in topics[:per_kind]]))
     return listed
@@ -168,8 +187,10 @@ def greeting(catalog: Catalog, today: dt.date | None = None) -> tuple[str, list[
     """The welcome: the cities covered, the kinds of help, one example; buttons ask without a city."""
     categories = load_categories()
     example = _first_example(catalog, today)
-    text = (f"您好！我是政策通，可以帮您查{_cities_text(catalog)}的惠企政策：{_kinds_text(categories)}，"
-            "以及找哪个部门办理。请直接提问" + (f"，比如“{example}”。" if example else "。"))
+    text = (
+        f"您好！我是政策通，可以帮您查{_cities_text(catalog)}的惠企政策：{_kinds_text(categories)}，"
+        "以及找哪个部门办理。请直接提问" + (f"，比如“{example}”。" if example else "。")
+    )
     buttons: list[dict] = []
     for category, topics in topics_by_kind(catalog, categories, per_kind=1):
         if len(buttons) == GREETING_BUTTONS or category.catch_all:
@@ -188,8 +209,11 @@ def capabilities(catalog: Catalog, today: dt.date | None = None) -> str:
         lines.append(f"{number}. {category.label}：{'、'.join(topics)}等")
     lines.append(f"{len(kinds) + 1}. 要什么条件、找哪个部门、政策到什么时候")
     example = _first_example(catalog, today)
-    lines.append("告诉我城市和想问的事" + (f"，比如“{example}”。" if example else "。")
-                 + "给出融资额或营收，我会按档位算出金额。")
+    lines.append(
+        "告诉我城市和想问的事"
+        + (f"，比如“{example}”。" if example else "。")
+        + "给出融资额或营收，我会按档位算出金额。"
+    )
     return "\n".join(lines)
 
 
@@ -204,17 +228,24 @@ def rephrase_text(catalog: Catalog, today: dt.date | None = None) -> str:
 
 def chinese_only_text(catalog: Catalog, today: dt.date | None = None) -> str:
     example = _first_example(catalog, today)
-    return ("目前仅支持中文提问。请用中文描述您的问题" + (f"，例如“{example}”。" if example else "。")
-            + "（Please ask in Chinese.）")
+    return (
+        "目前仅支持中文提问。请用中文描述您的问题"
+        + (f"，例如“{example}”。" if example else "。")
+        + "（Please ask in Chinese.）"
+    )
 
 
 def out_of_scope_text(catalog: Catalog) -> str:
     categories = load_categories()
-    return (f"抱歉，这个问题不在我的服务范围内。我只解答{_cities_text(catalog)}的惠企政策，"
-            f"比如{_kinds_text(categories)}和办理部门。")
+    return (
+        f"抱歉，这个问题不在我的服务范围内。我只解答{_cities_text(catalog)}的惠企政策，"
+        f"比如{_kinds_text(categories)}和办理部门。"
+    )
 
 
 def page_catalogue(catalog: Catalog, today: dt.date | None = None) -> dict:
     """What the web page shows of the catalogue: the cities and the example questions."""
-    return {"cities": covered_cities(catalog),
-            "examples": [example.question + "？" for example in example_questions(catalog, today)]}
+    return {
+        "cities": covered_cities(catalog),
+        "examples": [example.question + "？" for example in example_questions(catalog, today)],
+    }

@@ -106,7 +106,7 @@ def catalogue_script(catalogue: dict | None) -> bytes:
     return (
         "/* 政策通 catalogue, composed by serve.py from the policy database. */\n"
         f"window.POLICY_CATALOGUE = Object.freeze({data});\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def page_catalogue() -> dict | None:

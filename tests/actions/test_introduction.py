@@ -1,5 +1,6 @@
 """The greeting, the capabilities text and the fallback texts name what the catalogue covers, and every
 example question they give is answered with the figure and 责任单位 of the record it was built from."""
+
 from __future__ import annotations
 
 import re
@@ -93,8 +94,9 @@ def test_the_out_of_scope_and_rephrase_texts_follow_the_catalogue(conversation, 
 def test_each_kind_of_help_is_asked_with_an_intent_the_rules_answer():
     domain = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text(encoding="utf-8"))
     rules = yaml.safe_load((PROJECT_DIR / "data" / "stories" / "rules.yml").read_text(encoding="utf-8"))["rules"]
-    answered = {rule["steps"][0]["intent"] for rule in rules
-                if rule["steps"][1].get("action") == "action_answer_policy"}
+    answered = {
+        rule["steps"][0]["intent"] for rule in rules if rule["steps"][1].get("action") == "action_answer_policy"
+    }
     for category in load_categories():
         assert category.intent in domain["intents"]
         assert category.intent in answered

@@ -1,4 +1,5 @@
 """Design checks: what it takes to change the data (a topic, a city), and that everything else follows."""
+
 from __future__ import annotations
 
 

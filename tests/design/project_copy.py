@@ -4,6 +4,7 @@ Only what a data change touches is copied (the curated data, the source texts, t
 domain and training data, the jieba dictionary); the code is the repository's, pointed at the copy through
 `POLICY_DATA_DIR` / `POLICY_SOURCES_DIR` and the generator's `--project-dir`.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -58,8 +59,12 @@ class SixthCity:
 
     @property
     def places(self) -> list[str]:
-        names = [self.name, self.entry.get("full_name", self.name), *self.entry.get("aliases", []),
-                 *self.entry.get("counties", [])]
+        names = [
+            self.name,
+            self.entry.get("full_name", self.name),
+            *self.entry.get("aliases", []),
+            *self.entry.get("counties", []),
+        ]
         return names + [n[:-1] for n in names if n[-1] in "市县区" and len(n) >= 3]
 
     def benefit(self, key: str) -> dict:
@@ -88,8 +93,9 @@ def add_sixth_city(root: Path) -> None:
     shutil.copy2(FIXTURE_DIR / "documents" / "luzhou.yml", root / DATA_DIR / "documents" / "luzhou.yml")
     cities = root / DATA_DIR / "cities.yml"
     text = cities.read_text(encoding="utf-8")
-    cities.write_text(text.rstrip("\n") + "\n" + (FIXTURE_DIR / "cities_entry.yml").read_text(encoding="utf-8"),
-                      encoding="utf-8")
+    cities.write_text(
+        text.rstrip("\n") + "\n" + (FIXTURE_DIR / "cities_entry.yml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
 
 
 HAND_EDITED = {"policy_db/sources/luzhou.txt", "policy_db/data/documents/luzhou.yml", "policy_db/data/cities.yml"}

@@ -1,5 +1,6 @@
 """The generated NLU files change only where the data changed: a new topic or a new city adds (or takes
 over) the lines that mention it, and no other line moves, so a data change reviews as a short diff."""
+
 from __future__ import annotations
 
 import difflib
@@ -11,8 +12,15 @@ import yaml
 
 from bot.nlu_resources import outputs
 from policy_db.loader import load_policy_data
-from tests.design.project_copy import (DATA_DIR, GENERATED, PROJECT_DIR, SOURCES_DIR, add_sixth_city,
-                                       copy_project, sixth_city)
+from tests.design.project_copy import (
+    DATA_DIR,
+    GENERATED,
+    PROJECT_DIR,
+    SOURCES_DIR,
+    add_sixth_city,
+    copy_project,
+    sixth_city,
+)
 
 NEW_TOPIC = {"name": "数字化车间", "synonyms": ["智能车间", "数字车间"]}
 YAML_STRUCTURE = re.compile(r"^\s*examples: \|$")  # the line under every new block's heading
@@ -21,8 +29,10 @@ CITY_SLOT = re.compile(r"\[[^\]]+\]\(city\)")
 
 def _generate(root: Path) -> dict[str, list[str]]:
     data = load_policy_data(root / DATA_DIR, root / SOURCES_DIR)
-    return {path.relative_to(root).as_posix(): text.splitlines()
-            for path, text in outputs(data, root, root / DATA_DIR).items()}
+    return {
+        path.relative_to(root).as_posix(): text.splitlines()
+        for path, text in outputs(data, root, root / DATA_DIR).items()
+    }
 
 
 def _changes(before: list[str], after: list[str]) -> tuple[list[str], list[str]]:
@@ -54,8 +64,9 @@ def baseline(tmp_path_factory):
 
 def test_the_generated_files_are_the_committed_ones(baseline):
     for name, lines in baseline.items():
-        assert (PROJECT_DIR / name).read_text(encoding="utf-8").splitlines() == lines, \
+        assert (PROJECT_DIR / name).read_text(encoding="utf-8").splitlines() == lines, (
             f"{name} is out of date: run python -m bot.nlu_resources"
+        )
 
 
 def test_one_more_topic_changes_only_its_lines(tmp_path, baseline):

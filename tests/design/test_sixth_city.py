@@ -8,6 +8,7 @@ the capabilities text and the web page name it, and no other file was edited by 
 
 Slow (it trains a model: about a minute on two cores, a few under load): deselect with -m "not slow".
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,18 @@ import requests
 import yaml
 
 from devservers import LOG_DIR, MODEL, ActionServer, PageServer, RasaServer, quiet_env
-from tests.design.project_copy import (DATA_DIR, GENERATED, HAND_EDITED, PROJECT_DIR, SOURCES_DIR,
-                                       SixthCity, add_sixth_city, changed_files, copy_project, sixth_city)
+from tests.design.project_copy import (
+    DATA_DIR,
+    GENERATED,
+    HAND_EDITED,
+    PROJECT_DIR,
+    SOURCES_DIR,
+    SixthCity,
+    add_sixth_city,
+    changed_files,
+    copy_project,
+    sixth_city,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -67,24 +78,55 @@ def deployment(tmp_path_factory):
     hand_edited = changed_files(root)
     work = tmp_path_factory.mktemp("sixth-city-run")
     database_url = f"sqlite:///{work / 'policy.db'}"
-    env = quiet_env(DATABASE_URL=database_url, POLICY_DATA_DIR=str(root / DATA_DIR),
-                    POLICY_SOURCES_DIR=str(root / SOURCES_DIR), PYTHONPATH=str(PROJECT_DIR))
+    env = quiet_env(
+        DATABASE_URL=database_url,
+        POLICY_DATA_DIR=str(root / DATA_DIR),
+        POLICY_SOURCES_DIR=str(root / SOURCES_DIR),
+        PYTHONPATH=str(PROJECT_DIR),
+    )
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     python = sys.executable
     _run([python, "-m", "policy_db", "build"], env, PROJECT_DIR, LOG_DIR / "test-sixth-city-build.log", 300)
-    _run([python, "-m", "bot.nlu_resources", "--project-dir", str(root)], env, PROJECT_DIR,
-         LOG_DIR / "test-sixth-city-nlu.log", 300)
+    _run(
+        [python, "-m", "bot.nlu_resources", "--project-dir", str(root)],
+        env,
+        PROJECT_DIR,
+        LOG_DIR / "test-sixth-city-nlu.log",
+        300,
+    )
     generated = changed_files(root) - hand_edited
     # Rasa reads config.yml, domain.yml, data/ and bot/jieba_dict of the copy (cwd); the code is the repository's.
-    _run([str(RASA), "train", "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
-          "--out", str(work / "models"), "--fixed-model-name", "sixth-city"], env, root,
-         LOG_DIR / "test-sixth-city-train.log", TRAIN_TIMEOUT_S)
+    _run(
+        [
+            str(RASA),
+            "train",
+            "--config",
+            "config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "data",
+            "--out",
+            str(work / "models"),
+            "--fixed-model-name",
+            "sixth-city",
+        ],
+        env,
+        root,
+        LOG_DIR / "test-sixth-city-train.log",
+        TRAIN_TIMEOUT_S,
+    )
     server_env = {key: env[key] for key in ("DATABASE_URL", "POLICY_DATA_DIR", "POLICY_SOURCES_DIR")}
     actions = ActionServer(env=server_env, name="test-sixth-city-actions").start()
     rasa = page = None
     try:
-        rasa = RasaOnModel(action_url=actions.url, env=server_env, workdir=work, name="test-sixth-city-rasa",
-                           model=work / "models" / "sixth-city.tar.gz").start()
+        rasa = RasaOnModel(
+            action_url=actions.url,
+            env=server_env,
+            workdir=work,
+            name="test-sixth-city-rasa",
+            model=work / "models" / "sixth-city.tar.gz",
+        ).start()
         page = PageServer(env=server_env, name="test-sixth-city-page").start()
         yield Deployment(root, hand_edited, generated, sixth_city(), rasa, page)
     finally:
@@ -121,10 +163,15 @@ def test_a_question_about_the_new_city_gets_its_figure_and_departments(deploymen
 def test_a_county_of_the_new_city_is_read_as_the_city(deployment):
     city, rasa = deployment.city, deployment.rasa
     county = city.entry["counties"][0]
-    parsed = requests.post(f"{rasa.url}/model/parse", params={"token": rasa.api_token},
-                           json={"text": f"我们在{county}，技改能补多少"}, timeout=30).json()
+    parsed = requests.post(
+        f"{rasa.url}/model/parse",
+        params={"token": rasa.api_token},
+        json={"text": f"我们在{county}，技改能补多少"},
+        timeout=30,
+    ).json()
     assert {"entity": "city", "value": city.name} in [
-        {"entity": e["entity"], "value": e["value"]} for e in parsed["entities"]], parsed["entities"]
+        {"entity": e["entity"], "value": e["value"]} for e in parsed["entities"]
+    ], parsed["entities"]
     figures, departments = _figures_and_departments(city, "lz-tech-upgrade-reward")
     answer = rasa.text("sixth-city-2", f"我们在{county}，技改能补多少")
     assert f"【{city.name}】" in answer and all(f in answer for f in figures[1:]), answer
