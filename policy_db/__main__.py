@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 from pathlib import Path
@@ -20,7 +19,8 @@ from .build import build_database
 from .calculator import MissingFigures, calculate
 from .completeness import main as completeness_main
 from .db import database_url, make_engine
-from .loader import DATA_DIR, SOURCES_DIR, DataError, load_policy_data
+from .loader import DataError, load_policy_data
+from .paths import data_dir, sources_dir
 from .query import PolicyDatabaseUnavailable, PolicyRepository
 from .records import CATEGORIES
 from .user_figures import read_figures
@@ -98,9 +98,9 @@ def _amount(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m policy_db", description="政策通 policy database")
     parser.add_argument("--database-url", help="default: $DATABASE_URL or var/policy.db")
-    parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("POLICY_DATA_DIR") or DATA_DIR),
+    parser.add_argument("--data-dir", type=Path, default=data_dir(),
                         help="the curated YAML files (default: $POLICY_DATA_DIR or policy_db/data)")
-    parser.add_argument("--sources-dir", type=Path, default=Path(os.environ.get("POLICY_SOURCES_DIR") or SOURCES_DIR),
+    parser.add_argument("--sources-dir", type=Path, default=sources_dir(),
                         help="the official texts (default: $POLICY_SOURCES_DIR or policy_db/sources)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="validate the data files and (re)build the database").set_defaults(func=_build)

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from . import paths
 from .completeness import compact
 from .figure_bases import VOCABULARY_FILE, load_vocabulary
 from .formulas import read_formula
@@ -34,9 +35,8 @@ from .records import (
 )
 from .requirements import check_vocabulary, load_eligibility_vocabulary
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = PACKAGE_DIR / "data"
-SOURCES_DIR = PACKAGE_DIR / "sources"
+DATA_DIR = paths.PACKAGE_DIR / "data"  # the package's own data (tests); readers use policy_db.paths
+SOURCES_DIR = paths.PACKAGE_DIR / "sources"
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -303,17 +303,21 @@ class _Loader:
                 owners.setdefault(word, name)
 
 
-def read_cities(path: Path = DATA_DIR / "cities.yml") -> list[CityRecord]:
-    """The cities alone, for readers that need places but not the whole policy data; raise DataError."""
-    loader = _Loader(path.parent, SOURCES_DIR)
+def read_cities(path: Path | None = None) -> list[CityRecord]:
+    """The cities alone (default: cities.yml of the data folder), for readers that need places but
+    not the whole policy data; raise DataError."""
+    path = path or paths.data_dir() / "cities.yml"
+    loader = _Loader(path.parent, paths.sources_dir())
     cities = loader.cities(path)
     if loader.problems.items:
         raise DataError(loader.problems.items)
     return cities
 
 
-def load_policy_data(data_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR) -> PolicyData:
-    """Load and validate everything; raise DataError listing every problem."""
+def load_policy_data(data_dir: Path | None = None, sources_dir: Path | None = None) -> PolicyData:
+    """Load and validate everything (default: the folders of policy_db.paths); raise DataError listing
+    every problem."""
+    data_dir, sources_dir = data_dir or paths.data_dir(), sources_dir or paths.sources_dir()
     loader = _Loader(data_dir, sources_dir)
     for problem in check_vocabulary(load_eligibility_vocabulary()):
         loader.problems.add("vocabulary.yml", problem)
