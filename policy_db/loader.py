@@ -72,21 +72,11 @@ class DocumentFile:
     benefits: tuple[BenefitRecord, ...] = ()
     exclusions: tuple[ExclusionRecord, ...] = ()
 
-    @property
-    def key(self) -> str:
-        return self.document.key
-
-    @property
-    def city(self) -> str:
-        return self.document.city
-
-    @property
-    def source_file(self) -> str:
-        return self.document.source_file
-
-    @property
-    def full_text(self) -> str:
-        return self.document.full_text
+    def __getattr__(self, name: str) -> Any:
+        """The document's fields read on the file too: `file.key`, `file.title`, `file.full_text`."""
+        if name.startswith("_") or name == "document":
+            raise AttributeError(name)
+        return getattr(self.document, name)
 
 
 @dataclass
