@@ -12,6 +12,7 @@ so it holds across servers and restarts.
 
 from __future__ import annotations
 
+import builtins
 import csv
 import datetime as dt
 import io
@@ -118,9 +119,10 @@ class MessageStore:
                 "handled": False,
             }
             new_id = connection.execute(insert(messages).values(**row)).inserted_primary_key[0]
-        return Message(id=new_id, **{k: v for k, v in row.items() if k not in ("handled",)}, handled=False)
+        return Message(id=new_id, conversation_id=conversation_id, city=city, question=question, phone=phone,
+                       last_answer=row["last_answer"], created_at=now, handled=False)
 
-    def list(self, include_handled: bool = False, city: str | None = None) -> list[Message]:
+    def list(self, include_handled: bool = False, city: str | None = None) -> builtins.list[Message]:
         self._ensure_table()
         query = select(messages).order_by(messages.c.created_at, messages.c.id)
         if not include_handled:
@@ -131,7 +133,7 @@ class MessageStore:
             rows = connection.execute(query).mappings().all()
         return [Message(**{k: row[k] for k in Message.__dataclass_fields__}) for row in rows]
 
-    def mark_handled(self, ids: list[int], now: dt.datetime | None = None) -> int:
+    def mark_handled(self, ids: builtins.list[int], now: dt.datetime | None = None) -> int:
         """Mark messages handled; returns how many were open and are now handled."""
         self._ensure_table()
         with self.engine.begin() as connection:
