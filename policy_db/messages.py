@@ -102,6 +102,7 @@ class MessageStore:
         if len(question) > MAX_QUESTION_CHARS:
             raise MessageRejected(f"留言太长了，请控制在{MAX_QUESTION_CHARS}字以内。")
         phone = normalise_phone(phone)
+        last_answer = (last_answer or "")[:MAX_ANSWER_CHARS] or None
         now = now or _now()
         self._ensure_table()
         with self.engine.begin() as connection:
@@ -115,12 +116,12 @@ class MessageStore:
                 raise MessageRejected("您今天的留言已经够多了，工作人员会尽快处理，也可以直接拨打热线。")
             row = {
                 "conversation_id": conversation_id, "city": city, "question": question, "phone": phone,
-                "last_answer": (last_answer or "")[:MAX_ANSWER_CHARS] or None, "created_at": now,
+                "last_answer": last_answer, "created_at": now,
                 "handled": False,
             }
             new_id = connection.execute(insert(messages).values(**row)).inserted_primary_key[0]
         return Message(id=new_id, conversation_id=conversation_id, city=city, question=question, phone=phone,
-                       last_answer=row["last_answer"], created_at=now, handled=False)
+                       last_answer=last_answer, created_at=now, handled=False)
 
     def list(self, include_handled: bool = False, city: str | None = None) -> builtins.list[Message]:
         self._ensure_table()
