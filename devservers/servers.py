@@ -116,7 +116,7 @@ class RasaServer(ServerProcess):
     `endpoints`: an endpoints file used as it is (e.g. endpoints.production.yml, which reads the action
     server's address from ACTION_ENDPOINT_URL, set from `action_url`); by default one is written that names
     the action server and adds `endpoints_extra`. `credentials`: the channels (YAML text; None: the project's
-    credentials.yml). `cors`: the one allowed page origin (None: no ``--cors``, bot.server then allows
+    credentials.yml). `model`: the model file (default: the project's trained model). `cors`: the one allowed page origin (None: no ``--cors``, bot.server then allows
     WEB_ORIGIN only).
     """
 
@@ -131,6 +131,7 @@ class RasaServer(ServerProcess):
     name: str = "test-rasa"
     api_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     cors: str | None = PAGE_ORIGIN
+    model: Path = MODEL  # the trained model to serve
     load_seconds: float | None = field(default=None, init=False)  # from launch to the model being loaded
     restarts: int = field(default=0, init=False)  # relaunches after dying while loading (start_servers)
     _launched_at: float = field(default=0.0, init=False, repr=False)
@@ -153,7 +154,7 @@ class RasaServer(ServerProcess):
             "-p",
             str(self.port),
             "-m",
-            str(MODEL),
+            str(self.model),
             "--endpoints",
             str(endpoints),
         ]
@@ -167,8 +168,8 @@ class RasaServer(ServerProcess):
 
     def launch(self) -> None:
         """Start the process without waiting for it (see :func:`start_servers`)."""
-        if not MODEL.exists():
-            raise RuntimeError(f"{MODEL} is missing: run `make model` first")
+        if not self.model.exists():
+            raise RuntimeError(f"{self.model} is missing: run `make model` first")
         env = quiet_env(ACTION_ENDPOINT_URL=f"{self.action_url}/webhook", RASA_API_TOKEN=self.api_token, **self.env)
         self._launched_at = time.monotonic()
         self.process = self._popen(self.command(), env)

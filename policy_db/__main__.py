@@ -22,7 +22,7 @@ from .db import database_url, make_engine
 from .loader import DataError, load_policy_data
 from .paths import data_dir, sources_dir
 from .query import PolicyDatabaseUnavailable, PolicyRepository
-from .records import CATEGORIES
+from .vocabulary import load_categories
 from .user_figures import read_figures
 
 _PLAIN_NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$")
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check", help="validate the data files and run the completeness check").set_defaults(func=_check)
     q = sub.add_parser("query", help="find benefits")
     q.add_argument("--city")
-    q.add_argument("--category", choices=list(CATEGORIES))
+    q.add_argument("--category", choices=load_categories().keys)
     q.add_argument("--topic", action="append", default=[])
     q.add_argument("--text")
     q.add_argument("--limit", type=int, default=5)

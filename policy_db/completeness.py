@@ -19,8 +19,8 @@ from pathlib import Path
 
 import yaml
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-SOURCES_DIR = Path(__file__).resolve().parent / "sources"
+from . import paths
+
 
 _CN_DIGITS = "一二两三四五六七八九十"
 # 万/亿 followed by these are quantities of things, not money (万吨, 万亩, 万人 ...).
@@ -87,8 +87,9 @@ class Report:
         return "\n".join(lines)
 
 
-def check_document(doc: dict, sources_dir: Path = SOURCES_DIR) -> Report:
+def check_document(doc: dict, sources_dir: Path | None = None) -> Report:
     """Check one parsed documents/<city>.yml mapping against its source text."""
+    sources_dir = sources_dir or paths.sources_dir()
     source_file = doc["document"]["source_file"]
     text = compact((sources_dir / source_file).read_text(encoding="utf-8"))
     covered: list[tuple[int, int, set[str] | None]] = []
@@ -115,10 +116,11 @@ def check_document(doc: dict, sources_dir: Path = SOURCES_DIR) -> Report:
     return Report(source_file, uncovered, missing, text)
 
 
-def main(argv: list[str], sources_dir: Path = SOURCES_DIR) -> int:
-    paths = [Path(p) for p in argv] or sorted((DATA_DIR / "documents").glob("*.yml"))
+def main(argv: list[str], sources_dir: Path | None = None) -> int:
+    sources_dir = sources_dir or paths.sources_dir()
+    files = [Path(p) for p in argv] or sorted((paths.data_dir() / "documents").glob("*.yml"))
     failed = 0
-    for path in paths:
+    for path in files:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         report = check_document(doc, sources_dir)
         total = len(find_figures(report.compact_text))

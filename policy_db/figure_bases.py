@@ -11,7 +11,8 @@ from pathlib import Path
 
 import yaml
 
-VOCABULARY_FILE = Path(__file__).resolve().parent / "data" / "vocabulary.yml"
+from .paths import data_dir
+
 KINDS = ("money", "count", "rate")
 # Measure words that say nothing about what is counted (5个高级工, 12台车): the noun decides.
 GENERIC_MEASURES = ("个", "台", "部", "家", "项")
@@ -89,9 +90,13 @@ def parse_bases(raw: list[dict]) -> tuple[list[FigureBase], list[str]]:
     return bases, problems
 
 
+def load_vocabulary(path: Path | None = None) -> FigureVocabulary:
+    """The figure bases of vocabulary.yml (default: the data folder's; read once per path)."""
+    return _read_vocabulary(Path(path or data_dir() / "vocabulary.yml"))
+
+
 @lru_cache(maxsize=4)
-def load_vocabulary(path: Path = VOCABULARY_FILE) -> FigureVocabulary:
-    """The figure bases of vocabulary.yml (read once per path)."""
+def _read_vocabulary(path: Path) -> FigureVocabulary:
     raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     bases, problems = parse_bases(raw.get("figure_bases") or [])
     if problems:

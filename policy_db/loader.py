@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ import yaml
 
 from . import paths
 from .completeness import compact
-from .figure_bases import VOCABULARY_FILE, load_vocabulary
+from .figure_bases import FigureVocabulary, load_vocabulary
 from .formulas import read_formula
 from .reading import RecordReader, decimal_or_none, item_where
 from .records import (
@@ -34,6 +35,7 @@ from .records import (
     TopicRecord,
 )
 from .requirements import check_vocabulary, load_eligibility_vocabulary
+from .vocabulary import CATEGORIES_NAME, VOCABULARY_NAME, CategoryError, load_categories
 
 DATA_DIR = paths.PACKAGE_DIR / "data"  # the package's own data (tests); readers use policy_db.paths
 SOURCES_DIR = paths.PACKAGE_DIR / "sources"
@@ -161,6 +163,19 @@ class _Loader:
             TierRecord: _tier(self.problems)})
         self.where_of: dict[str, str] = {}  # benefit key -> where it is written
 
+    @cached_property
+    def figure_vocabulary(self) -> FigureVocabulary:
+        return load_vocabulary(self.data_dir / VOCABULARY_NAME)
+
+    @cached_property
+    def category_keys(self) -> tuple[str, ...]:
+        """The keys of the data folder's categories.yml (what `category:` may say)."""
+        try:
+            return load_categories(self.data_dir / CATEGORIES_NAME).keys
+        except (OSError, CategoryError) as exc:
+            self.problems.add(CATEGORIES_NAME, str(exc))
+            return ()
+
     def where(self, path: Path) -> str:
         return path.relative_to(self.data_dir).as_posix() if path.is_relative_to(self.data_dir) else path.name
 
@@ -234,6 +249,9 @@ class _Loader:
                 add(bwhere, "id 只能用小写字母、数字和连字符")
             elif key and city and not key.startswith(city.code + "-"):
                 add(bwhere, f"id 必须以城市代码 {city.code}- 开头")
+            category = values.get("category")
+            if category and self.category_keys and category not in self.category_keys:
+                add(bwhere, f"未知的 category {category!r},可选: {', '.join(self.category_keys)}")
             clause_text = values.get("clause_text") or ""
             if clause_text and compact_source and compact(clause_text) not in compact_source:
                 add(bwhere, f"clause_text 在原文 {document.source_file if document else ''} 中找不到(须逐字摘录)")
@@ -252,7 +270,7 @@ class _Loader:
                     add(bwhere, "tiers 与 formula 只能写一个")
                 texts = {compact(f.text).replace("％", "%") for f in values.get("figures", ())}
                 values["formula"] = read_formula(values["formula"], f"{bwhere} formula", add, clause_text, texts,
-                                                 load_vocabulary(VOCABULARY_FILE))
+                                                 self.figure_vocabulary)
             return values
 
         context = {"city": city.name, "province": city.province, "document": document} if document and city else {}
@@ -309,7 +327,7 @@ def load_policy_data(data_dir: Path | None = None, sources_dir: Path | None = No
     every problem."""
     data_dir, sources_dir = data_dir or paths.data_dir(), sources_dir or paths.sources_dir()
     loader = _Loader(data_dir, sources_dir)
-    for problem in check_vocabulary(load_eligibility_vocabulary()):
+    for problem in check_vocabulary(load_eligibility_vocabulary(data_dir / VOCABULARY_NAME)):
         loader.problems.add("vocabulary.yml", problem)
     cities = loader.cities(data_dir / "cities.yml")
     data = PolicyData(cities=cities, topics={})

@@ -16,7 +16,7 @@ from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Integer, MetaDat
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from .records import CATEGORIES, TABLE_RECORDS  # noqa: F401  (CATEGORIES: still importable from here)
+from .records import TABLE_RECORDS
 from .schema import FieldSpec, field_specs
 
 R = TypeVar("R")

@@ -22,15 +22,8 @@ from .formulas import Formula, formula_from_json
 from .money import format_yuan, parse_amount, parse_ratio
 from .requirements import MONEY_UNITS, Requirement, parse_requires
 from .schema import AddProblem, FieldReader, data_field
+from .vocabulary import load_categories
 
-CATEGORIES = {
-    "reward": "奖励补助",
-    "finance": "贷款融资",
-    "social_insurance": "社会保险",
-    "tax_fee": "税费减免",
-    "rent_utility": "房租水电",
-    "other": "其他支持",
-}
 FIGURE_KINDS = {"amount", "cap", "ratio", "rate", "months", "working_days", "days", "years",
                 "deadline", "threshold",
                 # figures of fact records (kind: fact): a fund's size, a count, a cost share, a target
@@ -198,7 +191,7 @@ class BenefitRecord:
 
     key: str = data_field(key="id", unique=True)
     name: str
-    category: str = data_field(choices=CATEGORIES)
+    category: str  # a key of categories.yml (checked by the loader against that file)
     # benefit: money or help the enterprise receives; fact: a fund's size, a cost share, a target
     kind: str = data_field(default="benefit", choices=BENEFIT_KINDS)
     topics: tuple[str, ...] = ()
@@ -239,7 +232,8 @@ class BenefitRecord:
 
     @property
     def category_label(self) -> str:
-        return CATEGORIES.get(self.category, self.category)
+        category = load_categories().get(self.category)
+        return category.label if category else self.category
 
     def is_expired(self, today: dt.date | None = None) -> bool:
         until = self.valid_until

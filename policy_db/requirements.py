@@ -22,7 +22,8 @@ from typing import Any, Callable
 
 import yaml
 
-VOCABULARY_FILE = Path(__file__).resolve().parent / "data" / "vocabulary.yml"
+from .paths import data_dir
+
 
 FIELD_TYPES = {"money", "number", "bool", "word"}
 OPS = {">=", ">", "<=", "<", "==", "in"}
@@ -139,8 +140,13 @@ def parse_eligibility_fields(raw: list[dict] | None) -> EligibilityVocabulary:
     return EligibilityVocabulary(tuple(fields))
 
 
+def load_eligibility_vocabulary(path: Path | None = None) -> EligibilityVocabulary:
+    """The eligibility fields of vocabulary.yml (default: the data folder's; read once per path)."""
+    return _read_eligibility_vocabulary(Path(path or data_dir() / "vocabulary.yml"))
+
+
 @lru_cache(maxsize=4)
-def load_eligibility_vocabulary(path: Path = VOCABULARY_FILE) -> EligibilityVocabulary:
+def _read_eligibility_vocabulary(path: Path) -> EligibilityVocabulary:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return parse_eligibility_fields(raw.get("eligibility_fields"))
 

@@ -44,15 +44,6 @@ TRAIN_TIMEOUT_S = 600
 
 
 @dataclass
-class RasaOnModel(RasaServer):
-    """The harness's Rasa server, on the model trained from the copy instead of models/policy-bot.tar.gz."""
-
-    model: Path | None = None
-
-    def command(self) -> list[str]:
-        return [str(self.model) if part == str(MODEL) else part for part in super().command()]
-
-
 @dataclass
 class Deployment:
     root: Path
@@ -120,7 +111,7 @@ def deployment(tmp_path_factory):
     actions = ActionServer(env=server_env, name="test-sixth-city-actions").start()
     rasa = page = None
     try:
-        rasa = RasaOnModel(
+        rasa = RasaServer(
             action_url=actions.url,
             env=server_env,
             workdir=work,

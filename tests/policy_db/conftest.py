@@ -1,4 +1,5 @@
-"""A temporary data folder with the real cities.yml, for tests that write their own documents."""
+"""A temporary data folder with the real cities.yml and shared vocabularies, for tests that write their own
+documents."""
 from __future__ import annotations
 
 import shutil
@@ -12,5 +13,6 @@ from policy_db.loader import DATA_DIR
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     (tmp_path / "documents").mkdir()
-    shutil.copy(DATA_DIR / "cities.yml", tmp_path)
+    for name in ("cities.yml", "vocabulary.yml", "categories.yml"):
+        shutil.copy(DATA_DIR / name, tmp_path)
     return tmp_path

@@ -18,8 +18,9 @@ def _facts(catalog):
     return [b for b in catalog.benefits if b.is_fact]
 
 
-def test_every_document_has_fact_records(catalog):
-    assert {b.city for b in _facts(catalog)} == {"三门峡", "登封", "平顶山", "三明", "滨州"}
+def test_the_curated_documents_have_fact_records(catalog):
+    """The five curated documents each state facts (fund sizes, cost shares, targets); a new one need not."""
+    assert {b.city for b in _facts(catalog)} >= {"三门峡", "登封", "平顶山", "三明", "滨州"}
 
 
 def test_each_fact_figure_is_written_in_its_clause(catalog):
