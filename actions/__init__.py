@@ -3,6 +3,7 @@ share (reading the tracker, choosing records, writing replies) lives in `actions
 
 The action server imports this package once, before it starts serving; the policy catalogue is loaded
 then, so /health answers only when the first question can be answered at full speed."""
+
 import gc
 
 from .answering.catalog import warm_up

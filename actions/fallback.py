@@ -1,5 +1,6 @@
 """Messages the classifier is unsure of, or calls off-topic: answered from the conversation when they
 carry anything of the policy domain, otherwise a plain boundary. Never guesses a figure."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Answer a policy question in its conversation: a new subject, or a follow-up that changes one part of
 it (the city, the level, a figure, the aspect asked, a choice from the last list)."""
+
 from __future__ import annotations
 
 from .answering.action_base import PolicyAction

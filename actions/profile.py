@@ -1,4 +1,5 @@
 """「我们是滨州的一家小微企业」: remember the enterprise's city and figures, answer what was pending."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -24,14 +25,21 @@ class ActionRememberProfile(PolicyAction):
             return respond(reader, replace(turn, message=frame))
         if message.topics or describes_enterprise(read_profile(catalog, message.text)):
             return respond(reader, turn)  # a question of its own, or a description for 政策体检
-        kind = next((e.get("value") for e in turn.entities
-                     if e.get("entity") == "enterprise_type" and isinstance(e.get("value"), str)), None)
+        kind = next(
+            (
+                e.get("value")
+                for e in turn.entities
+                if e.get("entity") == "enterprise_type" and isinstance(e.get("value"), str)
+            ),
+            None,
+        )
         noted = "".join(part for part in (city and f"{city}的", kind or "企业") if part)
         if city:
             reply = Reply().say(f"好的,记下了:{noted}。您想了解哪方面的政策?", quick_topic_buttons(city))
         else:
-            reply = Reply().say(f"好的,记下了:{noted}。请问企业在哪个城市?目前可查询:"
-                                f"{'、'.join(c.name for c in catalog.cities)}。")
+            reply = Reply().say(
+                f"好的,记下了:{noted}。请问企业在哪个城市?目前可查询:{'、'.join(c.name for c in catalog.cities)}。"
+            )
         reply.slots.update(city=city)
         if message.figures:
             reply.slots.update(figure_text=message.figure_text)

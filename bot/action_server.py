@@ -13,6 +13,7 @@ with three differences:
   echoes the whole request (tracker and domain, hundreds of KB), which the Rasa server then logs;
 * records are bounded and, with ``--log-file``, written to a rotating file (:mod:`bot.log_setup`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,10 +32,15 @@ def argument_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot.action_server", description=__doc__.splitlines()[0])
     parser.add_argument("--actions", default="actions", help="package of the actions (default: actions)")
     parser.add_argument("-p", "--port", type=int, default=DEFAULT_SERVER_PORT)
-    parser.add_argument("-i", "--interface", default=None,
-                        help="address to listen on (default: ACTIONS_INTERFACE or 127.0.0.1)")
-    parser.add_argument("--cors", nargs="*", default=None,
-                        help="origins allowed by CORS (default: none; the action server is called by Rasa)")
+    parser.add_argument(
+        "-i", "--interface", default=None, help="address to listen on (default: ACTIONS_INTERFACE or 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--cors",
+        nargs="*",
+        default=None,
+        help="origins allowed by CORS (default: none; the action server is called by Rasa)",
+    )
     parser.add_argument("--log-file", default=None, help="rotating log file (default: the console)")
     parser.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "INFO"))
     return parser
@@ -56,10 +62,10 @@ def create_app(actions: str, cors: Optional[List[str]] = None):  # type: ignore[
         body = request.json if isinstance(request.json, dict) else {}
         action = body.get("next_action") if isinstance(body.get("next_action"), str) else None
         sender = body.get("sender_id") if isinstance(body.get("sender_id"), str) else None
-        logger.error("action %r for %r failed: %s: %s", action, sender, type(exception).__name__, exception,
-                     exc_info=exception)
-        return response.json({"error": f"action failed: {type(exception).__name__}", "action_name": action},
-                             status=500)
+        logger.error(
+            "action %r for %r failed: %s: %s", action, sender, type(exception).__name__, exception, exc_info=exception
+        )
+        return response.json({"error": f"action failed: {type(exception).__name__}", "action_name": action}, status=500)
 
     return app
 

@@ -11,6 +11,7 @@ Used by the REST, Socket.IO and WeChat channels before a message reaches Rasa:
   two; a pasted document costs NLU time on every server). The first :data:`MAX_MESSAGE_CHARS`
   characters are processed and the user is told so first with :data:`TRUNCATED_NOTE`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -60,8 +61,9 @@ async def admit(message: UserMessage) -> bool:
     if checked.text is None:
         logger.debug("blank message from '%s': replying with a prompt", message.sender_id)
     elif checked.text is not message.text:
-        logger.info("message of %d characters from '%s' cut to %d", len(message.text), message.sender_id,
-                    MAX_MESSAGE_CHARS)
+        logger.info(
+            "message of %d characters from '%s' cut to %d", len(message.text), message.sender_id, MAX_MESSAGE_CHARS
+        )
     if checked.reply is not None:
         await message.output_channel.send_text_message(message.sender_id, checked.reply)
     if checked.text is None:

@@ -20,6 +20,7 @@ What :func:`install` does:
   (``LOG_MAX_BYTES``, default 10 MB; ``LOG_BACKUPS``, default 5 old files) and the console
   handlers that Rasa, coloredlogs and Sanic install are taken off (:func:`route_to_file`).
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,8 +53,7 @@ def escape_control(text: str) -> str:
             out.append(_ESCAPES[char])
         else:
             code = ord(char)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else
-                       f"\\U{code:08x}")
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
     return "".join(out)
 
 
@@ -137,27 +137,32 @@ def _env_int(name: str, default: int) -> int:
     return value if value > 0 else default
 
 
-def rotating_file_handler(path: str, max_bytes: Optional[int] = None,
-                          backups: Optional[int] = None) -> logging.Handler:
+def rotating_file_handler(path: str, max_bytes: Optional[int] = None, backups: Optional[int] = None) -> logging.Handler:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=max_bytes or _env_int("LOG_MAX_BYTES", DEFAULT_MAX_BYTES),
-        backupCount=backups or _env_int("LOG_BACKUPS", DEFAULT_BACKUPS), encoding="utf-8")
+        path,
+        maxBytes=max_bytes or _env_int("LOG_MAX_BYTES", DEFAULT_MAX_BYTES),
+        backupCount=backups or _env_int("LOG_BACKUPS", DEFAULT_BACKUPS),
+        encoding="utf-8",
+    )
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     return handler
 
 
 def _all_loggers() -> list:
     loggers = [logging.getLogger()]
-    loggers += [logger for logger in list(logging.Logger.manager.loggerDict.values())
-                if isinstance(logger, logging.Logger)]
+    loggers += [
+        logger for logger in list(logging.Logger.manager.loggerDict.values()) if isinstance(logger, logging.Logger)
+    ]
     return loggers
 
 
 def _is_console(handler: logging.Handler) -> bool:
-    return (type(handler) is logging.StreamHandler or
-            (isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler)
-             and getattr(handler, "stream", None) in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__)))
+    return type(handler) is logging.StreamHandler or (
+        isinstance(handler, logging.StreamHandler)
+        and not isinstance(handler, logging.FileHandler)
+        and getattr(handler, "stream", None) in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__)
+    )
 
 
 def route_to_file() -> None:
@@ -186,8 +191,7 @@ def route_to_file() -> None:
             logger.removeHandler(handler)
 
 
-def install(log_file: Optional[str] = None, max_bytes: Optional[int] = None,
-            backups: Optional[int] = None) -> None:
+def install(log_file: Optional[str] = None, max_bytes: Optional[int] = None, backups: Optional[int] = None) -> None:
     """Bounded records everywhere; with `log_file`, every record goes to that rotating file."""
     install_bounded_records()
     if log_file and _state["handler"] is None:

@@ -18,6 +18,7 @@ categories.yml. The output is local to its data: every random choice is drawn fr
 is about (the topic, the word, the candidates), never from one generator for the whole file, so a new
 topic or city changes only the lines that mention it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -146,7 +147,8 @@ def render_lookups(data: PolicyData, vocab: Vocabulary) -> str:
         _block("lookup", "city", by_length(places)),
         _block("lookup", "topic", by_length(topic_words)),
         *(_block("lookup", kind, by_length(words)) for kind, words in entity_words.items()),
-        *city_synonyms, *topic_synonyms,
+        *city_synonyms,
+        *topic_synonyms,
     ]
     return _nlu_file(nlu)
 
@@ -196,8 +198,11 @@ def render_templates(data: PolicyData, vocab: Vocabulary, categories: Categories
         for board in _entity_words(vocab)["listing_board"]:
             verb = "挂牌" if board.endswith(REGIONAL_MARKET_ENDINGS) else "上市"
             for template in BOARD_TEMPLATES:
-                add(reward.intent, template.format(b=board, v=verb),
-                    template.format(b=f"[{board}](listing_board)", v=verb))
+                add(
+                    reward.intent,
+                    template.format(b=board, v=verb),
+                    template.format(b=f"[{board}](listing_board)", v=verb),
+                )
     nlu = [_block("intent", intent, values) for intent, values in examples.items() if values]
     return _nlu_file(nlu)
 
@@ -207,20 +212,31 @@ def outputs(data: PolicyData, project_dir: Path = PROJECT_DIR, data_folder: Path
     folder = data_folder or data_dir()
     vocab = load_vocabulary(folder / "vocabulary.yml")
     categories = load_categories(folder / "categories.yml")
-    return {project_dir / JIEBA_DICT: render_jieba_dict(data, vocab),
-            project_dir / LOOKUPS: render_lookups(data, vocab),
-            project_dir / TEMPLATES: render_templates(data, vocab, categories, project_dir)}
+    return {
+        project_dir / JIEBA_DICT: render_jieba_dict(data, vocab),
+        project_dir / LOOKUPS: render_lookups(data, vocab),
+        project_dir / TEMPLATES: render_templates(data, vocab, categories, project_dir),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if the generated files are out of date")
-    parser.add_argument("--data-dir", type=Path, default=None,
-                        help="the curated data (default: $POLICY_DATA_DIR, else policy_db/data)")
-    parser.add_argument("--sources-dir", type=Path, default=None,
-                        help="the official source texts (default: $POLICY_SOURCES_DIR, else policy_db/sources)")
-    parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR,
-                        help="where data/nlu and bot/jieba_dict are (default: this project)")
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help="the curated data (default: $POLICY_DATA_DIR, else policy_db/data)"
+    )
+    parser.add_argument(
+        "--sources-dir",
+        type=Path,
+        default=None,
+        help="the official source texts (default: $POLICY_SOURCES_DIR, else policy_db/sources)",
+    )
+    parser.add_argument(
+        "--project-dir",
+        type=Path,
+        default=PROJECT_DIR,
+        help="where data/nlu and bot/jieba_dict are (default: this project)",
+    )
     args = parser.parse_args(argv)
     folder = (args.data_dir or data_dir()).resolve()
     project_dir = args.project_dir.resolve()

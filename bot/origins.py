@@ -5,6 +5,7 @@ list, so only an http(s) scheme, a host name or IP address and a port are accept
 user or odd characters. Used by bot/web/serve.py (``RASA_PUBLIC_URL``) and
 bot/channels/socketio_channel.py (``WEB_ORIGIN``).
 """
+
 from __future__ import annotations
 
 import ipaddress

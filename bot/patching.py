@@ -8,6 +8,7 @@ the parameters the replacement was written for (names, kinds and defaults, via
 raised with the function's name; ``python -m bot.server`` then exits with that message instead of
 starting a server whose guards call Rasa wrongly.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -65,20 +66,25 @@ def check_rasa_version(installed: Optional[str] = None, patcher: str = "bot") ->
         raise IncompatibleRasa(
             f"{patcher} replaces functions of Rasa {SUPPORTED_RASA}.x, but Rasa {installed} is installed: "
             f"install the Rasa of requirements.txt, or check every patch of bot/resilience.py and "
-            f"bot/speedups.py against Rasa {installed} first.")
+            f"bot/speedups.py against Rasa {installed} first."
+        )
 
 
 def check_patch(patch: RasaPatch, patcher: str) -> None:
     """Raise :class:`IncompatibleRasa` if Rasa's function is missing or has other parameters."""
     original = _current(patch)
     if original is None:
-        raise IncompatibleRasa(f"{patcher}: Rasa has no {patch.qualified_name}, which it replaces "
-                               f"(Rasa {SUPPORTED_RASA}.x has it): the patch must be rewritten for this Rasa.")
+        raise IncompatibleRasa(
+            f"{patcher}: Rasa has no {patch.qualified_name}, which it replaces "
+            f"(Rasa {SUPPORTED_RASA}.x has it): the patch must be rewritten for this Rasa."
+        )
     found = bare_signature(original)
     if found != patch.signature:
-        raise IncompatibleRasa(f"{patcher}: Rasa's {patch.qualified_name} takes {found}, but the replacement was "
-                               f"written for {patch.signature} (Rasa {SUPPORTED_RASA}.x): the patch must be "
-                               f"checked against this Rasa before the server can start.")
+        raise IncompatibleRasa(
+            f"{patcher}: Rasa's {patch.qualified_name} takes {found}, but the replacement was "
+            f"written for {patch.signature} (Rasa {SUPPORTED_RASA}.x): the patch must be "
+            f"checked against this Rasa before the server can start."
+        )
 
 
 def _current(patch: RasaPatch) -> Any:
@@ -109,8 +115,11 @@ class PatchSet:
         for patch in patches:
             check_patch(patch, self.patcher)
         for patch in patches:
-            own = patch.owner.__dict__.get(patch.name) if inspect.isclass(patch.owner) else getattr(
-                patch.owner, patch.name)
+            own = (
+                patch.owner.__dict__.get(patch.name)
+                if inspect.isclass(patch.owner)
+                else getattr(patch.owner, patch.name)
+            )
             self._originals[(id(patch.owner), patch.name)] = (patch, own)
             setattr(patch.owner, patch.name, patch.wrap(patch.replacement) if patch.wrap else patch.replacement)
 

@@ -18,12 +18,13 @@ every channel (it is called by the guard of ``Agent.handle_message`` in :mod:`bo
 ``/restart`` and ``/session_start`` are Rasa's own intents: they restart the conversation or begin a
 new session, which is what a user typing them expects (the domain's ``utter_restart`` confirms).
 """
+
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
 

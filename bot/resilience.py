@@ -33,6 +33,7 @@ channels of credentials.yml (:mod:`bot.input_guard`).
 CPU savings that change no behaviour are in :mod:`bot.speedups`. ``install()`` is idempotent;
 :func:`uninstall` restores Rasa's functions (for tests).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -45,8 +46,9 @@ from bot.settings import env_seconds
 
 logger = logging.getLogger(__name__)
 
-SERVICE_BUSY = ("抱歉，政策查询服务暂时繁忙或不可用，请稍后再试。"
-                "急需办理可联系当地工业和信息化局、财政局或人力资源和社会保障局。")
+SERVICE_BUSY = (
+    "抱歉，政策查询服务暂时繁忙或不可用，请稍后再试。急需办理可联系当地工业和信息化局、财政局或人力资源和社会保障局。"
+)
 
 DEFAULT_ACTION_TIMEOUT_SECONDS = 4.0
 
@@ -69,8 +71,11 @@ def install(action_timeout: Optional[float] = None) -> None:
     """Apply the changes described in the module doc (settings are read from the environment).
 
     Raises :class:`bot.patching.IncompatibleRasa` (and changes nothing) on another Rasa."""
-    _settings["action_timeout"] = (action_timeout if action_timeout and action_timeout > 0 else
-                                   env_seconds("ACTION_TIMEOUT_SECONDS", DEFAULT_ACTION_TIMEOUT_SECONDS))
+    _settings["action_timeout"] = (
+        action_timeout
+        if action_timeout and action_timeout > 0
+        else env_seconds("ACTION_TIMEOUT_SECONDS", DEFAULT_ACTION_TIMEOUT_SECONDS)
+    )
     if _patches.installed():
         return
     _patches.install(patches())
@@ -87,8 +92,7 @@ def installed() -> bool:
 
 
 # -- 1. bounded custom-action calls ---------------------------------------------------------------
-async def _bounded_remote_action_run(self: Any, output_channel: Any, nlg: Any, tracker: Any,
-                                     domain: Any) -> List[Any]:
+async def _bounded_remote_action_run(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
     from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
     from rasa.shared.core.events import BotUttered
 
@@ -100,13 +104,24 @@ async def _bounded_remote_action_run(self: Any, output_channel: Any, nlg: Any, t
     except ActionExecutionRejection:
         raise  # a deliberate 400 from the action server (forms): Rasa's own handling
     except asyncio.TimeoutError:
-        logger.error("custom action '%s' for '%s': no answer from the action server %s within %.1f s",
-                     self.name(), tracker.sender_id, _endpoint_url(self), timeout)
+        logger.error(
+            "custom action '%s' for '%s': no answer from the action server %s within %.1f s",
+            self.name(),
+            tracker.sender_id,
+            _endpoint_url(self),
+            timeout,
+        )
     except Exception as exc:  # noqa: BLE001 - connection refused, 5xx, invalid response ...
         cause = exc.__cause__ or exc.__context__
-        logger.error("custom action '%s' for '%s' failed after %.2f s (action server %s): %s%s",
-                     self.name(), tracker.sender_id, time.monotonic() - started, _endpoint_url(self),
-                     _describe(exc), f" ({_describe(cause)})" if cause else "")
+        logger.error(
+            "custom action '%s' for '%s' failed after %.2f s (action server %s): %s%s",
+            self.name(),
+            tracker.sender_id,
+            time.monotonic() - started,
+            _endpoint_url(self),
+            _describe(exc),
+            f" ({_describe(cause)})" if cause else "",
+        )
     return [BotUttered(text=SERVICE_BUSY, data={}, metadata={})]
 
 
@@ -145,8 +160,9 @@ async def _guarded_handle_message(self: Any, message: Any) -> Optional[List[Dict
     try:
         return await _patches.original(Agent, "handle_message")(self, message)
     except Exception as exc:  # noqa: BLE001 - logged here; the user gets a clear message, not silence
-        logger.error("could not handle a message from '%s': %s: %s", message.sender_id, type(exc).__name__,
-                     exc, exc_info=True)
+        logger.error(
+            "could not handle a message from '%s': %s: %s", message.sender_id, type(exc).__name__, exc, exc_info=True
+        )
         if sent_before is None or _sent_count(output) == sent_before:
             await output.send_text_message(message.sender_id, SERVICE_BUSY)
         return None

@@ -28,6 +28,7 @@ conversation and fetches any URL on ``PUT /model``:
 ``run actions`` is passed through unpatched; the action server of ``make run`` is
 :mod:`bot.action_server`. See docs/production.md.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,12 +38,16 @@ from typing import List, Mapping, Optional, Tuple
 MIN_TOKEN_CHARS = 16
 DEFAULT_INTERFACE = "127.0.0.1"
 
-API_WITHOUT_TOKEN = ("--enable-api needs a token: set RASA_API_TOKEN (at least {n} characters) or pass "
-                     "--auth-token/--jwt-secret. Without a token anyone who reaches the port can read and "
-                     "rewrite every conversation.")
+API_WITHOUT_TOKEN = (
+    "--enable-api needs a token: set RASA_API_TOKEN (at least {n} characters) or pass "
+    "--auth-token/--jwt-secret. Without a token anyone who reaches the port can read and "
+    "rewrite every conversation."
+)
 WEAK_TOKEN = "the API token must be at least {n} characters long"
-ANY_ORIGIN = ('--cors "*" lets every web page use this server from its visitors\' browsers: name the '
-              "chat page's origin instead (e.g. --cors https://your.site, or WEB_ORIGIN)")
+ANY_ORIGIN = (
+    '--cors "*" lets every web page use this server from its visitors\' browsers: name the '
+    "chat page's origin instead (e.g. --cors https://your.site, or WEB_ORIGIN)"
+)
 
 
 class UnsafeServerArguments(ValueError):
@@ -56,7 +61,7 @@ def _option(args: List[str], *names: str) -> Tuple[bool, Optional[str]]:
             if arg == name:
                 return True, args[index + 1] if index + 1 < len(args) else None
             if arg.startswith(name + "=") and name.startswith("--"):
-                return True, arg[len(name) + 1:]
+                return True, arg[len(name) + 1 :]
     return False, None
 
 
@@ -80,9 +85,9 @@ def _cors_values(args: List[str]) -> List[str]:
     values: List[str] = []
     for index, arg in enumerate(args):
         if arg.startswith("--cors="):
-            values.append(arg[len("--cors="):])
+            values.append(arg[len("--cors=") :])
         elif arg == "--cors":
-            for value in args[index + 1:]:
+            for value in args[index + 1 :]:
                 if value.startswith("-"):
                     break
                 values.append(value)

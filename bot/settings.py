@@ -1,4 +1,5 @@
 """Operator settings read from the environment (docs/production.md lists them)."""
+
 from __future__ import annotations
 
 import logging

@@ -33,6 +33,7 @@ memory management to one chat channel being configured).
 
 ``install()`` is idempotent; :func:`uninstall` restores Rasa's functions (for tests).
 """
+
 from __future__ import annotations
 
 import copy
@@ -56,8 +57,12 @@ def patches() -> List[RasaPatch]:
     return [
         RasaPatch(RemoteAction, "_validate_action_result", _validate_action_result, "(self, result)"),
         RasaPatch(Event, "resolve_by_type", _resolve_by_type, "(type_name, default=None)", wrap=staticmethod),
-        RasaPatch(rasa.core.run, "load_agent_on_start", _load_agent_then_freeze,
-                  "(model_path, endpoints, remote_storage, app, loop)"),
+        RasaPatch(
+            rasa.core.run,
+            "load_agent_on_start",
+            _load_agent_then_freeze,
+            "(model_path, endpoints, remote_storage, app, loop)",
+        ),
     ]
 
 
@@ -100,8 +105,10 @@ class ActionResponseValidator:
             self._outer = cls(outer)
             self._by_event = {name: cls(alternative) for name, alternative in zip(names, alternatives)}
         else:
-            logger.warning("action response schema without one `event` constant per alternative: "
-                           "validating every response with the full schema")
+            logger.warning(
+                "action response schema without one `event` constant per alternative: "
+                "validating every response with the full schema"
+            )
 
     def is_valid(self, result: Any) -> bool:
         if self._outer is None:

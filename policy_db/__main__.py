@@ -1,12 +1,13 @@
 """Command line for operators.
 
-    python -m policy_db build                      # validate the curated files, (re)build the database
-    python -m policy_db --data-dir /tmp/data --sources-dir /tmp/sources --database-url sqlite:////tmp/p.db build
-    python -m policy_db check                      # validate and run the completeness check only
-    python -m policy_db query --city 平顶山 --text 小巨人 --json
-    python -m policy_db amount --benefit bz-listing-financing-reward --figure 15亿
-    python -m policy_db amount --benefit pds-rent-state-owned-relief --figure 月租1.2万
+python -m policy_db build                      # validate the curated files, (re)build the database
+python -m policy_db --data-dir /tmp/data --sources-dir /tmp/sources --database-url sqlite:////tmp/p.db build
+python -m policy_db check                      # validate and run the completeness check only
+python -m policy_db query --city 平顶山 --text 小巨人 --json
+python -m policy_db amount --benefit bz-listing-financing-reward --figure 15亿
+python -m policy_db amount --benefit pds-rent-state-owned-relief --figure 月租1.2万
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,8 @@ from .db import database_url, make_engine
 from .loader import DataError, load_policy_data
 from .paths import data_dir, sources_dir
 from .query import PolicyDatabaseUnavailable, PolicyRepository
-from .vocabulary import load_categories
 from .user_figures import read_figures
+from .vocabulary import load_categories
 
 _PLAIN_NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$")
 
@@ -35,8 +36,9 @@ def _build(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     counts = build_database(make_engine(args.database_url), data)
-    print(f"built {database_url(args.database_url).split('@')[-1]}: " +
-          ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print(
+        f"built {database_url(args.database_url).split('@')[-1]}: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+    )
     return 0
 
 
@@ -46,8 +48,7 @@ def _check(args: argparse.Namespace) -> int:
     except DataError as exc:
         print(exc, file=sys.stderr)
         return 2
-    return completeness_main([str(p) for p in sorted((args.data_dir / "documents").glob("*.yml"))],
-                             args.sources_dir)
+    return completeness_main([str(p) for p in sorted((args.data_dir / "documents").glob("*.yml"))], args.sources_dir)
 
 
 def _query(args: argparse.Namespace) -> int:
@@ -59,11 +60,13 @@ def _query(args: argparse.Namespace) -> int:
     topics = [catalog.canonical_topic(t) or t for t in args.topic]
     if args.text:
         topics += [t for t in catalog.topics_in(args.text) if t not in topics]
-    hits = catalog.find_benefits(city=city, category=args.category, topics=topics, text=args.text,
-                                 limit=args.limit, min_score=0.0)
+    hits = catalog.find_benefits(
+        city=city, category=args.category, topics=topics, text=args.text, limit=args.limit, min_score=0.0
+    )
     if args.json:
-        print(json.dumps([h.benefit.to_dict() | {"score": round(h.score, 3)} for h in hits],
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps([h.benefit.to_dict() | {"score": round(h.score, 3)} for h in hits], ensure_ascii=False, indent=2)
+        )
     else:
         for h in hits:
             b = h.benefit
@@ -98,10 +101,18 @@ def _amount(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m policy_db", description="政策通 policy database")
     parser.add_argument("--database-url", help="default: $DATABASE_URL or var/policy.db")
-    parser.add_argument("--data-dir", type=Path, default=data_dir(),
-                        help="the curated YAML files (default: $POLICY_DATA_DIR or policy_db/data)")
-    parser.add_argument("--sources-dir", type=Path, default=sources_dir(),
-                        help="the official texts (default: $POLICY_SOURCES_DIR or policy_db/sources)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=data_dir(),
+        help="the curated YAML files (default: $POLICY_DATA_DIR or policy_db/data)",
+    )
+    parser.add_argument(
+        "--sources-dir",
+        type=Path,
+        default=sources_dir(),
+        help="the official texts (default: $POLICY_SOURCES_DIR or policy_db/sources)",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="validate the data files and (re)build the database").set_defaults(func=_build)
     sub.add_parser("check", help="validate the data files and run the completeness check").set_defaults(func=_check)

@@ -13,6 +13,7 @@ migration: the next build writes the new layout (see data/README.md, "Rebuilds")
 The build stamp is a hash of every row written, so any edit of the data changes it and running
 action servers reload (policy_db.query.PolicyRepository).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -94,9 +95,18 @@ def _stamp(writer: RowWriter) -> str:
 def _searchable_text(benefit: BenefitRecord, topics: dict[str, list[str]]) -> str:
     """What free-text search matches: the name counts twice, topic synonyms are included."""
     synonyms = [s for t in benefit.topics for s in [t, *topics.get(t, [])]]
-    return " ".join([benefit.name, benefit.name, benefit.summary, benefit.eligibility,
-                     " ".join(benefit.conditions), " ".join(benefit.enterprise_types),
-                     " ".join(synonyms), benefit.clause_text])
+    return " ".join(
+        [
+            benefit.name,
+            benefit.name,
+            benefit.summary,
+            benefit.eligibility,
+            " ".join(benefit.conditions),
+            " ".join(benefit.enterprise_types),
+            " ".join(synonyms),
+            benefit.clause_text,
+        ]
+    )
 
 
 def build_database(engine: Engine, data: PolicyData | None = None) -> dict[str, int]:
@@ -150,8 +160,9 @@ def _build_postgresql(engine: Engine, writer: RowWriter) -> None:
                     with connection.begin():
                         _fill(connection, writer)
                 with engine.begin() as connection:  # the switch: two renames, a few milliseconds
-                    exists = connection.execute(text("SELECT 1 FROM pg_namespace WHERE nspname = :name"),
-                                                {"name": live}).first()
+                    exists = connection.execute(
+                        text("SELECT 1 FROM pg_namespace WHERE nspname = :name"), {"name": live}
+                    ).first()
                     if exists:
                         connection.execute(text(f"ALTER SCHEMA {quote(live)} RENAME TO {quote(retired)}"))
                     connection.execute(text(f"ALTER SCHEMA {quote(staging)} RENAME TO {quote(live)}"))

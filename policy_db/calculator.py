@@ -7,6 +7,7 @@ figure (「15个亿」 for a listing reward), and a figure named for something e
 (「贷款500万」 is not a bank's 普惠小微贷款余额增量). Refused figures (negative, zero, absurd) are
 never computed. Decimal throughout; the result is rounded to the fen.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,10 +27,10 @@ _FULL_WIDTH = str.maketrans({",": "，", ":": "：", "(": "（", ")": "）", ";"
 @dataclass(frozen=True)
 class Calculation:
     amount_yuan: Decimal
-    working: str             # 技术合同成交额600万元 × 10% = 60万元
+    working: str  # 技术合同成交额600万元 × 10% = 60万元
     capped: bool = False
     cap_text: str | None = None  # 100万元
-    upto: bool = False       # the clause's figures are maxima: say 「最高可得」
+    upto: bool = False  # the clause's figures are maxima: say 「最高可得」
     tier_text: str | None = None  # the tier the figure falls in: 10亿元（含）至20亿元
     note: str | None = None
     used: tuple[UserFigure, ...] = ()
@@ -55,8 +56,9 @@ class MissingFigures:
         return "；".join(parts) + "。"
 
 
-def calculate(benefit: BenefitRecord, figures: UserFigures,
-              vocabulary: FigureVocabulary | None = None) -> Calculation | MissingFigures | None:
+def calculate(
+    benefit: BenefitRecord, figures: UserFigures, vocabulary: FigureVocabulary | None = None
+) -> Calculation | MissingFigures | None:
     """The amount for this enterprise, what is still needed, or None when the benefit has no rule."""
     vocab = vocabulary or load_vocabulary()
     formula = getattr(benefit, "formula", None)
@@ -84,6 +86,7 @@ def bases_needed(benefit: BenefitRecord, vocabulary: FigureVocabulary | None = N
 
 
 # -- formulas ---------------------------------------------------------------------------------
+
 
 def _calculate_formula(formula: Formula, figures: UserFigures, vocab: FigureVocabulary) -> Calculation | MissingFigures:
     money_bases = formula.money_bases()
@@ -131,34 +134,46 @@ def _calculate_formula(formula: Formula, figures: UserFigures, vocab: FigureVoca
         amount, capped = formula.cap_yuan, True
         working += f"，超过上限，按最高{format_yuan(formula.cap_yuan)}"
     cap_text = format_yuan(formula.cap_yuan) if formula.cap_text and formula.cap_yuan is not None else None
-    return Calculation(amount, working, capped, cap_text,
-                       formula.upto, None, formula.note, tuple(dict.fromkeys(used)))
+    return Calculation(amount, working, capped, cap_text, formula.upto, None, formula.note, tuple(dict.fromkeys(used)))
 
 
 def _terms_to_compute(formula: Formula, figures: UserFigures) -> list[FormulaTerm]:
     """Terms for kinds of people the owner did not mention are left out when the owner gave the
     count of another kind (4个高级工: the 中级工 term is 0, not a question)."""
+
     def qualified(term: FormulaTerm) -> list[FormulaFactor]:
         return [f for f in term.per if f.basis and f.qualifier]
 
-    given = {(f.basis, f.qualifier) for term in formula.terms for f in qualified(term) if figures.of(f.basis or "", f.qualifier)}
+    given = {
+        (f.basis, f.qualifier)
+        for term in formula.terms
+        for f in qualified(term)
+        if figures.of(f.basis or "", f.qualifier)
+    }
     kept = []
     for term in formula.terms:
         q = qualified(term)
-        if q and not any((f.basis, f.qualifier) in given for f in q) and any(
-                basis == f.basis for f in q for basis, _ in given):
+        if (
+            q
+            and not any((f.basis, f.qualifier) in given for f in q)
+            and any(basis == f.basis for f in q for basis, _ in given)
+        ):
             continue
         kept.append(term)
     return kept
 
 
-def _money_figure(basis: str, figures: UserFigures, sole_money_basis: bool,
-                  ) -> tuple[UserFigure | None, list[RefusedFigure]]:
+def _money_figure(
+    basis: str,
+    figures: UserFigures,
+    sole_money_basis: bool,
+) -> tuple[UserFigure | None, list[RefusedFigure]]:
     named = figures.of(basis)
     if named:
         return named[0], []
-    refused = [r for r in figures.refused if r.kind == "money" and (r.basis == basis or
-                                                                     (r.basis is None and sole_money_basis))]
+    refused = [
+        r for r in figures.refused if r.kind == "money" and (r.basis == basis or (r.basis is None and sole_money_basis))
+    ]
     if refused:
         return None, refused
     unlabelled = figures.unlabelled("money")
@@ -203,6 +218,7 @@ def _asked_factor(factor: FormulaFactor, vocab: FigureVocabulary) -> str:
 
 # -- tiers ------------------------------------------------------------------------------------
 
+
 def _calculate_tier(tier: TierRecord, figures: UserFigures, vocab: FigureVocabulary) -> Calculation | MissingFigures:
     base = vocab.base_for(tier.basis)
     figure, refused = _money_figure(base.name if base else tier.basis, figures, True)
@@ -211,17 +227,27 @@ def _calculate_tier(tier: TierRecord, figures: UserFigures, vocab: FigureVocabul
     result = compute_tier(tier, figure.value)
     step = _step_of(tier, figure.value)
     if result is None:
-        return Calculation(Decimal(0), f"{tier.basis}{format_yuan(figure.value)}，不在条款所列的任何一档内，没有对应金额",
-                           used=(figure,))
+        return Calculation(
+            Decimal(0),
+            f"{tier.basis}{format_yuan(figure.value)}，不在条款所列的任何一档内，没有对应金额",
+            used=(figure,),
+        )
     capped, cap_text = False, None
     if tier.mode == "proportional":
         first = tier.steps[0]
         if first.cap_yuan is not None:
             cap_text = format_yuan(first.cap_yuan)
             capped = first.ratio is not None and figure.value * first.ratio > first.cap_yuan
-    return Calculation(_fen(result.amount_yuan), result.explanation.translate(_FULL_WIDTH), capped, cap_text,
-                       False, step and describe_step(step, tier.unit).translate(_FULL_WIDTH),
-                       None, (figure,))
+    return Calculation(
+        _fen(result.amount_yuan),
+        result.explanation.translate(_FULL_WIDTH),
+        capped,
+        cap_text,
+        False,
+        step and describe_step(step, tier.unit).translate(_FULL_WIDTH),
+        None,
+        (figure,),
+    )
 
 
 def _step_of(tier: TierRecord, figure_yuan: Decimal):
@@ -235,6 +261,7 @@ def _step_of(tier: TierRecord, figure_yuan: Decimal):
 
 
 # -- numbers ----------------------------------------------------------------------------------
+
 
 def _fen(value: Decimal) -> Decimal:
     return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
@@ -265,8 +292,9 @@ class Total:
         return " + ".join(f"{name}{amount}" for name, amount in self.parts)
 
 
-def total_with(main: BenefitRecord, calculation: Calculation, others: list[BenefitRecord],
-               given: UserFigures) -> Total | None:
+def total_with(
+    main: BenefitRecord, calculation: Calculation, others: list[BenefitRecord], given: UserFigures
+) -> Total | None:
     """The whole sum when `main` is paid on top of `others`: each other one computed from the owner's
     figures, or its single fixed amount. None when any of them has no single amount to add."""
     total, parts = calculation.amount_yuan, [(main.name, calculation.amount_text)]
@@ -275,8 +303,11 @@ def total_with(main: BenefitRecord, calculation: Calculation, others: list[Benef
         if isinstance(computed, Calculation):
             amount = computed.amount_yuan
         else:
-            fixed = [f.value * UNIT_FACTORS[f.unit] for f in other.figures
-                     if f.kind == "amount" and f.value is not None and f.unit in UNIT_FACTORS]
+            fixed = [
+                f.value * UNIT_FACTORS[f.unit]
+                for f in other.figures
+                if f.kind == "amount" and f.value is not None and f.unit in UNIT_FACTORS
+            ]
             if len(fixed) != 1:
                 return None
             amount = fixed[0]

@@ -10,6 +10,7 @@ This module depends only on PyYAML so a policy officer can run it on a file bein
 
     python -m policy_db.completeness policy_db/data/documents/pingdingshan.yml
 """
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,6 @@ from pathlib import Path
 import yaml
 
 from . import paths
-
 
 _CN_DIGITS = "一二两三四五六七八九十"
 # 万/亿 followed by these are quantities of things, not money (万吨, 万亩, 万人 ...).
@@ -42,7 +42,7 @@ class Figure:
     end: int
 
     def context(self, compact: str, width: int = 25) -> str:
-        return compact[max(0, self.start - width): self.end + width]
+        return compact[max(0, self.start - width) : self.end + width]
 
 
 def compact(text: str) -> str:
@@ -126,9 +126,11 @@ def main(argv: list[str], sources_dir: Path | None = None) -> int:
         total = len(find_figures(report.compact_text))
         records = doc.get("benefits") or []
         facts = sum(1 for b in records if b.get("kind") == "fact")
-        print(f"{path.name}: {total - len(report.uncovered)}/{total} figures covered "
-              f"({len(records) - facts} benefits, {facts} facts, {len(doc.get('exclusions') or [])} exclusions), "
-              f"{len(report.missing_clauses)} clause texts not found")
+        print(
+            f"{path.name}: {total - len(report.uncovered)}/{total} figures covered "
+            f"({len(records) - facts} benefits, {facts} facts, {len(doc.get('exclusions') or [])} exclusions), "
+            f"{len(report.missing_clauses)} clause texts not found"
+        )
         if not report.ok:
             failed += 1
             print(report.describe())

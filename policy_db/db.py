@@ -5,6 +5,7 @@ and renames it into place: policy_db/build.py); other tables of the same databas
 users leave, policy_db/messages.py) stay where the engine puts them and are never touched by a build.
 An engine whose `schema_translate_map` maps None to a schema uses that schema for the catalogue.
 """
+
 from __future__ import annotations
 
 import os

@@ -6,6 +6,7 @@ with a BenefitRecord's requirements. The verdict is `fits`, `does_not_fit` or `u
 deciding condition in plain Chinese, so the bot can say 「需年主营业务收入达到5000万元（您未提供）」
 instead of guessing. Nothing the owner did not say is assumed: a missing fact gives `unknown`.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,16 +18,30 @@ import cn2an
 
 from .money import find_money
 from .records import BenefitRecord
-from .requirements import (MONEY_UNITS, OP_WORDS, EligibilityField, EligibilityVocabulary, Requirement,
-                           load_eligibility_vocabulary)
+from .requirements import (
+    MONEY_UNITS,
+    OP_WORDS,
+    EligibilityField,
+    EligibilityVocabulary,
+    Requirement,
+    load_eligibility_vocabulary,
+)
 
 FITS, DOES_NOT_FIT, UNKNOWN = "fits", "does_not_fit", "unknown"
 
 # Which EnterpriseProfile attribute holds each eligibility field of vocabulary.yml.
-PROFILE_ATTRIBUTES = {"revenue": "revenue_yuan", "investment": "investment_yuan", "headcount": "headcount",
-                      "first_time": "first_time", "recognition": "recognitions", "level": "levels",
-                      "enterprise_type": "enterprise_types", "board": "boards", "plan": "plans",
-                      "industry": "industries"}
+PROFILE_ATTRIBUTES = {
+    "revenue": "revenue_yuan",
+    "investment": "investment_yuan",
+    "headcount": "headcount",
+    "first_time": "first_time",
+    "recognition": "recognitions",
+    "level": "levels",
+    "enterprise_type": "enterprise_types",
+    "board": "boards",
+    "plan": "plans",
+    "industry": "industries",
+}
 
 
 @dataclass(frozen=True)
@@ -45,7 +60,7 @@ class EnterpriseProfile:
     investment_yuan: Decimal | None = None
     first_time: bool | None = None  # 首次认定 (True), 以前就认定过 (False)
 
-    def merged(self, newer: "EnterpriseProfile") -> "EnterpriseProfile":
+    def merged(self, newer: EnterpriseProfile) -> EnterpriseProfile:
         """This profile updated with what `newer` says: sets are joined, single values replaced."""
         changes: dict[str, Any] = {}
         for f in fields(self):
@@ -86,6 +101,7 @@ class Assessment:
 
 # -- describing a condition ------------------------------------------------------------------
 
+
 def _number(value: Decimal) -> str:
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -120,6 +136,7 @@ def _said_money(value: Decimal, unit: str | None) -> str:
 
 
 # -- checking one condition -----------------------------------------------------------------
+
 
 def _compare(have: Decimal, op: str, want: Decimal) -> bool:
     return {">=": have >= want, ">": have > want, "<=": have <= want, "<": have < want, "==": have == want}[op]
@@ -158,8 +175,10 @@ def check(req: Requirement, profile: EnterpriseProfile, vocab: EligibilityVocabu
 
 # -- assessing a benefit ---------------------------------------------------------------------
 
-def assess(benefit: BenefitRecord, profile: EnterpriseProfile,
-           vocab: EligibilityVocabulary | None = None) -> Assessment:
+
+def assess(
+    benefit: BenefitRecord, profile: EnterpriseProfile, vocab: EligibilityVocabulary | None = None
+) -> Assessment:
     """Whether `benefit` fits the enterprise described by `profile`.
 
     does_not_fit as soon as one condition is contradicted (or the policy is another city's);
@@ -190,7 +209,8 @@ _NEGATIONS = ("不是", "没有", "还没", "没", "未", "不", "非", "无")
 _ALREADY = ("已经", "已", "早就")  # 已经上市: a state, not a plan
 _CLAUSE_BREAK = re.compile(r"[，,。；;！!？?\n]")
 _HEADCOUNT = re.compile(
-    r"(?P<n>\d+|[零一二两三四五六七八九十百千]+)\s*(?:多|余|来)?\s*(?:个|名|号)?\s*(?:员工|职工|工人|人)")
+    r"(?P<n>\d+|[零一二两三四五六七八九十百千]+)\s*(?:多|余|来)?\s*(?:个|名|号)?\s*(?:员工|职工|工人|人)"
+)
 _HIRING = ("招", "聘", "缺", "需要", "要")
 
 
@@ -206,7 +226,7 @@ def places_of(cities: Iterable[Any]) -> dict[str, str]:
 
 
 def _negated(text: str, start: int) -> bool:
-    before = text[max(0, start - 3):start]
+    before = text[max(0, start - 3) : start]
     return any(before.endswith(n) or (n in before and len(n) > 1) for n in _NEGATIONS)
 
 
@@ -232,8 +252,11 @@ def _words_of(text: str, spec: EligibilityField | None, skip_after: tuple[str, .
         return frozenset()
     hits = _word_hits(text, spec)
     if skip_after:
-        hits = [h for h in hits if not any(a in text[max(0, h[0] - 3):h[0]] for a in skip_after)
-                and not text[h[1]:h[1] + 1] == "了"]
+        hits = [
+            h
+            for h in hits
+            if not any(a in text[max(0, h[0] - 3) : h[0]] for a in skip_after) and text[h[1] : h[1] + 1] != "了"
+        ]
     return frozenset(v for _, _, v in hits)
 
 
@@ -281,9 +304,9 @@ def _money_fields(text: str, vocab: EligibilityVocabulary) -> dict[str, Decimal]
 
 def _headcount(text: str) -> int | None:
     for m in _HEADCOUNT.finditer(text):
-        if text[m.end():m.end() + 1] in ("次", "民"):  # 人次, 人民币
+        if text[m.end() : m.end() + 1] in ("次", "民"):  # 人次, 人民币
             continue
-        before = text[max(0, m.start() - 3):m.start()]
+        before = text[max(0, m.start() - 3) : m.start()]
         if any(h in before for h in _HIRING):
             continue
         number = m.group("n")
@@ -294,8 +317,9 @@ def _headcount(text: str) -> int | None:
     return None
 
 
-def profile_from_text(text: str, catalog_words: Mapping[str, str] | None = None,
-                      vocab: EligibilityVocabulary | None = None) -> EnterpriseProfile:
+def profile_from_text(
+    text: str, catalog_words: Mapping[str, str] | None = None, vocab: EligibilityVocabulary | None = None
+) -> EnterpriseProfile:
     """Read what an owner says about the enterprise from free text.
 
     `catalog_words` maps place words to cities (`places_of(catalog.cities)`), so 「邹平」 gives 滨州.
@@ -317,5 +341,8 @@ def profile_from_text(text: str, catalog_words: Mapping[str, str] | None = None,
         plans=_words_of(text, vocab.field("plan"), skip_after=_ALREADY),
         boards=_words_of(text, vocab.field("board")),
         industries=_words_of(text, vocab.field("industry")),
-        revenue_yuan=money.get("revenue"), investment_yuan=money.get("investment"),
-        headcount=_headcount(text), first_time=_first_time(text, vocab.field("first_time")))
+        revenue_yuan=money.get("revenue"),
+        investment_yuan=money.get("investment"),
+        headcount=_headcount(text),
+        first_time=_first_time(text, vocab.field("first_time")),
+    )

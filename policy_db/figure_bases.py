@@ -3,6 +3,7 @@
 One home for the words, read once. The owner's-figure reader (user_figures.py), the calculator
 and the loader (which checks that a formula names known bases) all use the same `FigureVocabulary`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,9 +22,9 @@ GENERIC_MEASURES = ("个", "台", "部", "家", "项")
 @dataclass(frozen=True)
 class FigureBase:
     name: str
-    kind: str                        # money | count | rate
+    kind: str  # money | count | rate
     words: tuple[str, ...]
-    units: tuple[str, ...] = ()      # counts: 人/名/辆/年/个月
+    units: tuple[str, ...] = ()  # counts: 人/名/辆/年/个月
     qualifiers: tuple[str, ...] = ()  # counts: 高级工, 中级工 …
     ask: str = ""
 
@@ -43,10 +44,8 @@ class FigureVocabulary:
     def __init__(self, bases: list[FigureBase]):
         self.bases = {b.name: b for b in bases}
         # (word, base) longest first, so 担保费 wins over 担保 and 技术合同成交额 over 合同.
-        self.words = sorted(((w, b) for b in bases for w in (b.name, *b.words)),
-                            key=lambda wb: -len(wb[0]))
-        self.units = sorted(((u, b) for b in bases if b.kind == "count" for u in b.units),
-                            key=lambda ub: -len(ub[0]))
+        self.words = sorted(((w, b) for b in bases for w in (b.name, *b.words)), key=lambda wb: -len(wb[0]))
+        self.units = sorted(((u, b) for b in bases if b.kind == "count" for u in b.units), key=lambda ub: -len(ub[0]))
 
     def get(self, name: str) -> FigureBase | None:
         return self.bases.get(name)
@@ -85,8 +84,16 @@ def parse_bases(raw: list[dict]) -> tuple[list[FigureBase], list[str]]:
         units = tuple(str(u) for u in rec.get("units") or ())
         if kind == "count" and not units and not rec.get("words"):
             problems.append(f"{where} {name}: 计数类需要 units 或 words")
-        bases.append(FigureBase(name, kind, tuple(str(w) for w in rec.get("words") or ()), units,
-                                tuple(str(q) for q in rec.get("qualifiers") or ()), str(rec.get("ask") or "")))
+        bases.append(
+            FigureBase(
+                name,
+                kind,
+                tuple(str(w) for w in rec.get("words") or ()),
+                units,
+                tuple(str(q) for q in rec.get("qualifiers") or ()),
+                str(rec.get("ask") or ""),
+            )
+        )
     return bases, problems
 
 

@@ -18,6 +18,7 @@ verbatim clause); ratio words must be in the clause; every base must be a figure
 vocabulary.yml. This module reads and checks the YAML and converts to and from the JSON stored in
 the database; policy_db/calculator.py computes.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,7 +41,7 @@ _FORMULA_KEYS = {"terms", "cap", "upto", "note"}
 class FormulaFactor:
     """A multiplier: the owner's figure (basis, qualifier) or a fixed count of the clause (value)."""
 
-    text: str                 # as written in the formula: 人数(中级工), 3个月, LPR
+    text: str  # as written in the formula: 人数(中级工), 3个月, LPR
     basis: str | None = None  # a figure base (count or rate) the owner gives
     qualifier: str | None = None
     value: Decimal | None = None  # fixed counts: 3 (个月)
@@ -53,11 +54,11 @@ class FormulaFactor:
 
 @dataclass(frozen=True)
 class FormulaTerm:
-    base: str | None = None           # the owner's money figure (月租, 贷款额 …)
+    base: str | None = None  # the owner's money figure (月租, 贷款额 …)
     amount_yuan: Decimal | None = None  # or the clause's amount per unit
     amount_text: str | None = None
     ratio: Decimal | None = None
-    ratio_text: str | None = None     # 10%, 2‰, 减半
+    ratio_text: str | None = None  # 10%, 2‰, 减半
     per: tuple[FormulaFactor, ...] = ()
     label: str | None = None
 
@@ -74,16 +75,25 @@ class Formula:
         return list(dict.fromkeys(t.base for t in self.terms if t.base))
 
     def to_json(self) -> dict[str, Any]:
-        return {"terms": [_term_json(t) for t in self.terms], "cap": self.cap_text, "upto": self.upto,
-                "note": self.note}
+        return {
+            "terms": [_term_json(t) for t in self.terms],
+            "cap": self.cap_text,
+            "upto": self.upto,
+            "note": self.note,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         return self.to_json()
 
 
 def _term_json(t: FormulaTerm) -> dict[str, Any]:
-    return {"base": t.base, "amount": t.amount_text, "ratio": t.ratio_text, "label": t.label,
-            "per": [f.text for f in t.per]}
+    return {
+        "base": t.base,
+        "amount": t.amount_text,
+        "ratio": t.ratio_text,
+        "label": t.label,
+        "per": [f.text for f in t.per],
+    }
 
 
 def formula_from_json(data: dict[str, Any] | None) -> Formula | None:
@@ -92,10 +102,17 @@ def formula_from_json(data: dict[str, Any] | None) -> Formula | None:
         return None
     terms = []
     for t in data.get("terms") or []:
-        terms.append(FormulaTerm(
-            base=t.get("base"), amount_yuan=parse_amount(t["amount"]) if t.get("amount") else None,
-            amount_text=t.get("amount"), ratio=_ratio(t["ratio"]) if t.get("ratio") else None,
-            ratio_text=t.get("ratio"), per=tuple(_factor(p) for p in t.get("per") or ()), label=t.get("label")))
+        terms.append(
+            FormulaTerm(
+                base=t.get("base"),
+                amount_yuan=parse_amount(t["amount"]) if t.get("amount") else None,
+                amount_text=t.get("amount"),
+                ratio=_ratio(t["ratio"]) if t.get("ratio") else None,
+                ratio_text=t.get("ratio"),
+                per=tuple(_factor(p) for p in t.get("per") or ()),
+                label=t.get("label"),
+            )
+        )
     cap = data.get("cap")
     return Formula(tuple(terms), parse_amount(cap) if cap else None, cap, bool(data.get("upto")), data.get("note"))
 
@@ -113,11 +130,19 @@ def _factor(text: str) -> FormulaFactor:
     item = _BASE_ITEM.match(text)
     if not item:
         raise FigureError(f"无法理解的 per 项 {text!r}(应写作 3个月 / 年数 / 人数(中级工))")
-    return FormulaFactor(text, basis=item.group("base").strip(), qualifier=(item.group("qualifier") or "").strip() or None)
+    return FormulaFactor(
+        text, basis=item.group("base").strip(), qualifier=(item.group("qualifier") or "").strip() or None
+    )
 
 
-def read_formula(raw: Any, where: str, add_problem: Callable[[str, str], None], clause_text: str,
-                 figure_texts: set[str], vocabulary: FigureVocabulary) -> Formula | None:
+def read_formula(
+    raw: Any,
+    where: str,
+    add_problem: Callable[[str, str], None],
+    clause_text: str,
+    figure_texts: set[str],
+    vocabulary: FigureVocabulary,
+) -> Formula | None:
     """Check a benefit's `formula:` and return it, or None after reporting every problem found.
 
     figure_texts: the record's figures' `text`, whitespace removed (％ as %)."""
@@ -204,14 +229,25 @@ def read_formula(raw: Any, where: str, add_problem: Callable[[str, str], None], 
                 elif found.kind == "money":
                     problem(twhere, f"per {factor.basis!r} 是金额,应写作 base")
                 elif factor.qualifier and factor.qualifier not in found.qualifiers:
-                    problem(twhere, f"{factor.basis} 没有限定词 {factor.qualifier!r}(可选: {', '.join(found.qualifiers)})")
+                    problem(
+                        twhere, f"{factor.basis} 没有限定词 {factor.qualifier!r}(可选: {', '.join(found.qualifiers)})"
+                    )
                 elif factor.qualifier and factor.qualifier not in compact_clause:
                     problem(twhere, f"限定词 {factor.qualifier!r} 不在 clause_text 中")
             per.append(factor)
         if base is not None and ratio is None and not per:
             problem(twhere, "base 需要乘以 ratio 或 per,否则不是计算")
-        terms.append(FormulaTerm(str(base) if base is not None else None, amount, amount_text, ratio, ratio_text,
-                                 tuple(per), str(rec["label"]) if rec.get("label") else None))
+        terms.append(
+            FormulaTerm(
+                str(base) if base is not None else None,
+                amount,
+                amount_text,
+                ratio,
+                ratio_text,
+                tuple(per),
+                str(rec["label"]) if rec.get("label") else None,
+            )
+        )
     cap, cap_text = None, raw.get("cap")
     if cap_text is not None:
         cap_text = str(cap_text)

@@ -5,6 +5,7 @@ syllables, another character. pypinyin gives each character's syllable; a word m
 text when the syllables are the same and at most one character differs. For words of five characters
 or more, one character that is simply wrong (not a homophone) is also accepted.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,7 +46,7 @@ class FuzzyMatcher:
             self._by_sound.setdefault(tuple(syllable(c) for c in word), []).append(word)
             if len(word) >= MIN_WRONG_CHAR_LENGTH:
                 for i in range(len(word)):
-                    self._by_mask.setdefault((i, word[:i] + "?" + word[i + 1:]), []).append(word)
+                    self._by_mask.setdefault((i, word[:i] + "?" + word[i + 1 :]), []).append(word)
 
     def find(self, text: str) -> list[FuzzyHit]:
         """Words that occur in `text` with exactly one character typed differently, longest first."""
@@ -53,13 +54,13 @@ class FuzzyMatcher:
         hits: list[FuzzyHit] = []
         for length in sorted(self._lengths, reverse=True):
             for start in range(0, len(text) - length + 1):
-                typed = text[start:start + length]
+                typed = text[start : start + length]
                 if not _is_chinese(typed):
                     continue
-                candidates = self._by_sound.get(tuple(sounds[start:start + length]), [])
+                candidates = self._by_sound.get(tuple(sounds[start : start + length]), [])
                 if length >= MIN_WRONG_CHAR_LENGTH:
                     for i in range(length):
-                        candidates = candidates + self._by_mask.get((i, typed[:i] + "?" + typed[i + 1:]), [])
+                        candidates = candidates + self._by_mask.get((i, typed[:i] + "?" + typed[i + 1 :]), [])
                 for word in dict.fromkeys(candidates):
                     if _differences(word, typed) == 1:
                         hits.append(FuzzyHit(word, typed, start, start + length))

@@ -7,6 +7,7 @@ references, formulas and typed requirements. Every problem is reported with the 
 record it is in, all at once, so a policy officer can fix a file in one pass. Nothing is written to
 the database unless the whole data set is valid.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -121,6 +122,7 @@ def _figure(problems: _Problems) -> Any:
             problems.add(where, f"无法解析的数值: {raw!r}")
             return None
         return values | {"value": number}
+
     return finish
 
 
@@ -139,6 +141,7 @@ def _tier_step(problems: _Problems) -> Any:
         if low is not None and high is not None and high <= low:
             problems.add(where, f"max ({high}) 必须大于 min ({low})")
         return values
+
     return finish
 
 
@@ -151,6 +154,7 @@ def _tier(problems: _Problems) -> Any:
         if values.get("mode") == "proportional" and (len(steps) != 1 or steps[0].ratio is None):
             problems.add(where, "proportional 模式需要恰好一档,且给出 ratio")
         return values
+
     return finish
 
 
@@ -158,9 +162,14 @@ class _Loader:
     def __init__(self, data_dir: Path, sources_dir: Path):
         self.data_dir, self.sources_dir = data_dir, sources_dir
         self.problems = _Problems()
-        self.reader = RecordReader(self.problems.add, {
-            FigureRecord: _figure(self.problems), TierStepRecord: _tier_step(self.problems),
-            TierRecord: _tier(self.problems)})
+        self.reader = RecordReader(
+            self.problems.add,
+            {
+                FigureRecord: _figure(self.problems),
+                TierStepRecord: _tier_step(self.problems),
+                TierRecord: _tier(self.problems),
+            },
+        )
         self.where_of: dict[str, str] = {}  # benefit key -> where it is written
 
     @cached_property
@@ -226,16 +235,19 @@ class _Loader:
                 add(dwhere, f"结束日期 {end} 早于开始日期 {start}")
             return values | {"full_text": full_text}
 
-        document = self.reader.record(DocumentRecord, sections.get("document"), f"{where} document",
-                                      finish=finish_document)
+        document = self.reader.record(
+            DocumentRecord, sections.get("document"), f"{where} document", finish=finish_document
+        )
 
         departments = self.reader.records(DepartmentRecord, sections.get("departments"), f"{where} departments")
         by_alias: dict[str, str] = {}
         for i, dep in enumerate(departments):
             for alias in (dep.name, *dep.aliases):
                 if by_alias.get(alias, dep.name) != dep.name:
-                    add(item_where(DepartmentRecord, f"{where} departments", i, {"name": dep.name}),
-                        f"别名 {alias!r} 同时属于 {by_alias[alias]} 和 {dep.name}")
+                    add(
+                        item_where(DepartmentRecord, f"{where} departments", i, {"name": dep.name}),
+                        f"别名 {alias!r} 同时属于 {by_alias[alias]} 和 {dep.name}",
+                    )
                 by_alias[alias] = dep.name
 
         city = cities.get(document.city) if document else None
@@ -269,19 +281,26 @@ class _Loader:
                 if values.get("tier") is not None:
                     add(bwhere, "tiers 与 formula 只能写一个")
                 texts = {compact(f.text).replace("％", "%") for f in values.get("figures", ())}
-                values["formula"] = read_formula(values["formula"], f"{bwhere} formula", add, clause_text, texts,
-                                                 self.figure_vocabulary)
+                values["formula"] = read_formula(
+                    values["formula"], f"{bwhere} formula", add, clause_text, texts, self.figure_vocabulary
+                )
             return values
 
         context = {"city": city.name, "province": city.province, "document": document} if document and city else {}
-        benefits = self.reader.records(BenefitRecord, sections.get("benefits"), f"{where} benefits",
-                                       finish=finish_benefit, **context)
+        benefits = self.reader.records(
+            BenefitRecord, sections.get("benefits"), f"{where} benefits", finish=finish_benefit, **context
+        )
         topics = self.reader.records(TopicRecord, sections.get("topics"), f"{where} topics")
         exclusions = self.reader.records(ExclusionRecord, sections.get("exclusions"), f"{where} exclusions")
         if document is None:
             return None
-        return DocumentFile(document=document, departments=tuple(departments), topics=tuple(topics),
-                            benefits=tuple(benefits), exclusions=tuple(exclusions))
+        return DocumentFile(
+            document=document,
+            departments=tuple(departments),
+            topics=tuple(topics),
+            benefits=tuple(benefits),
+            exclusions=tuple(exclusions),
+        )
 
     def check_references(self, data: PolicyData) -> None:
         """What spans records and files: unique keys, `in_addition_to`, topics, synonyms."""

@@ -93,8 +93,15 @@ class MessageStore:
             metadata.create_all(self.engine, checkfirst=True)
             self._ready = True
 
-    def leave(self, conversation_id: str, question: str, phone: str | None = None, city: str | None = None,
-              last_answer: str | None = None, now: dt.datetime | None = None) -> Message:
+    def leave(
+        self,
+        conversation_id: str,
+        question: str,
+        phone: str | None = None,
+        city: str | None = None,
+        last_answer: str | None = None,
+        now: dt.datetime | None = None,
+    ) -> Message:
         """Store a message; MessageRejected (with the user-facing reason) when it cannot be taken."""
         question = (question or "").strip()
         if not question:
@@ -107,7 +114,9 @@ class MessageStore:
         self._ensure_table()
         with self.engine.begin() as connection:
             recent = connection.execute(
-                select(func.count()).select_from(messages).where(
+                select(func.count())
+                .select_from(messages)
+                .where(
                     messages.c.conversation_id == conversation_id,
                     messages.c.created_at > now - dt.timedelta(days=1),
                 )
@@ -115,13 +124,25 @@ class MessageStore:
             if recent >= MAX_PER_SENDER_PER_DAY:
                 raise MessageRejected("您今天的留言已经够多了，工作人员会尽快处理，也可以直接拨打热线。")
             row = {
-                "conversation_id": conversation_id, "city": city, "question": question, "phone": phone,
-                "last_answer": last_answer, "created_at": now,
+                "conversation_id": conversation_id,
+                "city": city,
+                "question": question,
+                "phone": phone,
+                "last_answer": last_answer,
+                "created_at": now,
                 "handled": False,
             }
             new_id = connection.execute(insert(messages).values(**row)).inserted_primary_key[0]
-        return Message(id=new_id, conversation_id=conversation_id, city=city, question=question, phone=phone,
-                       last_answer=last_answer, created_at=now, handled=False)
+        return Message(
+            id=new_id,
+            conversation_id=conversation_id,
+            city=city,
+            question=question,
+            phone=phone,
+            last_answer=last_answer,
+            created_at=now,
+            handled=False,
+        )
 
     def list(self, include_handled: bool = False, city: str | None = None) -> builtins.list[Message]:
         self._ensure_table()
@@ -139,7 +160,8 @@ class MessageStore:
         self._ensure_table()
         with self.engine.begin() as connection:
             result = connection.execute(
-                update(messages).where(messages.c.id.in_(ids), messages.c.handled.is_(False))
+                update(messages)
+                .where(messages.c.id.in_(ids), messages.c.handled.is_(False))
                 .values(handled=True, handled_at=now or _now())
             )
         return result.rowcount
@@ -151,6 +173,16 @@ def to_csv(items: list[Message]) -> str:
     writer = csv.writer(out)
     writer.writerow(["编号", "时间(UTC)", "城市", "电话", "问题", "上一条回答", "会话", "已处理"])
     for m in items:
-        writer.writerow([m.id, m.created_at.isoformat(timespec="seconds"), m.city or "", m.phone or "", m.question,
-                         m.last_answer or "", m.conversation_id, "是" if m.handled else "否"])
+        writer.writerow(
+            [
+                m.id,
+                m.created_at.isoformat(timespec="seconds"),
+                m.city or "",
+                m.phone or "",
+                m.question,
+                m.last_answer or "",
+                m.conversation_id,
+                "是" if m.handled else "否",
+            ]
+        )
     return out.getvalue()

@@ -6,6 +6,7 @@ field, typed from the field's shape (text, JSON list, date, exact decimal, boole
 `data_field(sql=...)`. Nested record fields (a benefit's `figures`, its `tier`) are child rows.
 `meta` holds the build stamp and the tokenizer vocabulary.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -36,7 +37,12 @@ class ExactDecimal(TypeDecorator[Decimal]):
 
 
 _SQL_BY_SHAPE: dict[str, TypeEngine[Any]] = {
-    "text": Text(), "texts": JSON(), "date": Date(), "number": ExactDecimal(), "bool": Boolean()}
+    "text": Text(),
+    "texts": JSON(),
+    "date": Date(),
+    "number": ExactDecimal(),
+    "bool": Boolean(),
+}
 
 metadata = MetaData()
 meta = Table("meta", metadata, Column("key", String(50), primary_key=True), Column("value", Text, nullable=False))
@@ -55,8 +61,10 @@ def _table(cls: type) -> Table:
     parent = getattr(cls, "sql_parent", None)
     columns: list[Column[Any]] = [Column("id", Integer, primary_key=True, autoincrement=False)]
     if parent:
-        columns += [Column("parent_id", ForeignKey(f"{parent}.id", ondelete="CASCADE"), nullable=False, index=True),
-                    Column("position", Integer, nullable=False)]
+        columns += [
+            Column("parent_id", ForeignKey(f"{parent}.id", ondelete="CASCADE"), nullable=False, index=True),
+            Column("position", Integer, nullable=False),
+        ]
     for spec in _columns(cls):
         sql = spec.sql or _SQL_BY_SHAPE.get(spec.value_shape or "")
         if sql is None:

@@ -12,15 +12,25 @@ figures.
 The Chinese-numeral reader is our own (no cn2an) so that it is exact (Decimal), handles mixed
 forms (1千5百万, 一亿五, 一千五百万零三, 三万亿) and never guesses.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-UNIT_FACTORS = {"元": Decimal(1), "万元": Decimal(10_000), "万": Decimal(10_000),
-                "亿元": Decimal(100_000_000), "亿": Decimal(100_000_000), "千万": Decimal(10_000_000),
-                "百万": Decimal(1_000_000), "千元": Decimal(1000), "块": Decimal(1), "块钱": Decimal(1)}
+UNIT_FACTORS = {
+    "元": Decimal(1),
+    "万元": Decimal(10_000),
+    "万": Decimal(10_000),
+    "亿元": Decimal(100_000_000),
+    "亿": Decimal(100_000_000),
+    "千万": Decimal(10_000_000),
+    "百万": Decimal(1_000_000),
+    "千元": Decimal(1000),
+    "块": Decimal(1),
+    "块钱": Decimal(1),
+}
 
 MAX_YUAN = Decimal(10) ** 12  # 1万亿元: above it a figure is not a real enterprise's figure
 FEN = Decimal("0.01")
@@ -29,12 +39,46 @@ ZERO = "金额是零"
 TOO_LARGE = "数额大得不像真实的金额（超过1万亿元）"
 
 # Full-width and variant characters people type, mapped one-to-one so positions are kept.
-_WIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},
-                        "．": ".", "％": "%", "－": "-", "−": "-", "＋": "+", "ｅ": "e", "Ｅ": "E",
-                        "萬": "万", "億": "亿", "圆": "元", "園": "元"})
+_WIDTH = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        "．": ".",
+        "％": "%",
+        "－": "-",
+        "−": "-",
+        "＋": "+",
+        "ｅ": "e",
+        "Ｅ": "E",
+        "萬": "万",
+        "億": "亿",
+        "圆": "元",
+        "園": "元",
+    }
+)
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-           "八": 8, "九": 9, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "壹": 1,
+    "贰": 2,
+    "叁": 3,
+    "肆": 4,
+    "伍": 5,
+    "陆": 6,
+    "柒": 7,
+    "捌": 8,
+    "玖": 9,
+}
 _SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _BIG = {"万": 10_000, "亿": 100_000_000}
 _CN_START = "".join(_DIGITS) + "十拾"
@@ -47,7 +91,8 @@ _RUN = rf"(?:{_ARABIC}|[{_CN_START}])(?:{_ARABIC}|[{_CN_ALL}])*"
 # After a bare 万/亿 these characters make a quantity of things, not money (万吨, 万人, 亿次 ...).
 _NOT_MONEY_AFTER = "吨亩人户家辆千平方米套件台只头张次册名位场个项"
 MONEY_PATTERN = re.compile(
-    rf"(?P<sign>(?:[-+]|负)\s*)?(?P<number>{_RUN}(?:\s*个\s*[万亿]+)?)\s*(?P<unit>元(?!旦)|块钱|块)?")
+    rf"(?P<sign>(?:[-+]|负)\s*)?(?P<number>{_RUN}(?:\s*个\s*[万亿]+)?)\s*(?P<unit>元(?!旦)|块钱|块)?"
+)
 _AMOUNT_TEXT = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|元|亿|万)\s*$")
 _RATIO_TEXT = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>%|‰|％)\s*$")
 
@@ -80,9 +125,9 @@ def chinese_number(text: str) -> Decimal:
 def _mixed_number(text: str) -> Decimal:
     """Chinese numerals, possibly mixed with arabic digits. Exact; raises FigureError."""
     tokens = re.findall(rf"{_ARABIC}|.", text.replace("个", ""))
-    total = Decimal(0)      # everything at the 亿 level and above, already multiplied
-    wan = Decimal(0)        # the part at the 万 level
-    section = Decimal(0)    # below 万
+    total = Decimal(0)  # everything at the 亿 level and above, already multiplied
+    wan = Decimal(0)  # the part at the 万 level
+    section = Decimal(0)  # below 万
     digit: Decimal | None = None
     last_unit: int | None = None  # the unit right before a trailing bare digit (一万五 -> 5 × 1000)
     after_zero = single = False
@@ -198,7 +243,7 @@ def _mention(original: str, normal: str, match: re.Match) -> MoneyMention | None
     number, unit = match.group("number"), match.group("unit")
     start, end = match.start("number"), match.end()
     if not unit:
-        trimmed = _trim_count_digit(number, normal[end:end + 2])
+        trimmed = _trim_count_digit(number, normal[end : end + 2])
         if trimmed != number:
             number, end = trimmed, match.start("number") + len(trimmed)
     if not unit and not re.search(r"[万亿]", number):
@@ -238,7 +283,9 @@ def tidy(value: Decimal) -> Decimal:
 # A digit after a unit that is followed by a measure word starts the next figure:
 # 贷款500万两年 is 500万 and 两年, not 500.2万.
 _COUNT_AFTER = "个年月人名位辆台场家项天次倍岁周"
-_TRAILING_DIGIT = re.compile(r"(?<=[十拾百佰千仟万亿])零?(?:[一二两三四五六七八九壹贰叁肆伍陆柒捌玖]|[0-9]+(?:\.[0-9]+)?)$")
+_TRAILING_DIGIT = re.compile(
+    r"(?<=[十拾百佰千仟万亿])零?(?:[一二两三四五六七八九壹贰叁肆伍陆柒捌玖]|[0-9]+(?:\.[0-9]+)?)$"
+)
 
 
 def _trim_count_digit(number: str, following: str) -> str:

@@ -4,6 +4,7 @@ Each sentence keeps the section it stands in, written the way the documents numb
 附件2 四(三), 二(六), 18. Headings are recognised at the start of a line:
 附件N / 一、 / (一) or （一） / 1. or 1、
 """
+
 from __future__ import annotations
 
 import re

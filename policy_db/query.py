@@ -5,6 +5,7 @@ immutable records of records.py and kept in memory; it is re-read when the datab
 changes, which running action servers notice within `POLICY_REFRESH_SECONDS` (default 2). Free
 text is ranked with BM25 over jieba tokens of each benefit's name, summary, topics and clause.
 """
+
 from __future__ import annotations
 
 import json
@@ -56,8 +57,15 @@ class ScoredBenefit:
 class Catalog:
     """An in-memory snapshot of the database with the lookups actions need."""
 
-    def __init__(self, cities: list[CityRecord], benefits: list[BenefitRecord], topics: dict[str, list[str]],
-                 vocabulary: list[str], stamp: str, documents: Sequence[DocumentRecord] = ()):
+    def __init__(
+        self,
+        cities: list[CityRecord],
+        benefits: list[BenefitRecord],
+        topics: dict[str, list[str]],
+        vocabulary: list[str],
+        stamp: str,
+        documents: Sequence[DocumentRecord] = (),
+    ):
         self.cities = cities
         self.benefits = benefits
         self.topics = topics
@@ -76,7 +84,8 @@ class Catalog:
         corpus = [list(b.search_tokens) or ["_"] for b in benefits]
         self._bm25 = BM25Okapi(corpus) if corpus else None
         self._passages: list[tuple[Passage, DocumentRecord, list[str]]] = [
-            (p, doc, self.tokenizer.tokens(p.text)) for doc in documents for p in split_passages(doc.key, doc.full_text)]
+            (p, doc, self.tokenizer.tokens(p.text)) for doc in documents for p in split_passages(doc.key, doc.full_text)
+        ]
         passage_corpus = [tokens or ["_"] for _, _, tokens in self._passages]
         self._passage_bm25 = BM25Okapi(passage_corpus) if passage_corpus else None
 
@@ -144,9 +153,15 @@ class Catalog:
     def in_city(self, city: str | None) -> list[BenefitRecord]:
         return [b for b in self.benefits if city is None or b.city == city]
 
-    def find_benefits(self, city: str | None = None, category: str | None = None,
-                      topics: Sequence[str] = (), text: str | None = None, limit: int = 5,
-                      min_score: float = 0.0) -> list[ScoredBenefit]:
+    def find_benefits(
+        self,
+        city: str | None = None,
+        category: str | None = None,
+        topics: Sequence[str] = (),
+        text: str | None = None,
+        limit: int = 5,
+        min_score: float = 0.0,
+    ) -> list[ScoredBenefit]:
         """Rank benefits (in `city` when given) by topic matches, free-text BM25 and category.
 
         Topic matches dominate; BM25 (normalised to 0..1 within the candidates) separates
@@ -175,8 +190,11 @@ class Catalog:
         if not tokens or self._passage_bm25 is None:
             return []
         scores = self._passage_bm25.get_scores(tokens)
-        hits = [PassageHit(p, doc, float(scores[i]), frozenset(toks))
-                for i, (p, doc, toks) in enumerate(self._passages) if doc.city == city and scores[i] > 0]
+        hits = [
+            PassageHit(p, doc, float(scores[i]), frozenset(toks))
+            for i, (p, doc, toks) in enumerate(self._passages)
+            if doc.city == city and scores[i] > 0
+        ]
         hits.sort(key=lambda h: -h.text_raw)
         return hits[:limit]
 
@@ -246,8 +264,10 @@ class PolicyRepository:
                 _snapshot(connection)
                 stamp = _read_stamp(connection)
                 rows = RowReader(connection)
-                vocabulary = json.loads(connection.execute(
-                    select(meta.c.value).where(meta.c.key == "vocabulary")).scalar_one_or_none() or "[]")
+                vocabulary = json.loads(
+                    connection.execute(select(meta.c.value).where(meta.c.key == "vocabulary")).scalar_one_or_none()
+                    or "[]"
+                )
                 if _read_stamp(connection) == stamp:
                     return _catalog(rows, vocabulary, stamp)
         raise PolicyDatabaseUnavailable("the policy database kept changing while it was read")
@@ -276,8 +296,14 @@ def _catalog(rows: RowReader, vocabulary: list[str], stamp: str) -> Catalog:
     for row in sorted(rows.rows(DocumentRecord), key=lambda r: r.key):
         document = rows.record(DocumentRecord, row)
         documents.append(document)
-        benefits += rows.records(BenefitRecord, rows.children(BenefitRecord, row.id), city=document.city,
-                                 province=province.get(document.city, ""), document=document)
+        benefits += rows.records(
+            BenefitRecord,
+            rows.children(BenefitRecord, row.id),
+            city=document.city,
+            province=province.get(document.city, ""),
+            document=document,
+        )
     topics = {t.name: list(t.synonyms) for t in rows.records(TopicRecord)}
-    return Catalog(cities=cities, benefits=benefits, topics=topics, vocabulary=vocabulary, stamp=stamp,
-                   documents=documents)
+    return Catalog(
+        cities=cities, benefits=benefits, topics=topics, vocabulary=vocabulary, stamp=stamp, documents=documents
+    )

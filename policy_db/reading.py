@@ -7,6 +7,7 @@ a list belongs), values outside a field's choices, dates that are not dates, fig
 parse. What needs more than one field or other files (a department named in the benefit but not in
 its document, a clause not found in the source) is checked by the loader, through `finish`.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -31,8 +32,7 @@ class RecordReader:
         self.finishers = dict(finishers or {})
 
     # -- whole records ---------------------------------------------------------------------
-    def record(self, cls: type[R], raw: Any, where: str, finish: Finish | None = None,
-               **context: Any) -> R | None:
+    def record(self, cls: type[R], raw: Any, where: str, finish: Finish | None = None, **context: Any) -> R | None:
         """The record written as `raw`, or None when it cannot be built (the problems are reported).
 
         `context` gives the fields not written in the data files (a benefit's city, a document's text)."""
@@ -45,14 +45,16 @@ class RecordReader:
             if values is None:
                 return None
         values |= context
-        needed = {f.name for f in dataclasses.fields(cls)  # type: ignore[arg-type]
-                  if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+        needed = {
+            f.name
+            for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        }
         if not needed <= set(values):
             return None  # a required value is missing or malformed: already reported
         return cls(**values)
 
-    def records(self, cls: type[R], raw: Any, where: str, finish: Finish | None = None,
-                **context: Any) -> list[R]:
+    def records(self, cls: type[R], raw: Any, where: str, finish: Finish | None = None, **context: Any) -> list[R]:
         """The records of a YAML list (None or absent: none); items are named `where[i] (label)`."""
         if raw is None:
             return []

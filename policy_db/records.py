@@ -9,6 +9,7 @@ item in error messages (`benefits[3] (bz-listing-reward)`).
 A new field is one line here (most need no options: the annotation says how it is written and
 stored) plus its description in data/README.md.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,12 +25,42 @@ from .requirements import MONEY_UNITS, Requirement, parse_requires
 from .schema import AddProblem, FieldReader, data_field
 from .vocabulary import load_categories
 
-FIGURE_KINDS = {"amount", "cap", "ratio", "rate", "months", "working_days", "days", "years",
-                "deadline", "threshold",
-                # figures of fact records (kind: fact): a fund's size, a count, a cost share, a target
-                "fund", "count", "share", "target", "day_of_month"}
-FIGURE_UNITS = {"元", "万元", "亿元", "%", "‰", "个月", "个工作日", "天", "年", "date",
-                "家", "个", "场次", "次", "号", "倍"}
+FIGURE_KINDS = {
+    "amount",
+    "cap",
+    "ratio",
+    "rate",
+    "months",
+    "working_days",
+    "days",
+    "years",
+    "deadline",
+    "threshold",
+    # figures of fact records (kind: fact): a fund's size, a count, a cost share, a target
+    "fund",
+    "count",
+    "share",
+    "target",
+    "day_of_month",
+}
+FIGURE_UNITS = {
+    "元",
+    "万元",
+    "亿元",
+    "%",
+    "‰",
+    "个月",
+    "个工作日",
+    "天",
+    "年",
+    "date",
+    "家",
+    "个",
+    "场次",
+    "次",
+    "号",
+    "倍",
+}
 # What a benefit record is: money or help an enterprise receives, or a fact about the policy
 # (a fund the city sets up, how city and county share the cost, a target) that people ask about.
 BENEFIT_KINDS = ("benefit", "fact")
@@ -142,8 +173,9 @@ class FigureRecord:
     text: str  # as written in the source
 
     def to_dict(self) -> dict[str, Any]:
-        value = self.date_value.isoformat() if self.date_value else (
-            float(self.value) if self.value is not None else None)
+        value = (
+            self.date_value.isoformat() if self.date_value else (float(self.value) if self.value is not None else None)
+        )
         return {"kind": self.kind, "value": value, "unit": self.unit, "label": self.label, "text": self.text}
 
 
@@ -161,9 +193,13 @@ class TierStepRecord:
     cap_yuan: Decimal | None = data_field(key="cap", default=None, shape="text", read=_parsed(parse_amount))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"min": _num(self.min_value), "max": _num(self.max_value),
-                "amount": format_yuan(self.amount_yuan) if self.amount_yuan is not None else None,
-                "ratio": _num(self.ratio), "cap": format_yuan(self.cap_yuan) if self.cap_yuan is not None else None}
+        return {
+            "min": _num(self.min_value),
+            "max": _num(self.max_value),
+            "amount": format_yuan(self.amount_yuan) if self.amount_yuan is not None else None,
+            "ratio": _num(self.ratio),
+            "cap": format_yuan(self.cap_yuan) if self.cap_yuan is not None else None,
+        }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -177,8 +213,7 @@ class TierRecord:
     steps: tuple[TierStepRecord, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"basis": self.basis, "unit": self.unit, "mode": self.mode,
-                "steps": [s.to_dict() for s in self.steps]}
+        return {"basis": self.basis, "unit": self.unit, "mode": self.mode, "steps": [s.to_dict() for s in self.steps]}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -205,14 +240,16 @@ class BenefitRecord:
     tier: TierRecord | None = data_field(key="tiers", default=None)
     # the amount from the owner's figures (policy_db.calculator.calculate); read by the loader, which
     # checks it against the clause and the figures
-    formula: Formula | None = data_field(default=None, shape="mapping", sql=JSON(), to_sql=Formula.to_json,
-                                         from_sql=formula_from_json)
+    formula: Formula | None = data_field(
+        default=None, shape="mapping", sql=JSON(), to_sql=Formula.to_json, from_sql=formula_from_json
+    )
     own_valid_until: dt.date | None = data_field(key="valid_until", default=None)
     validity_note: str | None = None
     departments: tuple[str, ...] = ()  # canonical names of the document's departments, lead unit first
     # typed eligibility, checked by policy_db.eligibility.assess
-    requires: tuple[Requirement, ...] = data_field(default=(), shape="list", read=_read_requires, sql=JSON(),
-                                                   to_sql=_requires_to_sql, from_sql=_requires_from_sql)
+    requires: tuple[Requirement, ...] = data_field(
+        default=(), shape="list", read=_read_requires, sql=JSON(), to_sql=_requires_to_sql, from_sql=_requires_from_sql
+    )
     in_addition_to: tuple[str, ...] = ()  # keys of the benefits this one is paid on top of (same document)
     # Not written in the benefit's YAML: from its document, and the search words the build computes.
     city: str = data_field(key=None, stored=False)
@@ -241,23 +278,42 @@ class BenefitRecord:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.key, "city": self.city, "name": self.name, "category": self.category,
-            "title": self.document.title, "doc_number": self.document.doc_number,
-            "issuer": self.document.issuer, "clause": self.clause_ref, "clause_text": self.clause_text,
-            "summary": self.summary, "eligibility": self.eligibility, "conditions": list(self.conditions),
+            "id": self.key,
+            "city": self.city,
+            "name": self.name,
+            "category": self.category,
+            "title": self.document.title,
+            "doc_number": self.document.doc_number,
+            "issuer": self.document.issuer,
+            "clause": self.clause_ref,
+            "clause_text": self.clause_text,
+            "summary": self.summary,
+            "eligibility": self.eligibility,
+            "conditions": list(self.conditions),
             "figures": [f.to_dict() for f in self.figures],
             "tiers": self.tier.to_dict() if self.tier else None,
-            "departments": list(self.departments), "topics": list(self.topics),
+            "departments": list(self.departments),
+            "topics": list(self.topics),
             "valid_until": self.valid_until.isoformat() if self.valid_until else None,
             "validity_note": self.validity_note or self.document.validity_note,
-            "is_fact": self.is_fact, "requires": [r.to_dict() for r in self.requires],
+            "is_fact": self.is_fact,
+            "requires": [r.to_dict() for r in self.requires],
             "formula": self.formula.to_dict() if self.formula else None,
         }
 
 
 # Every record class with a table, parents before children.
-TABLE_RECORDS: tuple[type, ...] = (CityRecord, TopicRecord, DocumentRecord, DepartmentRecord, ExclusionRecord,
-                                   BenefitRecord, FigureRecord, TierRecord, TierStepRecord)
+TABLE_RECORDS: tuple[type, ...] = (
+    CityRecord,
+    TopicRecord,
+    DocumentRecord,
+    DepartmentRecord,
+    ExclusionRecord,
+    BenefitRecord,
+    FigureRecord,
+    TierRecord,
+    TierStepRecord,
+)
 
 
 def _num(value: Decimal | None) -> float | None:

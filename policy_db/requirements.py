@@ -12,6 +12,7 @@ a board without touching Python.
       - {field: level, op: "==", value: 国家级}
       - {field: board, op: in, value: [主板, 科创板, 创业板, 北交所]}
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,11 +25,14 @@ import yaml
 
 from .paths import data_dir
 
-
 FIELD_TYPES = {"money", "number", "bool", "word"}
 OPS = {">=", ">", "<=", "<", "==", "in"}
-OPS_BY_TYPE = {"money": {">=", ">", "<=", "<", "=="}, "number": {">=", ">", "<=", "<", "=="},
-               "bool": {"=="}, "word": {"==", "in"}}
+OPS_BY_TYPE = {
+    "money": {">=", ">", "<=", "<", "=="},
+    "number": {">=", ">", "<=", "<", "=="},
+    "bool": {"=="},
+    "word": {"==", "in"},
+}
 MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 # How a comparison is said in a condition: 年主营业务收入达到5000万元.
 OP_WORDS = {">=": "达到", ">": "超过", "<=": "不超过", "<": "低于", "==": "为"}
@@ -61,7 +65,7 @@ class EligibilityField:
 
     def say(self, value: str) -> str:
         found = next((v for v in self.values if v.name == value), None)
-        return (found.say if found and found.say else value)
+        return found.say if found and found.say else value
 
     def implied(self, names: set[str] | frozenset[str]) -> set[str]:
         """The values held given `names`, with what they imply (小巨人 → 专精特新中小企业)."""
@@ -114,7 +118,7 @@ class Requirement:
         return {"field": self.field, "op": self.op, "value": value, "unit": self.unit}
 
     @classmethod
-    def from_storage(cls, raw: dict[str, Any]) -> "Requirement":
+    def from_storage(cls, raw: dict[str, Any]) -> Requirement:
         value = raw.get("value")
         if isinstance(value, str):
             value = Decimal(value)
@@ -130,13 +134,23 @@ def _words(value: Any) -> tuple[str, ...]:
 def parse_eligibility_fields(raw: list[dict] | None) -> EligibilityVocabulary:
     fields = []
     for rec in raw or ():
-        fields.append(EligibilityField(
-            name=str(rec["name"]), type=str(rec.get("type", "word")), label=str(rec.get("label", rec["name"])),
-            words=_words(rec.get("words")), unit=rec.get("unit"), phrase=str(rec.get("phrase", "为{value}")),
-            exclusive=bool(rec.get("exclusive", False)),
-            values=tuple(FieldValue(str(v["name"]), _words(v.get("words")), _words(v.get("implies")),
-                                    v.get("say")) for v in rec.get("values") or ()),
-            true_words=_words(rec.get("true_words")), false_words=_words(rec.get("false_words"))))
+        fields.append(
+            EligibilityField(
+                name=str(rec["name"]),
+                type=str(rec.get("type", "word")),
+                label=str(rec.get("label", rec["name"])),
+                words=_words(rec.get("words")),
+                unit=rec.get("unit"),
+                phrase=str(rec.get("phrase", "为{value}")),
+                exclusive=bool(rec.get("exclusive", False)),
+                values=tuple(
+                    FieldValue(str(v["name"]), _words(v.get("words")), _words(v.get("implies")), v.get("say"))
+                    for v in rec.get("values") or ()
+                ),
+                true_words=_words(rec.get("true_words")),
+                false_words=_words(rec.get("false_words")),
+            )
+        )
     return EligibilityVocabulary(tuple(fields))
 
 
@@ -156,7 +170,9 @@ def check_vocabulary(vocab: EligibilityVocabulary) -> list[str]:
     problems = []
     for f in vocab.fields:
         if f.type not in FIELD_TYPES:
-            problems.append(f"eligibility_fields {f.name}: 未知的 type {f.type!r},可选: {', '.join(sorted(FIELD_TYPES))}")
+            problems.append(
+                f"eligibility_fields {f.name}: 未知的 type {f.type!r},可选: {', '.join(sorted(FIELD_TYPES))}"
+            )
         names = set(f.value_names)
         for v in f.values:
             for extra in v.implies:
@@ -165,8 +181,9 @@ def check_vocabulary(vocab: EligibilityVocabulary) -> list[str]:
     return problems
 
 
-def parse_requires(raw: Any, where: str, add_problem: Callable[[str, str], None],
-                   vocab: EligibilityVocabulary | None = None) -> list[Requirement]:
+def parse_requires(
+    raw: Any, where: str, add_problem: Callable[[str, str], None], vocab: EligibilityVocabulary | None = None
+) -> list[Requirement]:
     """Validate a benefit's `requires:` list; report each problem with `where` (file and record)."""
     if raw in (None, []):
         return []
@@ -186,8 +203,9 @@ def parse_requires(raw: Any, where: str, add_problem: Callable[[str, str], None]
     return out
 
 
-def _requirement(item: dict, where: str, add_problem: Callable[[str, str], None],
-                 vocab: EligibilityVocabulary) -> Requirement | None:
+def _requirement(
+    item: dict, where: str, add_problem: Callable[[str, str], None], vocab: EligibilityVocabulary
+) -> Requirement | None:
     name, op, value, unit = item.get("field"), item.get("op"), item.get("value"), item.get("unit")
     spec = vocab.field(str(name)) if name is not None else None
     if spec is None:
@@ -226,7 +244,9 @@ def _requirement(item: dict, where: str, add_problem: Callable[[str, str], None]
         return None
     unknown = [w for w in words if w not in spec.value_names]
     if unknown:
-        add_problem(where, f"field {name} 的取值 {', '.join(unknown)} 不在 vocabulary.yml 中,"
-                           f"可选: {', '.join(spec.value_names)}")
+        add_problem(
+            where,
+            f"field {name} 的取值 {', '.join(unknown)} 不在 vocabulary.yml 中,可选: {', '.join(spec.value_names)}",
+        )
         return None
     return Requirement(spec.name, op, words, None)

@@ -13,6 +13,7 @@ So a new field is one annotated line in records.py (and a line in data/README.md
 no options at all: `validity_note: str | None = None` is an optional text under the key
 `validity_note` in YAML and a nullable text column in SQL.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -28,16 +29,16 @@ from sqlalchemy.types import TypeEngine
 
 # How a value is written in YAML.
 Shape = Literal[
-    "text",      # a string (numbers are taken as their text); blank means absent
-    "texts",     # a list of strings
-    "date",      # YYYY-MM-DD
-    "number",    # an int, float or numeric string, read as Decimal
-    "bool",      # true / false
-    "scalar",    # any single value (checked by the record's own reader)
-    "mapping",   # a mapping (checked by the record's own reader)
-    "list",      # a list (checked by the field's `read`)
-    "record",    # a nested record (the annotation's record class)
-    "records",   # a list of nested records
+    "text",  # a string (numbers are taken as their text); blank means absent
+    "texts",  # a list of strings
+    "date",  # YYYY-MM-DD
+    "number",  # an int, float or numeric string, read as Decimal
+    "bool",  # true / false
+    "scalar",  # any single value (checked by the record's own reader)
+    "mapping",  # a mapping (checked by the record's own reader)
+    "list",  # a list (checked by the field's `read`)
+    "record",  # a nested record (the annotation's record class)
+    "records",  # a list of nested records
 ]
 AddProblem = Callable[[str, str], None]  # (where, message)
 FieldReader = Callable[[Any, str, AddProblem], Any]  # (YAML value, where, add_problem) -> record value
@@ -59,11 +60,21 @@ class _Options:
     unique: bool
 
 
-def data_field(*, key: str | None = _SAME_AS_NAME, default: Any = dataclasses.MISSING,
-               choices: Collection[str] | None = None, shape: Shape | None = None, read: FieldReader | None = None,
-               stored: bool = True, sql: TypeEngine[Any] | None = None, to_sql: Callable[[Any], Any] | None = None,
-               from_sql: Callable[[Any], Any] | None = None, unique: bool = False, compare: bool = True,
-               repr: bool = True) -> Any:
+def data_field(
+    *,
+    key: str | None = _SAME_AS_NAME,
+    default: Any = dataclasses.MISSING,
+    choices: Collection[str] | None = None,
+    shape: Shape | None = None,
+    read: FieldReader | None = None,
+    stored: bool = True,
+    sql: TypeEngine[Any] | None = None,
+    to_sql: Callable[[Any], Any] | None = None,
+    from_sql: Callable[[Any], Any] | None = None,
+    unique: bool = False,
+    compare: bool = True,
+    repr: bool = True,
+) -> Any:
     """A record field with options; every option has a default derived from the annotation.
 
     key       the YAML key (default: the field's name); None: not written in the data files (filled in
@@ -90,15 +101,15 @@ def _ordered(choices: Collection[str] | None) -> tuple[str, ...] | None:
 class FieldSpec:
     """Everything known about one field of a record class."""
 
-    name: str                           # the attribute
-    key: str | None                     # the YAML key; None: not in the data files
-    shape: Shape | None                 # how it is written in YAML; None only for fields not in the data files
-    value_shape: Shape | None           # what the annotation says it is (gives the SQL column type)
-    optional: bool                      # may be None
-    required: bool                      # must be written in the data files
+    name: str  # the attribute
+    key: str | None  # the YAML key; None: not in the data files
+    shape: Shape | None  # how it is written in YAML; None only for fields not in the data files
+    value_shape: Shape | None  # what the annotation says it is (gives the SQL column type)
+    optional: bool  # may be None
+    required: bool  # must be written in the data files
     choices: tuple[str, ...] | None
     read: FieldReader | None
-    nested: type | None                 # the record class of a record/records field
+    nested: type | None  # the record class of a record/records field
     stored: bool
     sql: TypeEngine[Any] | None
     to_sql: Callable[[Any], Any] | None
@@ -137,8 +148,9 @@ def field_specs(cls: type) -> tuple[FieldSpec, ...]:
     hints = typing.get_type_hints(cls)
     specs = []
     for f in dataclasses.fields(cls):
-        options: _Options = f.metadata.get(_OPTIONS) or _Options(_SAME_AS_NAME, None, None, None, True, None,
-                                                                 None, None, False)
+        options: _Options = f.metadata.get(_OPTIONS) or _Options(
+            _SAME_AS_NAME, None, None, None, True, None, None, None, False
+        )
         derived_shape, optional, nested = _shape_of(hints[f.name])
         key = f.name if options.key == _SAME_AS_NAME else options.key
         shape = options.shape or derived_shape
@@ -146,11 +158,24 @@ def field_specs(cls: type) -> tuple[FieldSpec, ...]:
             raise TypeError(f"{cls.__name__}.{f.name}: give data_field(shape=...) for {hints[f.name]}")
         has_default = f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
         required = key is not None and not has_default and not optional and shape not in ("texts", "records")
-        specs.append(FieldSpec(
-            name=f.name, key=key, shape=shape, value_shape=derived_shape, optional=optional or (has_default and f.default is None),
-            required=required, choices=options.choices, read=options.read,
-            nested=nested if shape in ("record", "records") else None, stored=options.stored, sql=options.sql,
-            to_sql=options.to_sql, from_sql=options.from_sql, unique=options.unique))
+        specs.append(
+            FieldSpec(
+                name=f.name,
+                key=key,
+                shape=shape,
+                value_shape=derived_shape,
+                optional=optional or (has_default and f.default is None),
+                required=required,
+                choices=options.choices,
+                read=options.read,
+                nested=nested if shape in ("record", "records") else None,
+                stored=options.stored,
+                sql=options.sql,
+                to_sql=options.to_sql,
+                from_sql=options.from_sql,
+                unique=options.unique,
+            )
+        )
     return tuple(specs)
 
 

@@ -3,6 +3,7 @@
 jieba splits 专精特新 into 专精/特新 and 中原股权交易中心 into pieces unless told otherwise, so the
 policy vocabulary (topics, synonyms, departments, places) is added to a private jieba Tokenizer.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,11 +15,13 @@ import jieba
 jieba.setLogLevel(logging.WARNING)
 
 # Words that carry no meaning for finding a policy (question words, particles, politeness).
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 的 了 吗 呢 啊 吧 呀 嘛 么 哦 哈 是 有 在 和 与 及 或 对 给 把 被 就 都 也 还 又 要 会 能 可以 可 请问 请 问 一下 下
 我 我们 咱 咱们 你 你们 他 她 它 这 那 这个 那个 什么 啥 多少 几 怎么 怎样 如何 哪 哪个 哪些 有没有 没有 是不是 能不能
 个 些 种 么样 一个 一些 多 少 很 太 更 最 比较 非常 啊啊 嗯 呃 好 谢谢 您好 你好 企业 公司 政府 政策 市 的话 现在 如果
-""".split())
+""".split()
+)
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 
 

@@ -1,4 +1,5 @@
 """Compute a tiered amount from the figure an enterprise gives (financing, revenue, contract value)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,8 +48,10 @@ def compute(tier: TierRecord, figure_yuan: Decimal) -> TierResult | None:
     if tier.mode == "bracket":
         for step in tier.steps:
             if _in_step(step, x) and step.amount_yuan is not None:
-                return TierResult(step.amount_yuan,
-                                  f"{given},属于“{describe_step(step, tier.unit)}”档,对应{format_yuan(step.amount_yuan)}")
+                return TierResult(
+                    step.amount_yuan,
+                    f"{given},属于“{describe_step(step, tier.unit)}”档,对应{format_yuan(step.amount_yuan)}",
+                )
         return None
     if tier.mode == "cumulative":
         reached = [s for s in tier.steps if s.min_value is None or x >= s.min_value]
@@ -85,5 +88,8 @@ def describe(tier: TierRecord) -> list[str]:
             prefix = "基础" if i == 0 else f"{tier.basis}达到{_bound(step.min_value, tier.unit)}再加"
             lines.append(f"{prefix}{format_yuan(step.amount_yuan or Decimal(0))}")
         return lines
-    return [f"{tier.basis}{describe_step(s, tier.unit)}:{format_yuan(amount)}"
-            for s in tier.steps if (amount := s.amount_yuan) is not None]
+    return [
+        f"{tier.basis}{describe_step(s, tier.unit)}:{format_yuan(amount)}"
+        for s in tier.steps
+        if (amount := s.amount_yuan) is not None
+    ]

@@ -7,6 +7,7 @@ Negative, zero and absurd figures are returned apart, with the reason, and are n
 
 A pure function over text and the vocabulary: no database, no Rasa.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,10 @@ from .money import _RUN, FigureError, _is_digit, chinese_number, money_mentions,
 # Clause boundaries: a basis word in another clause never labels a figure.
 _CLAUSE_END = "，,。；;！!？?\n、"
 _AFTER_GAP = 3  # a basis word may follow the figure after this many characters (600万的技术合同)
-_PERCENT = re.compile(rf"(?P<sign>[-负]\s*)?(?:(?P<number>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>%|‰)"
-                      rf"|百分之(?P<cn>[零一二两三四五六七八九十点0-9.]+))")
+_PERCENT = re.compile(
+    r"(?P<sign>[-负]\s*)?(?:(?P<number>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>%|‰)"
+    r"|百分之(?P<cn>[零一二两三四五六七八九十点0-9.]+))"
+)
 _COUNT_NUMBER = re.compile(rf"(?P<sign>[-负]\s*)?(?P<number>{_RUN})")
 _NOT_A_COUNT_BEFORE = "第"  # 第2年 is an ordinal
 
@@ -29,14 +32,14 @@ _NOT_A_COUNT_BEFORE = "第"  # 第2年 is an ordinal
 class UserFigure:
     """One figure the owner gave. value: yuan (money), a number (count) or a fraction (rate: 0.0345)."""
 
-    kind: str                 # money | count | rate
+    kind: str  # money | count | rate
     value: Decimal
-    text: str                 # as written: 600万, 5个高级工, 3.45%
+    text: str  # as written: 600万, 5个高级工, 3.45%
     start: int
     end: int
     basis: str | None = None  # a figure base name, None when no basis word is near
     qualifier: str | None = None  # counts: 高级工
-    word: str | None = None   # the basis word the owner wrote
+    word: str | None = None  # the basis word the owner wrote
 
     @property
     def label(self) -> str:
@@ -114,8 +117,9 @@ def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, min(rights, default=len(text))
 
 
-def _basis_near(text: str, start: int, end: int, previous_end: int,
-                words: list[tuple[str, FigureBase]], kind: str) -> tuple[FigureBase | None, str | None]:
+def _basis_near(
+    text: str, start: int, end: int, previous_end: int, words: list[tuple[str, FigureBase]], kind: str
+) -> tuple[FigureBase | None, str | None]:
     """The base named nearest before the figure in its clause (after the previous figure), else
     one named right after it. Longer words win at the same place."""
     left, right = _clause_bounds(text, start, end)
@@ -144,8 +148,14 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
-def _read_rates(text: str, normal: str, vocab: FigureVocabulary, taken: list[tuple[int, int]],
-                figures: list[UserFigure], refused: list[RefusedFigure]) -> None:
+def _read_rates(
+    text: str,
+    normal: str,
+    vocab: FigureVocabulary,
+    taken: list[tuple[int, int]],
+    figures: list[UserFigure],
+    refused: list[RefusedFigure],
+) -> None:
     previous_end = 0
     for match in _PERCENT.finditer(normal):
         start, end = match.start(), match.end()
@@ -173,8 +183,14 @@ def _read_rates(text: str, normal: str, vocab: FigureVocabulary, taken: list[tup
             figures.append(UserFigure("rate", tidy(value), shown, start, end, name, None, word))
 
 
-def _read_counts(text: str, normal: str, vocab: FigureVocabulary, taken: list[tuple[int, int]],
-                 figures: list[UserFigure], refused: list[RefusedFigure]) -> None:
+def _read_counts(
+    text: str,
+    normal: str,
+    vocab: FigureVocabulary,
+    taken: list[tuple[int, int]],
+    figures: list[UserFigure],
+    refused: list[RefusedFigure],
+) -> None:
     nouns = [(w, b) for w, b in vocab.words if b.kind == "count" and w != b.name]
     pos = 0
     while (match := _COUNT_NUMBER.search(normal, pos)) is not None:
@@ -210,13 +226,13 @@ def _read_counts(text: str, normal: str, vocab: FigureVocabulary, taken: list[tu
             continue  # 一个月1.2万, 每年5000元: a period of a rate, not a count
         taken.append((start, end))
         sign = match.group("sign")
-        shown = text[match.start() if sign else start:end].strip()
+        shown = text[match.start() if sign else start : end].strip()
         negative = bool(sign) and not (match.start() > 0 and _is_digit(normal[match.start() - 1]))
         if negative:
             refused.append(RefusedFigure("count", shown, start, end, "数量是负数", base.name))
         elif value == 0:
             refused.append(RefusedFigure("count", shown, start, end, "数量是零", base.name))
-        elif value > 10 ** 7:
+        elif value > 10**7:
             refused.append(RefusedFigure("count", shown, start, end, "数量大得不像真实的数字", base.name))
         elif base.name == "人数" and value != value.to_integral_value():
             refused.append(RefusedFigure("count", shown, start, end, "人数不是整数", base.name))
@@ -224,8 +240,9 @@ def _read_counts(text: str, normal: str, vocab: FigureVocabulary, taken: list[tu
             figures.append(UserFigure("count", tidy(value), shown, start, end, base.name, qualifier))
 
 
-def _count_after(text: str, pos: int, vocab: FigureVocabulary,
-                 nouns: list[tuple[str, FigureBase]]) -> tuple[FigureBase, str | None, int] | None:
+def _count_after(
+    text: str, pos: int, vocab: FigureVocabulary, nouns: list[tuple[str, FigureBase]]
+) -> tuple[FigureBase, str | None, int] | None:
     """What is counted after a number: a unit (人, 辆, 年, 个月), a generic measure (个, 台) and/or
     a noun (高级工, 新能源车). Returns the base, the qualifier noun and the end of the span."""
     rest = text[pos:]
@@ -234,12 +251,12 @@ def _count_after(text: str, pos: int, vocab: FigureVocabulary,
     unit_base: FigureBase | None = None
     for unit, base in vocab.units:
         if stripped.startswith(unit):
-            unit_base, pos, stripped = base, pos + len(unit), stripped[len(unit):]
+            unit_base, pos, stripped = base, pos + len(unit), stripped[len(unit) :]
             break
     else:
         for measure in GENERIC_MEASURES:
             if stripped.startswith(measure):
-                pos, stripped = pos + len(measure), stripped[len(measure):]
+                pos, stripped = pos + len(measure), stripped[len(measure) :]
                 break
         else:
             if not any(stripped.startswith(w) for w, _ in nouns):
@@ -247,7 +264,7 @@ def _count_after(text: str, pos: int, vocab: FigureVocabulary,
     if unit_base is None or unit_base.name == "人数":
         for unit, base in vocab.units:  # 5个人: 个 then the unit 人
             if unit_base is None and stripped.startswith(unit) and base.name == "人数":
-                unit_base, pos, stripped = base, pos + len(unit), stripped[len(unit):]
+                unit_base, pos, stripped = base, pos + len(unit), stripped[len(unit) :]
                 break
     for noun, base in nouns:
         if stripped.startswith(noun) and (unit_base is None or base is unit_base):

@@ -5,6 +5,7 @@ the database and the NLU's entity words, so a policy officer can add 「搞到�
 without touching Python; and one home for each kind of help (key, label, intent, how owners ask).
 Both files are read from the data folder of `policy_db.paths` (`POLICY_DATA_DIR`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -147,9 +148,14 @@ def parse_categories(raw: dict) -> Categories:
         missing = [name for name in ("key", "label", "intent", "question") if not rec.get(name)]
         if missing:
             raise CategoryError(f"{where}: 缺少 {', '.join(missing)}")
-        category = Category(key=str(rec["key"]), label=str(rec["label"]), intent=str(rec["intent"]),
-                            question=str(rec["question"]), templates=_words(rec.get("templates")),
-                            catch_all=bool(rec.get("catch_all")))
+        category = Category(
+            key=str(rec["key"]),
+            label=str(rec["label"]),
+            intent=str(rec["intent"]),
+            question=str(rec["question"]),
+            templates=_words(rec.get("templates")),
+            catch_all=bool(rec.get("catch_all")),
+        )
         if "{topic}" not in category.question:
             raise CategoryError(f"{where}: question 必须含 {{topic}}")
         if any("{w}" not in template for template in category.templates):

@@ -1,4 +1,5 @@
 """Shared fixtures: a policy database built from the curated data into a temporary SQLite file."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -56,8 +57,12 @@ def bot(policy_db_url, tmp_path_factory):
     from devservers import ActionServer, RasaServer
 
     actions = ActionServer(env={"DATABASE_URL": policy_db_url}).start()
-    rasa = RasaServer(action_url=actions.url, credentials=BOT_CREDENTIALS, workdir=tmp_path_factory.mktemp("bot"),
-                      env={"WECHAT_TOKEN": WECHAT_TEST_TOKEN, "WECHAT_API_BASE": "http://127.0.0.1:9"}).start()
+    rasa = RasaServer(
+        action_url=actions.url,
+        credentials=BOT_CREDENTIALS,
+        workdir=tmp_path_factory.mktemp("bot"),
+        env={"WECHAT_TOKEN": WECHAT_TEST_TOKEN, "WECHAT_API_BASE": "http://127.0.0.1:9"},
+    ).start()
     try:
         yield rasa
     finally:

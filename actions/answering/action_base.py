@@ -1,5 +1,6 @@
 """The one place where an answering action turns a Reply into Rasa events (its text in Chinese punctuation)
 and handles a database outage."""
+
 from __future__ import annotations
 
 import logging
@@ -19,8 +20,9 @@ from .punctuation import full_width
 from .responder import Reply
 
 log = logging.getLogger(__name__)
-SERVICE_UNAVAILABLE = ("抱歉，政策数据库暂时无法访问，请稍后再试。急需办理可先联系当地工业和信息化局、"
-                       "财政局或人力资源和社会保障局。")
+SERVICE_UNAVAILABLE = (
+    "抱歉，政策数据库暂时无法访问，请稍后再试。急需办理可先联系当地工业和信息化局、财政局或人力资源和社会保障局。"
+)
 
 
 class PolicyAction(Action, metaclass=ABCMeta):
@@ -34,8 +36,9 @@ class PolicyAction(Action, metaclass=ABCMeta):
     def answer(self, reader: Reader, turn: Turn) -> Reply:
         """What to say and which slots to set, for the latest message read in its conversation."""
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         try:
             reader = Reader(current_catalog())
             reply = self.answer(reader, read_turn(tracker, reader))

@@ -4,6 +4,7 @@ Like rasa_sdk's knowledge-base actions treat attributes, an aspect is data plus 
 words that ask for it live in policy_db/data/vocabulary.yml, the formatter here. Adding an aspect is
 a vocabulary entry, NLU examples and one line below; an aspect without a formatter is an error.
 """
+
 from __future__ import annotations
 
 import datetime as dt

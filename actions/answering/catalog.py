@@ -1,4 +1,5 @@
 """One PolicyRepository per action-server process, reading `DATABASE_URL` (default var/policy.db)."""
+
 from __future__ import annotations
 
 import logging

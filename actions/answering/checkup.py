@@ -5,6 +5,7 @@ the `enterprise_profile` slot. Each benefit is assessed against its typed condit
 (policy_db.eligibility): those that fit or may fit are listed by category with their figure, the
 condition that decides them and their validity; then the bot asks for what would decide the rest.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -73,8 +74,9 @@ def profile_from_slot(value: Any) -> EnterpriseProfile:
 
 
 def _profile_words(profile: EnterpriseProfile) -> str:
-    return " ".join(sorted(profile.recognitions | profile.plans | profile.boards | profile.enterprise_types
-                           | profile.industries))
+    return " ".join(
+        sorted(profile.recognitions | profile.plans | profile.boards | profile.enterprise_types | profile.industries)
+    )
 
 
 def candidates(catalog: Catalog, profile: EnterpriseProfile) -> list[tuple[BenefitRecord, Any]]:
@@ -100,8 +102,10 @@ def checkup_text(catalog: Catalog, profile: EnterpriseProfile, today: dt.date | 
     found = candidates(catalog, profile)
     said = "、".join(sorted(profile.recognitions | profile.plans | profile.boards | profile.enterprise_types))
     if not found:
-        return (f"按您说的情况({profile.city},{said}),政策库里没有找到对应的{profile.city}政策。"
-                "可以说说企业的资质(专精特新、高新技术企业、规上)、计划(上市、技改、招聘)或营业收入。"), []
+        return (
+            f"按您说的情况({profile.city},{said}),政策库里没有找到对应的{profile.city}政策。"
+            "可以说说企业的资质(专精特新、高新技术企业、规上)、计划(上市、技改、招聘)或营业收入。"
+        ), []
     lines = [f"【{profile.city}·政策体检】按您说的情况({said}),可能享受以下{len(found)}项:"]
     listed: list[BenefitRecord] = []
     by_category: dict[str, list] = {}

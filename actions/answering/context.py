@@ -3,6 +3,7 @@
 Slot values can come from anywhere (a stale tracker, a forged payload), so each one is checked where
 it is read: an invalid value is treated as absent, never as a crash.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,8 +14,8 @@ from rasa_sdk import Tracker
 from policy_db.eligibility import EnterpriseProfile
 from policy_db.money import MAX_YUAN
 from policy_db.query import Catalog
-from policy_db.user_figures import read_figures
 from policy_db.records import BenefitRecord
+from policy_db.user_figures import read_figures
 from policy_db.vocabulary import Vocabulary
 
 from .checkup import profile_from_slot
@@ -67,15 +68,17 @@ def read_conversation(tracker: Tracker, catalog: Catalog, vocabulary: Vocabulary
     aspect = _text(slot("last_aspect"))
     aspect = aspect if aspect in vocabulary.aspect_names else None
     figures = remembered_figures(_text(slot("figure_text")))
-    frame = Frame(text=_text(slot("last_question")) or "", city=city, topics=topics, level=level, aspect=aspect,
-                  figures=figures)
+    frame = Frame(
+        text=_text(slot("last_question")) or "", city=city, topics=topics, level=level, aspect=aspect, figures=figures
+    )
     return Conversation(
         frame=frame,
         subject=catalog.get(_list(slot("last_benefits"))),
         listed=catalog.get(_list(slot("listed_benefits"))),
         question=_text(slot("last_question")),
         pending_question=_text(slot("pending_question")),
-        profile=profile_from_slot(slot("enterprise_profile")))
+        profile=profile_from_slot(slot("enterprise_profile")),
+    )
 
 
 def remembered_figures(text: str | None) -> tuple:

@@ -1,4 +1,5 @@
 """Write replies that fit a phone screen: the figure first, then who, until when, whom to ask, source."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,8 +40,9 @@ def _figure(f: FigureRecord) -> str:
     return f"{label}{'' if label.endswith(('为', '至')) else ':'}{text}"
 
 
-def headline(b: BenefitRecord, calculation: Calculation | MissingFigures | None = None,
-             focus: tuple[str, ...] = ()) -> list[str]:
+def headline(
+    b: BenefitRecord, calculation: Calculation | MissingFigures | None = None, focus: tuple[str, ...] = ()
+) -> list[str]:
     """The figure lines: the amount computed from the owner's figures when they allow it, else the figures,
     those the owner asked about (`focus`: 「高级工呢」, 上限) first."""
     lines = []
@@ -107,8 +109,12 @@ def status_text(b: BenefitRecord, today: dt.date | None = None) -> str:
     return f"有效至{format_date(until)}，{year}"
 
 
-def answer_card(b: BenefitRecord, calculation: Calculation | MissingFigures | None = None,
-                today: dt.date | None = None, focus: tuple[str, ...] = ()) -> str:
+def answer_card(
+    b: BenefitRecord,
+    calculation: Calculation | MissingFigures | None = None,
+    today: dt.date | None = None,
+    focus: tuple[str, ...] = (),
+) -> str:
     lines = [f"【{b.city}】{b.name}（{status_text(b, today)}）", *headline(b, calculation, focus), eligibility_line(b)]
     if b.conditions:
         lines.append("条件:" + ";".join(b.conditions[:2]))
@@ -181,8 +187,9 @@ def per_city_text(per_city: dict[str, BenefitRecord], topic_label: str) -> str:
 def overview_text(city: str, records: list[BenefitRecord], today: dt.date | None = None) -> str:
     label = records[0].category_label if len({r.category for r in records}) == 1 else "主要"
     lines = [f"{city}的{label}政策(共列{len(records)}条,问具体一条可得详细条件和出处):"]
-    lines += [f"{i}. {b.name}{'（已过期）' if b.is_expired(today) else ''}:{b.summary}"
-              for i, b in enumerate(records, 1)]
+    lines += [
+        f"{i}. {b.name}{'（已过期）' if b.is_expired(today) else ''}:{b.summary}" for i, b in enumerate(records, 1)
+    ]
     return "\n".join(lines)
 
 
@@ -190,18 +197,22 @@ def passage_text(city: str, hit, departments: list[str]) -> str:
     doc = hit.document
     number = f" {doc.doc_number}" if doc.doc_number else ""
     ask = f"具体适用请咨询{city}{'、'.join(departments)}。" if departments else ""
-    return "\n".join([
-        f"【{city}】政策库中没有与此直接对应的惠企条目,原文中最相关的是:",
-        f"“{hit.passage.text}”",
-        f"出处:《{doc.title}》{number} {hit.passage.section}".rstrip(),
-        f"该句不是给企业的具体奖补标准,仅供参考。{ask}",
-    ])
+    return "\n".join(
+        [
+            f"【{city}】政策库中没有与此直接对应的惠企条目,原文中最相关的是:",
+            f"“{hit.passage.text}”",
+            f"出处:《{doc.title}》{number} {hit.passage.section}".rstrip(),
+            f"该句不是给企业的具体奖补标准,仅供参考。{ask}",
+        ]
+    )
 
 
 def not_found_text(city: str, question: str, departments: list[str]) -> str:
     ask = f"可咨询{city}{'、'.join(departments)}" if departments else f"可咨询{city}相关主管部门"
-    return (f"政策库里没有找到{city}与“{question[:30]}”对应的条款。{ask}。"
-            "您也可以换个说法,或问问奖励补贴、贷款融资、社保、税费、房租水电等方面。")
+    return (
+        f"政策库里没有找到{city}与“{question[:30]}”对应的条款。{ask}。"
+        "您也可以换个说法,或问问奖励补贴、贷款融资、社保、税费、房租水电等方面。"
+    )
 
 
 def city_buttons(cities: list[str]) -> list[dict]:
@@ -233,7 +244,9 @@ def documents_text(city: str | None, documents: list, today: dt.date | None = No
 
 
 def source_text(b: BenefitRecord) -> str:
-    clause = b.clause_text if len(b.clause_text) <= 2 * MAX_CLAUSE_CHARS else b.clause_text[:2 * MAX_CLAUSE_CHARS] + "…"
+    clause = (
+        b.clause_text if len(b.clause_text) <= 2 * MAX_CLAUSE_CHARS else b.clause_text[: 2 * MAX_CLAUSE_CHARS] + "…"
+    )
     return "\n".join([f"【{b.city}】{b.name}", f"原文:{clause}", source_line(b)])
 
 
@@ -243,8 +256,12 @@ def apply_text(b: BenefitRecord, today: dt.date | None = None) -> str:
     if b.conditions:
         lines.append("需满足:" + ";".join(b.conditions[:3]))
     lead = b.departments[0] if b.departments else "当地工业和信息化部门"
-    lines += [f"办理:文件未规定申报流程和材料,请向{lead}咨询申报时间和所需材料。", departments_line(b),
-              validity_line(b, today), source_line(b)]
+    lines += [
+        f"办理:文件未规定申报流程和材料,请向{lead}咨询申报时间和所需材料。",
+        departments_line(b),
+        validity_line(b, today),
+        source_line(b),
+    ]
     return "\n".join(lines)
 
 

@@ -5,6 +5,7 @@ An owner rarely repeats the whole question. 「那省级的呢」 changes the le
 message is read into a `Frame` of what it states; `merge` lays it over the conversation's frame
 (kept in slots) so the answer uses everything said so far and only what was said last changes.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,8 @@ from functools import lru_cache
 
 from policy_db.figure_bases import load_vocabulary as load_figure_vocabulary
 from policy_db.fuzzy import FuzzyMatcher
-from policy_db.user_figures import read_figures
 from policy_db.query import Catalog
+from policy_db.user_figures import read_figures
 from policy_db.vocabulary import CAP_FOCUS, Categories, Vocabulary, load_categories, load_vocabulary
 
 from .selection import asks_for_figure
@@ -29,8 +30,12 @@ _FILLER = re.compile(r"[\s,，。.!！?？~、]|吧|呢|啊|呀|的|看看|说�
 AMOUNT_OVER = ("validity", "conditions")  # aspects a figure question with the owner's figures overrides
 
 # What the intent classifier says the message asks, when the words alone do not say it.
-INTENT_ASPECT = {"ask_contact": "contact", "ask_condition": "conditions", "ask_validity": "validity",
-                 "ask_document": "document"}
+INTENT_ASPECT = {
+    "ask_contact": "contact",
+    "ask_condition": "conditions",
+    "ask_validity": "validity",
+    "ask_document": "document",
+}
 
 
 @dataclass(frozen=True)
@@ -71,8 +76,18 @@ class Frame:
     @property
     def has_domain_cue(self) -> bool:
         """Anything of the policy domain: out of scope is only for messages with none of these."""
-        return bool(self.city or self.other_place or self.topics or self.level or self.aspect
-                    or self.figures or self.refused_figures or self.choice or self.domain_words or self.focus)
+        return bool(
+            self.city
+            or self.other_place
+            or self.topics
+            or self.level
+            or self.aspect
+            or self.figures
+            or self.refused_figures
+            or self.choice
+            or self.domain_words
+            or self.focus
+        )
 
 
 @dataclass
@@ -95,8 +110,11 @@ class Reader:
         other = None if city else self.other_place(text)
         given = read_figures(text)
         subject_text = _without_figures(text, given)
-        topics = (tuple(catalog.topics_in(subject_text)) or _entity_topics(catalog, entities)
-                  or self._fuzzy_topics(subject_text, city))
+        topics = (
+            tuple(catalog.topics_in(subject_text))
+            or _entity_topics(catalog, entities)
+            or self._fuzzy_topics(subject_text, city)
+        )
         figures = tuple((_clause_around(text, f.start, f.end), f.value, f.kind) for f in given.figures)
         refused = tuple(f"“{f.text}”不是有效的金额:{f.reason.rstrip('。')}" for f in given.refused)
         choice = self.choice(text)
@@ -106,12 +124,21 @@ class Reader:
             # 另外技改…」); only a bare figure message (「那融资额8亿呢」) leaves them out.
             topics = tuple(dict.fromkeys(topics + tuple(catalog.topics_in(text))))
         return Frame(
-            text=text, city=city, other_place=other, topics=topics, level=self.level(text),
-            aspect=self._asked_aspect(text, given, intent), category=self.category(intent),
-            figures=figures, refused_figures=refused, choice=choice, content=content,
+            text=text,
+            city=city,
+            other_place=other,
+            topics=topics,
+            level=self.level(text),
+            aspect=self._asked_aspect(text, given, intent),
+            category=self.category(intent),
+            figures=figures,
+            refused_figures=refused,
+            choice=choice,
+            content=content,
             domain_words=tuple(w for w in content if w in _indexes_for(catalog).known_words),
             focus=self.focus(subject_text),
-            categories=tuple(c for c, words in self.vocabulary.category_words if any(w in subject_text for w in words)))
+            categories=tuple(c for c, words in self.vocabulary.category_words if any(w in subject_text for w in words)),
+        )
 
     # -- the parts of a message ------------------------------------------------------------
     def category(self, intent: str | None) -> str | None:
@@ -206,17 +233,25 @@ def merge(previous: Frame, message: Frame) -> Frame:
     message with only a city, level, figure or aspect changes just that part of the previous frame.
     """
     if message.has_subject:
-        return replace(message, city=message.city or (None if message.other_place else previous.city),
-                       figures=remember_figures(previous.figures, message.figures))
+        return replace(
+            message,
+            city=message.city or (None if message.other_place else previous.city),
+            figures=remember_figures(previous.figures, message.figures),
+        )
     return replace(
-        previous, text=message.text,
+        previous,
+        text=message.text,
         city=message.city or (None if message.other_place else previous.city),
         other_place=message.other_place,
         level=message.level or previous.level,
         aspect=message.aspect or ("amount" if message.figures or message.level else previous.aspect),
         figures=remember_figures(previous.figures, message.figures),
         refused_figures=message.refused_figures,
-        choice=message.choice, content=(), domain_words=(), focus=message.focus)
+        choice=message.choice,
+        content=(),
+        domain_words=(),
+        focus=message.focus,
+    )
 
 
 MAX_REMEMBERED_FIGURES = 6
@@ -285,7 +320,7 @@ def _clause_around(text: str, start: int, end: int) -> str:
     """The words a figure was given with: its clause of the sentence (「营收6000万」 of 「…，营收6000万，…」)."""
     left = max(text.rfind(mark, 0, start) for mark in "，,。；;！!？?") + 1
     rights = [i for i in (text.find(mark, end) for mark in "，,。；;！!？?") if i >= 0]
-    return text[left:min(rights) if rights else len(text)].strip()
+    return text[left : min(rights) if rights else len(text)].strip()
 
 
 @dataclass(frozen=True)
@@ -307,6 +342,9 @@ def _indexes_for(catalog: Catalog) -> _Indexes:
         by_city.setdefault(benefit.city, set()).update(benefit.topics)
     places = [c.name for c in catalog.cities] + [p for c in catalog.cities for p in c.places]
     topic_words = [w.replace('"', "") for name, synonyms in catalog.topics.items() for w in (name, *synonyms)]
-    return _Indexes(frozenset(words), FuzzyMatcher(places),
-                    FuzzyMatcher(w for w in topic_words if len(w) >= MIN_FUZZY_TOPIC_LENGTH),
-                    {city: frozenset(t) for city, t in by_city.items()})
+    return _Indexes(
+        frozenset(words),
+        FuzzyMatcher(places),
+        FuzzyMatcher(w for w in topic_words if len(w) >= MIN_FUZZY_TOPIC_LENGTH),
+        {city: frozenset(t) for city, t in by_city.items()},
+    )

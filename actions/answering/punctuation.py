@@ -5,6 +5,7 @@ drifts, so replies pass through :func:`full_width` once, where they leave the ac
 number (1,500 · 5:5 · 10:30) the ASCII mark stays. Button payloads are never touched: they are
 read back by Rasa (``/inform_city{"city": "平顶山"}``).
 """
+
 from __future__ import annotations
 
 FULL_WIDTH = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"}

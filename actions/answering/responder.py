@@ -7,6 +7,7 @@ Rules the product promises, all decided here:
 - a numbered list offers its items as buttons, and 「第二个」 picks from it;
 - when nothing matches, it says so and names the departments to ask.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,18 +15,29 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from policy_db.calculator import Calculation, bases_needed, calculate, total_with
 from policy_db.query import Catalog
 from policy_db.records import BenefitRecord
+from policy_db.user_figures import read_figures
 
 from . import formatting
 from .aspects import AspectRequest, format_aspect
 from .checkup import checkup_text, describes_enterprise, profile_to_slot, read_profile
 from .context import Turn
-from policy_db.calculator import Calculation, bases_needed, calculate, total_with
-from policy_db.user_figures import read_figures
 from .frame import Frame, Reader
-from .selection import (VALIDITY_WORDS, Selection, asks_for_figure, bases_named, best_passage, computed_from, is_broad, is_generic, lead_departments, select_in_city,
-                        select_per_city)
+from .selection import (
+    VALIDITY_WORDS,
+    Selection,
+    asks_for_figure,
+    bases_named,
+    best_passage,
+    computed_from,
+    is_broad,
+    is_generic,
+    lead_departments,
+    select_in_city,
+    select_per_city,
+)
 
 OVERVIEW_SIZE = 8
 MAX_SIBLINGS = 8  # records of one topic compared for the owner's distinctive words
@@ -38,7 +50,7 @@ class Reply:
     messages: list[dict[str, Any]] = field(default_factory=list)
     slots: dict[str, Any] = field(default_factory=dict)
 
-    def say(self, text: str, buttons: list[dict] | None = None) -> "Reply":
+    def say(self, text: str, buttons: list[dict] | None = None) -> Reply:
         message: dict[str, Any] = {"text": text}
         if buttons:
             message["buttons"] = buttons
@@ -53,16 +65,21 @@ def respond(reader: Reader, turn: Turn, today: dt.date | None = None) -> Reply:
     subject = conversation.subject
 
     if message.refused_figures and not message.figures:
-        return Reply().say(f"{message.refused_figures[0]}。请告诉我大于0的实际数额,"
-                           "例如“融资8亿”“营收6000万”“月租1.2万”。")
+        return Reply().say(
+            f"{message.refused_figures[0]}。请告诉我大于0的实际数额,例如“融资8亿”“营收6000万”“月租1.2万”。"
+        )
     if message.choice is not None and not message.has_subject:
         if conversation.listed:
             return _pick(catalog, conversation.listed, message.choice, message, frame, today)
         if not message.city and not message.figures:
-            return Reply().say("您想看哪一项?请先告诉我城市和想查的政策,例如“平顶山有哪些奖励补贴”,"
-                               "我列出清单后回复序号即可。")
-    may_describe = (turn.intent == "inform_profile" or message.aspect == "checkup"
-                    or (conversation.frame.aspect == "checkup" and not message.topics))
+            return Reply().say(
+                "您想看哪一项?请先告诉我城市和想查的政策,例如“平顶山有哪些奖励补贴”,我列出清单后回复序号即可。"
+            )
+    may_describe = (
+        turn.intent == "inform_profile"
+        or message.aspect == "checkup"
+        or (conversation.frame.aspect == "checkup" and not message.topics)
+    )
     told = read_profile(catalog, message.text) if may_describe else None
     # 「我在平顶山开了家商贸公司,招了两个应届生,社保有补贴吗,能补多久」: a description that ends in a question
     # about one subject is answered; a description asking what it can get (能享受哪些) gets 政策体检.
@@ -70,8 +87,9 @@ def respond(reader: Reader, turn: Turn, today: dt.date | None = None) -> Reply:
     if told is not None and describes_enterprise(told) and not asks_one_thing:
         return _checkup(catalog, conversation.profile.merged(told), frame, today)
     # 「惠企纾困的通知是哪天发的」: the words ask about a document, so its topic is only part of its name.
-    about_a_document = (reader.aspect(message.text) == "document"
-                        and any(noun in message.text for noun in reader.vocabulary.document_nouns))
+    about_a_document = reader.aspect(message.text) == "document" and any(
+        noun in message.text for noun in reader.vocabulary.document_nouns
+    )
     if message.aspect == "document" and (not message.topics or about_a_document):
         return _documents(catalog, message.city or (None if message.other_place else frame.city), today)
     if message.aspect == "document" and reader.aspect(message.text) != "document":
@@ -88,8 +106,11 @@ def respond(reader: Reader, turn: Turn, today: dt.date | None = None) -> Reply:
         frame = replace(frame, topics=tuple(dict.fromkeys(message.topics + subject[0].topics)))
     if message.city and not message.has_subject and (conversation.pending_question or conversation.question):
         return _switch_city(reader, turn, today)
-    if message.city and not message.has_subject and not (message.aspect or message.category
-                                                         or _asks_list(message.text)):
+    if (
+        message.city
+        and not message.has_subject
+        and not (message.aspect or message.category or _asks_list(message.text))
+    ):
         return _ask_what(catalog, message.city)
     return _answer(catalog, frame, today)
 
@@ -102,8 +123,17 @@ def _follow_up(reader: Reader, turn: Turn, frame: Frame, today: dt.date | None) 
     covers_level = message.level and message.level in subject.name + subject.eligibility + subject.summary
     if message.level and not covers_level and conversation.question:
         again = reader.read(_relevel(reader, conversation.question))
-        return _answer(reader.catalog, replace(frame, text=again.text, topics=again.topics or frame.topics,
-                                               content=again.content, aspect=message.aspect or "amount"), today)
+        return _answer(
+            reader.catalog,
+            replace(
+                frame,
+                text=again.text,
+                topics=again.topics or frame.topics,
+                content=again.content,
+                aspect=message.aspect or "amount",
+            ),
+            today,
+        )
     aspect = message.aspect or ("amount" if message.figures else frame.aspect) or "amount"
     return _render(reader.catalog, aspect, conversation.subject[:1], frame, today, question=message.text)
 
@@ -121,9 +151,13 @@ def _switch_city(reader: Reader, turn: Turn, today: dt.date | None) -> Reply:
     conversation = turn.conversation
     question = conversation.pending_question or conversation.question or ""
     again = reader.read(reader.catalog.without_places(question))
-    frame = replace(again, city=turn.message.city, level=turn.message.level or conversation.frame.level,
-                    aspect=turn.message.aspect or conversation.frame.aspect or "amount",
-                    figures=again.figures or conversation.frame.figures)
+    frame = replace(
+        again,
+        city=turn.message.city,
+        level=turn.message.level or conversation.frame.level,
+        aspect=turn.message.aspect or conversation.frame.aspect or "amount",
+        figures=again.figures or conversation.frame.figures,
+    )
     return _answer(reader.catalog, frame, today)
 
 
@@ -143,8 +177,9 @@ def _answer(catalog: Catalog, frame: Frame, today: dt.date | None) -> Reply:
     search_text = catalog.without_places(frame.text)
     if aspect == "validity" and not frame.topics and is_generic(catalog, search_text, VALIDITY_WORDS):
         return _documents(catalog, city, today)  # 「三明的政策还能用吗」
-    selection = select_in_city(catalog, city, search_text, list(frame.topics), frame.category, frame.figure_text,
-                               frame.level)
+    selection = select_in_city(
+        catalog, city, search_text, list(frame.topics), frame.category, frame.figure_text, frame.level
+    )
     if not selection.found and frame.category and not frame.topics and is_generic(catalog, search_text):
         return _overview(catalog, city, frame)
     if not selection.found and not frame.topics and is_generic(catalog, search_text) and _asks_list(frame.text):
@@ -167,18 +202,27 @@ def _several_subjects(catalog: Catalog, frame: Frame, search_text: str, selectio
     for topic in frame.topics:
         if any(topic in r.topics for r in records[1:]):
             continue
-        hits = catalog.find_benefits(city=frame.city, category=frame.category, topics=[topic], text=search_text,
-                                     limit=5)
-        best = next((h.benefit for h in hits if h.benefit not in records and topic in h.benefit.topics
-                     and not h.benefit.is_fact), None)
+        hits = catalog.find_benefits(
+            city=frame.city, category=frame.category, topics=[topic], text=search_text, limit=5
+        )
+        best = next(
+            (
+                h.benefit
+                for h in hits
+                if h.benefit not in records and topic in h.benefit.topics and not h.benefit.is_fact
+            ),
+            None,
+        )
         if best is not None:
             records.append(best)
     # Facets of one subject (设机构、入驻产业园、办论坛): a record of the topic whose own words, found in none
     # of its siblings, the owner used.
     for topic in frame.topics:
-        siblings = [h.benefit for h in catalog.find_benefits(city=frame.city, topics=[topic], text=search_text,
-                                                              limit=MAX_SIBLINGS)
-                    if topic in h.benefit.topics and not h.benefit.is_fact]  # facts are not facets
+        siblings = [
+            h.benefit
+            for h in catalog.find_benefits(city=frame.city, topics=[topic], text=search_text, limit=MAX_SIBLINGS)
+            if topic in h.benefit.topics and not h.benefit.is_fact
+        ]  # facts are not facets
         for benefit in siblings:
             others = {t for s in siblings if s is not benefit for t in s.search_tokens}
             if benefit not in records and set(frame.content) & (set(benefit.search_tokens) - others):
@@ -194,22 +238,39 @@ def _several_subjects(catalog: Catalog, frame: Frame, search_text: str, selectio
         if any(r.category == category for r in records):
             continue
         hits = catalog.find_benefits(city=frame.city, category=category, text=search_text, limit=20)
-        best = next((h.benefit for h in hits if h.text_raw > 0 and h.benefit.category == category
-                     and not h.benefit.is_fact and h.benefit not in records), None)
+        best = next(
+            (
+                h.benefit
+                for h in hits
+                if h.text_raw > 0
+                and h.benefit.category == category
+                and not h.benefit.is_fact
+                and h.benefit not in records
+            ),
+            None,
+        )
         if best is not None:
             records.append(best)
     return records[:MAX_SEVERAL] if len(records) >= 2 else []
 
 
-def _render_several(catalog: Catalog, records: list[BenefitRecord], frame: Frame, city: str,
-                    today: dt.date | None) -> Reply:
+def _render_several(
+    catalog: Catalog, records: list[BenefitRecord], frame: Frame, city: str, today: dt.date | None
+) -> Reply:
     given = read_figures(frame.figure_text) if frame.figures else None
     calculations = [_named_basis_calculation(r, given) if given else None for r in records]
-    reply = Reply().say(formatting.several_text(city, records, calculations, today),
-                        formatting.item_buttons(records))
-    reply.slots.update(city=frame.city, last_benefits=[r.key for r in records], listed_benefits=[r.key for r in records],
-                       last_topics=list(frame.topics), last_question=frame.text or None, last_aspect="amount",
-                       pending_question=None, level=frame.level, figure_text=frame.figure_text or None)
+    reply = Reply().say(formatting.several_text(city, records, calculations, today), formatting.item_buttons(records))
+    reply.slots.update(
+        city=frame.city,
+        last_benefits=[r.key for r in records],
+        listed_benefits=[r.key for r in records],
+        last_topics=list(frame.topics),
+        last_question=frame.text or None,
+        last_aspect="amount",
+        pending_question=None,
+        level=frame.level,
+        figure_text=frame.figure_text or None,
+    )
     return reply
 
 
@@ -231,11 +292,20 @@ def _not_found(catalog: Catalog, city: str, frame: Frame) -> Reply:
     search_text = catalog.without_places(frame.text)
     departments = lead_departments(catalog, city, frame.category)
     passage = best_passage(catalog, city, search_text)
-    text = (formatting.passage_text(city, passage, departments) if passage
-            else formatting.not_found_text(city, _quote(catalog, frame.text), departments))
+    text = (
+        formatting.passage_text(city, passage, departments)
+        if passage
+        else formatting.not_found_text(city, _quote(catalog, frame.text), departments)
+    )
     reply = Reply().say(text)
-    reply.slots.update(city=city, pending_question=None, last_benefits=[], last_question=frame.text,
-                       last_aspect=frame.aspect or "amount", level=frame.level)
+    reply.slots.update(
+        city=city,
+        pending_question=None,
+        last_benefits=[],
+        last_question=frame.text,
+        last_aspect=frame.aspect or "amount",
+        level=frame.level,
+    )
     return reply
 
 
@@ -253,13 +323,21 @@ def key_sentence(catalog: Catalog, benefit: BenefitRecord, question: str, shown:
     return best
 
 
-def _render(catalog: Catalog, aspect: str, records: list[BenefitRecord], frame: Frame, today: dt.date | None,
-            selection: Selection | None = None, question: str = "") -> Reply:
+def _render(
+    catalog: Catalog,
+    aspect: str,
+    records: list[BenefitRecord],
+    frame: Frame,
+    today: dt.date | None,
+    selection: Selection | None = None,
+    question: str = "",
+) -> Reply:
     reply = Reply()
     main = records[0]
     calculation = _with_total(catalog, main, read_figures(frame.figure_text)) if frame.figures else None
-    text = format_aspect(aspect, AspectRequest(records if aspect in ("contact", "validity") else [main],
-                                               today, calculation, frame.focus))
+    text = format_aspect(
+        aspect, AspectRequest(records if aspect in ("contact", "validity") else [main], today, calculation, frame.focus)
+    )
     if aspect == "amount":
         point = key_sentence(catalog, main, question, text)
         text += f"\n原文要点:{point}" if point else ""
@@ -267,9 +345,15 @@ def _render(catalog: Catalog, aspect: str, records: list[BenefitRecord], frame: 
     if aspect == "amount" and selection and selection.related:
         reply.say(formatting.related_lines(selection.related))
     reply.slots.update(
-        city=main.city, last_benefits=[r.key for r in records], last_topics=list(main.topics),
-        last_question=frame.text or None, last_aspect=aspect, pending_question=None, level=frame.level,
-        figure_text=frame.figure_text or None)
+        city=main.city,
+        last_benefits=[r.key for r in records],
+        last_topics=list(main.topics),
+        last_question=frame.text or None,
+        last_aspect=aspect,
+        pending_question=None,
+        level=frame.level,
+        figure_text=frame.figure_text or None,
+    )
     return reply
 
 
@@ -289,27 +373,37 @@ def _checkup(catalog: Catalog, profile, frame: Frame, today: dt.date | None) -> 
     if city is None:
         reply.slots.update(enterprise_profile=profile_to_slot(profile), last_aspect="checkup")
         cities = [c.name for c in catalog.cities]
-        return reply.say(f"好的,记下了企业情况。请问企业在哪个城市?目前可查询:{'、'.join(cities)}。",
-                         formatting.city_buttons(cities))
+        return reply.say(
+            f"好的,记下了企业情况。请问企业在哪个城市?目前可查询:{'、'.join(cities)}。", formatting.city_buttons(cities)
+        )
     profile = replace(profile, city=city)
     text, listed = checkup_text(catalog, profile, today)
     reply.say(text, formatting.item_buttons(listed) if listed else None)
-    reply.slots.update(city=city, enterprise_profile=profile_to_slot(profile), last_aspect="checkup",
-                       listed_benefits=[b.key for b in listed], last_benefits=[], pending_question=None,
-                       figure_text=frame.figure_text or None)
+    reply.slots.update(
+        city=city,
+        enterprise_profile=profile_to_slot(profile),
+        last_aspect="checkup",
+        listed_benefits=[b.key for b in listed],
+        last_benefits=[],
+        pending_question=None,
+        figure_text=frame.figure_text or None,
+    )
     return reply
 
 
 # -- lists, documents, places -----------------------------------------------------------------------
-def _pick(catalog: Catalog, listed: list[BenefitRecord], choice: int, message: Frame, frame: Frame,
-          today: dt.date | None) -> Reply:
+def _pick(
+    catalog: Catalog, listed: list[BenefitRecord], choice: int, message: Frame, frame: Frame, today: dt.date | None
+) -> Reply:
     index = len(listed) - 1 if choice == -1 else choice - 1
     if not 0 <= index < len(listed):
-        return Reply().say(f"上面的列表只有{len(listed)}项,请回复1到{len(listed)}之间的序号。",
-                           formatting.item_buttons(listed))
+        return Reply().say(
+            f"上面的列表只有{len(listed)}项,请回复1到{len(listed)}之间的序号。", formatting.item_buttons(listed)
+        )
     chosen = listed[index]
-    reply = _render(catalog, message.aspect or "amount", [chosen], replace(frame, text=chosen.name), today,
-                    question=chosen.name)
+    reply = _render(
+        catalog, message.aspect or "amount", [chosen], replace(frame, text=chosen.name), today, question=chosen.name
+    )
     reply.slots["listed_benefits"] = [b.key for b in listed]
     return reply
 
@@ -329,12 +423,15 @@ def _other_place(catalog: Catalog, place: str, message: Frame, frame: Frame) -> 
     reply.slots.update(pending_question=message.text, last_aspect=frame.aspect or "amount")
     if under:
         names = "、".join(c.name for c in under)
-        reply.say(f"政策库没有{place}市本级的政策文件;{place}下辖的{names}有收录"
-                  f"({names}的政策只适用于在{names}注册的企业)。目前可查询:{'、'.join(cities)}。",
-                  formatting.city_buttons([c.name for c in under] + [c for c in cities if c not in names]))
+        reply.say(
+            f"政策库没有{place}市本级的政策文件;{place}下辖的{names}有收录"
+            f"({names}的政策只适用于在{names}注册的企业)。目前可查询:{'、'.join(cities)}。",
+            formatting.city_buttons([c.name for c in under] + [c for c in cities if c not in names]),
+        )
     else:
-        reply.say(f"暂未收录{place}的政策。目前可查询:{'、'.join(cities)}。请选择城市:",
-                  formatting.city_buttons(cities))
+        reply.say(
+            f"暂未收录{place}的政策。目前可查询:{'、'.join(cities)}。请选择城市:", formatting.city_buttons(cities)
+        )
     return reply
 
 
@@ -345,26 +442,40 @@ def _ask_what(catalog: Catalog, city: str) -> Reply:
 
 
 def quick_topic_buttons(city: str) -> list[dict]:
-    return [{"title": title, "payload": f"{city}{question}"} for title, question in (
-        ("奖励补贴", "有哪些奖励补贴"), ("贷款融资", "有哪些贷款融资支持"),
-        ("社保", "社保有什么减免缓缴政策"), ("税费", "有哪些税费减免"))]
+    return [
+        {"title": title, "payload": f"{city}{question}"}
+        for title, question in (
+            ("奖励补贴", "有哪些奖励补贴"),
+            ("贷款融资", "有哪些贷款融资支持"),
+            ("社保", "社保有什么减免缓缴政策"),
+            ("税费", "有哪些税费减免"),
+        )
+    ]
 
 
 def _overview(catalog: Catalog, city: str, frame: Frame) -> Reply:
     """「平顶山有哪些奖励补贴」: a numbered list of the city's records of that kind, with buttons."""
     # What an enterprise can get: facts about the policy (fund sizes, targets) are not listed.
-    records = sorted((b for b in catalog.in_city(city) if not b.is_fact),
-                     key=lambda b: (b.is_expired(), not b.figures, b.key))  # valid ones first
+    records = sorted(
+        (b for b in catalog.in_city(city) if not b.is_fact), key=lambda b: (b.is_expired(), not b.figures, b.key)
+    )  # valid ones first
     if frame.category and frame.category != "other":
         records = [b for b in records if b.category == frame.category]
     records = records[:OVERVIEW_SIZE]
     reply = Reply()
     if not records:
-        return reply.say(formatting.not_found_text(city, _quote(catalog, frame.text),
-                                                   lead_departments(catalog, city, None)))
+        return reply.say(
+            formatting.not_found_text(city, _quote(catalog, frame.text), lead_departments(catalog, city, None))
+        )
     reply.say(formatting.overview_text(city, records), formatting.item_buttons(records))
-    reply.slots.update(city=city, last_benefits=[], listed_benefits=[b.key for b in records], last_question=None,
-                       last_aspect=frame.aspect or "amount", pending_question=None)
+    reply.slots.update(
+        city=city,
+        last_benefits=[],
+        listed_benefits=[b.key for b in records],
+        last_question=None,
+        last_aspect=frame.aspect or "amount",
+        pending_question=None,
+    )
     return reply
 
 
@@ -372,8 +483,9 @@ def _ask_city(catalog: Catalog, frame: Frame) -> Reply:
     cities = [c.name for c in catalog.cities]
     reply = Reply()
     reply.slots.update(pending_question=frame.text, last_aspect=frame.aspect or "amount", level=frame.level)
-    per_city = select_per_city(catalog, catalog.without_places(frame.text), list(frame.topics), frame.category,
-                               frame.level)
+    per_city = select_per_city(
+        catalog, catalog.without_places(frame.text), list(frame.topics), frame.category, frame.level
+    )
     if per_city:
         topic = frame.topics[0].replace('"', "") if frame.topics else _quote(catalog, frame.text)
         reply.say(formatting.per_city_text(per_city, topic), formatting.city_buttons(list(per_city)))

@@ -1,4 +1,5 @@
 """Choose which records answer a question: within the city when known, per city when not."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,8 +20,21 @@ BROAD_TEXT_SHARE = 0.7  # for broad questions (有哪些支持), related records
 MAX_RELATED = 3
 FACT_YIELDS_SHARE = 0.8  # a broad question is answered by a benefit scoring at least this share of a fact
 FIGURE_WORDS = ("多少", "几", "额度", "最高", "标准", "比例", "金额", "上限", "多长", "多久", "多大", "规模")
-BROAD_WORDS = ("有什么", "有哪些", "哪些", "什么支持", "什么政策", "啥政策", "啥支持", "都有啥", "有啥", "拿什么", "拿啥",
-               "什么优惠", "啥优惠")
+BROAD_WORDS = (
+    "有什么",
+    "有哪些",
+    "哪些",
+    "什么支持",
+    "什么政策",
+    "啥政策",
+    "啥支持",
+    "都有啥",
+    "有啥",
+    "拿什么",
+    "拿啥",
+    "什么优惠",
+    "啥优惠",
+)
 
 
 def asks_for_figure(text: str) -> bool:
@@ -74,7 +88,9 @@ class Relevance:
         return len(matched) >= min(MIN_CONTENT_COVERAGE * len(self.content), ENOUGH_CONTENT_MATCHES)
 
 
-VALIDITY_WORDS = frozenset("还能 能用 还 有效 有效期 过期 失效 截止 到期 期限 什么时候 时候 到什么 执行 用 现在 目前 吗".split())
+VALIDITY_WORDS = frozenset(
+    "还能 能用 还 有效 有效期 过期 失效 截止 到期 期限 什么时候 时候 到什么 执行 用 现在 目前 吗".split()
+)
 
 
 def is_generic(catalog: Catalog, text: str, ignore: frozenset[str] = frozenset()) -> bool:
@@ -124,17 +140,32 @@ def at_level(hits: list, level: str | None) -> list:
     """Records of the level asked (国家级/省级/市级) first; all of them when none is of that level."""
     if not level:
         return hits
+
     def of_level(hit) -> bool:
         b = hit.benefit
         return level in b.name + b.eligibility + b.summary
+
     return [h for h in hits if of_level(h)] or hits
 
 
-def select_in_city(catalog: Catalog, city: str, text: str, topics: list[str], category: str | None,
-                   figure_text: str = "", level: str | None = None) -> Selection:
+def select_in_city(
+    catalog: Catalog,
+    city: str,
+    text: str,
+    topics: list[str],
+    category: str | None,
+    figure_text: str = "",
+    level: str | None = None,
+) -> Selection:
     relevant = Relevance(catalog, text, topics)
-    hits = at_level([h for h in catalog.find_benefits(city=city, category=category, topics=topics, text=text,
-                                                      limit=8) if relevant(h)], level)
+    hits = at_level(
+        [
+            h
+            for h in catalog.find_benefits(city=city, category=category, topics=topics, text=text, limit=8)
+            if relevant(h)
+        ],
+        level,
+    )
     if not hits:
         return Selection(None)
     best = hits[0]
@@ -151,23 +182,41 @@ def select_in_city(catalog: Catalog, city: str, text: str, topics: list[str], ca
     given = read_figures(figure_text) if figure_text else None
     if given and not computes_from(best.benefit, given):
         # The user gave a figure: prefer a close record whose amount is computed from that figure.
-        tiered = [h for h in hits if h.score >= 0.6 * best.score
-                  and (h.topic_hits >= best.topic_hits or not topics) and computes_from(h.benefit, given)]
+        tiered = [
+            h
+            for h in hits
+            if h.score >= 0.6 * best.score
+            and (h.topic_hits >= best.topic_hits or not topics)
+            and computes_from(h.benefit, given)
+        ]
         if tiered:
             best = tiered[0]
     broad = is_broad(text) or len(relevant.content) <= 1
-    related = [h.benefit for h in hits if h is not best and (
-        (h.score >= RELATED_SHARE * best.score and h.topic_hits == best.topic_hits)
-        or (broad and h.text_raw >= BROAD_TEXT_SHARE * best.text_raw))][:MAX_RELATED]
+    related = [
+        h.benefit
+        for h in hits
+        if h is not best
+        and (
+            (h.score >= RELATED_SHARE * best.score and h.topic_hits == best.topic_hits)
+            or (broad and h.text_raw >= BROAD_TEXT_SHARE * best.text_raw)
+        )
+    ][:MAX_RELATED]
     return Selection(best.benefit, related)
 
 
-def select_per_city(catalog: Catalog, text: str, topics: list[str], category: str | None,
-                    level: str | None = None) -> dict[str, BenefitRecord]:
+def select_per_city(
+    catalog: Catalog, text: str, topics: list[str], category: str | None, level: str | None = None
+) -> dict[str, BenefitRecord]:
     """The best record in each city that answers a question asked without a city."""
     relevant = Relevance(catalog, text, topics)
-    hits = at_level([h for h in catalog.find_benefits(city=None, category=category, topics=topics, text=text,
-                                                      limit=60) if relevant(h)], level)
+    hits = at_level(
+        [
+            h
+            for h in catalog.find_benefits(city=None, category=category, topics=topics, text=text, limit=60)
+            if relevant(h)
+        ],
+        level,
+    )
     if not hits:
         return {}
     best = hits[0]

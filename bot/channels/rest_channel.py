@@ -18,6 +18,7 @@ credentials.yml instead of ``rest:``) is the same channel and URL with these dif
 * a blank ``message`` (missing, ``null``, not a string, only spaces or invisible characters) gets
   the prompt of :mod:`bot.input_guard` and is not processed; a long one is cut, with a note first.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -42,14 +43,20 @@ NAMESPACE = "rest"
 MAX_SENDER_CHARS = 64
 SENDER_PATTERN = re.compile(r"[A-Za-z0-9_.:@-]{1,%d}" % MAX_SENDER_CHARS)
 
-NOT_A_JSON_OBJECT = ("请求体须为 JSON 对象，例如 {\"sender\": \"user-42\", \"message\": \"你好\"}。"
-                     " The body must be a JSON object such as {\"sender\": \"user-42\", \"message\": \"hello\"}.")
-MISSING_SENDER = ("缺少 sender：请为每位用户提供一个固定的 sender 标识，例如 {\"sender\": \"user-42\", "
-                  "\"message\": \"你好\"}。 Missing \"sender\": give each user a stable id, "
-                  "e.g. {\"sender\": \"user-42\", \"message\": \"hello\"}.")
-INVALID_SENDER = (f"sender 无效：最多 {MAX_SENDER_CHARS} 个字符，只能包含字母、数字和 _ . : @ -。"
-                  f" Invalid \"sender\": at most {MAX_SENDER_CHARS} characters among letters, digits "
-                  "and _ . : @ -.")
+NOT_A_JSON_OBJECT = (
+    '请求体须为 JSON 对象，例如 {"sender": "user-42", "message": "你好"}。'
+    ' The body must be a JSON object such as {"sender": "user-42", "message": "hello"}.'
+)
+MISSING_SENDER = (
+    '缺少 sender：请为每位用户提供一个固定的 sender 标识，例如 {"sender": "user-42", '
+    '"message": "你好"}。 Missing "sender": give each user a stable id, '
+    'e.g. {"sender": "user-42", "message": "hello"}.'
+)
+INVALID_SENDER = (
+    f"sender 无效：最多 {MAX_SENDER_CHARS} 个字符，只能包含字母、数字和 _ . : @ -。"
+    f' Invalid "sender": at most {MAX_SENDER_CHARS} characters among letters, digits '
+    "and _ . : @ -."
+)
 
 
 class InvalidSender(ValueError):
@@ -124,8 +131,7 @@ class NamespacedRestInput(RestInput):
             if not isinstance(text, str):
                 text = None  # no text (Rasa's UserMessage fails on a number or a list): the guard's prompt
             if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
-                return response.stream(self._stream(on_new_message, text, sender),
-                                       content_type="text/event-stream")
+                return response.stream(self._stream(on_new_message, text, sender), content_type="text/event-stream")
             collector = RestCollector()
             collector.shown_sender = sender
             message = UserMessage(text, collector, conversation_id(sender), input_channel=NAMESPACE)
@@ -140,8 +146,9 @@ class NamespacedRestInput(RestInput):
 
         return webhook
 
-    def _stream(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], text: Any,
-                sender: str) -> Callable[[Any], Awaitable[None]]:
+    def _stream(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], text: Any, sender: str
+    ) -> Callable[[Any], Awaitable[None]]:
         async def stream(resp: Any) -> None:
             queue: asyncio.Queue = asyncio.Queue()
             collector = RestQueueCollector(queue)

@@ -79,6 +79,7 @@ MIN_SECRET_CHARS = 32
 WEB_ORIGIN_ENV = "WEB_ORIGIN"
 DEFAULT_WEB_ORIGINS = ("http://localhost:8080", "http://127.0.0.1:8080")
 
+
 def markdown_line_breaks(text: Text) -> Text:
     """rasa-webchat renders Markdown, where a single newline is not a line break; answers are
     written line by line (figure, 对象, 有效期, 责任单位, 出处), so keep them on their own lines."""
@@ -105,8 +106,9 @@ class SessionSigner:
         self._secret = secret
 
     def _signature(self, session_hex: str) -> str:
-        digest = hmac.new(self._secret, b"policy-bot socketio session " + session_hex.encode("ascii"),
-                          hashlib.sha256).digest()
+        digest = hmac.new(
+            self._secret, b"policy-bot socketio session " + session_hex.encode("ascii"), hashlib.sha256
+        ).digest()
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
     def issue(self) -> str:
@@ -123,8 +125,7 @@ class SessionSigner:
         return SENDER_PREFIX + match.group(1)
 
 
-def load_session_secret(environ: Mapping[str, str] = os.environ,
-                        secret_file: Path = SESSION_SECRET_FILE) -> bytes:
+def load_session_secret(environ: Mapping[str, str] = os.environ, secret_file: Path = SESSION_SECRET_FILE) -> bytes:
     """``SOCKETIO_SESSION_SECRET``, else the secret kept in ``secret_file``, made on first use.
 
     The file is created whole or not at all (written aside, then linked into
@@ -133,8 +134,10 @@ def load_session_secret(environ: Mapping[str, str] = os.environ,
     configured = environ.get(SESSION_SECRET_ENV, "")
     if configured:
         if len(configured) < MIN_SECRET_CHARS:
-            raise ValueError(f"{SESSION_SECRET_ENV} must have at least {MIN_SECRET_CHARS} characters "
-                             "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)")
+            raise ValueError(
+                f"{SESSION_SECRET_ENV} must have at least {MIN_SECRET_CHARS} characters "
+                "(e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)"
+            )
         return configured.encode("utf-8")
     if not secret_file.exists():
         secret_file.parent.mkdir(parents=True, exist_ok=True)
@@ -235,9 +238,7 @@ class PolicySocketIOInput(SocketIOInput):
             return super().get_output_channel()
         return LineBreakingSocketIOOutput(self.sio, self.bot_message_evt)
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         signer = SessionSigner(load_session_secret())
         sio = _PageOriginSocketIOServer(
             async_mode="sanic",
@@ -300,8 +301,10 @@ class PolicySocketIOInput(SocketIOInput):
                 return sender_of_socket[sid]
             sender_id = signer.sender_id(data.get("session_id"))
             if sender_id is None:
-                logger.debug(f"Socket {sid}: message without a session this server issued, ignored "
-                             "(the page sends session_request first).")
+                logger.debug(
+                    f"Socket {sid}: message without a session this server issued, ignored "
+                    "(the page sends session_request first)."
+                )
                 return None
             await bind(sid, sender_id)
             return sender_id
@@ -330,4 +333,3 @@ class PolicySocketIOInput(SocketIOInput):
         """To the bot, after the input guard (blank: a prompt instead; long: cut, with a note)."""
         if await admit(message):
             await on_new_message(message)
-

@@ -3,6 +3,7 @@ entities whose value is the amount in yuan, so tiers can be computed from what t
 
 It is rule-based on purpose: amounts follow a closed grammar that cn2an and one regular expression
 cover exactly, and DIET is not asked to learn entities (see config.yml)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -21,8 +22,13 @@ from policy_db.money import money_mentions
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class MoneyEntityExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
-    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "MoneyEntityExtractor":
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> MoneyEntityExtractor:
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -30,9 +36,9 @@ class MoneyEntityExtractor(GraphComponent, EntityExtractorMixin):
             text: Optional[str] = message.get(TEXT)
             if not text:
                 continue
-            found = [{"entity": "money", "start": m.start, "end": m.end, "value": str(m.yuan)}
-                     for m in money_mentions(text)]
+            found = [
+                {"entity": "money", "start": m.start, "end": m.end, "value": str(m.yuan)} for m in money_mentions(text)
+            ]
             if found:
-                message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(found),
-                            add_to_output=True)
+                message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(found), add_to_output=True)
         return messages

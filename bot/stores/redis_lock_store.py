@@ -24,6 +24,7 @@ What Rasa 3.6's :class:`~rasa.core.lock_store.RedisLockStore` does, and what thi
 * **Lock lifetime.** Unchanged: a ticket lives for the ``lock_lifetime`` Rasa passes, by default
   Rasa's ``LOCK_LIFETIME`` (``TICKET_LOCK_LIFETIME`` in the environment, else 60 s).
 """
+
 from __future__ import annotations
 
 import json
@@ -67,8 +68,14 @@ class ResilientRedisLockStore(RedisLockStore):
     ``fallback`` and ``retry_seconds`` default to ``LOCK_STORE_FALLBACK`` (``local`` or ``off``) and
     ``LOCK_STORE_RETRY_SECONDS`` in the environment."""
 
-    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, *, fallback: Optional[bool] = None,
-                 retry_seconds: Optional[float] = None, **redis_options: Any) -> None:
+    def __init__(
+        self,
+        endpoint_config: Optional[EndpointConfig] = None,
+        *,
+        fallback: Optional[bool] = None,
+        retry_seconds: Optional[float] = None,
+        **redis_options: Any,
+    ) -> None:
         if endpoint_config is not None:
             from_config = dict(endpoint_config.kwargs)
             if endpoint_config.url:
@@ -78,8 +85,11 @@ class ResilientRedisLockStore(RedisLockStore):
         if fallback is None:
             fallback = os.environ.get("LOCK_STORE_FALLBACK", "local").strip().lower() != "off"
         self.fallback = fallback
-        self.retry_seconds = (retry_seconds if retry_seconds and retry_seconds > 0 else
-                              env_seconds("LOCK_STORE_RETRY_SECONDS", DEFAULT_RETRY_SECONDS))
+        self.retry_seconds = (
+            retry_seconds
+            if retry_seconds and retry_seconds > 0
+            else env_seconds("LOCK_STORE_RETRY_SECONDS", DEFAULT_RETRY_SECONDS)
+        )
         self.local = InMemoryLockStore()
         self._redis_down_until = 0.0
 
@@ -90,8 +100,9 @@ class ResilientRedisLockStore(RedisLockStore):
         return time.monotonic() < self._redis_down_until
 
     @asynccontextmanager
-    async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
-                   wait_time_in_seconds: float = 1) -> AsyncGenerator[TicketLock, None]:
+    async def lock(
+        self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1
+    ) -> AsyncGenerator[TicketLock, None]:
         """Rasa's ``LockStore.lock`` (issue a ticket, wait for it, clean up), with an in-process lock
         while Redis is unreachable."""
         ticket = None
@@ -129,12 +140,15 @@ class ResilientRedisLockStore(RedisLockStore):
         first = not self.redis_down
         self._redis_down_until = time.monotonic() + self.retry_seconds
         if first:
-            logger.error("Redis lock store unreachable (%s); locking conversations in this process only, "
-                         "retrying Redis in %.0f s", str(exc).replace("\n", " "), self.retry_seconds)
+            logger.error(
+                "Redis lock store unreachable (%s); locking conversations in this process only, "
+                "retrying Redis in %.0f s",
+                str(exc).replace("\n", " "),
+                self.retry_seconds,
+            )
 
     # -- atomic ticket-lock changes ----------------------------------------------------------------
-    def _in_transaction(self, conversation_id: Text,
-                        change: Callable[[Optional[TicketLock]], Tuple[Any, Any]]) -> Any:
+    def _in_transaction(self, conversation_id: Text, change: Callable[[Optional[TicketLock]], Tuple[Any, Any]]) -> Any:
         """Apply ``change(lock or None) -> (new lock | None to delete | UNCHANGED, result)`` atomically:
         WATCH the key, read, MULTI, write; run again if another server changed the key meanwhile."""
         key = self.key_prefix + conversation_id
@@ -156,8 +170,7 @@ class ResilientRedisLockStore(RedisLockStore):
                     continue
                 finally:
                     pipe.reset()
-        raise LockError(f"Redis lock for '{conversation_id}' changed {TRANSACTION_ATTEMPTS} times while "
-                        f"being updated")
+        raise LockError(f"Redis lock for '{conversation_id}' changed {TRANSACTION_ATTEMPTS} times while being updated")
 
     def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
         def change(lock: Optional[TicketLock]) -> Tuple[TicketLock, int]:
@@ -191,6 +204,7 @@ class ResilientRedisLockStore(RedisLockStore):
 
     def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
         """Finish serving the ticket and delete the lock if nobody else holds a ticket, in one step."""
+
         def change(lock: Optional[TicketLock]) -> Tuple[Any, bool]:
             if lock is None:
                 return UNCHANGED, False

@@ -23,6 +23,7 @@ Rasa's engine, the first message after PostgreSQL is back meets a dead pooled co
 also answered without context. This store's engine has ``pool_pre_ping=True`` (SQLAlchemy checks a
 pooled connection before handing it out), so the conversation has its context again at once.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -94,8 +95,10 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         await self.stream_events(tracker)
         with self.engine.begin() as connection:
             stored = connection.execute(COUNT_LATEST_SESSION, self._parameters(tracker.sender_id)).scalar()
-            rows = [self._row(tracker.sender_id, event)
-                    for event in itertools.islice(tracker.events, stored or 0, len(tracker.events))]
+            rows = [
+                self._row(tracker.sender_id, event)
+                for event in itertools.islice(tracker.events, stored or 0, len(tracker.events))
+            ]
             if rows:
                 connection.execute(self.SQLEvent.__table__.insert(), rows)
 
@@ -103,7 +106,11 @@ class LeanSQLTrackerStore(SQLTrackerStore):
     def _row(sender_id: Text, event: Any) -> Dict[Text, Any]:
         data = event.as_dict()
         parse_data = data.get("parse_data") or {}
-        return {"sender_id": sender_id, "type_name": event.type_name, "timestamp": data.get("timestamp"),
-                "intent_name": (parse_data.get("intent") or {}).get(INTENT_NAME_KEY),
-                "action_name": data.get("name"), "data": json.dumps(data)}
-
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": (parse_data.get("intent") or {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }

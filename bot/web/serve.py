@@ -56,6 +56,7 @@ WEB_ROOT = os.path.dirname(os.path.abspath(__file__))
 # Run as a script (python bot/web/serve.py): the project's own modules are two levels up.
 sys.path.insert(0, os.path.dirname(os.path.dirname(WEB_ROOT)))
 from bot.origins import origin_of  # noqa: E402
+
 WIDGET_DIR = "node_modules/rasa-webchat/lib/"
 # `@import url(https://...);` inside the bundle's CSS strings.
 EXTERNAL_IMPORT_RE = re.compile(rb"@import url\((?:'|\\?\")?https?://[^)]*\);?")
@@ -78,7 +79,7 @@ def rasa_origin(url: str) -> str:
 
 def websocket_origin(origin: str) -> str:
     """ws:// for http://, wss:// for https:// (CSP lists them separately)."""
-    return "ws" + origin[len("http"):]
+    return "ws" + origin[len("http") :]
 
 
 def content_security_policy(rasa: str) -> str:
@@ -97,7 +98,7 @@ def config_script(rasa: str) -> bytes:
     return (
         "/* 政策通 page settings, written by serve.py from its configuration. */\n"
         f"window.POLICY_WEBCHAT_CONFIG = Object.freeze({settings});\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def catalogue_script(catalogue: dict | None) -> bytes:
@@ -170,7 +171,7 @@ class DeadlineReader(io.RawIOBase):
     def readinto(self, buffer) -> int:
         left = self._deadline - time.monotonic()
         if left <= 0:
-            raise socket.timeout("request not received in time")
+            raise TimeoutError("request not received in time")
         self._sock.settimeout(left)
         return self._sock.recv_into(buffer)
 
@@ -245,7 +246,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         if not head_only:
             for start in range(0, len(body), WRITE_CHUNK_BYTES):
-                self.wfile.write(body[start:start + WRITE_CHUNK_BYTES])
+                self.wfile.write(body[start : start + WRITE_CHUNK_BYTES])
 
     def list_directory(self, path):  # never list directories
         self.send_error(404, "Not Found")
@@ -290,15 +291,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Serve the 政策通 web chat page.")
     parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
     parser.add_argument(
-        "--host", default="127.0.0.1",
+        "--host",
+        default="127.0.0.1",
         help="address to bind (default 127.0.0.1; use 0.0.0.0 to reach it from a phone on the LAN)",
     )
     parser.add_argument(
-        "--rasa-url", default=os.environ.get(RASA_URL_ENV) or DEFAULT_RASA_URL,
+        "--rasa-url",
+        default=os.environ.get(RASA_URL_ENV) or DEFAULT_RASA_URL,
         help=f"Rasa's address as the browser reaches it (default ${RASA_URL_ENV}, else {DEFAULT_RASA_URL})",
     )
     parser.add_argument(
-        "--timeout", type=positive_seconds, default=DEFAULT_TIMEOUT_S,
+        "--timeout",
+        type=positive_seconds,
+        default=DEFAULT_TIMEOUT_S,
         help=f"seconds a client has to send its request (default {DEFAULT_TIMEOUT_S:g})",
     )
     parser.add_argument("--quiet", action="store_true", help="do not log each request")

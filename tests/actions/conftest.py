@@ -1,4 +1,5 @@
 """Run actions the way the action server does: a Tracker in, a CollectingDispatcher and events out."""
+
 from __future__ import annotations
 
 import asyncio
@@ -33,16 +34,26 @@ class Conversation:
     slots: dict[str, Any] = field(default_factory=dict)
 
     def ask(self, action, text: str, intent: str, entities: list[dict] | None = None) -> Turn:
-        tracker = Tracker("tester", dict(self.slots), {
-            "text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []},
-            [], False, None, {}, "action_listen")
+        tracker = Tracker(
+            "tester",
+            dict(self.slots),
+            {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []},
+            [],
+            False,
+            None,
+            {},
+            "action_listen",
+        )
         dispatcher = CollectingDispatcher()
         events = asyncio.run(action.run(dispatcher, tracker, {}))
         for event in events:
             if event.get("event") == "slot":
                 self.slots[event["name"]] = event["value"]
-        return Turn([m.get("text") or "" for m in dispatcher.messages],
-                    [b for m in dispatcher.messages for b in m.get("buttons") or []], events)
+        return Turn(
+            [m.get("text") or "" for m in dispatcher.messages],
+            [b for m in dispatcher.messages for b in m.get("buttons") or []],
+            events,
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
 """Follow-ups apply to the last subject; naming a city re-asks the question there; profiles are remembered."""
+
 from __future__ import annotations
 
 from actions.fallback import ActionHandleFallback
@@ -32,7 +33,9 @@ def test_contact_question_with_its_own_subject(conversation):
 def test_switch_city_reasks_the_last_question(conversation):
     first = conversation.ask(ActionAnswerPolicy(), "三门峡企业到新三板挂牌奖励多少", "ask_reward")
     assert "80万元" in first.text
-    turn = conversation.ask(ActionAnswerPolicy(), "换成平顶山呢", "inform_city", [{"entity": "city", "value": "平顶山"}])
+    turn = conversation.ask(
+        ActionAnswerPolicy(), "换成平顶山呢", "inform_city", [{"entity": "city", "value": "平顶山"}]
+    )
     assert "200万元" in turn.text and "三门峡" not in turn.text and "80万" not in turn.text
 
 
@@ -57,8 +60,9 @@ def test_profile_then_question_uses_the_city_and_computes(conversation):
 
 def test_profile_answers_a_pending_question(conversation):
     conversation.ask(ActionAnswerPolicy(), "到新三板挂牌政府给不给奖励", "ask_reward")
-    turn = conversation.ask(ActionRememberProfile(), "我们是三门峡的企业", "inform_profile",
-                            [{"entity": "city", "value": "三门峡"}])
+    turn = conversation.ask(
+        ActionRememberProfile(), "我们是三门峡的企业", "inform_profile", [{"entity": "city", "value": "三门峡"}]
+    )
     assert "80万元" in turn.text
 
 

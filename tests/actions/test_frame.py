@@ -1,4 +1,5 @@
 """The question frame: what one message says, and how a follow-up changes only its own part."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -53,9 +54,18 @@ def test_a_correction_replaces_the_level(reader):
     assert after.level == "省级"
 
 
-@pytest.mark.parametrize("text, choice", [
-    ("2", 2), ("第二个", 2), ("第3条", 3), ("第四项吧", 4), ("上面那个", 1), ("最后一个", -1), ("看看第五个", 5),
-])
+@pytest.mark.parametrize(
+    "text, choice",
+    [
+        ("2", 2),
+        ("第二个", 2),
+        ("第3条", 3),
+        ("第四项吧", 4),
+        ("上面那个", 1),
+        ("最后一个", -1),
+        ("看看第五个", 5),
+    ],
+)
 def test_choices_from_a_list(reader, text, choice):
     assert reader.read(text).choice == choice
 
@@ -65,10 +75,17 @@ def test_not_a_choice(reader, text):
     assert reader.read(text).choice is None
 
 
-@pytest.mark.parametrize("text, aspect", [
-    ("那个找谁办理", "contact"), ("要满足啥条件", "conditions"), ("能执行到哪年", "validity"),
-    ("文件的文号是啥", "document"), ("怎么申报", "apply"), ("原文怎么规定的", "source"),
-])
+@pytest.mark.parametrize(
+    "text, aspect",
+    [
+        ("那个找谁办理", "contact"),
+        ("要满足啥条件", "conditions"),
+        ("能执行到哪年", "validity"),
+        ("文件的文号是啥", "document"),
+        ("怎么申报", "apply"),
+        ("原文怎么规定的", "source"),
+    ],
+)
 def test_aspects_come_from_the_vocabulary(reader, text, aspect):
     assert reader.read(text).aspect == aspect
 

@@ -1,4 +1,5 @@
 """Off-topic and non-Chinese messages get a clear boundary and no figures."""
+
 from __future__ import annotations
 
 from actions.fallback import ActionReplyOutOfScope

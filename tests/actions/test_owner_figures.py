@@ -1,5 +1,6 @@
 """The owner's own figures: a total when the clause pays one benefit on top of another, the vehicle kind
 deciding the per-vehicle rate, and a figure question that also mentions validity. Our own phrasings."""
+
 from __future__ import annotations
 
 from actions.policy_answer import ActionAnswerPolicy
@@ -28,8 +29,9 @@ def test_private_cars_keep_the_private_rate(conversation):
 
 
 def test_a_figure_question_that_mentions_validity_is_computed(conversation):
-    turn = conversation.ask(ActionAnswerPolicy(), "平顶山国家级小巨人，资格在有效期内，今年设备软件投资800万，能补多少",
-                            "ask_reward")
+    turn = conversation.ask(
+        ActionAnswerPolicy(), "平顶山国家级小巨人，资格在有效期内，今年设备软件投资800万，能补多少", "ask_reward"
+    )
     assert "最高可得：240万元" in turn.text and "800万元 × 30%" in turn.text
 
 
@@ -40,7 +42,9 @@ def test_a_correction_from_public_to_private_vehicles(conversation):
 
 
 def test_how_an_energy_increment_is_split_between_city_and_county(conversation):
-    turn = conversation.ask(ActionAnswerPolicy(), "滨州建光伏电站，投产后新增的能源指标市县怎么分配", "ask_policy_other")
+    turn = conversation.ask(
+        ActionAnswerPolicy(), "滨州建光伏电站，投产后新增的能源指标市县怎么分配", "ask_policy_other"
+    )
     assert "可再生能源增量市县各50%" in turn.text and "50%" in turn.text
 
 

@@ -1,4 +1,5 @@
 """action_answer_policy: the figure, conditions, validity, contact units and source, per city."""
+
 from __future__ import annotations
 
 from actions.policy_answer import ActionAnswerPolicy
@@ -15,7 +16,9 @@ def test_little_giant_reward_in_pingdingshan(conversation):
 
 
 def test_county_maps_to_its_city(conversation):
-    turn = conversation.ask(ANSWER, "我们在郏县，新三板挂牌奖多少", "ask_reward", [{"entity": "city", "value": "平顶山"}])
+    turn = conversation.ask(
+        ANSWER, "我们在郏县，新三板挂牌奖多少", "ask_reward", [{"entity": "city", "value": "平顶山"}]
+    )
     assert "200万元" in turn.text and "80万" not in turn.text
 
 

@@ -1,5 +1,6 @@
 """Replies are Chinese text with full-width punctuation: the domain's responses, and what the actions say
 across the kinds of answer (card, list, calculation, contact, documents, refusal, fallback)."""
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,7 @@ ASCII_MARK = re.compile(r"[;()?!]|(?<!\d)[,:]|[,:](?!\d)")
 
 
 def ascii_marks(text: str) -> list[str]:
-    return [text[max(0, m.start() - 8):m.end() + 8] for m in ASCII_MARK.finditer(text)]
+    return [text[max(0, m.start() - 8) : m.end() + 8] for m in ASCII_MARK.finditer(text)]
 
 
 def test_full_width_converts_marks_but_not_numbers():
@@ -34,16 +35,19 @@ def test_every_domain_response_uses_full_width_marks(name):
             assert not ascii_marks(button["title"]), name
 
 
-@pytest.mark.parametrize("messages", [
-    [("平顶山小巨人奖多少", "ask_reward")],
-    [("滨州上市融资15亿总共能拿多少", "ask_reward")],
-    [("三门峡准备挂新三板再上主板,有哪些奖励", "ask_reward"), ("第二个", "choose_item")],
-    [("平顶山满负荷生产奖励", "ask_reward"), ("要什么条件", "ask_condition"), ("找谁办", "ask_contact")],
-    [("三明的政策文件有哪些", "ask_document")],
-    [("滨州上市融资-3亿奖多少", "inform_figure")],
-    [("平顶山有哪些奖励补贴", "ask_reward")],
-    [("小巨人奖多少", "ask_reward")],
-])
+@pytest.mark.parametrize(
+    "messages",
+    [
+        [("平顶山小巨人奖多少", "ask_reward")],
+        [("滨州上市融资15亿总共能拿多少", "ask_reward")],
+        [("三门峡准备挂新三板再上主板,有哪些奖励", "ask_reward"), ("第二个", "choose_item")],
+        [("平顶山满负荷生产奖励", "ask_reward"), ("要什么条件", "ask_condition"), ("找谁办", "ask_contact")],
+        [("三明的政策文件有哪些", "ask_document")],
+        [("滨州上市融资-3亿奖多少", "inform_figure")],
+        [("平顶山有哪些奖励补贴", "ask_reward")],
+        [("小巨人奖多少", "ask_reward")],
+    ],
+)
 def test_action_replies_use_full_width_marks(conversation, messages):
     for text, intent in messages:
         turn = conversation.ask(ActionAnswerPolicy(), text, intent)

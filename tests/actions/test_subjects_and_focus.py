@@ -1,6 +1,7 @@
 """Several subjects in one question, picking from the list that answers them, follow-ups that ask about
 one figure of the subject (「那高级工呢」「上限多少」), descriptions that end in a question, and
 questions about a document that also name a topic. Our own phrasings, run through the actions."""
+
 from __future__ import annotations
 
 from actions.fallback import ActionHandleFallback
@@ -8,8 +9,11 @@ from actions.policy_answer import ActionAnswerPolicy
 
 
 def test_a_broad_question_naming_three_subjects_gets_each_figure(conversation):
-    turn = conversation.ask(ActionAnswerPolicy(), "三门峡的企业，准备先挂新三板，以后冲击主板，另外还搞了省外技术引进转化，"
-                                                  "都有啥奖励", "ask_reward")
+    turn = conversation.ask(
+        ActionAnswerPolicy(),
+        "三门峡的企业，准备先挂新三板，以后冲击主板，另外还搞了省外技术引进转化，都有啥奖励",
+        "ask_reward",
+    )
     assert "80万元" in turn.text  # 新三板挂牌
     assert "500万元" in turn.text  # 境内首发上市
     assert "10%" in turn.text and "100万元" in turn.text  # 技术转移转化后补助
@@ -51,13 +55,16 @@ def test_a_cap_question_does_not_jump_to_another_record(conversation):
 
 
 def test_a_description_that_ends_in_one_question_gets_the_answer(conversation):
-    turn = conversation.ask(ActionAnswerPolicy(), "我在平顶山开了家小饭店，新招了三个高校毕业生，社保能补贴多久",
-                            "inform_profile")
+    turn = conversation.ask(
+        ActionAnswerPolicy(), "我在平顶山开了家小饭店，新招了三个高校毕业生，社保能补贴多久", "inform_profile"
+    )
     assert "1年" in turn.text and "社会保险补贴" in turn.text and "政策体检" not in turn.text
 
 
 def test_a_description_asking_what_it_can_get_is_still_a_checkup(conversation):
-    turn = conversation.ask(ActionAnswerPolicy(), "我们是邹平的专精特新企业，打算上市，能享受哪些政策", "inform_profile")
+    turn = conversation.ask(
+        ActionAnswerPolicy(), "我们是邹平的专精特新企业，打算上市，能享受哪些政策", "inform_profile"
+    )
     assert "政策体检" in turn.text and "300万元" in turn.text
 
 
@@ -77,37 +84,47 @@ def test_a_figure_the_document_states_is_not_answered_with_the_document_list(con
 
 
 def test_a_broad_question_naming_two_kinds_of_help_gets_one_of_each(conversation):
-    turn = conversation.ask(ActionAnswerPolicy(), "三明的小微制造企业，没有裁员，社保和电费上有哪些减负", "ask_social_insurance")
+    turn = conversation.ask(
+        ActionAnswerPolicy(), "三明的小微制造企业，没有裁员，社保和电费上有哪些减负", "ask_social_insurance"
+    )
     assert "5%" in turn.text  # 工商业电价降低5%
     assert "失业保险费全额返还" in turn.text
     assert "三明" in turn.text and "【平顶山】" not in turn.text
 
 
 def test_figures_named_in_a_several_subject_question_are_computed_for_their_own_benefit(conversation):
-    turn = conversation.ask(ActionAnswerPolicy(), "滨州企业上市融资15亿，另外搞智能化技改买设备花了2000万，都有哪些支持",
-                            "ask_reward")
+    turn = conversation.ask(
+        ActionAnswerPolicy(), "滨州企业上市融资15亿，另外搞智能化技改买设备花了2000万，都有哪些支持", "ask_reward"
+    )
     assert "成功上市企业按融资额奖补：可得：700万元" in turn.text
     assert "智能化技改设备软件购置支持：可得：200万元" in turn.text
 
 
 def test_a_bare_figure_of_a_description_is_not_applied_to_every_listed_benefit(conversation):
-    turn = conversation.ask(ActionAnswerPolicy(), "平顶山开小超市的，小规模纳税人，每月卖十万左右，税和贷款方面有什么优惠",
-                            "ask_tax_fee")
+    turn = conversation.ask(
+        ActionAnswerPolicy(), "平顶山开小超市的，小规模纳税人，每月卖十万左右，税和贷款方面有什么优惠", "ask_tax_fee"
+    )
     assert "15万元" in turn.text and "您问到的" in turn.text
     assert "可得：1000元" not in turn.text
 
 
 def test_what_the_owner_spends_on_picks_the_records_computed_from_it(conversation):
-    turn = conversation.ask(ActionAnswerPolicy(), "滨州一家做轮胎的，准备上重大技改项目，找银行贷款又找了担保机构，"
-                                                  "还要换一批智能化设备，有什么资金支持", "ask_finance")
+    turn = conversation.ask(
+        ActionAnswerPolicy(),
+        "滨州一家做轮胎的，准备上重大技改项目，找银行贷款又找了担保机构，还要换一批智能化设备，有什么资金支持",
+        "ask_finance",
+    )
     assert "0.5%" in turn.text  # 担保费补助
     assert "35%" in turn.text and "2000万元" in turn.text  # 贷款贴息
     assert "10%" in turn.text and "500万元" in turn.text  # 智能化设备购置
 
 
 def test_facets_of_one_subject_named_in_a_broad_question_are_each_listed(conversation):
-    turn = conversation.ask(ActionAnswerPolicy(), "我们是大中华区50强的人力资源企业，准备来滨州设分支机构，入驻产业园，"
-                                                  "还要办高端论坛，另外打算上市，有哪些支持", "ask_reward")
+    turn = conversation.ask(
+        ActionAnswerPolicy(),
+        "我们是大中华区50强的人力资源企业，准备来滨州设分支机构，入驻产业园，还要办高端论坛，另外打算上市，有哪些支持",
+        "ask_reward",
+    )
     assert "您问到的" in turn.text
     assert "95%" in turn.text  # 产业园入驻机构税收奖补
     assert "20万元" in turn.text  # 高端人力资源活动

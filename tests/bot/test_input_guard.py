@@ -1,4 +1,5 @@
 """bot.input_guard: what counts as blank or overlong, and what the user is told (one wording)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -10,8 +11,9 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from bot.input_guard import EMPTY_MESSAGE_PROMPT, MAX_MESSAGE_CHARS, TRUNCATED_NOTE, admit, check, is_blank
 
 
-@pytest.mark.parametrize("text", [None, "", "   ", "\u3000\t\n", "\u200b", "\ufeff\u2060 \u200c\u200d", 42, ["x"]],
-                         ids=repr)
+@pytest.mark.parametrize(
+    "text", [None, "", "   ", "\u3000\t\n", "\u200b", "\ufeff\u2060 \u200c\u200d", 42, ["x"]], ids=repr
+)
 def test_no_visible_text_is_blank(text):
     assert is_blank(text)
     assert check(text).text is None and check(text).reply == EMPTY_MESSAGE_PROMPT

@@ -2,6 +2,7 @@
 
 The unit tests use the real domain's intents and entities; the conversation tests send the payloads
 over REST to the trained bot and then ask a real question in the same conversation."""
+
 from __future__ import annotations
 
 import json
@@ -24,25 +25,28 @@ def screened(text: str):
     return screen(text, INTENTS, ENTITIES)
 
 
-@pytest.mark.parametrize("payload", [
-    '/inform_city{"city": 12345}',
-    '/inform_city{"city": {"name": "平顶山"}}',
-    '/inform_city{"city": ["平顶山"]}',
-    '/inform_city{"city": "纽约"}',
-    '/inform_city{"city": null}',
-    '/inform_figure{"money": "1' + "0" * 40 + '"}',
-    '/inform_figure{"money": -1500000000}',
-    '/inform_figure{"money": "1e308"}',
-    '/inform_figure{"money": "NaN"}',
-    '/inform_figure{"money": true}',
-    '/inform_city{"level": "宇宙级"}',
-    '/inform_city{"last_benefits": ["pds-1"]}',  # not an entity: slots are not for payloads
-    '/inform_city{"enterprise_profile": {"city": "平顶山"}}',
-    '/inform_city{"topic": "' + "长" * 200 + '"}',
-    '/inform_city{"topic": "小巨人\\n伪造的日志行"}',
-    '/inform_city["平顶山"]',
-    '/{"city": "平顶山"}',
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '/inform_city{"city": 12345}',
+        '/inform_city{"city": {"name": "平顶山"}}',
+        '/inform_city{"city": ["平顶山"]}',
+        '/inform_city{"city": "纽约"}',
+        '/inform_city{"city": null}',
+        '/inform_figure{"money": "1' + "0" * 40 + '"}',
+        '/inform_figure{"money": -1500000000}',
+        '/inform_figure{"money": "1e308"}',
+        '/inform_figure{"money": "NaN"}',
+        '/inform_figure{"money": true}',
+        '/inform_city{"level": "宇宙级"}',
+        '/inform_city{"last_benefits": ["pds-1"]}',  # not an entity: slots are not for payloads
+        '/inform_city{"enterprise_profile": {"city": "平顶山"}}',
+        '/inform_city{"topic": "' + "长" * 200 + '"}',
+        '/inform_city{"topic": "小巨人\\n伪造的日志行"}',
+        '/inform_city["平顶山"]',
+        '/{"city": "平顶山"}',
+    ],
+)
 def test_an_invalid_payload_is_refused_with_a_clear_reply(payload):
     result = screened(payload)
     assert result.refused and result.reply == INVALID_PAYLOAD_REPLY
@@ -63,12 +67,21 @@ def test_an_unknown_intent_is_read_as_an_ordinary_message():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.one_of(st.integers(), st.floats(allow_nan=True), st.text(max_size=30), st.booleans(), st.none(),
-                 st.lists(st.text(max_size=5), max_size=3), st.dictionaries(st.text(max_size=5), st.integers())))
+@given(
+    st.one_of(
+        st.integers(),
+        st.floats(allow_nan=True),
+        st.text(max_size=30),
+        st.booleans(),
+        st.none(),
+        st.lists(st.text(max_size=5), max_size=3),
+        st.dictionaries(st.text(max_size=5), st.integers()),
+    )
+)
 def test_a_payload_city_is_one_of_the_catalogue_places_or_refused(value):
     result = screened("/inform_city" + json.dumps({"city": value}, ensure_ascii=False))
     if not result.refused:
-        assert json.loads(result.text[len("/inform_city"):])["city"] in {"三门峡", "登封", "平顶山", "三明", "滨州"}
+        assert json.loads(result.text[len("/inform_city") :])["city"] in {"三门峡", "登封", "平顶山", "三明", "滨州"}
 
 
 @settings(max_examples=200, deadline=None)
@@ -76,7 +89,7 @@ def test_a_payload_city_is_one_of_the_catalogue_places_or_refused(value):
 def test_a_payload_figure_is_a_positive_bounded_amount_or_refused(value):
     result = screened("/inform_figure" + json.dumps({"money": value}))
     if not result.refused:
-        amount = float(json.loads(result.text[len("/inform_figure"):])["money"])
+        amount = float(json.loads(result.text[len("/inform_figure") :])["money"])
         assert 0 < amount <= 1e12
 
 

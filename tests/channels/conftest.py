@@ -43,8 +43,7 @@ SLOW_SECONDS = 2.0
 REPLY_TIMEOUT = 1.0
 
 LONG_ANSWER = "\n".join(
-    f"第{i}条：符合条件的高新技术企业可申请研发费用后补助，单个企业年度补助最高不超过100万元。"
-    for i in range(1, 41)
+    f"第{i}条：符合条件的高新技术企业可申请研发费用后补助，单个企业年度补助最高不超过100万元。" for i in range(1, 41)
 )
 CITY_BUTTONS = [
     {"title": "平顶山", "payload": '/inform{"city": "平顶山"}'},
@@ -193,20 +192,14 @@ class StandInWeChatAPI:
         self.base_url = ""
 
     def contents(self, touser: Optional[str] = None) -> List[str]:
-        return [
-            m["content"] for m in list(self.messages) if touser in (None, m["touser"])
-        ]
+        return [m["content"] for m in list(self.messages) if touser in (None, m["touser"])]
 
     def invalidate_tokens(self) -> None:
         self.valid_tokens.clear()
 
     async def _token(self, request: web.Request) -> web.Response:
         q = request.query
-        if (
-            q.get("grant_type") != "client_credential"
-            or q.get("appid") != APP_ID
-            or q.get("secret") != APP_SECRET
-        ):
+        if q.get("grant_type") != "client_credential" or q.get("appid") != APP_ID or q.get("secret") != APP_SECRET:
             return web.json_response({"errcode": 40013, "errmsg": "invalid appid"})
         self.token_requests += 1
         token = f"ACCESS_TOKEN_{self.token_requests}_{uuid.uuid4().hex[:6]}"
@@ -270,8 +263,9 @@ def make_config(api_base: str, **overrides: Any) -> WeChatConfig:
 
 
 class ChannelServer:
-    def __init__(self, loop_thread: LoopThread, channel: Any, bot: StandInBot,
-                 url_prefix: str = "/webhooks/wechat") -> None:
+    def __init__(
+        self, loop_thread: LoopThread, channel: Any, bot: StandInBot, url_prefix: str = "/webhooks/wechat"
+    ) -> None:
         self.loop_thread = loop_thread
         self.channel = channel
         self.bot = bot
@@ -288,9 +282,7 @@ class ChannelServer:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-        self.server = await self.app.create_server(
-            sock=sock, return_asyncio_server=True, access_log=False
-        )
+        self.server = await self.app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
         await self.server.startup()
         await self.server.before_start()
         await self.server.after_start()
@@ -356,9 +348,7 @@ def text_xml(content: str, openid: str, msg_id: Optional[int] = None) -> str:
     )
 
 
-def event_xml(
-    event: str, openid: str, create_time: Optional[int] = None, event_key: Optional[str] = None
-) -> str:
+def event_xml(event: str, openid: str, create_time: Optional[int] = None, event_key: Optional[str] = None) -> str:
     key = "" if event_key is None else f"<EventKey><![CDATA[{event_key}]]></EventKey>"
     return (
         f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
@@ -409,7 +399,9 @@ class WeChatClient:
     def verify(self, echostr: str = "echo-12345", **kwargs: Any) -> requests.Response:
         return self.http.get(self.url, params=dict(self.params(**kwargs), echostr=echostr), timeout=10)
 
-    def post_raw(self, body: Any, params: Optional[Dict[str, str]] = None, timeout: float = 10, **kwargs: Any) -> requests.Response:
+    def post_raw(
+        self, body: Any, params: Optional[Dict[str, str]] = None, timeout: float = 10, **kwargs: Any
+    ) -> requests.Response:
         params = self.params() if params is None else params
         headers = {"Content-Type": "text/xml"}
         return self.http.post(self.url, params=params, data=body, headers=headers, timeout=timeout, **kwargs)
@@ -418,9 +410,7 @@ class WeChatClient:
         """Body and query string of a 安全模式 request, as WeChat sends them."""
         assert self.crypto is not None
         params = self.params(openid="o_ignored", encrypt_type="aes")
-        envelope = xmltodict.parse(
-            self.crypto.encrypt_message(xml, params["nonce"], params["timestamp"])
-        )["xml"]
+        envelope = xmltodict.parse(self.crypto.encrypt_message(xml, params["nonce"], params["timestamp"]))["xml"]
         params["msg_signature"] = envelope["MsgSignature"]
         body = (
             f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
@@ -433,7 +423,9 @@ class WeChatClient:
             return self.post_raw(*self.encrypt_request(xml))
         return self.post_raw(xml.encode("utf-8"))
 
-    def send_text(self, content: str, openid: str = "o_user_1", msg_id: Optional[int] = None, aes: bool = False) -> requests.Response:
+    def send_text(
+        self, content: str, openid: str = "o_user_1", msg_id: Optional[int] = None, aes: bool = False
+    ) -> requests.Response:
         return self.post_xml(text_xml(content, openid, msg_id), aes=aes)
 
     def post_like_wechat(
@@ -470,9 +462,7 @@ class WeChatClient:
         data = xmltodict.parse(resp.text)["xml"]
         if "Encrypt" in data:
             assert self.crypto is not None
-            plain = self.crypto.decrypt_message(
-                resp.text, data["MsgSignature"], data["TimeStamp"], data["Nonce"]
-            )
+            plain = self.crypto.decrypt_message(resp.text, data["MsgSignature"], data["TimeStamp"], data["Nonce"])
             data = xmltodict.parse(plain)["xml"]
             data["_encrypted"] = True
         return data

@@ -1,6 +1,7 @@
 """Blank and overlong messages get the same answer on every channel (bot.input_guard): REST and
 WeChat over real HTTP (conftest.py), Socket.IO through the channel's own event handler. The bot is
 the stand-in of conftest.py, which answers 「答复：<text>」 to whatever reaches it."""
+
 from __future__ import annotations
 
 import asyncio
@@ -39,8 +40,12 @@ def post_rest(server: ChannelServer, body: Dict[str, Any], stream: bool = False)
     """The reply messages (with ?stream=true: one JSON object a line)."""
     with requests.Session() as http:
         http.trust_env = False  # never through a proxy for 127.0.0.1
-        reply = http.post(f"{server.base_url}/webhooks/rest/webhook", params={"stream": "true"} if stream else None,
-                          json={"sender": "company-42", **body}, timeout=10)
+        reply = http.post(
+            f"{server.base_url}/webhooks/rest/webhook",
+            params={"stream": "true"} if stream else None,
+            json={"sender": "company-42", **body},
+            timeout=10,
+        )
     assert reply.status_code == 200, reply.text
     if stream:
         return [json.loads(line) for line in reply.text.splitlines() if line.strip()]
@@ -61,8 +66,9 @@ def rest(rest_server) -> Ask:
 def socketio(monkeypatch) -> Ask:
     monkeypatch.setenv("SOCKETIO_SESSION_SECRET", "input-guard-test-" + "s" * 32)
     bot = StandInBot()
-    channel = PolicySocketIOInput.from_credentials({"user_message_evt": "user_uttered",
-                                                    "bot_message_evt": "bot_uttered", "session_persistence": False})
+    channel = PolicySocketIOInput.from_credentials(
+        {"user_message_evt": "user_uttered", "bot_message_evt": "bot_uttered", "session_persistence": False}
+    )
     channel.blueprint(bot)
     sio = channel.sio
     sio.emit = mock.AsyncMock()
@@ -129,8 +135,9 @@ def test_one_wording_on_every_channel(rest, socketio, wechat):
     assert answers["rest"] == answers["socketio"] == answers["wechat"] == ([EMPTY_MESSAGE_PROMPT], TRUNCATED_NOTE)
 
 
-@pytest.mark.parametrize("body", [{"message": None}, {}, {"message": 42}, {"message": ["平顶山"]}],
-                         ids=["null", "missing", "number", "list"])
+@pytest.mark.parametrize(
+    "body", [{"message": None}, {}, {"message": 42}, {"message": ["平顶山"]}], ids=["null", "missing", "number", "list"]
+)
 def test_rest_without_a_text_message_gets_the_prompt(rest_server, body):
     messages = post_rest(rest_server, body)
     assert [(m["recipient_id"], m["text"]) for m in messages] == [("company-42", EMPTY_MESSAGE_PROMPT)]

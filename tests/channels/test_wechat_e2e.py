@@ -123,7 +123,10 @@ def test_aes_mode_rejects_garbage_ciphertext(aes_client):
         ("image", "<PicUrl><![CDATA[http://mmbiz.example/pic.jpg]]></PicUrl><MediaId><![CDATA[m1]]></MediaId>"),
         ("voice", "<MediaId><![CDATA[m2]]></MediaId><Format><![CDATA[amr]]></Format>"),
         ("video", "<MediaId><![CDATA[m3]]></MediaId><ThumbMediaId><![CDATA[t]]></ThumbMediaId>"),
-        ("location", "<Location_X>33.7</Location_X><Location_Y>113.2</Location_Y><Scale>15</Scale><Label><![CDATA[平顶山]]></Label>"),
+        (
+            "location",
+            "<Location_X>33.7</Location_X><Location_Y>113.2</Location_Y><Scale>15</Scale><Label><![CDATA[平顶山]]></Label>",
+        ),
         ("link", "<Title><![CDATA[t]]></Title><Description><![CDATA[d]]></Description><Url><![CDATA[http://x]]></Url>"),
     ],
 )
@@ -142,9 +145,7 @@ def test_unsubscribe_gets_nothing(client):
 
 def test_empty_text_gets_prompt_without_calling_bot(client):
     assert client.reply_text(client.send_text("   ")) == EMPTY_MESSAGE_PROMPT
-    resp = client.post_xml(
-        text_xml("x", "o_empty").replace("<Content><![CDATA[x]]></Content>", "<Content></Content>")
-    )
+    resp = client.post_xml(text_xml("x", "o_empty").replace("<Content><![CDATA[x]]></Content>", "<Content></Content>"))
     assert client.reply_text(resp) == EMPTY_MESSAGE_PROMPT
     assert client.bot.calls == []
 
@@ -231,9 +232,12 @@ def test_retries_while_first_is_running_start_no_second_run(client, wechat_api):
     assert responses["first"].text == "success"
     assert responses["retry1"].text == "success"
     expected = f"慢速答复：{content}"
-    wait_until(lambda: expected in wechat_api.contents("o_retry") or any(
-        client.reply_text(r) == expected for r in responses.values()
-    ))
+    wait_until(
+        lambda: (
+            expected in wechat_api.contents("o_retry")
+            or any(client.reply_text(r) == expected for r in responses.values())
+        )
+    )
     time.sleep(0.3)  # give a (wrong) second delivery the chance to show up
     passive = [r for r in responses.values() if client.reply_text(r) == expected]
     pushed = [c for c in wechat_api.contents("o_retry") if c == expected]
@@ -252,7 +256,7 @@ def test_slow_answer_goes_through_customer_service_api(client, wechat_api):
     wait_until(lambda: wechat_api.contents("o_slow"), timeout=SLOW_SECONDS + 3)
     assert wechat_api.contents("o_slow") == [f"慢速答复：{content}"]
     raw = wechat_api.messages[-1]["raw"]
-    assert "慢速答复".encode("utf-8") in raw  # real UTF-8, not \\u escapes
+    assert "慢速答复".encode() in raw  # real UTF-8, not \\u escapes
     assert wechat_api.token_requests == 1
     # A late retry of the same message is not answered again.
     assert client.bot.count(content) == 1
@@ -333,7 +337,9 @@ def test_forged_and_missing_signature_rejected(client):
 def test_old_timestamp_rejected(client):
     xml = text_xml("重放攻击", "o_replay").encode()
     for ts in (int(time.time()) - 301 - 5, int(time.time()) + 600, "abc"):
-        resp = client.post_raw(xml, params=client.params(timestamp=ts) if ts != "abc" else dict(client.params(), timestamp="abc"))
+        resp = client.post_raw(
+            xml, params=client.params(timestamp=ts) if ts != "abc" else dict(client.params(), timestamp="abc")
+        )
         assert resp.status_code == 403
     assert client.bot.calls == []
     assert_still_serving(client)
@@ -346,7 +352,7 @@ def test_old_timestamp_rejected(client):
         b"not xml at all",
         b"<other><a>1</a></other>",
         b"<xml><ToUserName>a</ToUserName></xml>",
-        "<xml><MsgType>text</MsgType><Content>无发送者</Content></xml>".encode("utf-8"),
+        "<xml><MsgType>text</MsgType><Content>无发送者</Content></xml>".encode(),
         b"\xff\xfe<xml></xml>",
         b"",
     ],

@@ -58,9 +58,7 @@ def test_retry_while_other_server_is_still_working(two_servers, wechat_api):
     msg_id = next_msg_id()
     content = "慢：跨服务器慢问题"
     result = {}
-    worker = threading.Thread(
-        target=lambda: result.update(first=a.send_text(content, openid="o_r2", msg_id=msg_id))
-    )
+    worker = threading.Thread(target=lambda: result.update(first=a.send_text(content, openid="o_r2", msg_id=msg_id)))
     worker.start()
     time.sleep(0.3)
     retry = b.send_text(content, openid="o_r2", msg_id=msg_id)

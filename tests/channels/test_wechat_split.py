@@ -45,9 +45,7 @@ def test_a_single_overlong_line_is_cut_between_characters():
 
 @pytest.mark.parametrize("limit", [16, 100, 2048])
 def test_mixed_content_never_exceeds_limit(limit):
-    text = "\n".join(
-        ["", "ascii line " * 7, "中文" * 40, "😀" * 30, "", "x", "混合 mixed 😀 内容" * 9, ""]
-    )
+    text = "\n".join(["", "ascii line " * 7, "中文" * 40, "😀" * 30, "", "x", "混合 mixed 😀 内容" * 9, ""])
     parts = split_text(text, limit)
     assert parts
     assert all(0 < utf8_len(p) <= limit for p in parts)

@@ -3,7 +3,6 @@
 import asyncio
 import socket
 
-
 from bot.channels.wechat.store import MemoryStore, RedisStore, create_store
 
 

@@ -3,6 +3,7 @@ bot answers with the new figure within seconds, with no server restarted.
 
 The servers run on a copy of the data and sources and a temporary SQLite database, so the real files
 and var/policy.db are never touched."""
+
 from __future__ import annotations
 
 import shutil
@@ -19,8 +20,12 @@ from policy_db.loader import DATA_DIR, SOURCES_DIR
 QUESTION = "鹰城评上国家级专精特新小巨人的企业，一次性奖励是多少"
 CLAUSE = "对首次认定的国家级专精特新“小巨人”企业给予一次性财政资金奖励{}万元"
 # The record of that clause in documents/pingdingshan.yml, as a policy officer would amend it.
-RECORD_TEXTS = ["国家级专精特新“小巨人”一次性奖励{}万元", "“小巨人”的企业,一次性奖励{}万元", CLAUSE,
-                "        value: {0}\n        unit: 万元\n        label: 一次性财政资金奖励\n        text: {0}万元\n"]
+RECORD_TEXTS = [
+    "国家级专精特新“小巨人”一次性奖励{}万元",
+    "“小巨人”的企业,一次性奖励{}万元",
+    CLAUSE,
+    "        value: {0}\n        unit: 万元\n        label: 一次性财政资金奖励\n        text: {0}万元\n",
+]
 REFRESH_SECONDS = 1
 
 
@@ -34,9 +39,24 @@ def amend(path: Path, texts: list[str], old: int, new: int) -> None:
 
 def build(data_dir: Path, sources_dir: Path, url: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "policy_db", "--database-url", url, "--data-dir", str(data_dir),
-         "--sources-dir", str(sources_dir), "build"],
-        cwd=PROJECT_DIR, env=quiet_env(), capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "policy_db",
+            "--database-url",
+            url,
+            "--data-dir",
+            str(data_dir),
+            "--sources-dir",
+            str(sources_dir),
+            "build",
+        ],
+        cwd=PROJECT_DIR,
+        env=quiet_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -2,6 +2,7 @@
 subject (a figure, the level, the city, the aspect) or picks from a list; none gets out-of-scope.
 
 These are this project's own conversations (the development sets in ../shared/eval are never used)."""
+
 from __future__ import annotations
 
 from tests.support.conversations import converse

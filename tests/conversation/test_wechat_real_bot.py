@@ -1,4 +1,5 @@
 """The WeChat Official Account channel in front of the real trained bot, over real HTTP."""
+
 from __future__ import annotations
 
 import re
@@ -16,12 +17,18 @@ def post_text(bot, openid: str, content: str, token: str = WECHAT_TEST_TOKEN) ->
     timestamp, nonce = str(int(time.time())), uuid.uuid4().hex[:10]
     signer = WeChatSigner()
     signer.add_data(token, timestamp, nonce)
-    body = (f"<xml><ToUserName><![CDATA[gh_policy]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
-            f"<CreateTime>{timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
-            f"<Content><![CDATA[{content}]]></Content><MsgId>{int(time.time() * 1e6)}</MsgId></xml>")
-    return requests.post(f"{bot.url}/webhooks/wechat/webhook",
-                         params={"signature": signer.signature, "timestamp": timestamp, "nonce": nonce},
-                         data=body.encode("utf-8"), headers={"Content-Type": "text/xml"}, timeout=10)
+    body = (
+        f"<xml><ToUserName><![CDATA[gh_policy]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
+        f"<CreateTime>{timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+        f"<Content><![CDATA[{content}]]></Content><MsgId>{int(time.time() * 1e6)}</MsgId></xml>"
+    )
+    return requests.post(
+        f"{bot.url}/webhooks/wechat/webhook",
+        params={"signature": signer.signature, "timestamp": timestamp, "nonce": nonce},
+        data=body.encode("utf-8"),
+        headers={"Content-Type": "text/xml"},
+        timeout=10,
+    )
 
 
 def reply_text(response: requests.Response) -> str:

@@ -23,7 +23,7 @@ import pytest
 import requests
 import yaml
 
-from devservers import LOG_DIR, MODEL, ActionServer, PageServer, RasaServer, quiet_env
+from devservers import LOG_DIR, ActionServer, PageServer, RasaServer, quiet_env
 from tests.design.project_copy import (
     DATA_DIR,
     GENERATED,

@@ -1,5 +1,6 @@
 """A temporary data folder with the real cities.yml and shared vocabularies, for tests that write their own
 documents."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,5 +1,6 @@
 """Helpers for the rebuild tests (SQLite here, PostgreSQL in test_postgres.py): an edited copy of the
 policy data, and a build held open after it has written its tables."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -35,8 +36,9 @@ def with_reward_of(data: PolicyData, wan: int) -> PolicyData:
     """The little-giant reward of 平顶山 as if the document now said `wan` 万元."""
     benefit = next(b for doc in data.documents for b in doc.benefits if b.key == LITTLE_GIANT)
     figure = dataclasses.replace(benefit.figures[0], value=Decimal(wan), text=f"{wan}万元")
-    return with_benefit(data, LITTLE_GIANT, figures=(figure,),
-                        clause_text=benefit.clause_text.replace("50万元", f"{wan}万元"))
+    return with_benefit(
+        data, LITTLE_GIANT, figures=(figure,), clause_text=benefit.clause_text.replace("50万元", f"{wan}万元")
+    )
 
 
 def read_time(engine: Engine) -> float:

@@ -1,4 +1,5 @@
 """The operator's query CLI prints records as JSON with their figures and sources."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,14 @@ from devservers import PROJECT_DIR, quiet_env
 
 
 def run_cli(*args: str, db_url: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "policy_db", "--database-url", db_url, *args],
-                          cwd=PROJECT_DIR, env=quiet_env(), capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "policy_db", "--database-url", db_url, *args],
+        cwd=PROJECT_DIR,
+        env=quiet_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_query_json_for_little_giant(policy_db_url):
@@ -26,8 +33,9 @@ def test_query_json_for_little_giant(policy_db_url):
 
 
 def test_query_json_social_insurance_deferral(policy_db_url):
-    records = json.loads(run_cli("query", "--city", "平顶山", "--text", "社保缓缴", "--json",
-                                 db_url=policy_db_url).stdout)
+    records = json.loads(
+        run_cli("query", "--city", "平顶山", "--text", "社保缓缴", "--json", db_url=policy_db_url).stdout
+    )
     top = records[0]
     assert any(f["kind"] == "months" and f["value"] == 3 for f in top["figures"])
     assert top["departments"][0] == "市人力资源和社会保障局" and top["valid_until"] == "2022-12-31"

@@ -1,4 +1,5 @@
 """Typed eligibility: `requires:` is validated, stored and checked against what an owner said."""
+
 from __future__ import annotations
 
 import re
@@ -8,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from policy_db.eligibility import (PROFILE_ATTRIBUTES, EnterpriseProfile, assess, places_of,
-                                   profile_from_text)
+from policy_db.eligibility import PROFILE_ATTRIBUTES, EnterpriseProfile, assess, places_of, profile_from_text
 from policy_db.loader import DataError, load_policy_data
 from policy_db.requirements import Requirement, load_eligibility_vocabulary
 from tests.support.policy_files import GOOD_BENEFIT as BENEFIT
 from tests.support.policy_files import write_doc
+
 
 def _load(data_dir: Path, **changes):
     write_doc(data_dir, {**BENEFIT, **changes})
@@ -22,27 +23,36 @@ def _load(data_dir: Path, **changes):
 
 # -- the loader -------------------------------------------------------------------------------
 
+
 def test_good_requires_and_fact_marker_load(data_dir):
-    data = _load(data_dir, kind="fact", requires=[
-        {"field": "revenue", "op": ">=", "value": 5000, "unit": "万元"},
-        {"field": "first_time", "op": "==", "value": True},
-        {"field": "board", "op": "in", "value": ["主板", "北交所"]}])
+    data = _load(
+        data_dir,
+        kind="fact",
+        requires=[
+            {"field": "revenue", "op": ">=", "value": 5000, "unit": "万元"},
+            {"field": "first_time", "op": "==", "value": True},
+            {"field": "board", "op": "in", "value": ["主板", "北交所"]},
+        ],
+    )
     benefit = data.documents[0].benefits[0]
     assert benefit.kind == "fact"
     assert benefit.requires[0] == Requirement("revenue", ">=", Decimal("50000000"), "万元")
     assert benefit.requires[2].value == ("主板", "北交所")
 
 
-@pytest.mark.parametrize("requires,message", [
-    ([{"field": "turnover", "op": ">=", "value": 1, "unit": "万元"}], "未知的 field 'turnover'"),
-    ([{"field": "revenue", "op": "in", "value": 1, "unit": "万元"}], "不能用 op 'in'"),
-    ([{"field": "revenue", "op": ">=", "value": 5000}], "unit 必须是 元/万元/亿元"),
-    ([{"field": "revenue", "op": ">=", "value": "很多", "unit": "万元"}], "必须是非负数"),
-    ([{"field": "level", "op": "==", "value": "县级"}], "取值 县级 不在 vocabulary.yml 中"),
-    ([{"field": "first_time", "op": "==", "value": "是"}], "必须是 true 或 false"),
-    ([{"field": "board", "op": "==", "value": ["主板", "创业板"]}], "多个取值用 op: in"),
-    ({"field": "level"}, "requires 应为列表"),
-])
+@pytest.mark.parametrize(
+    "requires,message",
+    [
+        ([{"field": "turnover", "op": ">=", "value": 1, "unit": "万元"}], "未知的 field 'turnover'"),
+        ([{"field": "revenue", "op": "in", "value": 1, "unit": "万元"}], "不能用 op 'in'"),
+        ([{"field": "revenue", "op": ">=", "value": 5000}], "unit 必须是 元/万元/亿元"),
+        ([{"field": "revenue", "op": ">=", "value": "很多", "unit": "万元"}], "必须是非负数"),
+        ([{"field": "level", "op": "==", "value": "县级"}], "取值 县级 不在 vocabulary.yml 中"),
+        ([{"field": "first_time", "op": "==", "value": "是"}], "必须是 true 或 false"),
+        ([{"field": "board", "op": "==", "value": ["主板", "创业板"]}], "多个取值用 op: in"),
+        ({"field": "level"}, "requires 应为列表"),
+    ],
+)
 def test_bad_requires_name_the_file_and_record(data_dir, requires, message):
     with pytest.raises(DataError) as err:
         _load(data_dir, requires=requires)
@@ -51,7 +61,9 @@ def test_bad_requires_name_the_file_and_record(data_dir, requires, message):
 
 
 def test_unknown_kind_is_rejected(data_dir):
-    with pytest.raises(DataError, match=re.escape("documents/test.yml benefits[0] (pds-test-reward): 未知的 kind 'goal'")):
+    with pytest.raises(
+        DataError, match=re.escape("documents/test.yml benefits[0] (pds-test-reward): 未知的 kind 'goal'")
+    ):
         _load(data_dir, kind="goal")
 
 
@@ -63,6 +75,7 @@ def test_every_vocabulary_field_is_a_profile_attribute():
 
 # -- assess -----------------------------------------------------------------------------------
 
+
 def _with(catalog, key, *requires):
     return replace(catalog.get([key])[0], requires=tuple(requires))
 
@@ -70,9 +83,15 @@ def _with(catalog, key, *requires):
 REVENUE_5000W = Requirement("revenue", ">=", Decimal("50000000"), "万元")
 
 
-@pytest.mark.parametrize("revenue,verdict", [
-    (Decimal("60000000"), "fits"), (Decimal("50000000"), "fits"), (Decimal("30000000"), "does_not_fit"),
-    (None, "unknown")])
+@pytest.mark.parametrize(
+    "revenue,verdict",
+    [
+        (Decimal("60000000"), "fits"),
+        (Decimal("50000000"), "fits"),
+        (Decimal("30000000"), "does_not_fit"),
+        (None, "unknown"),
+    ],
+)
 def test_revenue_threshold(catalog, revenue, verdict):
     benefit = _with(catalog, "pds-upscale-reward", REVENUE_5000W)
     result = assess(benefit, EnterpriseProfile(revenue_yuan=revenue))
@@ -122,6 +141,7 @@ def test_the_curated_documents_have_typed_requirements(catalog):
 
 
 # -- profile_from_text ------------------------------------------------------------------------
+
 
 @pytest.fixture
 def places(catalog):

@@ -1,5 +1,6 @@
 """Fact records: figures people ask about that are not money an enterprise receives (fund sizes,
 cost shares, targets) are records marked `kind: fact`, each figure taken from its own clause."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -37,21 +38,25 @@ def test_fact_marker_defaults_to_benefit(catalog):
 
 
 def test_guidance_fund_size_is_a_fact_record(catalog):
-    hits = catalog.find_benefits(city="登封", topics=catalog.topics_in("产业引导基金规模多大"),
-                                 text="产业引导基金规模多大", limit=3)
+    hits = catalog.find_benefits(
+        city="登封", topics=catalog.topics_in("产业引导基金规模多大"), text="产业引导基金规模多大", limit=3
+    )
     fact = next(h.benefit for h in hits if h.benefit.is_fact)
     fund = [f for f in fact.figures if f.kind == "fund"]
     assert fund and fund[0].value == Decimal(10) and fund[0].unit == "亿元"
 
 
-@pytest.mark.parametrize("question,city,key", [
-    ("企业家座谈会是哪天开", "登封", "df-fact-entrepreneur-meeting"),
-    ("新增建设用地指标多少用于工业项目", "登封", "df-fact-industrial-land-share"),
-    ("奖补资金市里和区里怎么分担", "平顶山", "pds-fact-city-district-cost-share"),
-    ("省级技改基金规模多大", "三明", "sm-fact-provincial-techreform-fund"),
-    ("省级纾困专项资金有多少", "三明", "sm-fact-relief-fund-size"),
-    ("汇率避险担保费省里和市里怎么分担", "滨州", "bz-fact-fx-hedge-local-cap"),
-])
+@pytest.mark.parametrize(
+    "question,city,key",
+    [
+        ("企业家座谈会是哪天开", "登封", "df-fact-entrepreneur-meeting"),
+        ("新增建设用地指标多少用于工业项目", "登封", "df-fact-industrial-land-share"),
+        ("奖补资金市里和区里怎么分担", "平顶山", "pds-fact-city-district-cost-share"),
+        ("省级技改基金规模多大", "三明", "sm-fact-provincial-techreform-fund"),
+        ("省级纾困专项资金有多少", "三明", "sm-fact-relief-fund-size"),
+        ("汇率避险担保费省里和市里怎么分担", "滨州", "bz-fact-fx-hedge-local-cap"),
+    ],
+)
 def test_people_find_facts_by_their_own_words(catalog, question, city, key):
     hits = catalog.find_benefits(city=city, topics=catalog.topics_in(question), text=question, limit=3)
     assert key in [h.benefit.key for h in hits], [h.benefit.key for h in hits]
@@ -59,10 +64,12 @@ def test_people_find_facts_by_their_own_words(catalog, question, city, key):
 
 def test_cost_sharing_sentences_are_fact_records(catalog):
     facts = {b.key: b for b in _facts(catalog)}
-    for key, words in [("pds-fact-city-district-cost-share", "市区两级各承担50%"),
-                       ("pds-fact-full-load-cost-share", "1∶1比例分担"),
-                       ("bz-fact-fx-hedge-local-cap", "由市县两级按财政体制分担"),
-                       ("sm-fact-cost-sharing", "由受益地政府承担")]:
+    for key, words in [
+        ("pds-fact-city-district-cost-share", "市区两级各承担50%"),
+        ("pds-fact-full-load-cost-share", "1∶1比例分担"),
+        ("bz-fact-fx-hedge-local-cap", "由市县两级按财政体制分担"),
+        ("sm-fact-cost-sharing", "由受益地政府承担"),
+    ]:
         assert words in compact(facts[key].clause_text), key
         assert "资金分担" in facts[key].topics
 

@@ -1,12 +1,12 @@
 """Bad curated data is rejected with a message naming the file and the record."""
+
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
-
 import pytest
+import yaml
 
 from policy_db.__main__ import main as cli
 from policy_db.loader import SOURCES_DIR, DataError, load_policy_data
@@ -38,7 +38,9 @@ def test_unknown_department_names_file_and_record(data_dir):
 def test_unparseable_amount(data_dir):
     tiers = {"basis": "融资额", "unit": "亿元", "mode": "bracket", "steps": [{"min": 0, "amount": "二百万"}]}
     write_doc(data_dir, {**GOOD_BENEFIT, "tiers": tiers})
-    assert "documents/test.yml benefits[0] (pds-test-reward) tiers steps[0]: 无法解析的金额: '二百万'" in problems(data_dir)
+    assert "documents/test.yml benefits[0] (pds-test-reward) tiers steps[0]: 无法解析的金额: '二百万'" in problems(
+        data_dir
+    )
 
 
 def test_missing_clause_reference(data_dir):
@@ -78,10 +80,14 @@ def test_the_real_data_is_valid():
 # -- formula (policy_db/formulas.py) ------------------------------------------------------------
 
 RENT_BENEFIT = {
-    **GOOD_BENEFIT, "id": "pds-test-rent", "category": "rent_utility",
+    **GOOD_BENEFIT,
+    "id": "pds-test-rent",
+    "category": "rent_utility",
     "clause_text": "承租国有资产类经营用房的免收3个月房租、减半收取6个月房租",
-    "figures": [{"kind": "months", "value": 3, "unit": "个月", "label": "免收", "text": "3个月"},
-                {"kind": "months", "value": 6, "unit": "个月", "label": "减半", "text": "6个月"}],
+    "figures": [
+        {"kind": "months", "value": 3, "unit": "个月", "label": "免收", "text": "3个月"},
+        {"kind": "months", "value": 6, "unit": "个月", "label": "减半", "text": "6个月"},
+    ],
 }
 RENT_FORMULA = {"terms": [{"base": "月租", "per": ["3个月"]}, {"base": "月租", "per": ["6个月"], "ratio": "减半"}]}
 
@@ -92,20 +98,23 @@ def test_good_formula_loads(data_dir):
     assert formula.money_bases() == ["月租"] and formula.terms[1].ratio == Decimal("0.5")
 
 
-@pytest.mark.parametrize("formula, message", [
-    ({"terms": [{"base": "营业利润", "ratio": "10%"}]}, "未知的 base '营业利润'"),
-    ({"terms": [{"base": "月租", "per": ["3个月"], "ratio": "12%"}]}, "ratio '12%' 不是本条 figures 中的数字"),
-    ({"terms": [{"base": "月租", "per": ["3个月"], "ratio": "一成"}]}, "无法解析的比例"),
-    ({"terms": [{"base": "月租", "per": ["4个月"]}]}, "per '4个月' 不是本条 figures 中的数字"),
-    ({"terms": [{"base": "月租", "per": ["员工数"]}]}, "未知的 per 基数 '员工数'"),
-    ({"terms": [{"base": "月租", "per": ["人数(厨师)"]}]}, "人数 没有限定词 '厨师'"),
-    ({"terms": [{"per": ["3个月"]}]}, "需要 base(企业的金额)或 amount(条款的金额)之一"),
-    ({"terms": [{"base": "月租"}]}, "base 需要乘以 ratio 或 per"),
-    ({"terms": []}, "缺少 terms"),
-    ({"terms": [{"base": "月租", "per": ["3个月"]}], "cap": "100万元"}, "cap '100万元' 不是本条 figures 中的数字"),
-    ({"terms": [{"base": "月租", "per": ["3个月"], "times": 2}]}, "未知的字段 'times'"),
-    ({"terms": [{"amount": "5000元", "per": ["3个月"]}]}, "amount '5000元' 不是本条 figures 中的数字"),
-])
+@pytest.mark.parametrize(
+    "formula, message",
+    [
+        ({"terms": [{"base": "营业利润", "ratio": "10%"}]}, "未知的 base '营业利润'"),
+        ({"terms": [{"base": "月租", "per": ["3个月"], "ratio": "12%"}]}, "ratio '12%' 不是本条 figures 中的数字"),
+        ({"terms": [{"base": "月租", "per": ["3个月"], "ratio": "一成"}]}, "无法解析的比例"),
+        ({"terms": [{"base": "月租", "per": ["4个月"]}]}, "per '4个月' 不是本条 figures 中的数字"),
+        ({"terms": [{"base": "月租", "per": ["员工数"]}]}, "未知的 per 基数 '员工数'"),
+        ({"terms": [{"base": "月租", "per": ["人数(厨师)"]}]}, "人数 没有限定词 '厨师'"),
+        ({"terms": [{"per": ["3个月"]}]}, "需要 base(企业的金额)或 amount(条款的金额)之一"),
+        ({"terms": [{"base": "月租"}]}, "base 需要乘以 ratio 或 per"),
+        ({"terms": []}, "缺少 terms"),
+        ({"terms": [{"base": "月租", "per": ["3个月"]}], "cap": "100万元"}, "cap '100万元' 不是本条 figures 中的数字"),
+        ({"terms": [{"base": "月租", "per": ["3个月"], "times": 2}]}, "未知的字段 'times'"),
+        ({"terms": [{"amount": "5000元", "per": ["3个月"]}]}, "amount '5000元' 不是本条 figures 中的数字"),
+    ],
+)
 def test_bad_formula_names_file_record_and_problem(data_dir, formula, message):
     write_doc(data_dir, {**RENT_BENEFIT, "formula": formula})
     text = problems(data_dir)
@@ -127,8 +136,16 @@ def test_the_kinds_of_help_a_benefit_may_be_come_from_categories_yml(data_dir):
     """A new kind of help is one entry in categories.yml: the loader accepts it, the record names its label."""
     path = data_dir / "categories.yml"
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    raw["categories"].insert(-1, {"key": "land", "label": "用地保障", "intent": "ask_land",
-                                  "question": "{topic}有什么用地支持", "templates": ["{w}用地政策"]})
+    raw["categories"].insert(
+        -1,
+        {
+            "key": "land",
+            "label": "用地保障",
+            "intent": "ask_land",
+            "question": "{topic}有什么用地支持",
+            "templates": ["{w}用地政策"],
+        },
+    )
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     write_doc(data_dir, {**GOOD_BENEFIT, "category": "land"})
     [document] = load_policy_data(data_dir, SOURCES_DIR).documents

@@ -19,8 +19,9 @@ def store(tmp_path):
 
 
 def test_a_message_keeps_what_the_officer_needs_to_call_back(store):
-    stored = store.leave("rest:abc", "想问技改补贴什么时候发", phone="138 0013 8000", city="平顶山",
-                         last_answer="技改补贴最高500万元。")
+    stored = store.leave(
+        "rest:abc", "想问技改补贴什么时候发", phone="138 0013 8000", city="平顶山", last_answer="技改补贴最高500万元。"
+    )
     [listed] = store.list()
     assert listed.id == stored.id
     assert (listed.conversation_id, listed.city, listed.phone) == ("rest:abc", "平顶山", "13800138000")
@@ -35,8 +36,9 @@ def test_an_invalid_phone_is_refused_with_a_reason(store, phone):
     assert store.list() == []
 
 
-@pytest.mark.parametrize(("given", "kept"), [("0375-2661234", "03752661234"), ("+86 139-0000-1111", "13900001111"),
-                                             ("", None), (None, None)])
+@pytest.mark.parametrize(
+    ("given", "kept"), [("0375-2661234", "03752661234"), ("+86 139-0000-1111", "13900001111"), ("", None), (None, None)]
+)
 def test_phones_are_normalised(given, kept):
     assert normalise_phone(given) == kept
 

@@ -1,4 +1,5 @@
 """Property tests: however an amount is written, it reads back as plain arithmetic says."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -9,11 +10,12 @@ from hypothesis import strategies as st
 from policy_db.money import MAX_YUAN, find_money, format_yuan, money_mentions
 
 FULL_WIDTH = str.maketrans({**{str(i): chr(0xFF10 + i) for i in range(10)}, ".": "．", ",": "，"})
-UNITS = {"元": Decimal(1), "万元": Decimal(10_000), "万": Decimal(10_000), "亿元": Decimal(10 ** 8), "亿": Decimal(10 ** 8)}
+UNITS = {"元": Decimal(1), "万元": Decimal(10_000), "万": Decimal(10_000), "亿元": Decimal(10**8), "亿": Decimal(10**8)}
 
 # Amounts in yuan, to the fen, from 1分 to 1万亿元.
-yuan_amounts = st.decimals(min_value=Decimal("0.01"), max_value=MAX_YUAN, places=2,
-                           allow_nan=False, allow_infinity=False).filter(lambda d: d > 0)
+yuan_amounts = st.decimals(
+    min_value=Decimal("0.01"), max_value=MAX_YUAN, places=2, allow_nan=False, allow_infinity=False
+).filter(lambda d: d > 0)
 
 
 def plain(value: Decimal) -> str:
@@ -34,8 +36,13 @@ def test_format_yuan_round_trips(value):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(min_value=1, max_value=10 ** 8), st.integers(min_value=0, max_value=2),
-       st.sampled_from(sorted(UNITS)), st.booleans(), st.booleans())
+@given(
+    st.integers(min_value=1, max_value=10**8),
+    st.integers(min_value=0, max_value=2),
+    st.sampled_from(sorted(UNITS)),
+    st.booleans(),
+    st.booleans(),
+)
 def test_written_forms_read_back(whole, decimals, unit, separators, full_width):
     number = Decimal(whole).scaleb(-decimals)  # e.g. 1234.56
     expected = number * UNITS[unit]
@@ -63,7 +70,7 @@ def test_negative_is_never_made_positive(value):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(min_value=1, max_value=10 ** 6))
+@given(st.integers(min_value=1, max_value=10**6))
 def test_over_a_trillion_is_refused(extra):
     value = MAX_YUAN + extra
     refused = money_mentions(f"{value}元", include_refused=True)
@@ -74,6 +81,7 @@ def test_over_a_trillion_is_refused(extra):
 @given(st.integers(min_value=1, max_value=9999), st.integers(min_value=0, max_value=9999))
 def test_chinese_numerals_with_wan(high, low):
     """X万Y written in Chinese numerals reads as high*10000 + low."""
+
     def cn(n: int) -> str:
         digits = "零一二三四五六七八九"
         out, zero = "", False
@@ -85,5 +93,6 @@ def test_chinese_numerals_with_wan(high, low):
             elif out:
                 zero = True
         return out
+
     text = cn(high) + "万" + (("零" if low < 1000 else "") + cn(low) if low else "") + "元"
     assert find_money(text)[0][1] == Decimal(high * 10_000 + low), text

@@ -1,4 +1,5 @@
 """Source sentences keep the section they stand in, for citations of the full-text fallback."""
+
 from __future__ import annotations
 
 from policy_db.loader import SOURCES_DIR
@@ -12,7 +13,9 @@ def passages(name: str):
 def test_annex_and_numbered_sections():
     hit = next(p for p in passages("pingdingshan") if "按照中级工每人每年5000元" in p.text)
     assert hit.section == "四"
-    annex = next(p for p in passages("pingdingshan") if "免收3个月房租,减半收取6个月房租" in p.text and "商贸" in p.text)
+    annex = next(
+        p for p in passages("pingdingshan") if "免收3个月房租,减半收取6个月房租" in p.text and "商贸" in p.text
+    )
     assert annex.section == "附件1 三"
 
 

@@ -1,4 +1,5 @@
 """The same build and queries against PostgreSQL (127.0.0.1:5432); skipped where there is none."""
+
 from __future__ import annotations
 
 import os
@@ -42,16 +43,21 @@ def test_build_is_idempotent_and_counts_match(pg_engine, policy_data):
 
 def test_queries_on_postgres(pg_engine):
     catalog = PolicyRepository(pg_engine).catalog()
-    b = catalog.find_benefits(city="滨州", topics=catalog.topics_in("上市融资"), text="上市融资额奖补", limit=1)[0].benefit
+    b = catalog.find_benefits(city="滨州", topics=catalog.topics_in("上市融资"), text="上市融资额奖补", limit=1)[
+        0
+    ].benefit
     assert compute(b.tier, parse_amount("15亿元")).amount_yuan == Decimal("7000000")
-    little_giant = catalog.find_benefits(city="平顶山", topics=catalog.topics_in("小巨人"), text="国家级小巨人", limit=1)
+    little_giant = catalog.find_benefits(
+        city="平顶山", topics=catalog.topics_in("小巨人"), text="国家级小巨人", limit=1
+    )
     assert "50万元" in {f.text for f in little_giant[0].benefit.figures}
 
 
 def test_readers_see_the_old_catalogue_until_the_switch_and_are_not_blocked(pg_engine, policy_data, monkeypatch):
     # A reader that would wait for a lock fails after 3 s instead of waiting for the whole build.
     reader = create_engine(PG_URL, future=True, connect_args={"options": "-c lock_timeout=3000"}).execution_options(
-        schema_translate_map={None: SCHEMA})
+        schema_translate_map={None: SCHEMA}
+    )
     old = PolicyRepository(reader).catalog()
     with build_held_open(monkeypatch, pg_engine, with_reward_of(policy_data, 60)):
         assert read_time(reader) < 3
@@ -69,7 +75,8 @@ def test_a_build_over_an_older_layout_replaces_it_and_keeps_other_tables(pg_engi
         for name in (schema, other):
             connection.execute(text(f"drop schema if exists {name} cascade"))
             connection.execute(text(f"create schema {name}"))
-        connection.execute(text(f"""
+        connection.execute(
+            text(f"""
             create table {schema}.meta (key varchar(50) primary key, value text not null);
             insert into {schema}.meta values ('build_stamp', 'from-an-older-release');
             create table {schema}.cities (id serial primary key, name varchar(20) not null);
@@ -77,19 +84,28 @@ def test_a_build_over_an_older_layout_replaces_it_and_keeps_other_tables(pg_engi
             create table {schema}.benefits (id serial primary key, key varchar(60), kind varchar(10));
             create table {other}.user_messages (id serial primary key, question text);
             insert into {other}.user_messages (question) values ('请回电');
-        """))
+        """)
+        )
     engine = make_engine(PG_URL).execution_options(schema_translate_map={None: schema})
     try:
         build_database(engine, policy_data)
         catalog = PolicyRepository(engine).catalog()
         assert reward_text(catalog) == "50万元" and catalog.stamp == build_stamp(policy_data)
         with make_engine(PG_URL).connect() as connection:
-            tables = set(connection.execute(text("select table_name from information_schema.tables "
-                                                 "where table_schema = :s"), {"s": schema}).scalars())
+            tables = set(
+                connection.execute(
+                    text("select table_name from information_schema.tables where table_schema = :s"), {"s": schema}
+                ).scalars()
+            )
             assert "places" not in tables and {"benefits", "figures", "meta"} <= tables
             assert connection.execute(text(f"select question from {other}.user_messages")).scalars().all() == ["请回电"]
-            leftovers = connection.execute(text("select nspname from pg_namespace where nspname like :p"),
-                                           {"p": f"{schema}\\_%"}).scalars().all()
+            leftovers = (
+                connection.execute(
+                    text("select nspname from pg_namespace where nspname like :p"), {"p": f"{schema}\\_%"}
+                )
+                .scalars()
+                .all()
+            )
             assert leftovers == [other]  # no staging or retired schema left behind
     finally:
         with make_engine(PG_URL).begin() as connection:

@@ -2,6 +2,7 @@
 running repository picks a rebuild up within its refresh interval, readers see the whole old or the
 whole new catalogue (never a half-built one) without waiting for the build, and a build over an older
 table layout just replaces it, leaving tables that are not the catalogue's alone."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -31,15 +32,29 @@ def _first(data, key):
 
 EDITS = {
     "a figure": lambda data: with_reward_of(data, 60),
-    "a clause": lambda data: with_benefit(data, LITTLE_GIANT, clause_text=_first(data, LITTLE_GIANT).clause_text + "。"),
+    "a clause": lambda data: with_benefit(
+        data, LITTLE_GIANT, clause_text=_first(data, LITTLE_GIANT).clause_text + "。"
+    ),
     "an end date": lambda data: with_benefit(data, LITTLE_GIANT, own_valid_until=dt.date(2030, 1, 1)),
     "a department": lambda data: with_benefit(data, LITTLE_GIANT, departments=("市工业和信息化局",)),
-    "a county": lambda data: dataclasses.replace(data, cities=[
-        dataclasses.replace(c, counties=(*c.counties, "新区")) if c.name == "平顶山" else c for c in data.cities]),
-    "a topic synonym": lambda data: dataclasses.replace(data, topics={**data.topics, "上市": [*data.topics["上市"], "敲钟"]}),
-    "a source text": lambda data: dataclasses.replace(data, documents=[
-        dataclasses.replace(d, document=dataclasses.replace(d.document, full_text=d.full_text + "\n附则")) if i == 0 else d
-        for i, d in enumerate(data.documents)]),
+    "a county": lambda data: dataclasses.replace(
+        data,
+        cities=[
+            dataclasses.replace(c, counties=(*c.counties, "新区")) if c.name == "平顶山" else c for c in data.cities
+        ],
+    ),
+    "a topic synonym": lambda data: dataclasses.replace(
+        data, topics={**data.topics, "上市": [*data.topics["上市"], "敲钟"]}
+    ),
+    "a source text": lambda data: dataclasses.replace(
+        data,
+        documents=[
+            dataclasses.replace(d, document=dataclasses.replace(d.document, full_text=d.full_text + "\n附则"))
+            if i == 0
+            else d
+            for i, d in enumerate(data.documents)
+        ],
+    ),
 }
 
 

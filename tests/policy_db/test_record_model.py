@@ -1,5 +1,6 @@
 """One record model: the records the loader reads from the files are the records the database returns,
 field for field, because the tables and the row mapping are derived from the same record classes."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -15,9 +16,15 @@ def test_every_benefit_comes_back_from_the_database_as_it_was_read(policy_data, 
     read = {b.key: b for doc in policy_data.documents for b in doc.benefits}
     stored = {b.key: b for b in catalog.benefits}
     assert stored.keys() == read.keys()
-    different = {key: [f.name for f in dataclasses.fields(BenefitRecord)
-                       if f.compare and getattr(read[key], f.name) != getattr(stored[key], f.name)]
-                 for key in read if read[key] != stored[key]}
+    different = {
+        key: [
+            f.name
+            for f in dataclasses.fields(BenefitRecord)
+            if f.compare and getattr(read[key], f.name) != getattr(stored[key], f.name)
+        ]
+        for key in read
+        if read[key] != stored[key]
+    }
     assert different == {}
     little_giant = stored["pds-xjr-national"]
     assert [f.text for f in little_giant.figures] == ["50万元"] and little_giant.departments[0] == "市财政局"

@@ -1,4 +1,5 @@
 """The figures the product must get right, read through the query API."""
+
 from __future__ import annotations
 
 import datetime as dt

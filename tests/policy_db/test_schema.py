@@ -1,6 +1,7 @@
 """The data files are checked against the records' schema: a misspelt key, a text where a list belongs,
 a value outside its choices or a date that is not one is an error naming the file and the record,
 and every such error of the data set is reported at once."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,15 +26,21 @@ def test_a_misspelt_key_is_an_error_with_the_key_it_should_be(data_dir):
     assert problems(data_dir) == [f"{WHERE}: 未知字段 valid_untill(是否应为 valid_until?)"]
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"topics": "专精特新"}, "topics 应为文本列表: '专精特新'"),
-    ({"name": ["测试", "奖励"]}, "name 应为文本: ['测试', '奖励']"),
-    ({"valid_until": "2022-02-30"}, "valid_until 不是日期 (YYYY-MM-DD): '2022-02-30'"),
-    ({"category": "gift"}, "未知的 category 'gift',可选: reward, finance, social_insurance, tax_fee, rent_utility, other"),
-    ({"kind": "goal"}, "未知的 kind 'goal',可选: benefit, fact"),
-    ({"summary": "  "}, "缺少 summary"),
-    ({"tiers": ["bracket"]}, "应为映射 (key: value),实际是 列表"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"topics": "专精特新"}, "topics 应为文本列表: '专精特新'"),
+        ({"name": ["测试", "奖励"]}, "name 应为文本: ['测试', '奖励']"),
+        ({"valid_until": "2022-02-30"}, "valid_until 不是日期 (YYYY-MM-DD): '2022-02-30'"),
+        (
+            {"category": "gift"},
+            "未知的 category 'gift',可选: reward, finance, social_insurance, tax_fee, rent_utility, other",
+        ),
+        ({"kind": "goal"}, "未知的 kind 'goal',可选: benefit, fact"),
+        ({"summary": "  "}, "缺少 summary"),
+        ({"tiers": ["bracket"]}, "应为映射 (key: value),实际是 列表"),
+    ],
+)
 def test_wrong_shapes_and_values_name_the_field(data_dir, change, message):
     write_doc(data_dir, {**GOOD_BENEFIT, **change})
     assert any(p.startswith(WHERE) and p.endswith(message) for p in problems(data_dir)), problems(data_dir)
@@ -50,8 +57,12 @@ def test_nested_records_are_checked_with_their_place(data_dir):
 
 
 def test_every_problem_of_every_file_is_reported_at_once(data_dir):
-    write_doc(data_dir, {**GOOD_BENEFIT, "valid_untill": "2022-12-31", "category": "gift"},
-              published="yesterday", issuer_name="测试")
+    write_doc(
+        data_dir,
+        {**GOOD_BENEFIT, "valid_untill": "2022-12-31", "category": "gift"},
+        published="yesterday",
+        issuer_name="测试",
+    )
     path = data_dir / "documents" / "test.yml"
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     doc["benefit"] = []  # a section that does not exist
@@ -70,12 +81,16 @@ def test_every_problem_of_every_file_is_reported_at_once(data_dir):
 
 def test_cities_file_is_checked_too(tmp_path):
     path = tmp_path / "cities.yml"
-    path.write_text("cities:\n  - name: 平顶山\n    full_name: 平顶山市\n    province: 河南省\n    countys: [郏县]\n",
-                    encoding="utf-8")
+    path.write_text(
+        "cities:\n  - name: 平顶山\n    full_name: 平顶山市\n    province: 河南省\n    countys: [郏县]\n",
+        encoding="utf-8",
+    )
     with pytest.raises(DataError) as err:
         read_cities(path)
-    assert err.value.problems == ["cities.yml cities[0] (平顶山): 未知字段 countys(是否应为 counties?)",
-                                  "cities.yml cities[0] (平顶山): 缺少 code"]
+    assert err.value.problems == [
+        "cities.yml cities[0] (平顶山): 未知字段 countys(是否应为 counties?)",
+        "cities.yml cities[0] (平顶山): 缺少 code",
+    ]
 
 
 def test_the_real_cities_read_as_records():

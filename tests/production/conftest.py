@@ -16,6 +16,7 @@ with the reason when PostgreSQL or Redis is unreachable. Server output goes to v
 PostgreSQL: TEST_POSTGRES_URL (default postgres@127.0.0.1:5432/test); Redis: TEST_REDIS_URL (default
 redis://127.0.0.1:6379/0).
 """
+
 from __future__ import annotations
 
 import json
@@ -56,7 +57,7 @@ LOCK_RETRY = 2.0  # LOCK_STORE_RETRY_SECONDS for the test servers (default 10 s)
 SERVICE_BUSY = "政策查询服务暂时繁忙或不可用"
 DB_UNAVAILABLE = "政策数据库暂时无法访问"
 # Nothing a user sees may show the machinery.
-INTERNALS = ("Traceback", "Exception", "sqlalchemy", "File \"", "/work/", "psycopg2", "rasa.")
+INTERNALS = ("Traceback", "Exception", "sqlalchemy", 'File "', "/work/", "psycopg2", "rasa.")
 
 
 # -- services ------------------------------------------------------------------------------------
@@ -93,7 +94,7 @@ class TcpProxy:
         self._stopping = threading.Event()
         self._thread: Optional[threading.Thread] = None
 
-    def up(self) -> "TcpProxy":
+    def up(self) -> TcpProxy:
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
@@ -130,7 +131,7 @@ class TcpProxy:
         while not self._stopping.is_set() and time.monotonic() < deadline:
             try:
                 client, _ = listener.accept()
-            except (socket.timeout, OSError):
+            except (TimeoutError, OSError):
                 continue
             try:
                 upstream = socket.create_connection(self.target, timeout=2)
@@ -212,9 +213,11 @@ class ActionSlot:
     def start_real(self, database_url: Optional[str] = None) -> None:
         self.stop()
         name = "prod-actions" if database_url is None else "prod-actions-nodb"
-        self.server = ActionServer(port=self.port, name=name,  # rasa_sdk listens on SANIC_HOST (0.0.0.0)
-                                   env={"DATABASE_URL": database_url or self.policy_db_url,
-                                        "SANIC_HOST": "127.0.0.1"})
+        self.server = ActionServer(
+            port=self.port,
+            name=name,  # rasa_sdk listens on SANIC_HOST (0.0.0.0)
+            env={"DATABASE_URL": database_url or self.policy_db_url, "SANIC_HOST": "127.0.0.1"},
+        )
         self.server.start()
         self.warm_up()
         self.state = "real" if database_url is None else "real-nodb"
@@ -223,11 +226,26 @@ class ActionSlot:
         """One direct action request: /health answers while the action server still loads its policy
         catalogue in the background (seconds on a busy machine), and a request made meanwhile can
         outlast the 4 s action timeout. A load balancer should likewise only route to it after this."""
-        body = {"next_action": "action_answer_policy", "sender_id": "warm-up", "version": "3.6.21", "domain": {},
-                "tracker": {"sender_id": "warm-up", "slots": {}, "paused": False, "followup_action": None,
-                            "active_loop": {}, "latest_action_name": "action_listen", "events": [],
-                            "latest_message": {"text": "平顶山专精特新有什么奖励", "entities": [],
-                                               "intent": {"name": "ask_reward", "confidence": 1.0}}}}
+        body = {
+            "next_action": "action_answer_policy",
+            "sender_id": "warm-up",
+            "version": "3.6.21",
+            "domain": {},
+            "tracker": {
+                "sender_id": "warm-up",
+                "slots": {},
+                "paused": False,
+                "followup_action": None,
+                "active_loop": {},
+                "latest_action_name": "action_listen",
+                "events": [],
+                "latest_message": {
+                    "text": "平顶山专精特新有什么奖励",
+                    "entities": [],
+                    "intent": {"name": "ask_reward", "confidence": 1.0},
+                },
+            },
+        }
         try:
             requests.post(f"{self.url}/webhook", json=body, timeout=seconds)
         except requests.RequestException:
@@ -240,8 +258,9 @@ class ActionSlot:
         server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
         server.daemon_threads = True
         self.stand_in = server
-        self._stand_in_thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                                                 daemon=True)
+        self._stand_in_thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
         self._stand_in_thread.start()
         self.state = mode
 
@@ -263,8 +282,16 @@ class ActionSlot:
 # -- the Rasa servers ------------------------------------------------------------------------------
 def production_rasa(name: str, action_url: str, env: Dict[str, str], workdir) -> RasaServer:
     """A Rasa server as in production: endpoints.production.yml, the REST channel, the API with the token."""
-    return RasaServer(action_url=action_url, name=f"prod-{name}", endpoints=ENDPOINTS, credentials=REST_CREDENTIALS,
-                      env=env, workdir=workdir, api_token=API_TOKEN, cors=None)
+    return RasaServer(
+        action_url=action_url,
+        name=f"prod-{name}",
+        endpoints=ENDPOINTS,
+        credentials=REST_CREDENTIALS,
+        env=env,
+        workdir=workdir,
+        api_token=API_TOKEN,
+        cors=None,
+    )
 
 
 @dataclass
@@ -286,8 +313,10 @@ class Cluster:
         connection = pg_connect()
         try:
             with connection.cursor() as cursor:
-                cursor.execute(f"select type_name, data from {self.schema}.events where sender_id = %s order by id",
-                               (conversation_id(sender),))
+                cursor.execute(
+                    f"select type_name, data from {self.schema}.events where sender_id = %s order by id",
+                    (conversation_id(sender),),
+                )
                 rows = cursor.fetchall()
         finally:
             connection.close()
@@ -309,8 +338,10 @@ def cluster(production_stores, policy_db_url, tmp_path_factory) -> Iterator[Clus
     proxy = TcpProxy(*stores.redis_address).up()
     pg_proxy = TcpProxy(*stores.postgres_address).up()
     actions = ActionSlot(policy_db_url)
-    env = {**stores.env(postgres_address=("127.0.0.1", pg_proxy.port), redis_address=("127.0.0.1", proxy.port)),
-           "LOCK_STORE_RETRY_SECONDS": str(LOCK_RETRY)}
+    env = {
+        **stores.env(postgres_address=("127.0.0.1", pg_proxy.port), redis_address=("127.0.0.1", proxy.port)),
+        "LOCK_STORE_RETRY_SECONDS": str(LOCK_RETRY),
+    }
     workdir = tmp_path_factory.mktemp("production")
     servers = [production_rasa(name, actions.url, env, workdir) for name in ("a", "b")]
     try:

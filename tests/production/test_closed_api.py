@@ -1,5 +1,6 @@
 """The production Rasa servers' HTTP API is on only with a token, and they listen on the address
 they are given (bot.server: 127.0.0.1 unless -i); skipped when PostgreSQL or Redis is absent."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,9 +26,12 @@ def test_conversations_need_the_token(healthy: Cluster):
 
 
 def test_admin_calls_without_the_token_are_refused(healthy: Cluster):
-    for method, path, body in [("PUT", "/model", {"model_server": {"url": "http://127.0.0.1:9/model.tar.gz"}}),
-                               ("DELETE", "/model", None), ("GET", "/status", None),
-                               ("PUT", f"/conversations/rest:{new_sender('x')}/tracker/events", [])]:
+    for method, path, body in [
+        ("PUT", "/model", {"model_server": {"url": "http://127.0.0.1:9/model.tar.gz"}}),
+        ("DELETE", "/model", None),
+        ("GET", "/status", None),
+        ("PUT", f"/conversations/rest:{new_sender('x')}/tracker/events", []),
+    ]:
         reply = requests.request(method, f"{healthy.a.url}{path}", json=body, timeout=10)
         assert reply.status_code == 401, (method, path, reply.status_code)
     assert healthy.a.say(new_sender("still"), "平顶山小巨人奖多少").status == 200

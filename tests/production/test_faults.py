@@ -8,6 +8,7 @@ store is unreachable messages are answered without context, and the context is b
 PostgreSQL is (the pool pre-ping of bot.stores.LeanSQLTrackerStore). Skipped when PostgreSQL or
 Redis is absent.
 """
+
 from __future__ import annotations
 
 import time

@@ -4,6 +4,7 @@ on a real Redis: tickets are unique, turns never overlap, and the lock is gone a
 Rasa's own GET-then-SET, 80 tickets issued this way came out as 20 distinct numbers, and concurrent
 turns failed with LockError. Needs Redis only (skipped without it, like every module here); the
 same checks without Redis: tests/server/test_redis_lock_store.py."""
+
 from __future__ import annotations
 
 import asyncio
@@ -28,9 +29,18 @@ def stores(services):
 
     kwargs = redis.Redis.from_url(REDIS_URL).connection_pool.connection_kwargs
     prefix = f"locktest{uuid.uuid4().hex[:8]}"
-    pair = [ResilientRedisLockStore(host=kwargs.get("host", "127.0.0.1"), port=kwargs.get("port", 6379),
-                                    db=kwargs.get("db", 0), password=kwargs.get("password"), key_prefix=prefix,
-                                    socket_timeout=2, fallback=False) for _ in range(2)]
+    pair = [
+        ResilientRedisLockStore(
+            host=kwargs.get("host", "127.0.0.1"),
+            port=kwargs.get("port", 6379),
+            db=kwargs.get("db", 0),
+            password=kwargs.get("password"),
+            key_prefix=prefix,
+            socket_timeout=2,
+            fallback=False,
+        )
+        for _ in range(2)
+    ]
     yield pair
     keys = list(pair[0].red.scan_iter(match=f"{prefix}:*", count=1000))
     if keys:
@@ -74,6 +84,7 @@ def test_concurrent_turns_are_serialised_and_the_lock_is_removed(stores):
         async def many() -> None:
             for _ in range(8):
                 await turn(stores[index % 2])
+
         asyncio.run(many())
 
     assert not run_threads(worker, 4, seconds=120)  # Rasa alone: LockError (a ticket deleted meanwhile)

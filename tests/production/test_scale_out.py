@@ -3,6 +3,7 @@
 The turns of one conversation go alternately to both servers: the context must carry over, and
 every turn must be stored and answered exactly once. Skipped when PostgreSQL or Redis is absent.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -13,19 +14,52 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 # (message, what the answer must contain); the city the conversation ends on.
 SCRIPTS = [
-    ([("平顶山专精特新有什么奖励", ["【平顶山】", "20万元"]), ("那三明呢", ["【三明】", "10万元"]),
-      ("找哪个部门", ["【三明】", "市工信局"])], "三明"),
+    (
+        [
+            ("平顶山专精特新有什么奖励", ["【平顶山】", "20万元"]),
+            ("那三明呢", ["【三明】", "10万元"]),
+            ("找哪个部门", ["【三明】", "市工信局"]),
+        ],
+        "三明",
+    ),
     ([("滨州上市融资15亿奖多少", ["700万元"]), ("找哪个部门", ["【滨州】", "市地方金融监管局"])], "滨州"),
-    ([("三门峡企业在中原股权交易中心挂牌有奖励吗", ["【三门峡】", "20万元"]), ("那平顶山呢", ["【平顶山】", "30万"]),
-      ("找哪个部门", ["【平顶山】", "市金融工作局"])], "平顶山"),
-    ([("平顶山社保能缓交的那个规定", ["3个月"]), ("截止到啥时候", ["2022年12月31日"]),
-      ("找哪个部门", ["市人力资源和社会保障局"])], "平顶山"),
-    ([("去新三板挂个牌政府奖不奖", ["三门峡", "平顶山"]), ("三门峡", ["【三门峡】", "80万元"]),
-      ("找哪个部门", ["【三门峡】", "市金融工作局"])], "三门峡"),
-    ([("平顶山企业升规入统了给啥奖励", ["5万元"]), ("要什么条件", ["5000万元"]), ("找哪个部门", ["市统计局"])], "平顶山"),
+    (
+        [
+            ("三门峡企业在中原股权交易中心挂牌有奖励吗", ["【三门峡】", "20万元"]),
+            ("那平顶山呢", ["【平顶山】", "30万"]),
+            ("找哪个部门", ["【平顶山】", "市金融工作局"]),
+        ],
+        "平顶山",
+    ),
+    (
+        [
+            ("平顶山社保能缓交的那个规定", ["3个月"]),
+            ("截止到啥时候", ["2022年12月31日"]),
+            ("找哪个部门", ["市人力资源和社会保障局"]),
+        ],
+        "平顶山",
+    ),
+    (
+        [
+            ("去新三板挂个牌政府奖不奖", ["三门峡", "平顶山"]),
+            ("三门峡", ["【三门峡】", "80万元"]),
+            ("找哪个部门", ["【三门峡】", "市金融工作局"]),
+        ],
+        "三门峡",
+    ),
+    (
+        [("平顶山企业升规入统了给啥奖励", ["5万元"]), ("要什么条件", ["5000万元"]), ("找哪个部门", ["市统计局"])],
+        "平顶山",
+    ),
     ([("滨州重大技改项目贷款贴息怎么算", ["35%"]), ("找哪个部门", ["人民银行滨州市中心支行"])], "滨州"),
-    ([("我们公司注册在滨州", ["滨州"]), ("要是上市募资13个亿奖补多少", ["700万元"]),
-      ("找哪个部门", ["市地方金融监管局"])], "滨州"),
+    (
+        [
+            ("我们公司注册在滨州", ["滨州"]),
+            ("要是上市募资13个亿奖补多少", ["700万元"]),
+            ("找哪个部门", ["市地方金融监管局"]),
+        ],
+        "滨州",
+    ),
 ]
 
 
@@ -50,8 +84,12 @@ def test_context_carries_over_between_servers(healthy: Cluster):
     assert_clean(third)
     assert "【三明】" in third.text and "市工信局" in third.text, third.text
     assert b.slots(sender)["city"] == "三明" == a.slots(sender)["city"]
-    assert_stored_once(healthy, sender, ["平顶山专精特新有什么奖励", "那三明呢", "找哪个部门"],
-                       [[m["text"] for m in r.messages] for r in (first, second, third)])
+    assert_stored_once(
+        healthy,
+        sender,
+        ["平顶山专精特新有什么奖励", "那三明呢", "找哪个部门"],
+        [[m["text"] for m in r.messages] for r in (first, second, third)],
+    )
 
 
 def test_twenty_concurrent_conversations_alternating_servers(healthy: Cluster):
@@ -76,8 +114,9 @@ def test_twenty_concurrent_conversations_alternating_servers(healthy: Cluster):
             assert_clean(reply)
             for text in expected:
                 assert text in reply.text, (senders[index], message, reply.text)
-        assert_stored_once(healthy, senders[index], [m for m, _ in script],
-                           [[m["text"] for m in r.messages] for r in replies])
+        assert_stored_once(
+            healthy, senders[index], [m for m, _ in script], [[m["text"] for m in r.messages] for r in replies]
+        )
         assert healthy.servers[index % 2].slots(senders[index])["city"] == city
 
 

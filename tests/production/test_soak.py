@@ -3,6 +3,7 @@ few messages per second, while the action server is stopped and restarted once m
 gets HTTP 200 and an answer (the clear message during the outage), none is lost or stored twice,
 and afterwards every conversation still knows its own city and subject. Skipped when PostgreSQL
 or Redis is absent. SOAK_SECONDS overrides the duration."""
+
 from __future__ import annotations
 
 import os

@@ -2,6 +2,7 @@
 that see what an outsider sees (listening addresses, CORS headers, the HTTP API).
 
 Logs go to files under the test's temporary directory, never to the test output."""
+
 from __future__ import annotations
 
 import os
@@ -21,6 +22,7 @@ from devservers import MODEL, PROJECT_DIR, free_port, quiet_env
 @dataclass
 class LaunchedBot:
     """scripts/run_bot.sh (`make run`) on free ports, with its var/ in a temporary directory."""
+
     var_dir: Path
     rasa_port: int
     actions_port: int
@@ -43,18 +45,39 @@ class LaunchedBot:
     def output(self) -> Path:
         return self.var_dir / "launcher.out"
 
-    def start(self, env: dict) -> "LaunchedBot":
+    def start(self, env: dict) -> LaunchedBot:
         self.var_dir.mkdir(parents=True, exist_ok=True)
         inherited = quiet_env()
-        for name in ("RASA_API_TOKEN", "RASA_ENABLE_API", "RASA_CREDENTIALS", "RASA_ENDPOINTS", "WECHAT_TOKEN",
-                     "WEB_ORIGIN", "RASA_PUBLIC_URL", "RASA_INTERFACE", "ACTIONS_INTERFACE", "WEB_INTERFACE",
-                     "SOCKETIO_SESSION_SECRET"):
+        for name in (
+            "RASA_API_TOKEN",
+            "RASA_ENABLE_API",
+            "RASA_CREDENTIALS",
+            "RASA_ENDPOINTS",
+            "WECHAT_TOKEN",
+            "WEB_ORIGIN",
+            "RASA_PUBLIC_URL",
+            "RASA_INTERFACE",
+            "ACTIONS_INTERFACE",
+            "WEB_INTERFACE",
+            "SOCKETIO_SESSION_SECRET",
+        ):
             inherited.pop(name, None)  # the test decides, not the developer's shell
-        env = {**inherited, "VAR_DIR": str(self.var_dir), "RASA_PORT": str(self.rasa_port),
-               "ACTIONS_PORT": str(self.actions_port), "WEB_PORT": str(self.web_port), **env}
-        self.process = subprocess.Popen(["bash", "scripts/run_bot.sh"], cwd=PROJECT_DIR, env=env,
-                                        stdout=self.output.open("w"), stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        env = {
+            **inherited,
+            "VAR_DIR": str(self.var_dir),
+            "RASA_PORT": str(self.rasa_port),
+            "ACTIONS_PORT": str(self.actions_port),
+            "WEB_PORT": str(self.web_port),
+            **env,
+        }
+        self.process = subprocess.Popen(
+            ["bash", "scripts/run_bot.sh"],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=self.output.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -1,5 +1,6 @@
 """An action package for tests/security/test_log_bounds_live.py: one action that always raises, with
 a long message that contains a newline (as an action failing on a user's value would)."""
+
 from __future__ import annotations
 
 from rasa_sdk import Action

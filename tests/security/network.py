@@ -1,4 +1,5 @@
 """What an outsider sees of this machine's servers: on which addresses a TCP port listens."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -28,7 +29,7 @@ def _address(hex_address: str, width: int) -> str:
     raw = bytes.fromhex(hex_address)
     if width == 8:
         return str(ipaddress.IPv4Address(raw[::-1]))
-    words = b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4))
+    words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
     return str(ipaddress.IPv6Address(words))
 
 

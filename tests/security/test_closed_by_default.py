@@ -1,6 +1,7 @@
 """Class 1 (open Rasa HTTP API), unit level: the commands `make run` builds (bot/launch.py) and the
 rules `python -m bot.server run` enforces (bot/server.py). The live counterpart is
 test_run_bot_live.py."""
+
 from __future__ import annotations
 
 import os
@@ -21,7 +22,7 @@ def _value(argv, *names):
             if arg == name:
                 return argv[index + 1]
             if arg.startswith(name + "="):
-                return arg[len(name) + 1:]
+                return arg[len(name) + 1 :]
     return None
 
 
@@ -57,8 +58,12 @@ def test_the_socketio_secret_is_generated_once_with_mode_600(tmp_path):
     second = plan({"VAR_DIR": str(tmp_path)}, PROJECT_DIR).rasa.env["SOCKETIO_SESSION_SECRET"]
     assert first == second and len(first) >= 32
     assert stat.S_IMODE((tmp_path / "socketio_secret").stat().st_mode) == 0o600
-    assert plan({"VAR_DIR": str(tmp_path), "SOCKETIO_SESSION_SECRET": "s" * 40},
-                PROJECT_DIR).rasa.env["SOCKETIO_SESSION_SECRET"] == "s" * 40
+    assert (
+        plan({"VAR_DIR": str(tmp_path), "SOCKETIO_SESSION_SECRET": "s" * 40}, PROJECT_DIR).rasa.env[
+            "SOCKETIO_SESSION_SECRET"
+        ]
+        == "s" * 40
+    )
 
 
 def test_a_secret_file_left_readable_is_made_private(tmp_path):
@@ -103,7 +108,9 @@ def test_cors_for_any_origin_is_refused():
 
 
 def test_loopback_unless_an_interface_is_given_and_the_page_origin_by_default():
-    args, log_file = safe_run_args(["-p", "5005", "--log-file", "var/log/rasa.log"], {"WEB_ORIGIN": "https://a.example"})
+    args, log_file = safe_run_args(
+        ["-p", "5005", "--log-file", "var/log/rasa.log"], {"WEB_ORIGIN": "https://a.example"}
+    )
     assert _value(args, "-i", "--interface") == "127.0.0.1"
     assert _value(args, "--cors") == "https://a.example"
     assert log_file == "var/log/rasa.log" and "--log-file" not in args

@@ -1,5 +1,6 @@
 """Class 5 (logs), unit level: every record is bounded and on one line, tracebacks stay useful but
 bounded and cannot pass for records, files rotate (bot/log_setup.py)."""
+
 from __future__ import annotations
 
 import logging
@@ -36,7 +37,7 @@ def test_a_huge_message_is_cut_to_a_bounded_line(log_file):
     text = path.read_text(encoding="utf-8")
     assert len(tracker_dump) > 600_000
     assert len(text) < log_setup.MAX_MESSAGE_CHARS + 200
-    assert "action failed: {\"events\"" in text and "characters cut" in text and text.rstrip().endswith("]}")
+    assert 'action failed: {"events"' in text and "characters cut" in text and text.rstrip().endswith("]}")
 
 
 def test_a_newline_in_a_user_value_cannot_forge_a_record(log_file):

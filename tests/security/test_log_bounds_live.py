@@ -5,10 +5,10 @@ bot.action_server --log-file …`), as `make run` starts them.
 A broken conversation is one whose custom action fails: rasa_sdk then answers HTTP 500 with the
 whole request echoed (the tracker and the domain: ~680 KB for a long conversation), which the
 Rasa server logged. The stand-in action server below answers exactly that way."""
+
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import threading
 import time
@@ -72,9 +72,27 @@ def rasa_with_failing_actions(tmp_path_factory) -> Iterator[dict]:
     port = free_port()
     log, console = work / "rasa.log", work / "rasa.console.log"
     process = subprocess.Popen(
-        [str(VENV_BIN / "python"), "-m", "bot.server", "run", "-p", str(port), "-m", str(MODEL),
-         "--endpoints", str(endpoints), "--credentials", str(credentials), "--log-file", str(log)],
-        cwd=PROJECT_DIR, env=quiet_env(), stdout=console.open("w"), stderr=subprocess.STDOUT)
+        [
+            str(VENV_BIN / "python"),
+            "-m",
+            "bot.server",
+            "run",
+            "-p",
+            str(port),
+            "-m",
+            str(MODEL),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            str(credentials),
+            "--log-file",
+            str(log),
+        ],
+        cwd=PROJECT_DIR,
+        env=quiet_env(),
+        stdout=console.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_for(f"http://127.0.0.1:{port}/", 240, process, console)
         yield {"url": f"http://127.0.0.1:{port}", "log": log, "console": console}
@@ -85,8 +103,9 @@ def rasa_with_failing_actions(tmp_path_factory) -> Iterator[dict]:
 
 
 def _say(server, sender, message):
-    return requests.post(f"{server['url']}/webhooks/rest/webhook", json={"sender": sender, "message": message},
-                         timeout=30)
+    return requests.post(
+        f"{server['url']}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=30
+    )
 
 
 def test_one_message_in_a_broken_conversation_writes_a_few_kb(rasa_with_failing_actions):
@@ -118,9 +137,22 @@ def action_server(tmp_path_factory) -> Iterator[dict]:
     port = free_port()
     log, console = work / "actions.log", work / "actions.console.log"
     process = subprocess.Popen(
-        [str(VENV_BIN / "python"), "-m", "bot.action_server", "--actions", "tests.security.failing_actions",
-         "-p", str(port), "--log-file", str(log)],
-        cwd=PROJECT_DIR, env=quiet_env(), stdout=console.open("w"), stderr=subprocess.STDOUT)
+        [
+            str(VENV_BIN / "python"),
+            "-m",
+            "bot.action_server",
+            "--actions",
+            "tests.security.failing_actions",
+            "-p",
+            str(port),
+            "--log-file",
+            str(log),
+        ],
+        cwd=PROJECT_DIR,
+        env=quiet_env(),
+        stdout=console.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_for(f"http://127.0.0.1:{port}/health", 120, process, console)
         yield {"url": f"http://127.0.0.1:{port}", "port": port, "log": log, "console": console}
@@ -129,13 +161,28 @@ def action_server(tmp_path_factory) -> Iterator[dict]:
 
 
 def test_the_action_server_neither_echoes_nor_logs_the_whole_request(action_server):
-    tracker = {"sender_id": "rest:u1", "slots": {"city": 12345}, "latest_message": {"text": "专精特新奖励"},
-               "events": [{"event": "user", "text": "平顶山专精特新"}] * (PADDING // 40), "paused": False,
-               "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen"}
+    tracker = {
+        "sender_id": "rest:u1",
+        "slots": {"city": 12345},
+        "latest_message": {"text": "专精特新奖励"},
+        "events": [{"event": "user", "text": "平顶山专精特新"}] * (PADDING // 40),
+        "paused": False,
+        "followup_action": None,
+        "active_loop": {},
+        "latest_action_name": "action_listen",
+    }
     before = _size(action_server["log"], action_server["console"])
-    reply = requests.post(f"{action_server['url']}/webhook", timeout=30,
-                          json={"next_action": "action_that_fails", "sender_id": "rest:u1", "tracker": tracker,
-                                "domain": {"slots": {}}, "version": "3.6.21"})
+    reply = requests.post(
+        f"{action_server['url']}/webhook",
+        timeout=30,
+        json={
+            "next_action": "action_that_fails",
+            "sender_id": "rest:u1",
+            "tracker": tracker,
+            "domain": {"slots": {}},
+            "version": "3.6.21",
+        },
+    )
     assert reply.status_code == 500
     assert len(reply.content) < 1000 and "平顶山专精特新" not in reply.text
     assert reply.json()["action_name"] == "action_that_fails"

@@ -3,6 +3,7 @@
 The bot runs with RASA_ENABLE_API=1, the most open configuration `make run` allows: the API is on,
 with a token generated into var/rasa_api_token. (With the API off, its routes do not exist at
 all: test_closed_by_default.py checks the command that makes it so.)"""
+
 from __future__ import annotations
 
 import stat
@@ -36,8 +37,9 @@ def test_the_api_without_the_token_is_refused(launched_bot, path):
 def test_the_token_opens_the_api_and_is_kept_private(launched_bot):
     token_file = launched_bot.var_dir / "rasa_api_token"
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
-    reply = requests.get(f"{launched_bot.rasa}/conversations/someone/tracker",
-                         params={"token": launched_bot.token}, timeout=10)
+    reply = requests.get(
+        f"{launched_bot.rasa}/conversations/someone/tracker", params={"token": launched_bot.token}, timeout=10
+    )
     assert reply.status_code == 200 and reply.json()["sender_id"] == "someone"
 
 
@@ -60,11 +62,13 @@ def test_put_model_and_other_admin_calls_without_the_token_do_nothing(launched_b
     thread.start()
     try:
         model_url = f"http://127.0.0.1:{server.server_address[1]}/model.tar.gz"
-        calls = [("PUT", "/model", {"model_server": {"url": model_url}}),
-                 ("DELETE", "/model", None),
-                 ("POST", "/model/train", {"domain": "", "config": "", "nlu": ""}),
-                 ("PUT", "/conversations/someone/tracker/events", [{"event": "bot", "text": "钓鱼链接 http://evil"}]),
-                 ("POST", "/conversations/someone/execute", {"name": "utter_greet"})]
+        calls = [
+            ("PUT", "/model", {"model_server": {"url": model_url}}),
+            ("DELETE", "/model", None),
+            ("POST", "/model/train", {"domain": "", "config": "", "nlu": ""}),
+            ("PUT", "/conversations/someone/tracker/events", [{"event": "bot", "text": "钓鱼链接 http://evil"}]),
+            ("POST", "/conversations/someone/execute", {"name": "utter_greet"}),
+        ]
         for method, path, body in calls:
             reply = requests.request(method, f"{launched_bot.rasa}{path}", json=body, timeout=15)
             assert reply.status_code in (401, 403), (method, path, reply.status_code)
@@ -73,8 +77,11 @@ def test_put_model_and_other_admin_calls_without_the_token_do_nothing(launched_b
         server.server_close()
     assert recorder.requests_seen == []  # the server fetched nothing
     # the model is still loaded: the bot answers
-    answer = requests.post(f"{launched_bot.rasa}/webhooks/rest/webhook",
-                           json={"sender": "after-admin-calls", "message": "平顶山小巨人奖多少"}, timeout=30)
+    answer = requests.post(
+        f"{launched_bot.rasa}/webhooks/rest/webhook",
+        json={"sender": "after-admin-calls", "message": "平顶山小巨人奖多少"},
+        timeout=30,
+    )
     assert answer.status_code == 200 and "50万元" in "".join(m.get("text", "") for m in answer.json())
 
 
@@ -85,8 +92,11 @@ def test_cors_allows_the_page_origin_only(launched_bot):
         assert evil.headers.get("Access-Control-Allow-Origin") in (None, ""), (path, evil.headers)
         evil_get = requests.get(f"{launched_bot.rasa}/", headers={"Origin": EVIL_ORIGIN}, timeout=10)
         assert evil_get.headers.get("Access-Control-Allow-Origin") in (None, ""), evil_get.headers
-    page = requests.options(f"{launched_bot.rasa}/webhooks/rest/webhook",
-                            headers={"Origin": launched_bot.web_origin, **preflight}, timeout=10)
+    page = requests.options(
+        f"{launched_bot.rasa}/webhooks/rest/webhook",
+        headers={"Origin": launched_bot.web_origin, **preflight},
+        timeout=10,
+    )
     assert page.headers.get("Access-Control-Allow-Origin") == launched_bot.web_origin
 
 

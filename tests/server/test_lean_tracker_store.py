@@ -4,6 +4,7 @@ The lean store must be interchangeable with Rasa's: either can read what the oth
 returns the latest conversation session only, and saving twice stores nothing twice. PostgreSQL
 runs in a fresh schema (POSTGRESQL_SCHEMA, as in production) and is skipped where there is none.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -47,8 +48,14 @@ def postgres(monkeypatch: pytest.MonkeyPatch) -> Iterator[Dict[str, Any]]:
     with engine.begin() as connection:
         connection.execute(sa.text(f"create schema {schema}"))
     monkeypatch.setenv("POSTGRESQL_SCHEMA", schema)
-    yield {"dialect": "postgresql", "host": url.host, "port": url.port or 5432, "db": url.database,
-           "username": url.username, "password": url.password or ""}
+    yield {
+        "dialect": "postgresql",
+        "host": url.host,
+        "port": url.port or 5432,
+        "db": url.database,
+        "username": url.username,
+        "password": url.password or "",
+    }
     with engine.begin() as connection:
         connection.execute(sa.text(f"drop schema {schema} cascade"))
     engine.dispose()
@@ -60,14 +67,22 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Dict[str, Any]:
 
 
 def _user(text: str, intent: str, city: str) -> UserUttered:
-    return UserUttered(text, {"name": intent, "confidence": 0.93},
-                       [{"entity": "city", "value": city, "start": 0, "end": len(city)}],
-                       parse_data={"text": text, "intent": {"name": intent, "confidence": 0.93}, "entities": []})
+    return UserUttered(
+        text,
+        {"name": intent, "confidence": 0.93},
+        [{"entity": "city", "value": city, "start": 0, "end": len(city)}],
+        parse_data={"text": text, "intent": {"name": intent, "confidence": 0.93}, "entities": []},
+    )
 
 
 def _turn(text: str, intent: str, city: str, answer: str) -> List[Any]:
-    return [_user(text, intent, city), ActionExecuted("action_answer_policy"), SlotSet("city", city),
-            BotUttered(answer, {"source": "平政〔2022〕8号"}), ActionExecuted("action_listen")]
+    return [
+        _user(text, intent, city),
+        ActionExecuted("action_answer_policy"),
+        SlotSet("city", city),
+        BotUttered(answer, {"source": "平政〔2022〕8号"}),
+        ActionExecuted("action_listen"),
+    ]
 
 
 def _session_start() -> List[Any]:
@@ -84,9 +99,10 @@ def run(coroutine: Any) -> Any:
 
 def _stored_rows(store: SQLTrackerStore, sender_id: str) -> List[tuple]:
     with store.engine.connect() as connection:
-        return connection.execute(sa.text(
-            "select type_name, intent_name, action_name, data from events where sender_id = :s order by id"),
-            {"s": sender_id}).fetchall()
+        return connection.execute(
+            sa.text("select type_name, intent_name, action_name, data from events where sender_id = :s order by id"),
+            {"s": sender_id},
+        ).fetchall()
 
 
 def test_each_store_reads_what_the_other_wrote(database, domain):
@@ -96,8 +112,10 @@ def test_each_store_reads_what_the_other_wrote(database, domain):
         sender = f"owner-{uuid.uuid4().hex[:6]}"
         tracker = DialogueStateTracker.from_events(sender, _session_start(), domain.slots)
         run(writer.save(tracker))
-        for text, city, answer in (("平顶山小巨人奖多少", "平顶山", "国家级专精特新小巨人一次性奖励50万元"),
-                                   ("那三明呢", "三明", "三明省级专精特新奖励")):
+        for text, city, answer in (
+            ("平顶山小巨人奖多少", "平顶山", "国家级专精特新小巨人一次性奖励50万元"),
+            ("那三明呢", "三明", "三明省级专精特新奖励"),
+        ):
             tracker = run(writer.retrieve(sender))
             for event in _turn(text, "ask_reward", city, answer):
                 tracker.update(event)
@@ -191,8 +209,10 @@ def test_after_its_connections_are_cut_the_next_read_succeeds(postgres, domain):
     events = _dicts(run(store.retrieve(sender)).events)  # a connection is now pooled
     admin = sa.create_engine(sa.engine.make_url(PG_URL))
     with admin.begin() as connection:
-        ended = connection.execute(sa.text("select count(pg_terminate_backend(pid)) from pg_stat_activity "
-                                           "where application_name = :name"), {"name": name}).scalar()
+        ended = connection.execute(
+            sa.text("select count(pg_terminate_backend(pid)) from pg_stat_activity where application_name = :name"),
+            {"name": name},
+        ).scalar()
     admin.dispose()
     assert ended >= 1
     assert _dicts(run(store.retrieve(sender)).events) == events

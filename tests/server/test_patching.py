@@ -1,6 +1,7 @@
 """The Rasa functions that bot.resilience and bot.speedups replace are checked before anything is
 replaced: another Rasa version, or a function with other parameters, stops `python -m bot.server`
 with a message naming the function, and nothing is patched."""
+
 from __future__ import annotations
 
 import os
@@ -38,16 +39,24 @@ def test_every_patch_fits_the_installed_rasa():
 
 
 def test_install_and_uninstall_put_rasas_functions_back():
-    rasas = (Agent.__dict__["handle_message"], RemoteAction.__dict__["run"],
-             RemoteAction.__dict__["_validate_action_result"], rasa.core.run.load_agent_on_start)
+    rasas = (
+        Agent.__dict__["handle_message"],
+        RemoteAction.__dict__["run"],
+        RemoteAction.__dict__["_validate_action_result"],
+        rasa.core.run.load_agent_on_start,
+    )
     resilience.install()
     speedups.install()
     assert Agent.handle_message is not rasas[0] and rasa.core.run.load_agent_on_start is not rasas[3]
     assert resilience.installed()
     resilience.uninstall()
     speedups.uninstall()
-    assert (Agent.__dict__["handle_message"], RemoteAction.__dict__["run"],
-            RemoteAction.__dict__["_validate_action_result"], rasa.core.run.load_agent_on_start) == rasas
+    assert (
+        Agent.__dict__["handle_message"],
+        RemoteAction.__dict__["run"],
+        RemoteAction.__dict__["_validate_action_result"],
+        rasa.core.run.load_agent_on_start,
+    ) == rasas
 
 
 @pytest.mark.parametrize("guard", GUARDS, ids=lambda g: g.__name__)
@@ -107,8 +116,10 @@ def test_bot_server_exits_naming_a_changed_function(monkeypatch, capsys):
     with pytest.raises(SystemExit) as exited:
         server.main(["run", "-m", "models/policy-bot.tar.gz"])
     assert exited.value.code == 2
-    assert "rasa.core.actions.action.RemoteAction.run takes (self, output_channel, nlg, tracker, domain, metadata)" \
+    assert (
+        "rasa.core.actions.action.RemoteAction.run takes (self, output_channel, nlg, tracker, domain, metadata)"
         in capsys.readouterr().err
+    )
 
 
 REFUSED_IN_A_NEW_PROCESS = """
@@ -120,8 +131,13 @@ main(["run", "-m", "models/policy-bot.tar.gz"])
 
 
 def test_the_process_exits_with_status_2_and_says_why():
-    result = subprocess.run([sys.executable, "-c", REFUSED_IN_A_NEW_PROCESS], cwd=PROJECT_DIR, capture_output=True,
-                            text=True, timeout=300, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
+    result = subprocess.run(
+        [sys.executable, "-c", REFUSED_IN_A_NEW_PROCESS],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+    )
     assert result.returncode == 2, result.stderr[-2000:]
-    assert "bot.server: refusing to start: bot.server replaces functions of Rasa 3.6.x, but Rasa 3.7.0" \
-        in result.stderr
+    assert "bot.server: refusing to start: bot.server replaces functions of Rasa 3.6.x, but Rasa 3.7.0" in result.stderr

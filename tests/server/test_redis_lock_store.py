@@ -7,6 +7,7 @@ across servers, and while Redis is unreachable it locks in the process and tries
 The same store against a real Redis and two servers: tests/production/test_lock_store.py and
 test_faults.py.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -60,10 +61,19 @@ async def hold(store: LockStore, seconds: float = 0.0, **lock_options: Any) -> A
 
 # -- loaded by Rasa from endpoints.production.yml -------------------------------------------------
 def test_rasa_creates_it_from_endpoints_production_yml(monkeypatch):
-    for name, value in {"ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook", "DB_HOST": "127.0.0.1",
-                        "DB_PORT": "5432", "DB_NAME": "rasa", "DB_USER": "rasa", "DB_PASSWORD": "",
-                        "REDIS_HOST": "redis.internal", "REDIS_PORT": "6380", "REDIS_DB": "3",
-                        "REDIS_PASSWORD": "s3cret", "REDIS_KEY_PREFIX": "zct"}.items():
+    for name, value in {
+        "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
+        "DB_HOST": "127.0.0.1",
+        "DB_PORT": "5432",
+        "DB_NAME": "rasa",
+        "DB_USER": "rasa",
+        "DB_PASSWORD": "",
+        "REDIS_HOST": "redis.internal",
+        "REDIS_PORT": "6380",
+        "REDIS_DB": "3",
+        "REDIS_PASSWORD": "s3cret",
+        "REDIS_KEY_PREFIX": "zct",
+    }.items():
         monkeypatch.setenv(name, value)
     endpoints = read_endpoints_from_path(str(PROJECT_DIR / "endpoints.production.yml"))
     store = LockStore.create(endpoints.lock_store)  # what rasa.core.run does
@@ -123,8 +133,14 @@ def test_ticket_lock_lifetime_from_the_environment_is_honoured():
     """TICKET_LOCK_LIFETIME is read by Rasa when rasa.core.lock_store is imported: a new process."""
     import os
 
-    result = subprocess.run([sys.executable, "-c", TICKET_IN_A_NEW_PROCESS], cwd=PROJECT_DIR, capture_output=True,
-                            text=True, timeout=120, env={**os.environ, "TICKET_LOCK_LIFETIME": "7"})
+    result = subprocess.run(
+        [sys.executable, "-c", TICKET_IN_A_NEW_PROCESS],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "TICKET_LOCK_LIFETIME": "7"},
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split()[-2:] == ["7", "7"]  # lock() and issue_ticket() alike
 

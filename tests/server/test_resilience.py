@@ -2,6 +2,7 @@
 HTTP server in the test's event loop answers slowly, with an error, with a rejection, or normally.
 
 The same guards on the production servers: tests/production/test_faults.py."""
+
 from __future__ import annotations
 
 import asyncio
@@ -27,8 +28,9 @@ from bot.payloads import INVALID_PAYLOAD_REPLY
 from bot.resilience import SERVICE_BUSY
 
 TIMEOUT = 0.5
-DOMAIN = Domain.from_dict({"intents": ["ask_reward", "inform_city"], "entities": ["city"],
-                           "actions": ["action_answer_policy"]})
+DOMAIN = Domain.from_dict(
+    {"intents": ["ask_reward", "inform_city"], "entities": ["city"], "actions": ["action_answer_policy"]}
+)
 
 
 @pytest.fixture(autouse=True)
@@ -38,8 +40,9 @@ def installed():
     resilience.uninstall()
 
 
-async def with_action_server(handler: Callable[[web.Request], Awaitable[web.Response]],
-                             use: Callable[[str], Awaitable[Any]]) -> Any:
+async def with_action_server(
+    handler: Callable[[web.Request], Awaitable[web.Response]], use: Callable[[str], Awaitable[Any]]
+) -> Any:
     app = web.Application()
     app.router.add_post("/webhook", handler)
     runner = web.AppRunner(app, access_log=None)
@@ -73,8 +76,10 @@ def texts(events: List[Any]) -> List[str]:
 
 # -- 1. RemoteAction.run ------------------------------------------------------------------------------
 def test_an_answer_in_time_is_rasas():
-    body = {"events": [{"event": "slot", "name": "city", "value": "平顶山", "timestamp": None}],
-            "responses": [{"text": "【平顶山】专精特新小巨人：一次性奖励50万元"}]}
+    body = {
+        "events": [{"event": "slot", "name": "city", "value": "平顶山", "timestamp": None}],
+        "responses": [{"text": "【平顶山】专精特新小巨人：一次性奖励50万元"}],
+    }
     events = asyncio.run(with_action_server(answering(200, body), call_action))
     assert texts(events) == ["【平顶山】专精特新小巨人：一次性奖励50万元"]
     assert SERVICE_BUSY not in texts(events)
@@ -150,8 +155,9 @@ def test_a_valid_payload_reaches_the_processor_normalised():
     assert processor.texts == ['/inform_city{"city": "平顶山"}']  # a county gives its city
 
 
-@pytest.mark.parametrize("payload", ['/inform_city{"city": 12345}', '/inform_city{"sector": "x"}',
-                                     '/inform_city{"city": "平顶山"', "/{}"])
+@pytest.mark.parametrize(
+    "payload", ['/inform_city{"city": 12345}', '/inform_city{"sector": "x"}', '/inform_city{"city": "平顶山"', "/{}"]
+)
 def test_an_invalid_payload_is_refused_before_the_processor(payload):
     processor = RecordingProcessor()
     assert send(agent_with(processor), payload) == [INVALID_PAYLOAD_REPLY]

@@ -1,4 +1,5 @@
 """bot.speedups gives exactly the results of the Rasa 3.6 functions it replaces."""
+
 from __future__ import annotations
 
 import copy
@@ -23,13 +24,29 @@ from bot import speedups
 
 def _valid_responses() -> List[Dict[str, Any]]:
     """Responses as our action server sends them, and one with every kind of event."""
-    answer = {"events": [SlotSet("city", "平顶山").as_dict(), SlotSet("last_topics", ["专精特新"]).as_dict(),
-                         SlotSet("figure_yuan", 500000.0).as_dict()],
-              "responses": [{"text": "国家级专精特新小巨人:一次性奖励50万元(平政〔2022〕8号 附件3)"}]}
-    every_kind = {"events": [e.as_dict() for e in (
-        UserUttered("三明呢", {"name": "inform_city", "confidence": 0.9}), ActionExecuted("action_switch_city"),
-        BotUttered("三明:省级单项冠军50万元", {"buttons": None}), SlotSet("city", None), FollowupAction("action_listen"),
-        SessionStarted(), Restarted())], "responses": []}
+    answer = {
+        "events": [
+            SlotSet("city", "平顶山").as_dict(),
+            SlotSet("last_topics", ["专精特新"]).as_dict(),
+            SlotSet("figure_yuan", 500000.0).as_dict(),
+        ],
+        "responses": [{"text": "国家级专精特新小巨人:一次性奖励50万元(平政〔2022〕8号 附件3)"}],
+    }
+    every_kind = {
+        "events": [
+            e.as_dict()
+            for e in (
+                UserUttered("三明呢", {"name": "inform_city", "confidence": 0.9}),
+                ActionExecuted("action_switch_city"),
+                BotUttered("三明:省级单项冠军50万元", {"buttons": None}),
+                SlotSet("city", None),
+                FollowupAction("action_listen"),
+                SessionStarted(),
+                Restarted(),
+            )
+        ],
+        "responses": [],
+    }
     return [answer, every_kind, {"events": [], "responses": []}, {}]
 
 
@@ -43,8 +60,15 @@ def _invalid_responses() -> List[Dict[str, Any]]:
     no_event_key["events"][1].pop("event")
     bad_timestamp = copy.deepcopy(good)
     bad_timestamp["events"][2]["timestamp"] = "yesterday"
-    return [unknown_event, slot_name_not_text, no_event_key, bad_timestamp,
-            {"events": "SlotSet(city)"}, {"events": [], "responses": "文本"}, {"events": [3]}]
+    return [
+        unknown_event,
+        slot_name_not_text,
+        no_event_key,
+        bad_timestamp,
+        {"events": "SlotSet(city)"},
+        {"events": [], "responses": "文本"},
+        {"events": [3]},
+    ]
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """Talk to the real bot as one user: a fresh sender, several messages, the last reply."""
+
 from __future__ import annotations
 
 import uuid

@@ -111,8 +111,12 @@ def page_and_rasa(page_server, request, tmp_path_factory) -> Iterator[tuple]:
         return
 
     bot = request.getfixturevalue("bot")
-    rasa = RasaServer(action_url=bot.action_url, credentials=PAGE_CREDENTIALS,
-                      workdir=tmp_path_factory.mktemp("page-rasa"), name="page-rasa")
+    rasa = RasaServer(
+        action_url=bot.action_url,
+        credentials=PAGE_CREDENTIALS,
+        workdir=tmp_path_factory.mktemp("page-rasa"),
+        name="page-rasa",
+    )
     page = page_server(env={"RASA_PUBLIC_URL": rasa.url})  # binds its port now
     rasa.env = {"WEB_ORIGIN": page}  # Socket.IO: this page's origin only
     rasa.cors = page  # CORS (`--cors`, for the polling transport): this page's origin only
@@ -145,10 +149,7 @@ def _chromium_available() -> Optional[str]:
     """None when usable, else the reason to skip."""
     for path, what in ((CHROMIUM_BIN, "chromium"), (CHROMEDRIVER_BIN, "chromedriver")):
         if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-            return (
-                f"{what} not found at {path} "
-                "(apt-get install -y chromium chromium-driver)"
-            )
+            return f"{what} not found at {path} (apt-get install -y chromium chromium-driver)"
     try:
         import selenium  # noqa: F401
     except ImportError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+
 import pytest
 
 from bot.web.source_pages import SourceDocument, render
@@ -68,7 +69,10 @@ def test_a_ref_deeper_than_the_document_falls_back_to_its_section():
     assert best_section("三(六)25", sections) == Section("", "3", "6", "")
 
 
-@pytest.mark.parametrize(("ref", "cited"), [("18", "第十八条"), ("附件2 四(三)", "附件2 四（三）"), ("三(六)20, 附件47", "三（六）20，附件47")])
+@pytest.mark.parametrize(
+    ("ref", "cited"),
+    [("18", "第十八条"), ("附件2 四(三)", "附件2 四（三）"), ("三(六)20, 附件47", "三（六）20，附件47")],
+)
 def test_refs_are_written_out_for_citations(ref, cited):
     assert written_out(ref) == cited
 
@@ -99,8 +103,11 @@ def test_the_page_anchors_each_clause_once_and_escapes_the_text():
 def test_a_real_source_page_has_the_anchor_its_citations_use(policy_data):
     document = next(d for d in policy_data.documents if any(b.clause_ref.startswith("附件2") for b in d.benefits))
     benefit = next(b for b in document.benefits if b.clause_ref.startswith("附件2"))
-    page = render(SourceDocument(document.key, document.city, document.title, document.doc_number,
-                                 document.published, document.full_text))
+    page = render(
+        SourceDocument(
+            document.key, document.city, document.title, document.doc_number, document.published, document.full_text
+        )
+    )
     sections = [line.section for line in walk(document.full_text) if line.opens_section]
     assert f'id="{best_section(benefit.clause_ref, sections).anchor}"' in page
     assert document.title in page and (document.doc_number or "文号未载明") in page

@@ -76,7 +76,7 @@ def messages(driver) -> List[dict]:
 
 def bot_replies_after(driver, index: int) -> List[str]:
     """Texts of bot messages after the message at `index`."""
-    return [m["text"] for m in messages(driver)[index + 1:] if not m["client"] and m["text"]]
+    return [m["text"] for m in messages(driver)[index + 1 :] if not m["client"] and m["text"]]
 
 
 def send_text(driver, text: str) -> int:
@@ -253,9 +253,7 @@ def test_desktop_layout_examples_and_no_outside_requests(chrome, web_url, page_r
 
     # nothing but the page's server and the Rasa server was asked for anything
     allowed = {urlsplit(web_url).netloc, urlsplit(page_rasa_url).netloc}
-    resources = driver.execute_script(
-        "return performance.getEntriesByType('resource').map(e => e.name)"
-    )
+    resources = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     outside = [r for r in resources if urlsplit(r).netloc not in allowed]
     assert outside == [], outside
     html = driver.execute_script("return document.documentElement.outerHTML")
@@ -265,8 +263,7 @@ def test_desktop_layout_examples_and_no_outside_requests(chrome, web_url, page_r
     hosts -= allowed | {"www.w3.org"}
     assert hosts == set(), hosts
     csp_errors = [
-        entry["message"] for entry in driver.get_log("browser")
-        if "Content Security Policy" in entry["message"]
+        entry["message"] for entry in driver.get_log("browser") if "Content Security Policy" in entry["message"]
     ]
     assert csp_errors == []
 

@@ -63,8 +63,9 @@ def run_page(base: str, tmp_path: Path, query: str = "", with_config: bool = Tru
             config.write_text(body, encoding="utf-8")
             scripts.append(str(config))
     scripts.append(str(WEB_DIR / "webchat.js"))
-    result = subprocess.run([NODE, str(HARNESS), f"{base}/{query}", *scripts],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [NODE, str(HARNESS), f"{base}/{query}", *scripts], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -92,32 +93,48 @@ def test_without_configuration_the_page_uses_local_rasa(page_server):
     _, headers, body = _get(base + "/config.js")
     assert '"rasaUrl": "http://127.0.0.1:5005"' in body
     assert csp_directives(headers["Content-Security-Policy"])["connect-src"] == [
-        "http://127.0.0.1:5005", "ws://127.0.0.1:5005"]
+        "http://127.0.0.1:5005",
+        "ws://127.0.0.1:5005",
+    ]
 
 
-@pytest.mark.parametrize("value", [
-    "javascript:alert(1)", "http://evil.example/x", "http://user@evil.example", "evil.example:5005",
-    "http://a b", "http://x;connect-src *", "ftp://x",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "javascript:alert(1)",
+        "http://evil.example/x",
+        "http://user@evil.example",
+        "evil.example:5005",
+        "http://a b",
+        "http://x;connect-src *",
+        "ftp://x",
+    ],
+)
 def test_a_rasa_public_url_that_is_not_an_origin_is_refused(value):
     result = subprocess.run(
         [sys.executable, str(WEB_DIR / "serve.py"), "--port", "0"],
         env={"RASA_PUBLIC_URL": value, "PATH": "/usr/bin:/bin"},
-        capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
     )
     assert result.returncode == 2
     assert "RASA_PUBLIC_URL" in result.stderr
 
 
 @needs_node
-@pytest.mark.parametrize("query", [
-    "",
-    "?rasa=" + quote(EVIL, safe=""),
-    "?rasa=" + EVIL,
-    "?rasa=//evil.example:5005",
-    "?rasa=" + quote("http://127.0.0.1:6666", safe="") + "&greet=/greet",
-    "?greet=/greet&rasa=" + quote("https://evil.example", safe=""),
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?rasa=" + quote(EVIL, safe=""),
+        "?rasa=" + EVIL,
+        "?rasa=//evil.example:5005",
+        "?rasa=" + quote("http://127.0.0.1:6666", safe="") + "&greet=/greet",
+        "?greet=/greet&rasa=" + quote("https://evil.example", safe=""),
+    ],
+)
 def test_a_link_cannot_point_the_page_at_another_server(configured_page, tmp_path, query):
     page = run_page(configured_page, tmp_path, query)
     assert page["socketUrl"] == CONFIGURED_RASA
@@ -133,20 +150,23 @@ def test_without_config_js_the_page_uses_its_own_host(configured_page, tmp_path)
 
 
 @needs_node
-@pytest.mark.parametrize("greet, sent", [
-    (None, "/greet"),
-    ("/greet", "/greet"),
-    ("/bot_capability", "/bot_capability"),
-    ('/inform_city{"city":12345}', "/greet"),
-    ('/inform_city{"city":{"x":1}}', "/greet"),
-    ('/greet{"city":"平顶山"}', "/greet"),
-    ('/inform_figure{"money":"1e308"}', "/greet"),
-    ("/restart", "/greet"),
-    ("/session_start", "/greet"),
-    ("/ask_reward", "/greet"),
-    ("平顶山有什么补贴", "/greet"),
-    ("/greet ", "/greet"),
-])
+@pytest.mark.parametrize(
+    "greet, sent",
+    [
+        (None, "/greet"),
+        ("/greet", "/greet"),
+        ("/bot_capability", "/bot_capability"),
+        ('/inform_city{"city":12345}', "/greet"),
+        ('/inform_city{"city":{"x":1}}', "/greet"),
+        ('/greet{"city":"平顶山"}', "/greet"),
+        ('/inform_figure{"money":"1e308"}', "/greet"),
+        ("/restart", "/greet"),
+        ("/session_start", "/greet"),
+        ("/ask_reward", "/greet"),
+        ("平顶山有什么补贴", "/greet"),
+        ("/greet ", "/greet"),
+    ],
+)
 def test_a_greet_link_can_only_pick_a_known_greeting(configured_page, tmp_path, greet, sent):
     query = "" if greet is None else "?greet=" + quote(greet, safe="")
     assert run_page(configured_page, tmp_path, query)["initPayload"] == sent

@@ -107,9 +107,7 @@ def test_is_a_rasa_socketio_channel():
 def test_rasa_loads_it_from_credentials_by_class_path():
     from rasa.core import run
 
-    channel = run._create_single_channel(
-        "bot.channels.socketio_channel.PolicySocketIOInput", dict(CREDENTIALS)
-    )
+    channel = run._create_single_channel("bot.channels.socketio_channel.PolicySocketIOInput", dict(CREDENTIALS))
     assert isinstance(channel, PolicySocketIOInput)
 
 
@@ -185,15 +183,15 @@ def _victim_claims(victim_session_id: str) -> List[Any]:
     session_hex, signature = victim_session_id.split(".")
     other_secret = SessionSigner(b"another-server-secret-" + b"y" * 32)
     return [
-        victim_sender,                                  # copied from a log or a tracker
-        victim_sender[len("socketio:"):],               # its hex part
-        session_hex + "." + "A" * len(signature),       # forged signature
-        session_hex + "." + signature[:-1],             # truncated signature
-        other_secret.issue(),                           # signed with another secret
-        victim_session_id + "\n",                       # not exactly the id
+        victim_sender,  # copied from a log or a tracker
+        victim_sender[len("socketio:") :],  # its hex part
+        session_hex + "." + "A" * len(signature),  # forged signature
+        session_hex + "." + signature[:-1],  # truncated signature
+        other_secret.issue(),  # signed with another secret
+        victim_session_id + "\n",  # not exactly the id
         " " + victim_session_id,
         victim_session_id.upper(),
-        "sess-1",                                       # an old-style free id
+        "sess-1",  # an old-style free id
         "x" * 10_000,
         {"session_id": victim_session_id},
         12345,
@@ -439,9 +437,7 @@ def test_long_message_is_truncated_with_a_note():
     assert len(h.received) == 1
     assert h.received[0].text == text[:MAX_MESSAGE_CHARS]
     assert len(h.received[0].text) == 2000
-    assert h.emitted("bot_uttered") == [
-        mock.call("bot_uttered", {"text": TRUNCATED_NOTE}, room=sender_of(session_id))
-    ]
+    assert h.emitted("bot_uttered") == [mock.call("bot_uttered", {"text": TRUNCATED_NOTE}, room=sender_of(session_id))]
     assert "2000" in TRUNCATED_NOTE
 
 

@@ -22,9 +22,14 @@ PAGE_ORIGIN = allowed_web_origins()[0]
 
 
 class WebchatLikeClient:
-    def __init__(self, url: str, session_id: Optional[Any] = None, origin: Optional[str] = PAGE_ORIGIN,
-                 transports: Optional[List[str]] = None) -> None:
-        self.events: "queue.Queue[tuple]" = queue.Queue()
+    def __init__(
+        self,
+        url: str,
+        session_id: Optional[Any] = None,
+        origin: Optional[str] = PAGE_ORIGIN,
+        transports: Optional[List[str]] = None,
+    ) -> None:
+        self.events: queue.Queue[tuple] = queue.Queue()
         # The Origin header on both transports, once (websocket-client would add its own).
         self.sio = socketio.Client(reconnection=False, websocket_extra_options={"suppress_origin": True})
         self.sio.on("session_confirm", lambda data: self.events.put(("session_confirm", data)))
@@ -38,8 +43,11 @@ class WebchatLikeClient:
     def say(self, text: str, session_id: Optional[Any] = None) -> None:
         self.sio.emit(
             "user_uttered",
-            {"message": text, "customData": {"language": "zh"},
-             "session_id": self.session_id if session_id is None else session_id},
+            {
+                "message": text,
+                "customData": {"language": "zh"},
+                "session_id": self.session_id if session_id is None else session_id,
+            },
         )
 
     def replies(self, settle: float = 2.0) -> List[Dict[str, Any]]:
@@ -148,8 +156,7 @@ def test_another_socket_cannot_claim_a_users_session(rasa_url):
     they get a session of their own, and the victim's replies stay with the victim."""
     victim = WebchatLikeClient(rasa_url)
     claimed = sender_id_of(victim.session_id)
-    attackers = [WebchatLikeClient(rasa_url, session_id=claim)
-                 for claim in {claimed, claimed.split(":")[-1]}]
+    attackers = [WebchatLikeClient(rasa_url, session_id=claim) for claim in {claimed, claimed.split(":")[-1]}]
     try:
         for attacker in attackers:
             assert attacker.session_id not in (victim.session_id, claimed)
@@ -188,7 +195,12 @@ def test_a_page_on_another_origin_cannot_open_a_socket(rasa_url, origin, transpo
     with pytest.raises(socketio.exceptions.ConnectionError):
         c = socketio.Client(reconnection=False, websocket_extra_options={"suppress_origin": True})
         try:
-            c.connect(rasa_url, headers={"Origin": origin}, transports=[transport],
-                      socketio_path="/socket.io", wait_timeout=10)
+            c.connect(
+                rasa_url,
+                headers={"Origin": origin},
+                transports=[transport],
+                socketio_path="/socket.io",
+                wait_timeout=10,
+            )
         finally:
             c.disconnect()

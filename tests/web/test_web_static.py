@@ -12,7 +12,6 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-
 import pytest
 
 from devservers import free_port
@@ -80,8 +79,11 @@ def served(tmp_path_factory):
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, str(WEB_DIR / "serve.py"), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        text=True, env={k: v for k, v in os.environ.items() if k != "RASA_PUBLIC_URL"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "RASA_PUBLIC_URL"},
     )
     first_line = proc.stdout.readline()
     base = f"http://127.0.0.1:{port}"
@@ -123,8 +125,11 @@ def test_serve_serves_the_page(served):
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert "script-src 'self';" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
-    for name, ctype in (("webchat.js", "text/javascript"), ("webchat.css", "text/css"),
-                        ("config.js", "text/javascript")):
+    for name, ctype in (
+        ("webchat.js", "text/javascript"),
+        ("webchat.css", "text/css"),
+        ("config.js", "text/javascript"),
+    ):
         status, headers, _ = _get(f"{base}/{name}")
         assert status == 200 and headers["Content-Type"].startswith(ctype)
 

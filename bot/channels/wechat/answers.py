@@ -34,9 +34,7 @@ _PENDING = json.dumps({"state": "pending"})
 
 
 class AnswerBook:
-    def __init__(
-        self, store: MemoryStore, ttl: float, poll_interval: float = 0.1
-    ) -> None:
+    def __init__(self, store: MemoryStore, ttl: float, poll_interval: float = 0.1) -> None:
         self.store = store
         self.ttl = ttl
         self.poll_interval = poll_interval

@@ -81,9 +81,7 @@ class WeChatAPIClient:
             data = json.dumps(body, ensure_ascii=False).encode("utf-8")
             headers["Content-Type"] = "application/json; charset=utf-8"
         async with aiohttp.ClientSession(timeout=timeout, trust_env=True) as session:
-            async with session.request(
-                method, self.api_base + path, params=params, data=data, headers=headers
-            ) as resp:
+            async with session.request(method, self.api_base + path, params=params, data=data, headers=headers) as resp:
                 text = await resp.text(encoding="utf-8")
                 if resp.status != 200:
                     raise WeChatAPIError(f"http {resp.status}", text[:200])
@@ -126,9 +124,7 @@ class WeChatAPIClient:
             logger.debug("WeChat access token refreshed (expires in %ss).", expires_in)
             return token
 
-    async def _call_with_token(
-        self, path: Text, body: Dict[Text, Any]
-    ) -> Dict[Text, Any]:
+    async def _call_with_token(self, path: Text, body: Dict[Text, Any]) -> Dict[Text, Any]:
         token = await self.get_access_token()
         payload = await self._request("POST", path, {"access_token": token}, body)
         if payload.get("errcode") in TOKEN_ERRCODES:

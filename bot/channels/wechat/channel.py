@@ -92,9 +92,7 @@ class _Pending:
         self.background: Optional[asyncio.Future] = None
 
 
-def render_bot_messages(
-    messages: List[Dict[Text, Any]]
-) -> Tuple[Text, List[Dict[Text, Text]]]:
+def render_bot_messages(messages: List[Dict[Text, Any]]) -> Tuple[Text, List[Dict[Text, Text]]]:
     """Turns collected Rasa bot messages into one text and its button list.
 
     WeChat text messages have no buttons, so buttons become numbered lines
@@ -135,9 +133,7 @@ class WeChatInput(InputChannel):
         return "wechat"
 
     @classmethod
-    def from_credentials(
-        cls, credentials: Optional[Dict[Text, Any]]
-    ) -> "WeChatInput":
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WeChatInput":
         return cls(WeChatConfig.from_sources(credentials or {}))
 
     def __init__(
@@ -161,13 +157,9 @@ class WeChatInput(InputChannel):
         )
         self.crypto: Optional[WeChatCrypto] = None
         if self.config.aes_enabled:
-            self.crypto = WeChatCrypto(
-                self.config.token, self.config.encoding_aes_key, self.config.app_id
-            )
+            self.crypto = WeChatCrypto(self.config.token, self.config.encoding_aes_key, self.config.app_id)
         self.answers = AnswerBook(self.store, self.config.dedupe_ttl)
-        self.replay = ReplayGuard(
-            self.nonce_store, self.config.max_clock_skew, self.config.key_prefix
-        )
+        self.replay = ReplayGuard(self.nonce_store, self.config.max_clock_skew, self.config.key_prefix)
         self.queue = UserQueue()
         self._inflight: Dict[Text, _Pending] = {}
         self._background: Set[asyncio.Future] = set()
@@ -220,11 +212,7 @@ class WeChatInput(InputChannel):
         @bp.route("/webhook", methods=["POST"], stream=True)
         async def receive(request: Request) -> HTTPResponse:
             # Each request (first delivery or retry) waits this long for the answer.
-            window = (
-                self.config.reply_timeout
-                if self.customer_service
-                else self.config.hold_timeout
-            )
+            window = self.config.reply_timeout if self.customer_service else self.config.hold_timeout
             deadline = asyncio.get_running_loop().time() + window
             try:
                 message, encrypted, nonce = await self._read_message(request)
@@ -233,9 +221,7 @@ class WeChatInput(InputChannel):
                 return response.text(e.reason, status=e.status)
             try:
                 metadata = self._metadata(request, message, encrypted)
-                return await self._respond(
-                    message, encrypted, nonce, deadline, on_new_message, metadata
-                )
+                return await self._respond(message, encrypted, nonce, deadline, on_new_message, metadata)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -326,8 +312,7 @@ class WeChatInput(InputChannel):
             # 兼容模式 also carries the plaintext fields; without a key we can
             # only use those (and answer in plaintext).
             logger.warning(
-                "WeChat sent an encrypted message but WECHAT_ENCODING_AES_KEY is "
-                "not set; trying the plaintext fields."
+                "WeChat sent an encrypted message but WECHAT_ENCODING_AES_KEY is not set; trying the plaintext fields."
             )
             encrypted = False
         if not encrypted:
@@ -444,14 +429,8 @@ class WeChatInput(InputChannel):
             return self._success()
         if not parts or not await self.answers.claim(key, PASSIVE):
             return self._success()
-        if (
-            len(parts) > 1
-            and self.customer_service
-            and await self.answers.claim_followups(key)
-        ):
-            self._spawn(
-                self._send_parts(message.source, parts[1:], self.config.followup_delay)
-            )
+        if len(parts) > 1 and self.customer_service and await self.answers.claim_followups(key):
+            self._spawn(self._send_parts(message.source, parts[1:], self.config.followup_delay))
         return self._text_reply(message, parts[0], encrypted, nonce)
 
     def _start(
@@ -461,9 +440,7 @@ class WeChatInput(InputChannel):
         on_new_message: OnNewMessage,
         metadata: Dict,
     ) -> _Pending:
-        task = asyncio.ensure_future(
-            self._produce_and_keep(key, message, on_new_message, metadata)
-        )
+        task = asyncio.ensure_future(self._produce_and_keep(key, message, on_new_message, metadata))
         pending = _Pending(task, message.source)
         self._inflight[key] = pending
 
@@ -499,9 +476,7 @@ class WeChatInput(InputChannel):
             logger.exception("WeChat channel: could not store an answer.")
         return parts
 
-    async def _produce(
-        self, message: Any, on_new_message: OnNewMessage, metadata: Dict
-    ) -> List[Text]:
+    async def _produce(self, message: Any, on_new_message: OnNewMessage, metadata: Dict) -> List[Text]:
         """Computes the answer parts for one WeChat message (never raises)."""
         try:
             intake = read_message(message, self.config)
@@ -599,8 +574,7 @@ class WeChatInput(InputChannel):
         """Customer-service messages go to the bare openid (not the Rasa sender id)."""
         if not self.api.configured:
             logger.error(
-                "WeChat channel: cannot deliver %d message(s) to a user: "
-                "WECHAT_APP_ID/WECHAT_APP_SECRET are not set.",
+                "WeChat channel: cannot deliver %d message(s) to a user: WECHAT_APP_ID/WECHAT_APP_SECRET are not set.",
                 len(parts),
             )
             return
@@ -623,9 +597,7 @@ class WeChatInput(InputChannel):
     def _success() -> HTTPResponse:
         return response.text("success")
 
-    def _text_reply(
-        self, message: Any, content: Text, encrypted: bool, nonce: Text
-    ) -> HTTPResponse:
+    def _text_reply(self, message: Any, content: Text, encrypted: bool, nonce: Text) -> HTTPResponse:
         xml = TextReply(message=message, content=content).render()
         if encrypted and self.crypto is not None:
             xml = self.crypto.encrypt_message(xml, nonce)

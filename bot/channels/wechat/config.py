@@ -44,8 +44,7 @@ WELCOME_TEXT = (
     "请直接用文字提问，例如“平顶山市高新技术企业认定有什么奖励？”"
 )
 UNSUPPORTED_TEXT = (
-    "抱歉，目前仅支持文字提问，暂时无法处理图片、语音、视频、位置、链接等消息。"
-    "请直接用文字描述您想咨询的政策问题。"
+    "抱歉，目前仅支持文字提问，暂时无法处理图片、语音、视频、位置、链接等消息。请直接用文字描述您想咨询的政策问题。"
 )
 # Appended to the one passive reply when an answer is too long for it and
 # there is no customer-service API to send the rest.
@@ -124,27 +123,21 @@ class WeChatConfig:
 
     def validate(self) -> None:
         if not self.token:
-            raise WeChatConfigError(
-                "WeChat channel: WECHAT_TOKEN is not set (see docs/wechat.md)."
-            )
+            raise WeChatConfigError("WeChat channel: WECHAT_TOKEN is not set (see docs/wechat.md).")
         try:
             self.reply_timeout = float(self.reply_timeout)
         except (TypeError, ValueError):
             raise WeChatConfigError(
-                f"WeChat channel: WECHAT_REPLY_TIMEOUT must be a number of seconds, "
-                f"got {self.reply_timeout!r}."
+                f"WeChat channel: WECHAT_REPLY_TIMEOUT must be a number of seconds, got {self.reply_timeout!r}."
             )
         if not 0 < self.reply_timeout < 5:
             raise WeChatConfigError(
-                "WeChat channel: WECHAT_REPLY_TIMEOUT must be between 0 and 5 "
-                "seconds (WeChat gives up after 5 s)."
+                "WeChat channel: WECHAT_REPLY_TIMEOUT must be between 0 and 5 seconds (WeChat gives up after 5 s)."
             )
         try:
             self.hold_timeout = float(self.hold_timeout)
         except (TypeError, ValueError):
-            raise WeChatConfigError(
-                "WeChat channel: hold_timeout must be a number of seconds."
-            )
+            raise WeChatConfigError("WeChat channel: hold_timeout must be a number of seconds.")
         if not self.reply_timeout <= self.hold_timeout <= 60:
             raise WeChatConfigError(
                 "WeChat channel: hold_timeout must be between the reply timeout "
@@ -164,31 +157,22 @@ class WeChatConfig:
             except (binascii.Error, ValueError):
                 key = b""
             if len(key) != 32:
-                raise WeChatConfigError(
-                    "WeChat channel: WECHAT_ENCODING_AES_KEY is not a valid key."
-                )
+                raise WeChatConfigError("WeChat channel: WECHAT_ENCODING_AES_KEY is not a valid key.")
             if not self.app_id:
                 raise WeChatConfigError(
-                    "WeChat channel: WECHAT_APP_ID is required when "
-                    "WECHAT_ENCODING_AES_KEY is set (安全模式/兼容模式)."
+                    "WeChat channel: WECHAT_APP_ID is required when WECHAT_ENCODING_AES_KEY is set (安全模式/兼容模式)."
                 )
 
     def _validate_menu_questions(self) -> None:
         menu = self.menu_questions if self.menu_questions is not None else {}
         if not isinstance(menu, Mapping):
-            raise WeChatConfigError(
-                "WeChat channel: menu_questions must map menu EventKeys to questions."
-            )
+            raise WeChatConfigError("WeChat channel: menu_questions must map menu EventKeys to questions.")
         cleaned: Dict[Text, Text] = {}
         for key, question in menu.items():
             if not isinstance(key, str) or not key.strip() or len(key.encode("utf-8")) > 128:
-                raise WeChatConfigError(
-                    f"WeChat channel: menu key {key!r} must be a text of 1-128 bytes."
-                )
+                raise WeChatConfigError(f"WeChat channel: menu key {key!r} must be a text of 1-128 bytes.")
             if not isinstance(question, str) or not question.strip():
-                raise WeChatConfigError(
-                    f"WeChat channel: the question of menu key {key!r} must be a text."
-                )
+                raise WeChatConfigError(f"WeChat channel: the question of menu key {key!r} must be a text.")
             cleaned[key.strip()] = question.strip()
         self.menu_questions = cleaned
 

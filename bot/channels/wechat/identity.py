@@ -33,4 +33,3 @@ def is_valid_number(value: Any) -> bool:
 def sender_id_for(openid: Text) -> Text:
     """The Rasa sender id of the WeChat user ``openid``."""
     return SENDER_PREFIX + openid
-

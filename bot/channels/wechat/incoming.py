@@ -91,4 +91,3 @@ def read_message(message: object, config: WeChatConfig) -> Intake:
     if _is_event(message):
         return Intake(SILENT)
     return Intake(REPLY, config.unsupported_text)
-

@@ -58,9 +58,7 @@ class MemoryStore:
             raise StoreFull(f"{len(self._data)} live entries")
         if len(self._data) >= self.max_entries:
             # Drop the entries closest to expiry to bound memory use.
-            for key, _ in sorted(self._data.items(), key=lambda kv: kv[1][0])[
-                : len(self._data) - self.max_entries + 1
-            ]:
+            for key, _ in sorted(self._data.items(), key=lambda kv: kv[1][0])[: len(self._data) - self.max_entries + 1]:
                 del self._data[key]
 
     def _get(self, key: Text) -> Optional[Text]:
@@ -126,9 +124,7 @@ class RedisStore(MemoryStore):
         if self._client is None or self._client_loop is not loop:
             import redis.asyncio as aioredis
 
-            self._client = aioredis.from_url(
-                self.url, socket_timeout=2, socket_connect_timeout=2
-            )
+            self._client = aioredis.from_url(self.url, socket_timeout=2, socket_connect_timeout=2)
             self._client_loop = loop
         return self._client
 
