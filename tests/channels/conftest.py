@@ -49,7 +49,7 @@ CITY_BUTTONS = [
     {"title": "平顶山", "payload": '/inform{"city": "平顶山"}'},
     {"title": "三明", "payload": '/inform{"city": "三明"}'},
 ]
-# What the stand-in bot answers to /greet (the real bot: utter_greet in domain.yml).
+# What the stand-in bot answers to /greet (the real bot: action_greet, actions/introduction.py).
 GREETING = "您好！我是政策通，可以帮您查惠企政策。"
 GREET_BUTTONS = [{"title": "专精特新有什么奖励", "payload": "专精特新有什么奖励"}]
 

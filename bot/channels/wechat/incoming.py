@@ -39,7 +39,7 @@ ASK = "ask"
 REPLY = "reply"
 SILENT = "silent"
 
-# The intent the bot greets with (data/stories/rules.yml: greet -> utter_greet).
+# The intent the bot greets with (data/stories/rules.yml: greet -> action_greet).
 GREET = "/greet"
 
 WELCOME_EVENTS = (SubscribeEvent, SubscribeScanEvent, ScanEvent)
