@@ -98,6 +98,7 @@ class CityRecord:
     parent: str | None = None  # the prefecture a county-level city belongs to (登封 -> 郑州市)
     aliases: tuple[str, ...] = ()
     counties: tuple[str, ...] = ()
+    hotline: str | None = None  # the 12345 government service hotline as dialled from outside: 0375-12345
 
     @property
     def places(self) -> tuple[str, ...]:
