@@ -18,9 +18,15 @@ the Content-Security-Policy header lets the page connect to that origin only.
 A link such as ``?rasa=http://elsewhere`` changes nothing.
 
 What the page shows of the catalogue (the cities covered and example questions,
-each answered by a record of the policy database) is served as
-``/catalogue.js``, composed from the database of ``DATABASE_URL`` by
-``actions.answering.introduction``: the page lists no city by hand.
+each answered by a record of the policy database, and how many documents of which
+years the answers rest on) is served as ``/catalogue.js``, composed from the
+database of ``DATABASE_URL`` by ``actions.answering.introduction`` and
+``bot.web.sources``: the page lists no city or count by hand.
+
+The source documents are pages of their own: ``/sources/`` lists them and
+``/sources/<document key>`` shows one (``bot.web.source_pages``), every numbered
+clause with an anchor (``/sources/<key>#c-a2-4-3`` is 附件2 四(三)), which is where
+an answer's citation links to. An unknown key is a 404.
 
 Slow clients cannot hold the server: each connection has its own thread, must
 deliver its whole request within ``--timeout`` seconds (default
@@ -67,6 +73,7 @@ RASA_URL_ENV = "RASA_PUBLIC_URL"
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 CONFIG_PATH = "config.js"  # generated, not a file on disk
 CATALOGUE_PATH = "catalogue.js"  # generated from the policy database, not a file on disk
+SOURCES_PATH = "sources"  # /sources/ and /sources/<document key>: pages generated from the policy database
 
 DEFAULT_TIMEOUT_S = 10.0
 WRITE_CHUNK_BYTES = 64 * 1024  # each chunk must be taken by the client within the timeout
@@ -110,23 +117,49 @@ def catalogue_script(catalogue: dict | None) -> bytes:
     ).encode()
 
 
-def page_catalogue() -> dict | None:
-    """The catalogue's cities and example questions, or None when the policy database cannot be read.
+def current_catalog():
+    """The policy catalogue (policy_db.query.Catalog), or None when the policy database cannot be read.
 
     The policy modules are imported on first use, so the server starts at once and serves the page
     even without a database."""
     try:
-        from actions.answering.catalog import current_catalog
-        from actions.answering.introduction import page_catalogue as compose
+        from actions.answering.catalog import current_catalog as read_catalog
         from policy_db.query import PolicyDatabaseUnavailable
     except ImportError as exc:  # the page alone, without the project's Python packages
         logging.getLogger(__name__).warning("catalogue unavailable: %s", exc)
         return None
     try:
-        return compose(current_catalog())
+        return read_catalog()
     except PolicyDatabaseUnavailable as exc:
         logging.getLogger(__name__).warning("policy database unreadable, page shows no catalogue: %s", exc)
         return None
+
+
+def page_catalogue() -> dict | None:
+    """The catalogue's cities, example questions and source documents, or None without a database."""
+    catalog = current_catalog()
+    if catalog is None:
+        return None
+    from actions.answering.introduction import page_catalogue as compose
+    from bot.web.sources import sources_summary
+
+    return {**compose(catalog), "sources": sources_summary(catalog)}
+
+
+def sources_page(key: str | None) -> tuple[int, bytes]:
+    """(status, HTML) of /sources/ (key None) or of one source document's page."""
+    from bot.web.source_pages import render, render_index, render_not_found
+    from bot.web.sources import find_document, source_documents
+
+    catalog = current_catalog()
+    if catalog is None:
+        return 503, render_not_found("政策数据库暂时无法读取，请稍后再试。").encode()
+    if key is None:
+        return 200, render_index(source_documents(catalog)).encode()
+    document = find_document(catalog, key)
+    if document is None:
+        return 404, render_not_found("没有找到这份政策文件。").encode()
+    return 200, render(document).encode()
 
 
 def is_allowed(rel_path: str) -> bool:
@@ -214,6 +247,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self._send_body(self.server.config_js, "text/javascript; charset=utf-8", head_only)
         elif rel == CATALOGUE_PATH:
             self._send_body(catalogue_script(page_catalogue()), "text/javascript; charset=utf-8", head_only)
+        elif rel is not None and (rel == SOURCES_PATH or rel.startswith(SOURCES_PATH + "/")):
+            self._send_sources(rel, head_only)
         elif rel is None or not is_allowed(rel):
             self.send_error(404, "Not Found")
         elif rel.startswith(WIDGET_DIR):
@@ -229,6 +264,22 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def do_HEAD(self) -> None:  # noqa: N802
         self._route(head_only=True)
 
+    def _send_sources(self, rel: str, head_only: bool) -> None:
+        """/sources/ (the list), /sources/<key> (a document); /sources is sent on to /sources/."""
+        slash = urllib.parse.urlsplit(self.path).path.endswith("/")
+        if rel == SOURCES_PATH and not slash:
+            self.send_response(301)
+            self.send_header("Location", SOURCES_PATH + "/")  # relative: also behind a proxy's path
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        key = rel[len(SOURCES_PATH) + 1 :] or None
+        if key is not None and ("/" in key or slash):
+            self.send_error(404, "Not Found")
+            return
+        status, body = sources_page(key)
+        self._send_body(body, "text/html; charset=utf-8", head_only, status)
+
     def _send_widget(self, rel: str, head_only: bool) -> None:
         """The widget bundle, without its third-party font @import."""
         path = os.path.join(WEB_ROOT, *rel.split("/"))
@@ -239,8 +290,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return
         self._send_body(body, "text/javascript; charset=utf-8", head_only)
 
-    def _send_body(self, body: bytes, content_type: str, head_only: bool) -> None:
-        self.send_response(200)
+    def _send_body(self, body: bytes, content_type: str, head_only: bool, status: int = 200) -> None:
+        self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

@@ -1,30 +1,41 @@
 """Each official source document as a readable page, with an anchor on every numbered clause.
 
 The page server serves ``/sources/<document key>`` from the policy database's documents (title,
-文号, date and the verbatim text kept from ``policy_db/sources/``). Every line that opens a section
-(附件N, 一、, (一), 1.) carries the id :attr:`policy_db.clauses.Section.anchor`, which is also what a
-citation links to, so a link in an answer lands on the clause the figure came from.
+文号, dates and the verbatim text kept from ``policy_db/sources/``), and ``/sources/`` lists them
+all. Every line that opens a section (附件N, 一、, (一), 1.) carries the id
+:attr:`policy_db.clauses.Section.anchor`, which is also what a citation links to, so a link in an
+answer (``/sources/<key>#c-a2-4-3``) lands on the clause the figure came from.
+
+Links between the pages are relative (``./<key>``, ``../``), so they also work when a proxy serves
+the page under a path of its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import urllib.parse
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from policy_db.clauses import walk
+from policy_db.records import DocumentRecord
 
 PAGE_STYLE = """
 body{font:16px/1.75 "Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;color:#1a1a1a;
 max-width:46rem;margin:0 auto;padding:1rem 1.25rem 4rem;background:#fff}
 header{border-bottom:1px solid #c8c8c8;margin-bottom:1rem}
+nav a{margin-right:1.25rem}
 h1{font-size:1.3rem;line-height:1.5;margin:.5rem 0}
 .meta{color:#404040;margin:.25rem 0 .75rem}
 p{margin:.4rem 0}
-p.clause{font-weight:600;margin-top:1rem}
+p.clause{font-weight:600;margin-top:1rem;scroll-margin-top:.75rem}
 p:target{background:#fff3b0;outline:2px solid #8a6d00;outline-offset:2px}
 a{color:#0b57d0}
 a:focus-visible,p:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}
+ul.documents{list-style:none;padding:0;margin:0}
+ul.documents li{border-bottom:1px solid #e0e0e0;padding:.75rem 0}
+ul.documents a{font-weight:600}
 """
 
 
@@ -36,13 +47,48 @@ class SourceDocument:
     doc_number: str | None
     published: dt.date | None
     full_text: str
+    valid_until: dt.date | None = None
+    validity_note: str | None = None
+
+    @classmethod
+    def of(cls, record: DocumentRecord) -> SourceDocument:
+        return cls(
+            key=record.key,
+            city=record.city,
+            title=record.title,
+            doc_number=record.doc_number,
+            published=record.published,
+            full_text=record.full_text,
+            valid_until=record.valid_until,
+            validity_note=record.validity_note,
+        )
 
 
 def date_text(day: dt.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else "发布日期未载明"
 
 
-def render(document: SourceDocument, back_href: str = "/") -> str:
+def validity_text(document: SourceDocument, today: dt.date) -> str:
+    """The document's period of validity as it states it, and whether that date has passed."""
+    if document.valid_until is None:
+        return "文件未载明统一的截止日期，各条款以所列期限为准"
+    passed = "已过期" if document.valid_until < today else "尚在有效期内"
+    return f"有效期至{date_text(document.valid_until)}（截至{date_text(today)}{passed}）"
+
+
+def _page(title: str, header: str, main: str) -> str:
+    return (
+        '<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{PAGE_STYLE}</style>\n</head>\n<body>\n"
+        f"<header>\n{header}\n</header>\n<main>\n{main}\n</main>\n</body>\n</html>\n"
+    )
+
+
+def render(
+    document: SourceDocument, back_href: str = "../", index_href: str = "./", today: dt.date | None = None
+) -> str:
     """The whole page, as HTML: the document's header, then every line, numbered lines anchored."""
     lines = []
     seen: set[str] = set()
@@ -56,11 +102,39 @@ def render(document: SourceDocument, back_href: str = "/") -> str:
             lines.append(f"<p>{text}</p>")
     number = html.escape(document.doc_number or "文号未载明")
     title = html.escape(document.title)
-    return (
-        '<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{title}</title>\n<style>{PAGE_STYLE}</style>\n</head>\n<body>\n"
-        f'<header>\n<p><a href="{html.escape(back_href)}">返回政策通</a></p>\n<h1>{title}</h1>\n'
+    validity = html.escape(validity_text(document, today or dt.date.today()))
+    note = f'<p class="meta">{html.escape(document.validity_note)}</p>\n' if document.validity_note else ""
+    header = (
+        f'<nav aria-label="页面导航"><a href="{html.escape(back_href)}">返回政策通</a>'
+        f'<a href="{html.escape(index_href)}">全部政策文件</a></nav>\n<h1>{title}</h1>\n'
         f'<p class="meta">{html.escape(document.city)} · {number} · {date_text(document.published)}</p>\n'
-        "</header>\n<main>\n" + "\n".join(lines) + "\n</main>\n</body>\n</html>\n"
+        f'<p class="meta">{validity}</p>\n{note}'
     )
+    return _page(document.title, header, "\n".join(lines))
+
+
+def render_index(documents: Iterable[SourceDocument], back_href: str = "../") -> str:
+    """/sources/: every document with its city, title, 文号 and year, each linking to its page."""
+    items = []
+    for document in documents:
+        year = f"{document.published.year}年" if document.published else "发布日期未载明"
+        number = document.doc_number or "文号未载明"
+        items.append(
+            f'<li><a href="./{html.escape(urllib.parse.quote(document.key))}">{html.escape(document.title)}</a><br>\n'
+            f'<span class="meta">{html.escape(document.city)} · {html.escape(number)} · {year}</span></li>'
+        )
+    header = (
+        f'<nav aria-label="页面导航"><a href="{html.escape(back_href)}">返回政策通</a></nav>\n'
+        f"<h1>政策通答复依据的政策文件（{len(items)}份）</h1>\n"
+        '<p class="meta">点开文件可阅读全文；答复中的出处链接直接指向所引条款。</p>'
+    )
+    return _page("政策通 · 政策文件", header, '<ul class="documents">\n' + "\n".join(items) + "\n</ul>")
+
+
+def render_not_found(message: str, index_href: str = "./") -> str:
+    """A short page for a document key the catalogue does not have (or an unreadable database)."""
+    header = (
+        f'<nav aria-label="页面导航"><a href="../">返回政策通</a><a href="{html.escape(index_href)}">全部政策文件</a></nav>\n'
+        "<h1>未找到政策文件</h1>"
+    )
+    return _page("政策通 · 未找到政策文件", header, f"<p>{html.escape(message)}</p>")
