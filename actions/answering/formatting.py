@@ -1,4 +1,10 @@
-"""Write replies that fit a phone screen: the figure first, then who, until when, whom to ask, source."""
+"""Write replies that fit a phone screen: the figure first, then who, until when, whom to ask, source.
+
+Replies are Markdown, as the web page renders it: the figure line of an answer is bold
+(``**…**``, :func:`bold`) and a citation may link to its clause (``[查看原文](…)``, citations.py).
+REST clients get this text as it is; the WeChat channel turns it into plain text
+(bot/channels/wechat/plain_text.py). Nothing else of Markdown is written on purpose.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +17,21 @@ from policy_db.calculator import Calculation, MissingFigures, bases_needed
 from policy_db.records import BenefitRecord, FigureRecord
 from policy_db.vocabulary import CAP_FOCUS
 
+from .citations import citation, clause_citation, document_citation, format_date
+
 HEADLINE_KINDS = ("amount", "cap", "ratio", "rate", "months", "working_days", "days", "years", "deadline")
 MAX_HEADLINE_FIGURES = 4
 MAX_CLAUSE_CHARS = 90
 MAX_SEVERAL_FIGURE_CHARS = 70
+MAX_SOURCE_CHARS = 300  # the verbatim clause 「原文」 shows: every clause of the five documents fits
+MAX_BUTTON_CHARS = 30
+MAX_SUCCESSOR_UNITS = 3  # units named for a successor policy: the lead unit and the next two
+DEFAULT_UNIT = "当地工业和信息化部门"
 
 
-def format_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+def bold(text: str) -> str:
+    """Markdown bold, on a line of its own: the figure an owner looks for first."""
+    return f"**{text}**"
 
 
 # A label's bracketed qualifier reads before the figure (期限(最长不超过) 1年 -> 期限最长不超过1年) or after it
@@ -80,17 +93,32 @@ def validity_line(b: BenefitRecord, today: dt.date | None = None) -> str:
     if until is None:
         return "有效期:文件未规定截止日期,以主管部门最新通知为准"
     if until < today:
-        return f"有效期:至{format_date(until)},已过期(申请前请向责任单位确认是否有延续政策)"
+        return ended_line(b)
     return f"有效期:至{format_date(until)},目前仍在有效期内"
 
 
+def ended_line(b: BenefitRecord) -> str:
+    """An expired policy said plainly, and whom to ask about a successor: its units, the lead unit first."""
+    until = b.valid_until
+    ended = f"已于{format_date(until)}到期" if until else "已经到期"
+    return f"{ended},这项政策已结束,不能再按它申请。有没有接续的新政策,请咨询{successor_units(b)}。"
+
+
+def successor_units(b: BenefitRecord) -> str:
+    units = b.departments[:MAX_SUCCESSOR_UNITS]
+    if not units:
+        return DEFAULT_UNIT
+    if len(units) == 1:
+        return units[0]
+    return f"牵头单位{units[0]},或{'、'.join(units[1:])}"
+
+
 def source_line(b: BenefitRecord) -> str:
-    number = f" {b.document.doc_number}" if b.document.doc_number else ""
-    return f"出处:《{b.document.title}》{number} {b.clause_ref}".rstrip()
+    return f"出处:{citation(b.document, b.clause_ref)}"
 
 
 def departments_line(b: BenefitRecord) -> str:
-    return f"责任单位:{'、'.join(b.departments)}" if b.departments else "责任单位:文件未列明,可咨询当地工业和信息化部门"
+    return f"责任单位:{'、'.join(b.departments)}" if b.departments else f"责任单位:文件未列明,可咨询{DEFAULT_UNIT}"
 
 
 def eligibility_line(b: BenefitRecord) -> str:
@@ -115,23 +143,39 @@ def answer_card(
     today: dt.date | None = None,
     focus: tuple[str, ...] = (),
 ) -> str:
-    lines = [f"【{b.city}】{b.name}（{status_text(b, today)}）", *headline(b, calculation, focus), eligibility_line(b)]
+    """The answer to 「…能拿多少」: status, the figure in bold, then who, conditions, whom to ask, source.
+
+    An expired policy says so right under the figure, with whom to ask about a successor."""
+    figure, *details = headline(b, calculation, focus)
+    lines = [f"【{b.city}】{b.name}（{status_text(b, today)}）", bold(figure)]
+    expired = b.is_expired(today or dt.date.today())
+    if expired:
+        lines.append(ended_line(b))
+    lines += [*details, eligibility_line(b)]
     if b.conditions:
         lines.append("条件:" + ";".join(b.conditions[:2]))
-    lines += [validity_line(b, today), departments_line(b), source_line(b)]
+    if not expired:
+        lines.append(validity_line(b, today))
+    lines += [departments_line(b), source_line(b)]
     return "\n".join(lines)
 
 
 def several_text(city: str, records: list[BenefitRecord], calculations: list, today: dt.date | None = None) -> str:
     """One short entry per subject the owner named (上市、技改、招聘 ...), each with its figure and source."""
+    documents = list({b.document.key: b.document for b in records}.values())
     lines = [f"【{city}】您问到的{len(records)}项政策:"]
     for i, (b, calculation) in enumerate(zip(records, calculations), 1):
         lines_ = [line for line in headline(b, calculation) if not line.startswith(("(", "计算", "· "))]
         figure = "；".join(lines_).removeprefix(b.name + ":") or b.summary
         state = "已过期" if b.is_expired(today) else "有效"
         lines.append(f"{i}. {b.name}:{shorten(figure, MAX_SEVERAL_FIGURE_CHARS)}({state})")
-        number = f"{b.document.doc_number} " if b.document.doc_number else ""
-        lines.append(f"   出处:{number}{b.clause_ref};责任单位:{'、'.join(b.departments[:2]) or '见原文'}")
+        # One document for all: each entry names its clause, the document is cited once below.
+        source = (
+            clause_citation(b.document, b.clause_ref) if len(documents) == 1 else citation(b.document, b.clause_ref)
+        )
+        lines.append(f"   出处:{source};责任单位:{'、'.join(b.departments[:2]) or '见原文'}")
+    if len(documents) == 1:
+        lines.append(f"以上均出自{document_citation(documents[0])}。")
     lines.append("回复序号可看某一项的详细条件、责任单位和出处。")
     return "\n".join(lines)
 
@@ -141,8 +185,18 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def related_lines(records: list[BenefitRecord]) -> str:
-    return "\n".join(["相关政策:", *[f"· {r.name}:{r.summary}" for r in records]])
+RELATED_HEADING = "相关政策:"
+
+
+def related_buttons(records: list[BenefitRecord], today: dt.date | None = None) -> list[dict]:
+    """Records related to an answer as buttons of the same reply, numbered like a list (「第2个」 picks one),
+    expired ones tagged; the caller keeps them as the last list."""
+    buttons = []
+    for i, b in enumerate(records, 1):
+        tag = "（已过期）" if b.is_expired(today) else ""
+        name = shorten(b.name, MAX_BUTTON_CHARS - len(tag) - len(f"{i}. ") - 1)
+        buttons.append({"title": f"{i}. {name}{tag}", "payload": f"第{i}个"})
+    return buttons
 
 
 def contact_text(records: list[BenefitRecord]) -> str:
@@ -160,8 +214,7 @@ def conditions_text(b: BenefitRecord, today: dt.date | None = None) -> str:
     thresholds = [_figure(f) for f in b.figures if f.kind == "threshold"]
     if thresholds:
         lines.append("门槛:" + ";".join(thresholds))
-    clause = b.clause_text if len(b.clause_text) <= MAX_CLAUSE_CHARS else b.clause_text[:MAX_CLAUSE_CHARS] + "…"
-    lines += [f"原文:{clause}", validity_line(b, today), source_line(b)]
+    lines += [f"原文:{shorten(b.clause_text, MAX_CLAUSE_CHARS)}", validity_line(b, today), source_line(b)]
     return "\n".join(lines)
 
 
@@ -176,10 +229,10 @@ def validity_text(records: list[BenefitRecord], today: dt.date | None = None) ->
     return "\n".join(lines)
 
 
-def per_city_text(per_city: dict[str, BenefitRecord], topic_label: str) -> str:
+def per_city_text(per_city: dict[str, BenefitRecord], topic_label: str, today: dt.date | None = None) -> str:
     lines = [f"各地“{topic_label}”政策要点:"]
     for city, b in per_city.items():
-        lines.append(f"· {city}:{b.summary}")
+        lines.append(f"· {city}:{b.summary}{'（已过期）' if b.is_expired(today) else ''}")
     lines.append("您是哪个城市的企业?选择城市后我给出条件、有效期、责任单位和出处。")
     return "\n".join(lines)
 
@@ -194,21 +247,25 @@ def overview_text(city: str, records: list[BenefitRecord], today: dt.date | None
 
 
 def passage_text(city: str, hit, departments: list[str]) -> str:
-    doc = hit.document
-    number = f" {doc.doc_number}" if doc.doc_number else ""
     ask = f"具体适用请咨询{city}{'、'.join(departments)}。" if departments else ""
     return "\n".join(
         [
             f"【{city}】政策库中没有与此直接对应的惠企条目,原文中最相关的是:",
             f"“{hit.passage.text}”",
-            f"出处:《{doc.title}》{number} {hit.passage.section}".rstrip(),
+            f"出处:{citation(hit.document, hit.passage.section)}",
             f"该句不是给企业的具体奖补标准,仅供参考。{ask}",
         ]
     )
 
 
-def not_found_text(city: str, question: str, departments: list[str]) -> str:
-    ask = f"可咨询{city}{'、'.join(departments)}" if departments else f"可咨询{city}相关主管部门"
+def not_found_text(city: str, question: str, departments: list[str], hotline: str | None = None) -> str:
+    """Nothing matches: say so, and whom to ask (the units of this kind of help in the city, else its 12345)."""
+    if departments:
+        ask = f"可咨询{city}{'、'.join(departments)}"
+    elif hotline:
+        ask = f"可拨打{city}12345政务服务便民热线({hotline})咨询"
+    else:
+        ask = f"可咨询{city}相关主管部门"
     return (
         f"政策库里没有找到{city}与“{question[:30]}”对应的条款。{ask}。"
         "您也可以换个说法,或问问奖励补贴、贷款融资、社保、税费、房租水电等方面。"
@@ -244,10 +301,20 @@ def documents_text(city: str | None, documents: list, today: dt.date | None = No
 
 
 def source_text(b: BenefitRecord) -> str:
-    clause = (
-        b.clause_text if len(b.clause_text) <= 2 * MAX_CLAUSE_CHARS else b.clause_text[: 2 * MAX_CLAUSE_CHARS] + "…"
-    )
-    return "\n".join([f"【{b.city}】{b.name}", f"原文:{clause}", source_line(b)])
+    """「原文」: the clause verbatim (a long one up to a sentence end, marked 节选), then its citation."""
+    return "\n".join([f"【{b.city}】{b.name}", f"原文:{excerpt(b.clause_text, MAX_SOURCE_CHARS)}", source_line(b)])
+
+
+SENTENCE_ENDS = "。；;！？"
+
+
+def excerpt(text: str, limit: int) -> str:
+    """`text` whole when it fits, else cut after the last sentence end within `limit` (or at `limit` when
+    that would keep less than half), marked as an excerpt."""
+    if len(text) <= limit:
+        return text
+    end = max(text.rfind(mark, 0, limit) for mark in SENTENCE_ENDS) + 1
+    return (text[:end] if end > limit // 2 else text[:limit]) + "……（节选）"
 
 
 def apply_text(b: BenefitRecord, today: dt.date | None = None) -> str:
@@ -255,7 +322,7 @@ def apply_text(b: BenefitRecord, today: dt.date | None = None) -> str:
     lines = [f"【{b.city}】{b.name}", eligibility_line(b)]
     if b.conditions:
         lines.append("需满足:" + ";".join(b.conditions[:3]))
-    lead = b.departments[0] if b.departments else "当地工业和信息化部门"
+    lead = b.departments[0] if b.departments else DEFAULT_UNIT
     lines += [
         f"办理:文件未规定申报流程和材料,请向{lead}咨询申报时间和所需材料。",
         departments_line(b),

@@ -28,9 +28,11 @@ from .frame import Frame, Reader
 from .selection import (
     VALIDITY_WORDS,
     Selection,
+    asked_categories,
     asks_for_figure,
     bases_named,
     best_passage,
+    cities_with_topics,
     computed_from,
     is_broad,
     is_generic,
@@ -290,12 +292,12 @@ def _asks_list(text: str) -> bool:
 
 def _not_found(catalog: Catalog, city: str, frame: Frame) -> Reply:
     search_text = catalog.without_places(frame.text)
-    departments = lead_departments(catalog, city, frame.category)
+    departments = lead_departments(catalog, city, asked_categories(catalog, frame))
     passage = best_passage(catalog, city, search_text)
     text = (
         formatting.passage_text(city, passage, departments)
         if passage
-        else formatting.not_found_text(city, _quote(catalog, frame.text), departments)
+        else formatting.not_found_text(city, _quote(catalog, frame.text), departments, _hotline(catalog, city))
     )
     reply = Reply().say(text)
     reply.slots.update(
@@ -341,9 +343,13 @@ def _render(
     if aspect == "amount":
         point = key_sentence(catalog, main, question, text)
         text += f"\n原文要点:{point}" if point else ""
-    reply.say(text)
-    if aspect == "amount" and selection and selection.related:
-        reply.say(formatting.related_lines(selection.related))
+    # Related records come as buttons of the same reply (the view does not jump to a later bubble), valid
+    # ones first; they become the last list, so 「第2个」 or a button picks one.
+    related = sorted(selection.related, key=lambda b: b.is_expired(today)) if aspect == "amount" and selection else []
+    if related:
+        text += "\n" + formatting.RELATED_HEADING
+        reply.slots["listed_benefits"] = [r.key for r in related]
+    reply.say(text, formatting.related_buttons(related, today))
     reply.slots.update(
         city=main.city,
         last_benefits=[r.key for r in records],
@@ -464,8 +470,9 @@ def _overview(catalog: Catalog, city: str, frame: Frame) -> Reply:
     records = records[:OVERVIEW_SIZE]
     reply = Reply()
     if not records:
+        departments = lead_departments(catalog, city, asked_categories(catalog, frame))
         return reply.say(
-            formatting.not_found_text(city, _quote(catalog, frame.text), lead_departments(catalog, city, None))
+            formatting.not_found_text(city, _quote(catalog, frame.text), departments, _hotline(catalog, city))
         )
     reply.say(formatting.overview_text(city, records), formatting.item_buttons(records))
     reply.slots.update(
@@ -489,9 +496,15 @@ def _ask_city(catalog: Catalog, frame: Frame) -> Reply:
     if per_city:
         topic = frame.topics[0].replace('"', "") if frame.topics else _quote(catalog, frame.text)
         reply.say(formatting.per_city_text(per_city, topic), formatting.city_buttons(list(per_city)))
-    else:
-        reply.say(f"请问您的企业在哪个城市?目前可查询:{'、'.join(cities)}。", formatting.city_buttons(cities))
+        return reply
+    # A topic no record answers the words of: offer only the cities that have it.
+    cities = cities_with_topics(catalog, frame.topics) or cities
+    reply.say(f"请问您的企业在哪个城市?目前可查询:{'、'.join(cities)}。", formatting.city_buttons(cities))
     return reply
+
+
+def _hotline(catalog: Catalog, city: str) -> str | None:
+    return next((c.hotline for c in catalog.cities if c.name == city), None)
 
 
 def _quote(catalog: Catalog, text: str) -> str:

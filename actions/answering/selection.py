@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from policy_db.calculator import Calculation, calculate
 from policy_db.figure_bases import load_vocabulary as load_figure_vocabulary
@@ -11,6 +13,9 @@ from policy_db.query import Catalog, PassageHit, ScoredBenefit
 from policy_db.records import BenefitRecord
 from policy_db.user_figures import UserFigures, read_figures
 from policy_db.vocabulary import load_vocabulary
+
+if TYPE_CHECKING:
+    from .frame import Frame  # frame.py imports this module
 
 # A record with no topic in common with the question must match its words at least this well
 # (raw BM25) to be offered as an answer; below it the bot says the database has nothing.
@@ -244,11 +249,55 @@ def best_passage(catalog: Catalog, city: str, text: str) -> PassageHit | None:
     return None
 
 
-def lead_departments(catalog: Catalog, city: str, category: str | None) -> list[str]:
-    """Who to ask when nothing matches: the units most often responsible for this kind of benefit."""
+def lead_departments(catalog: Catalog, city: str, categories: Sequence[str] = ()) -> list[str]:
+    """Who to ask when nothing matches: the units most often responsible (lead units count double) for the
+    first kind of help asked about that the city's records have; with no kind asked, for any benefit.
+
+    A kind the city's documents have no record of is answered with the units that lead it in other
+    cities, those the city's own records name too (市人社局, 市税务局); else with none."""
+    records = catalog.in_city(city)
+    if not categories:
+        return _most_responsible(records)
+    for category in categories:
+        units = _most_responsible(b for b in records if b.category == category)
+        if units:
+            return units
+    own_units = {name for b in records for name in b.departments}
+    leads = [b.departments[0] for b in catalog.benefits if b.category in categories and b.departments]
+    ranked = sorted(set(leads) & own_units, key=lambda name: (-leads.count(name), name))
+    return ranked[:2]
+
+
+def _most_responsible(records: Iterable[BenefitRecord], only: set[str] | None = None) -> list[str]:
     counts: dict[str, int] = {}
-    for benefit in catalog.in_city(city):
-        if category is None or benefit.category == category:
-            for rank, name in enumerate(benefit.departments[:2]):
+    for benefit in records:
+        for rank, name in enumerate(benefit.departments[:2]):
+            if only is None or name in only:
                 counts[name] = counts.get(name, 0) + (2 - rank)
     return [name for name, _ in sorted(counts.items(), key=lambda kv: -kv[1])[:2]]
+
+
+def topic_categories(catalog: Catalog, topics: Sequence[str]) -> list[str]:
+    """The kinds of help the records of `topics` are, the most common first (社保缓缴 -> social_insurance)."""
+    counts: dict[str, int] = {}
+    for benefit in catalog.benefits:
+        if set(topics) & set(benefit.topics):
+            counts[benefit.category] = counts.get(benefit.category, 0) + 1
+    return sorted(counts, key=lambda c: -counts[c])
+
+
+def asked_categories(catalog: Catalog, frame: Frame) -> list[str]:
+    """The kinds of help a question is about: the kinds its words name (社保), its topics' kind, then the
+    intent's kind (a classifier's guess, so last)."""
+    kinds = [
+        *frame.categories,
+        *topic_categories(catalog, frame.topics)[:1],
+        *([frame.category] if frame.category else []),
+    ]
+    return list(dict.fromkeys(kinds))
+
+
+def cities_with_topics(catalog: Catalog, topics: Sequence[str]) -> list[str]:
+    """The cities (catalogue order) that have a record of any of `topics`."""
+    having = {b.city for b in catalog.benefits if set(topics) & set(b.topics)}
+    return [c.name for c in catalog.cities if c.name in having]

@@ -37,7 +37,9 @@ def test_tier_table_shown_without_a_figure(conversation):
 def test_expired_policy_says_so(conversation):
     turn = conversation.ask(ANSWER, "三明省级专精特新有多少奖励", "ask_reward")
     assert "10万元" in turn.text
-    assert "至2020年12月31日，已过期" in turn.text
+    assert "已于2020年12月31日到期，这项政策已结束" in turn.text
+    # Whom to ask about a successor policy: the record's units, the lead unit first.
+    assert "有没有接续的新政策，请咨询牵头单位市工信局，或市财政局" in turn.text
 
 
 def test_no_city_lists_figures_per_city_and_offers_buttons(conversation):
@@ -78,7 +80,9 @@ def test_clause_point_answers_a_yes_no_question(conversation):
 
 def test_broad_question_lists_related_supports(conversation):
     turn = conversation.ask(ANSWER, "登封对制造业企业贷款有哪些支持", "ask_finance")
-    assert "循环贷款" in turn.text or "无还本续贷" in turn.text
+    # The related supports are buttons of the same reply, not a later bubble.
+    assert len(turn.texts) == 1 and "相关政策" in turn.text
+    assert any("循环贷款" in b["title"] or "无还本续贷" in b["title"] for b in turn.buttons)
 
 
 def test_database_down_gives_a_clear_message(conversation, monkeypatch):

@@ -38,20 +38,20 @@ def test_another_trade_level_after_a_per_head_rate(conversation):
     conversation.ask(ActionAnswerPolicy(), "平顶山新型学徒制每人补贴标准", "ask_reward")
     turn = conversation.ask(ActionHandleFallback(), "那高级工呢", "nlu_fallback")
     first_figure_line = turn.texts[0].splitlines()[1]
-    assert first_figure_line.startswith("高级工每人每年补贴：6000元")
+    assert first_figure_line.startswith("**高级工每人每年补贴：6000元")  # bold, on its own line
 
 
 def test_the_ceiling_of_the_subject(conversation):
     conversation.ask(ActionAnswerPolicy(), "滨州企业智能化技改买检测设备，省里支持比例多少", "ask_reward")
     turn = conversation.ask(ActionHandleFallback(), "每户最多给多少", "nlu_fallback")
-    assert turn.texts[0].splitlines()[1].startswith("单户企业最高") or "500万元" in turn.texts[0].splitlines()[1]
+    assert turn.texts[0].splitlines()[1].startswith("**单户企业最高") or "500万元" in turn.texts[0].splitlines()[1]
     assert "【滨州】" in turn.text and "不在我的服务范围" not in turn.text
 
 
 def test_a_cap_question_does_not_jump_to_another_record(conversation):
     conversation.ask(ActionAnswerPolicy(), "滨州重大技改项目贷款贴息比例多少", "ask_finance")
     turn = conversation.ask(ActionAnswerPolicy(), "贴息上限是多少", "ask_finance")
-    assert turn.texts[0].splitlines()[1].startswith("贴息最高额：2000万元")
+    assert turn.texts[0].splitlines()[1].startswith("**贴息最高额：2000万元")
 
 
 def test_a_description_that_ends_in_one_question_gets_the_answer(conversation):

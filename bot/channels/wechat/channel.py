@@ -50,6 +50,7 @@ from bot.channels.wechat.config import WeChatConfig
 from bot.channels.wechat.identity import is_valid_id, is_valid_number, sender_id_for
 from bot.channels.wechat.incoming import ASK, SILENT, Intake, read_message
 from bot.channels.wechat.logsafe import for_log
+from bot.channels.wechat.plain_text import plain_text
 from bot.channels.wechat.replay import ReplayGuard
 from bot.channels.wechat.split import sanitize_text, split_text, utf8_len
 from bot.channels.wechat.store import MemoryStore, create_store
@@ -96,7 +97,8 @@ def render_bot_messages(messages: List[Dict[Text, Any]]) -> Tuple[Text, List[Dic
     """Turns collected Rasa bot messages into one text and its button list.
 
     WeChat text messages have no buttons, so buttons become numbered lines
-    ("回复1:平顶山"); the returned list maps number n to buttons[n - 1].
+    ("回复1:平顶山"); the returned list maps number n to buttons[n - 1]. They
+    show no Markdown either: the text is made plain (``plain_text.py``).
     """
     blocks: List[Text] = []
     buttons: List[Dict[Text, Text]] = []
@@ -104,7 +106,7 @@ def render_bot_messages(messages: List[Dict[Text, Any]]) -> Tuple[Text, List[Dic
         lines: List[Text] = []
         text = message.get("text")
         if text:
-            lines.append(str(text))
+            lines.append(plain_text(str(text)))
         for key in ("image", "attachment"):
             if message.get(key):
                 lines.append(str(message[key]))
