@@ -6,6 +6,7 @@ from __future__ import annotations
 from .answering.action_base import PolicyAction
 from .answering.context import Turn
 from .answering.frame import Reader
+from .answering.hotline import add_hotline_when_asked
 from .answering.responder import Reply, respond
 
 
@@ -14,4 +15,4 @@ class ActionAnswerPolicy(PolicyAction):
         return "action_answer_policy"
 
     def answer(self, reader: Reader, turn: Turn) -> Reply:
-        return respond(reader, turn)
+        return add_hotline_when_asked(respond(reader, turn), reader.catalog, turn)

@@ -6,6 +6,9 @@ python -m policy_db check                      # validate and run the completene
 python -m policy_db query --city 平顶山 --text 小巨人 --json
 python -m policy_db amount --benefit bz-listing-financing-reward --figure 15亿
 python -m policy_db amount --benefit pds-rent-state-owned-relief --figure 月租1.2万
+python -m policy_db messages                   # the open messages users left; --all, --city 平顶山
+python -m policy_db messages --csv messages.csv   # as CSV for Excel (- for stdout)
+python -m policy_db messages --handled 3 4     # mark messages 3 and 4 handled
 """
 
 from __future__ import annotations
@@ -16,17 +19,21 @@ import re
 import sys
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from .build import build_database
 from .calculator import MissingFigures, calculate
 from .completeness import main as completeness_main
 from .db import database_url, make_engine
-from .loader import DataError, load_policy_data
+from .loader import DataError, load_policy_data, read_cities
+from .messages import Message, MessageStore, to_csv
 from .paths import data_dir, sources_dir
 from .query import PolicyDatabaseUnavailable, PolicyRepository
 from .user_figures import read_figures
 from .vocabulary import load_categories
 
 _PLAIN_NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$")
+MAX_LISTED_ANSWER_CHARS = 60  # the bot's last answer, shortened in the text listing (the CSV has it whole)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -98,6 +105,54 @@ def _amount(args: argparse.Namespace) -> int:
     return 0
 
 
+def _messages(args: argparse.Namespace) -> int:
+    """The messages users left for a person (policy_db/messages.py): list, export as CSV, mark handled."""
+    city = None
+    if args.city:
+        places = {p: c.name for c in read_cities(args.data_dir / "cities.yml") for p in (c.name, *c.places)}
+        city = places.get(args.city)
+        if city is None:
+            print(f"未知的城市: {args.city}", file=sys.stderr)
+            return 2
+    store = MessageStore(make_engine(args.database_url))
+    try:
+        if args.handled:
+            count = store.mark_handled(args.handled)
+            others = len(set(args.handled)) - count
+            print(f"已标记为已处理: {count} 条" + (f"(另有 {others} 条不存在或早已处理)" if others else ""))
+            return 0
+        items = store.list(include_handled=args.all, city=city)
+    except SQLAlchemyError as exc:
+        print(f"留言数据库不可用: {exc}", file=sys.stderr)
+        return 3
+    if args.csv == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(("\ufeff" + to_csv(items)).encode("utf-8"))  # the BOM tells Excel it is UTF-8
+    elif args.csv:
+        Path(args.csv).write_text(to_csv(items), encoding="utf-8-sig", newline="")
+        print(f"已导出 {len(items)} 条留言: {args.csv}")
+    else:
+        for message in items:
+            print(_listed(message))
+        kind = "" if args.all else "未处理的"
+        print(f"共 {len(items)} 条{kind}留言" if items else f"没有{kind}留言")
+    return 0
+
+
+def _listed(m: Message) -> str:
+    answer = " ".join((m.last_answer or "").split())
+    if len(answer) > MAX_LISTED_ANSWER_CHARS:
+        answer = answer[:MAX_LISTED_ANSWER_CHARS] + "…"
+    state = "  已处理" if m.handled else ""
+    return "\n".join(
+        [
+            f"[{m.id}] {m.created_at:%Y-%m-%d %H:%M} UTC  {m.city or '城市未知'}  {m.phone or '未留电话'}  {m.conversation_id}{state}",
+            f"     问题: {m.question}",
+            f"     上一条回答: {answer or '无'}",
+        ]
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m policy_db", description="政策通 policy database")
     parser.add_argument("--database-url", help="default: $DATABASE_URL or var/policy.db")
@@ -128,6 +183,13 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--benefit", required=True)
     a.add_argument("--figure", required=True, help="free text, e.g. 15亿, 月租1.2万, 招了4个高级工学2年")
     a.set_defaults(func=_amount)
+    m = sub.add_parser("messages", help="the messages users left for a person: list, export, mark handled")
+    m.add_argument("--all", action="store_true", help="include handled messages")
+    m.add_argument("--city", help="only this city's messages")
+    out = m.add_mutually_exclusive_group()
+    out.add_argument("--csv", metavar="FILE", help="export as CSV with a UTF-8 BOM for Excel (- for stdout)")
+    out.add_argument("--handled", metavar="ID", type=int, nargs="+", help="mark these messages handled")
+    m.set_defaults(func=_messages)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

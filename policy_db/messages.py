@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, func, insert, select, update
@@ -28,6 +29,8 @@ MAX_ANSWER_CHARS = 1000
 # A mainland mobile number, or a landline with its area code (0xx-xxxxxxxx); spaces and dashes allowed.
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
+# A run of digits with the separators people type inside a number: (0375) 266-1234, +86 139 0000 1111.
+_PHONE_CANDIDATE = re.compile(r"(?:\+86[\s\-]*)?[(（]?\d[\d\s\-－—()（）]*")
 
 metadata = MetaData()
 messages = Table(
@@ -77,6 +80,25 @@ def normalise_phone(text: str | None) -> str | None:
     raise MessageRejected("电话号码格式不对，请留11位手机号或带区号的座机号，也可以不留电话。")
 
 
+def phone_in(text: str | None) -> str | None:
+    """The phone number in a reply such as 「电话是 138 0013 8000，下午打」 (full-width digits too), normalised;
+    None when the text holds no digits; MessageRejected when its number is not a phone number."""
+    candidates = _PHONE_CANDIDATE.findall(unicodedata.normalize("NFKC", text or ""))
+    if not candidates:
+        return None
+    return normalise_phone(max(candidates, key=lambda c: sum(ch.isdigit() for ch in c)).strip())
+
+
+def check_question(text: str | None) -> str:
+    """The question as it is stored (trimmed); MessageRejected when it is empty or too long."""
+    question = (text or "").strip()
+    if not question:
+        raise MessageRejected("留言内容是空的，请写下您想咨询的问题。")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise MessageRejected(f"留言太长了，请控制在{MAX_QUESTION_CHARS}字以内。")
+    return question
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
@@ -103,11 +125,7 @@ class MessageStore:
         now: dt.datetime | None = None,
     ) -> Message:
         """Store a message; MessageRejected (with the user-facing reason) when it cannot be taken."""
-        question = (question or "").strip()
-        if not question:
-            raise MessageRejected("留言内容是空的，请写下您想咨询的问题。")
-        if len(question) > MAX_QUESTION_CHARS:
-            raise MessageRejected(f"留言太长了，请控制在{MAX_QUESTION_CHARS}字以内。")
+        question = check_question(question)
         phone = normalise_phone(phone)
         last_answer = (last_answer or "")[:MAX_ANSWER_CHARS] or None
         now = now or _now()

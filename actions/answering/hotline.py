@@ -1,0 +1,48 @@
+"""The one telephone number the bot ever gives: a city's 12345 政务服务便民热线 (cities.yml `hotline`).
+
+Asked for a person, a phone number or where to complain, the bot names the conversation's city's
+hotline, or every city's when no city is known. The policy data holds no department phone numbers,
+so none is ever said: a question about a department's phone gets its 责任单位 and the hotline.
+"""
+
+from __future__ import annotations
+
+from policy_db.query import Catalog
+
+from .context import Turn
+from .responder import Reply
+
+HOTLINE_NAME = "12345政务服务便民热线"
+# Words with which a message asks for a number to call (「电话多少」「有热线吗」「怎么联系」).
+PHONE_WORDS = ("电话", "号码", "热线", "联系方式", "怎么联系", "打给", "座机", "手机号")
+NO_DEPARTMENT_PHONES = "数据库只收录责任单位，没有部门电话"
+
+
+def asks_for_phone(text: str) -> bool:
+    return any(word in text for word in PHONE_WORDS)
+
+
+def hotlines(catalog: Catalog | None) -> dict[str, str]:
+    """City -> hotline, in the order of cities.yml (cities without one are left out)."""
+    return {c.name: c.hotline for c in catalog.cities if c.hotline} if catalog is not None else {}
+
+
+def hotline_text(catalog: Catalog | None, city: str | None) -> str:
+    """「平顶山12345政务服务便民热线:0375-12345(在当地可直接拨打12345)」, or every city's hotline when
+    `city` is None; without the catalogue (database down), the local hotline without a number."""
+    numbers = hotlines(catalog)
+    if city in numbers:
+        return f"{city}{HOTLINE_NAME}:{numbers[city]}(在当地可直接拨打12345)"
+    if not numbers:
+        return f"当地的{HOTLINE_NAME}"
+    listed = "、".join(f"{name} {number}" for name, number in numbers.items())
+    return f"当地的{HOTLINE_NAME}(在当地可直接拨打12345,外地加区号):{listed}"
+
+
+def add_hotline_when_asked(reply: Reply, catalog: Catalog, turn: Turn) -> Reply:
+    """A policy answer to a message that also asks for a phone number (「技改补贴找哪个部门,电话多少」)
+    gets the hotline after it: the answer names the 责任单位, the data has no number of theirs."""
+    if asks_for_phone(turn.message.text):
+        city = reply.slots.get("city") or turn.merged.city
+        reply.say(f"{NO_DEPARTMENT_PHONES};电话咨询可拨打{hotline_text(catalog, city)}。")
+    return reply

@@ -1,0 +1,42 @@
+"""「转人工」「电话多少」「我要投诉」: the city's 12345 hotline and the offer to leave a message.
+
+A message the classifier calls `contact_person` that still names a policy subject (「技改补贴电话多少」)
+is a policy question: it is answered as one (its 责任单位) with the hotline after it, so the intent
+never swallows a policy question. No number other than a cities.yml hotline is ever given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .answering.action_base import PolicyAction
+from .answering.context import Turn
+from .answering.frame import Reader
+from .answering.hotline import NO_DEPARTMENT_PHONES, add_hotline_when_asked, asks_for_phone, hotline_text
+from .answering.responder import Reply, respond
+
+LEAVE_MESSAGE_BUTTON = {"title": "我要留言", "payload": "/leave_message"}
+MAX_SUBJECT_DEPARTMENTS = 2
+
+
+class ActionContactPerson(PolicyAction):
+    def name(self) -> str:
+        return "action_contact_person"
+
+    def answer(self, reader: Reader, turn: Turn) -> Reply:
+        message = turn.message
+        if message.topics or message.categories:
+            asked = reader.read(message.text, "ask_contact", turn.entities)
+            policy_turn = replace(turn, message=asked, intent="ask_contact")
+            return add_hotline_when_asked(respond(reader, policy_turn), reader.catalog, policy_turn)
+        city = turn.merged.city
+        lines = [f"人工咨询、投诉建议请拨打{hotline_text(reader.catalog, city)}。"]
+        subject = turn.conversation.subject
+        if subject and subject[0].departments and asks_for_phone(message.text):
+            departments = "、".join(subject[0].departments[:MAX_SUBJECT_DEPARTMENTS])
+            lines.append(f"{subject[0].name}的责任单位是{departments}({NO_DEPARTMENT_PHONES})。")
+        lines.append("也可以在这里留言:回复“留言”,写下问题和联系电话,工作人员会看到。")
+        reply = Reply().say("\n".join(lines), [LEAVE_MESSAGE_BUTTON])
+        if message.city:
+            reply.slots.update(city=message.city)
+        return reply

@@ -1,0 +1,154 @@
+"""Leaving a message for a person (留言): the form `leave_message_form` asks for the question, then for an
+optional phone number, and `action_leave_message` stores it with policy_db.messages.MessageStore.
+
+The stored message keeps what an officer needs to call back: the conversation id, the city, the
+question, the phone number, the bot's last answer before the request and the time. Nothing is lost
+silently: a message the store refuses (too long, too many today) or cannot write (database down) is
+answered with the reason and the city's 12345 hotline.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from policy_db.messages import MessageRejected, MessageStore, check_question, phone_in
+from policy_db.query import Catalog, PolicyDatabaseUnavailable
+
+from .answering.catalog import current_catalog, repository
+from .answering.hotline import hotline_text
+from .answering.punctuation import full_width
+
+log = logging.getLogger(__name__)
+
+FORM = "leave_message_form"
+NO_PHONE = "不留"  # the phone slot's value when the user leaves no number
+# Short replies that mean "forget the message" (at either step) or "no phone number" (at the phone step).
+CANCEL_WORDS = frozenset({"算了", "取消", "取消留言", "不留言了", "不想留言了", "不想留了", "没事了", "退出", "不要了"})
+CANCEL_AT_QUESTION = CANCEL_WORDS | {"不留了", "不留", "不用了", "不用", "先不留了"}
+NO_PHONE_WORDS = frozenset(
+    {"不留", "不留了", "不用", "不用了", "不要", "没有", "不方便", "不留电话", "不需要", "跳过", "免了"}
+)
+_FILLER = re.compile(r"[\s,，。.!！?？~…、]|吧|啊|呀|哈|嗯|呢")
+# The actions of this feature, whose texts are never "the bot's last answer" stored with a message.
+OWN_ACTIONS = frozenset({"action_contact_person", FORM, "action_leave_message", f"validate_{FORM}"})
+
+
+def _short(text: Any) -> str:
+    return _FILLER.sub("", text) if isinstance(text, str) else ""
+
+
+def last_answer(events: list[dict[str, Any]]) -> str | None:
+    """The bot's last reply before the user asked for a person: the newest bot text not written by the
+    actions of this feature (a bot event follows the action event of the action that sent it)."""
+    action, answer = None, None
+    for event in events:
+        if event.get("event") == "action":
+            action = event.get("name")
+        elif event.get("event") == "bot" and event.get("text") and action not in OWN_ACTIONS:
+            answer = event["text"]
+    return answer
+
+
+def _catalog() -> Catalog | None:
+    try:
+        return current_catalog()
+    except PolicyDatabaseUnavailable:
+        return None
+
+
+@lru_cache(maxsize=1)
+def message_store() -> MessageStore:
+    """The officers' inbox in the action server's policy database (`DATABASE_URL`)."""
+    return MessageStore(repository().engine)
+
+
+def _cancelled(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    city = tracker.get_slot("city")
+    dispatcher.utter_message(
+        text=full_width(f"好的,这条留言不留了。需要人工咨询可拨打{hotline_text(_catalog(), city)}。")
+    )
+    return {"message_text": None, "message_phone": None, "requested_slot": None}
+
+
+class ValidateLeaveMessageForm(FormValidationAction):
+    """Checks the question and the phone number as they are given; the form asks again after a refusal."""
+
+    def name(self) -> str:
+        return f"validate_{FORM}"
+
+    def validate_message_text(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        if _short(value) in CANCEL_AT_QUESTION:
+            return _cancelled(dispatcher, tracker)
+        if not isinstance(value, str) or value.strip().startswith("/"):
+            return {"message_text": None}  # a button payload, not a question: ask again
+        try:
+            return {"message_text": check_question(value)}
+        except MessageRejected as refused:
+            dispatcher.utter_message(text=full_width(refused.reason))
+            return {"message_text": None}
+
+    def validate_message_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        short = _short(value)
+        if short in NO_PHONE_WORDS:
+            return {"message_phone": NO_PHONE}
+        if short in CANCEL_WORDS:
+            return _cancelled(dispatcher, tracker)
+        try:
+            phone = phone_in(value if isinstance(value, str) else "")
+        except MessageRejected as refused:
+            dispatcher.utter_message(text=full_width(refused.reason))
+            return {"message_phone": None}
+        if phone is None:
+            dispatcher.utter_message(text="没有看到电话号码。")
+            return {"message_phone": None}
+        return {"message_phone": phone}
+
+
+class ActionLeaveMessage(Action):
+    """Runs when the form is done: stores the message and confirms it with the hotline."""
+
+    def name(self) -> str:
+        return "action_leave_message"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        question = tracker.get_slot("message_text")
+        if not question:
+            return []  # cancelled: the form's validation has said so
+        phone = tracker.get_slot("message_phone")
+        phone = None if phone in (None, NO_PHONE) else phone
+        catalog = _catalog()
+        city = tracker.get_slot("city")
+        city = catalog.resolve_city(city) if catalog is not None and isinstance(city, str) else None
+        hotline = hotline_text(catalog, city)
+        try:
+            message = message_store().leave(
+                tracker.sender_id, question, phone=phone, city=city, last_answer=last_answer(tracker.events)
+            )
+        except MessageRejected as refused:
+            text = f"{refused.reason}\n{hotline}。"
+        except (SQLAlchemyError, OSError) as exc:
+            log.error("a message could not be stored: %s", exc)
+            text = f"抱歉,留言系统暂时出了故障,这条留言没有保存成功。请稍后再试,或直接拨打{hotline}。"
+        else:
+            if message.phone:
+                text = (
+                    f"已记下您的留言(编号{message.id}),工作人员处理后会打{message.phone}联系您。急事可拨打{hotline}。"
+                )
+            else:
+                text = f"已记下您的留言(编号{message.id})。您没有留电话,工作人员无法回电,需要答复请拨打{hotline}。"
+        dispatcher.utter_message(text=full_width(text))
+        return [SlotSet("message_text", None), SlotSet("message_phone", None)]
