@@ -58,8 +58,10 @@ class Conversation:
 
 @pytest.fixture(autouse=True)
 def action_database(monkeypatch, repository):
-    """Actions read the test database, and 'today' is fixed so validity answers do not age."""
+    """Actions read the test database, and 'today' is fixed so validity answers do not age; answers carry
+    no source links unless a test sets WEB_PUBLIC_URL (whatever the developer's shell says)."""
     monkeypatch.setattr(action_base, "current_catalog", repository.catalog)
+    monkeypatch.delenv("WEB_PUBLIC_URL", raising=False)
 
     class FixedDate(dt.date):
         @classmethod

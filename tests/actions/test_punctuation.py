@@ -18,13 +18,23 @@ DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").rea
 ASCII_MARK = re.compile(r"[;()?!]|(?<!\d)[,:]|[,:](?!\d)")
 
 
+# The address of a Markdown link is not prose: it keeps its ASCII (http://…/sources/doc#c-1).
+LINK_TARGET = re.compile(r"\]\([^()\s]+\)")
+
+
 def ascii_marks(text: str) -> list[str]:
+    text = LINK_TARGET.sub("]", text)
     return [text[max(0, m.start() - 8) : m.end() + 8] for m in ASCII_MARK.finditer(text)]
 
 
 def test_full_width_converts_marks_but_not_numbers():
     assert full_width("有效期:至2022年12月31日,已过期(请确认)?") == "有效期：至2022年12月31日，已过期（请确认）？"
     assert full_width("融资1,500万元;比例5:5!") == "融资1,500万元；比例5:5！"
+
+
+def test_a_markdown_link_keeps_its_address():
+    link = "[查看原文](http://localhost:8080/sources/bz-2022-156#c-0-3-0-18)"
+    assert full_width(f"出处:第十八条 {link}(见原文)") == f"出处：第十八条 {link}（见原文）"
 
 
 @pytest.mark.parametrize("name", sorted(DOMAIN["responses"]))
@@ -53,6 +63,18 @@ def test_action_replies_use_full_width_marks(conversation, messages):
         turn = conversation.ask(ActionAnswerPolicy(), text, intent)
         assert turn.text and not ascii_marks(turn.text), ascii_marks(turn.text)
         assert all(not ascii_marks(b["title"]) for b in turn.buttons)
+
+
+def test_replies_with_source_links_use_full_width_marks_around_them(conversation, monkeypatch):
+    monkeypatch.setenv("WEB_PUBLIC_URL", "http://localhost:8080")
+    for text, intent in [
+        ("平顶山满负荷生产奖励", "ask_reward"),
+        ("要什么条件", "ask_condition"),
+        ("原文", "ask_policy_other"),
+    ]:
+        turn = conversation.ask(ActionAnswerPolicy(), text, intent)
+        assert "](http://localhost:8080/sources/" in turn.text
+        assert not ascii_marks(turn.text), ascii_marks(turn.text)
 
 
 def test_button_payloads_keep_their_json(conversation):

@@ -49,6 +49,21 @@ def test_city_choice_by_number_and_memory_across_turns(bot):
     assert "市金融工作局" in reply_text(post_text(bot, openid, "这个找哪个部门"))
 
 
+def test_the_answer_is_plain_text_with_the_figure_in_square_brackets(bot):
+    text = reply_text(post_text(bot, "o-" + uuid.uuid4().hex[:8], "平顶山国家级小巨人企业一次性奖多少"))
+    assert text.splitlines()[1] == "【一次性财政资金奖励：50万元】"
+    assert "**" not in text and "](" not in text
+    assert "（平政办〔2022〕15号，2022年6月7日发布）附件3 二（二）" in text
+
+
+def test_the_original_clause_after_an_answer(bot, catalog):
+    openid = "o-" + uuid.uuid4().hex[:8]
+    reply_text(post_text(bot, openid, "平顶山国家级小巨人企业一次性奖多少"))
+    clause = next(b.clause_text for b in catalog.benefits if b.key == "pds-xjr-national")
+    text = reply_text(post_text(bot, openid, "原文"))
+    assert clause in text and "《" in text
+
+
 def test_forged_signature_is_refused(bot):
     response = post_text(bot, "o-forger", "平顶山小巨人", token="not-the-token")
     assert response.status_code == 403
