@@ -10,7 +10,16 @@ import pytest
 from sqlalchemy import create_engine
 
 from policy_db.build import build_database
-from policy_db.messages import MAX_PER_SENDER_PER_DAY, MessageRejected, MessageStore, normalise_phone, to_csv
+from policy_db.messages import (
+    MAX_PER_SENDER_PER_DAY,
+    MAX_QUESTION_CHARS,
+    MessageRejected,
+    MessageStore,
+    check_question,
+    normalise_phone,
+    phone_in,
+    to_csv,
+)
 
 
 @pytest.fixture()
@@ -82,3 +91,29 @@ def test_rebuilding_the_policy_catalogue_keeps_the_messages(tmp_path):
     MessageStore(engine).leave("rest:a", "重建前留的言")
     build_database(engine)
     assert [m.question for m in MessageStore(engine).list()] == ["重建前留的言"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "phone"),
+    [
+        ("电话是 138 0013 8000，下午打", "13800138000"),
+        ("（0375）2661234 找财务", "03752661234"),
+        ("+86 139-0000-1111", "13900001111"),
+        ("１３９００００１１１１", "13900001111"),  # typed with full-width digits
+        ("不留了", None),
+    ],
+)
+def test_the_phone_number_in_a_reply_is_found_and_normalised(reply, phone):
+    assert phone_in(reply) == phone
+
+
+@pytest.mark.parametrize("reply", ["12345", "打1380013800", "第2个"])
+def test_a_reply_whose_number_is_no_phone_is_refused(reply):
+    with pytest.raises(MessageRejected, match="电话号码格式不对"):
+        phone_in(reply)
+
+
+def test_a_question_is_checked_before_it_is_stored():
+    assert check_question("  技改补贴啥时候发？ ") == "技改补贴啥时候发？"
+    with pytest.raises(MessageRejected, match=f"{MAX_QUESTION_CHARS}字以内"):
+        check_question("问" * (MAX_QUESTION_CHARS + 1))
