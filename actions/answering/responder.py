@@ -259,6 +259,7 @@ def _several_subjects(catalog: Catalog, frame: Frame, search_text: str, selectio
 def _render_several(
     catalog: Catalog, records: list[BenefitRecord], frame: Frame, city: str, today: dt.date | None
 ) -> Reply:
+    records = sorted(records, key=lambda b: b.is_expired(today))  # valid ones first, the best of each first
     given = read_figures(frame.figure_text) if frame.figures else None
     calculations = [_named_basis_calculation(r, given) if given else None for r in records]
     reply = Reply().say(formatting.several_text(city, records, calculations, today), formatting.item_buttons(records))

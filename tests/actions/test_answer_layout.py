@@ -208,6 +208,17 @@ def test_an_overview_lists_valid_items_first_and_tags_expired_ones(conversation,
     assert all(("（已过期）" in line) == gone for line, gone in zip(items, expired))
 
 
+def test_a_list_of_several_subjects_puts_valid_ones_first_and_cites_the_document_once(conversation, catalog):
+    turn = conversation.ask(ANSWER, "平顶山社保缓缴和小巨人奖励有哪些", "ask_reward")
+    listed = catalog.get(conversation.slots["listed_benefits"])
+    expired = [r.is_expired(TODAY) for r in listed]
+    assert True in expired and False in expired and expired == sorted(expired)
+    items = [line for line in turn.text.splitlines() if line[:1].isdigit()]
+    assert [line.endswith("（已过期）") for line in items] == expired
+    [document] = {r.document for r in listed}
+    assert turn.text.count(f"《{document.title}》") == 1 and f"（{document.doc_number}，" in turn.text
+
+
 # -- expired policies ---------------------------------------------------------------------------------
 def test_an_expired_policy_is_said_to_have_ended_and_names_its_units_lead_first(conversation, catalog):
     turn = conversation.ask(ANSWER, "平顶山社保交不起能缓缴吗", "ask_social_insurance")
