@@ -80,7 +80,7 @@ def _page(title: str, header: str, main: str) -> str:
     return (
         '<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="referrer" content="no-referrer">\n'
+        '<meta name="referrer" content="no-referrer">\n<link rel="icon" href="data:,">\n'
         f"<title>{html.escape(title)}</title>\n<style>{PAGE_STYLE}</style>\n</head>\n<body>\n"
         f"<header>\n{header}\n</header>\n<main>\n{main}\n</main>\n</body>\n</html>\n"
     )

@@ -13,8 +13,18 @@
  *                of KNOWN_GREETINGS; anything else (an intent with entities,
  *                text) is ignored.
  *   Catalogue:   window.POLICY_CATALOGUE, from catalogue.js, which serve.py
- *                composes from the policy database: the cities covered and
- *                example questions, shown in the header (as text only).
+ *                composes from the policy database: the cities covered,
+ *                example questions and the source documents (how many, of
+ *                which years, how many measures expired), shown in the header
+ *                (as text only).
+ *   Widget:      rasa-webchat 1.0.1 renders quick replies as clickable divs,
+ *                an unnamed send button and a message list screen readers do
+ *                not announce, and scrolls to the END of each new message.
+ *                enhanceWidget() (a MutationObserver on the chat area) puts a
+ *                real <button> inside each quick reply (its click bubbles to
+ *                the widget's own handler), names the controls, marks the
+ *                message list as a polite live region, and scrolls so that
+ *                the START of the newest answer (its figure) is in view.
  *
  * Conversation state is kept in sessionStorage (survives a reload of the tab).
  */
@@ -98,6 +108,7 @@
     if (cityLine && cities.length) {
       cityLine.textContent = "覆盖城市：" + cities.map(String).join(" · ");
     }
+    showSources(catalogue && catalogue.sources);
     var list = $("example-list");
     var details = $("examples");
     if (!list || !details || !examples.length) return;
@@ -111,6 +122,140 @@
       list.appendChild(item);
     });
     details.hidden = false;
+  }
+
+  /** The header's line on the documents behind the answers, and how many measures have expired. */
+  function showSources(sources) {
+    var line = $("sources");
+    var link = $("sources-link");
+    var validity = $("validity");
+    if (!line || !link || !validity || !sources || typeof sources.summary !== "string") return;
+    link.textContent = sources.summary;
+    validity.textContent = typeof sources.validity === "string" ? sources.validity : "";
+    line.hidden = false;
+  }
+
+  // ---- the widget, made accessible ----------------------------------------------------------
+
+  var CONTROL_NAMES = [
+    [".rw-new-message", "输入您想咨询的政策问题"],
+    [".rw-send", "发送"],
+    [".rw-launcher", "打开政策通对话"],
+    [".rw-close-button", "关闭对话"],
+    [".rw-toggle-fullscreen-button", "全屏"]
+  ];
+  var SCROLL_KEYS = ["ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End", " "];
+  var ANSWER_MARGIN_PX = 8;     // space left above the newest answer's first line
+
+  /** A real button inside the widget's clickable div: its click bubbles to the widget's handler. */
+  function buttonizeReply(reply) {
+    if (reply.tagName !== "DIV" || reply.querySelector("button.rw-reply-button")) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "rw-reply-button";
+    button.textContent = reply.textContent;
+    reply.textContent = "";
+    reply.appendChild(button);
+  }
+
+  function nameControls(root) {
+    CONTROL_NAMES.forEach(function (pair) {
+      Array.prototype.forEach.call(root.querySelectorAll(pair[0]), function (el) {
+        if (!el.getAttribute("aria-label")) el.setAttribute("aria-label", pair[1]);
+        Array.prototype.forEach.call(el.querySelectorAll("svg, img"), function (icon) {
+          icon.setAttribute("aria-hidden", "true");
+          icon.setAttribute("focusable", "false");
+        });
+      });
+    });
+  }
+
+  /** The message list: announced politely, and reachable by keyboard so it can be scrolled. */
+  function markMessageList(list) {
+    if (list.getAttribute("aria-live") === "polite") return;
+    list.setAttribute("role", "log");
+    list.setAttribute("aria-live", "polite");
+    list.setAttribute("aria-relevant", "additions");
+    list.setAttribute("aria-label", "对话记录");
+    list.setAttribute("tabindex", "0");
+  }
+
+  function messageList() {
+    return document.querySelector("#chat .rw-messages-container");
+  }
+
+  /** The first bubble of the bot's newest answer: the bot's messages after the user's last one. */
+  function newestAnswerStart(list) {
+    var messages = list.querySelectorAll(".rw-message");
+    var start = null;
+    for (var i = messages.length - 1; i >= 0; i--) {
+      var message = messages[i];
+      if (message.querySelector(".rw-client")) break;
+      if (!message.classList.contains("rw-typing-indication")) start = message;
+    }
+    return start;
+  }
+
+  function clientMessageCount(list) {
+    return list.querySelectorAll(".rw-message .rw-client").length;
+  }
+
+  // The widget scrolls its list to the bottom after every update, so a long answer would show its
+  // end. After each update (the observer runs after the widget's own scrolling) the list is scrolled
+  // back so the newest answer's first line is at the top, unless the whole answer fits anyway or
+  // the user has scrolled since the question was sent.
+  var scroll = { userMoved: false, clientMessages: -1 };
+
+  function showNewestAnswerStart(list) {
+    var clients = clientMessageCount(list);
+    if (clients !== scroll.clientMessages) {   // the user sent a message: follow the answer again
+      scroll.clientMessages = clients;
+      scroll.userMoved = false;
+    }
+    if (scroll.userMoved) return;
+    var start = newestAnswerStart(list);
+    if (!start) return;
+    var offset = start.getBoundingClientRect().top - list.getBoundingClientRect().top;
+    var wanted = Math.max(0, list.scrollTop + offset - ANSWER_MARGIN_PX);
+    var target = Math.min(wanted, list.scrollHeight - list.clientHeight);
+    if (Math.abs(list.scrollTop - target) > 1) list.scrollTop = target;
+  }
+
+  function watchUserScrolling(list) {
+    if (list.getAttribute("data-scroll-watched")) return;
+    list.setAttribute("data-scroll-watched", "true");
+    function moved() { scroll.userMoved = true; }
+    list.addEventListener("wheel", moved, { passive: true });
+    list.addEventListener("touchstart", moved, { passive: true });
+    list.addEventListener("mousedown", moved);
+    list.addEventListener("focusin", moved);   // tabbing to a button scrolls it into view: keep that
+    list.addEventListener("keydown", function (ev) {
+      if (SCROLL_KEYS.indexOf(ev.key) !== -1) moved();
+    });
+  }
+
+  function enhanceWidget(root) {
+    Array.prototype.forEach.call(root.querySelectorAll(".rw-replies .rw-reply"), buttonizeReply);
+    nameControls(root);
+    var list = messageList();
+    if (list) {
+      markMessageList(list);
+      watchUserScrolling(list);
+      showNewestAnswerStart(list);
+    }
+  }
+
+  function observeWidget(root) {
+    var pending = false;
+    new MutationObserver(function () {
+      if (pending) return;
+      pending = true;
+      // A microtask: after the widget's own commit and scrolling, before the next paint.
+      Promise.resolve().then(function () {
+        pending = false;
+        enhanceWidget(root);
+      });
+    }).observe(root, { childList: true, subtree: true, characterData: true });
   }
 
   var socketUrl = resolveSocketUrl();
@@ -158,6 +303,8 @@
       },
       innerRef: function (handle) { webchat = handle; }
     }, root);
+    observeWidget(root);
+    enhanceWidget(root);
   }
 
   // Example questions: send the question as if typed.
@@ -179,7 +326,17 @@
     }
   }, true);
   document.addEventListener("click", function (ev) {
-    if (ev.target && ev.target.closest && ev.target.closest(".rw-reply")) foldExamplesOnPhone();
+    var reply = ev.target && ev.target.closest ? ev.target.closest(".rw-reply") : null;
+    if (!reply) return;
+    foldExamplesOnPhone();
+    // A quick reply chosen from the keyboard (a click with no pointer: detail 0) disappears with
+    // its buttons: give the focus to the input box rather than losing it to the page.
+    if (ev.detail === 0) {
+      window.setTimeout(function () {
+        var input = document.querySelector("#chat .rw-new-message");
+        if (input && (!document.activeElement || document.activeElement === document.body)) input.focus();
+      }, 0);
+    }
   }, true);
 
   if (document.readyState === "loading") {

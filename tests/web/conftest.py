@@ -6,10 +6,11 @@
 * ``page_server``: starts bot/web/serve.py (devservers.PageServer) on a free
   port with the given environment and arguments (stopped at the end of the
   session; its log in var/log/test-page-<port>.log).
-* ``web_url`` / ``page_rasa_url``: the page (serve.py) and the Rasa server it is
-  configured for, which accepts sockets from the page's origin only: a second
-  Rasa on the test bot's action server, started with ``WEB_ORIGIN`` set to the
-  page's origin. With ``RASA_URL`` that server is used instead, and the page
+* ``web_url`` / ``page_rasa_url``: the page (serve.py, reading the test policy
+  database of ``policy_db_url`` for its catalogue and source pages) and the Rasa
+  server it is configured for, which accepts sockets from the page's origin only:
+  a second Rasa on the test bot's action server, started with ``WEB_ORIGIN`` set
+  to the page's origin. With ``RASA_URL`` that server is used instead, and the page
   listens on ``WEB_TEST_PORT`` (its origin must be in that server's WEB_ORIGIN).
 * ``chrome``: Debian's headless Chromium through /usr/bin/chromedriver (skipped
   when either is missing). No browser or driver is ever downloaded.
@@ -107,7 +108,8 @@ def page_and_rasa(page_server, request, tmp_path_factory) -> Iterator[tuple]:
         if not _http_ok(url + "/"):
             pytest.fail(f"RASA_URL={url} is set but the Rasa server does not answer on {url}/")
         port = int(os.environ.get("WEB_TEST_PORT") or free_port())
-        yield page_server(env={"RASA_PUBLIC_URL": url}, port=port) + "/", url
+        database = request.getfixturevalue("policy_db_url")
+        yield page_server(env={"RASA_PUBLIC_URL": url, "DATABASE_URL": database}, port=port) + "/", url
         return
 
     bot = request.getfixturevalue("bot")
@@ -117,7 +119,8 @@ def page_and_rasa(page_server, request, tmp_path_factory) -> Iterator[tuple]:
         workdir=tmp_path_factory.mktemp("page-rasa"),
         name="page-rasa",
     )
-    page = page_server(env={"RASA_PUBLIC_URL": rasa.url})  # binds its port now
+    # binds its port now; the catalogue and source pages from the database the bot answers from
+    page = page_server(env={"RASA_PUBLIC_URL": rasa.url, "DATABASE_URL": request.getfixturevalue("policy_db_url")})
     rasa.env = {"WEB_ORIGIN": page}  # Socket.IO: this page's origin only
     rasa.cors = page  # CORS (`--cors`, for the polling transport): this page's origin only
     rasa.start()

@@ -21,6 +21,7 @@ function element() {
     className: "",
     setAttribute() {},
     appendChild() {},
+    querySelectorAll() { return []; },
     classList: { contains() { return false; } },
   };
 }
@@ -39,11 +40,14 @@ const sandbox = {
   sessionStorage: { getItem() { return null; } },
   matchMedia() { return { matches: false }; },
   WebChat: { default(options) { widgetOptions = options; } },
+  MutationObserver: class { observe() {} },   // the stand-in widget renders nothing to watch
   document: {
     readyState: "complete",
     documentElement: { setAttribute(name, value) { attributes[name] = value; } },
     getElementById: element,
     createElement: element,
+    querySelector() { return null; },
+    querySelectorAll() { return []; },
     addEventListener() {},
   },
 };
