@@ -14,6 +14,7 @@ What is safe by default, and the variables that change it:
 | `RASA_ENABLE_API` | unset | `1`: the API on with a token generated once into `var/rasa_api_token` (mode 600) |
 | `WEB_ORIGIN` | `http://localhost:$WEB_PORT` | the one origin allowed by CORS and Socket.IO |
 | `RASA_PUBLIC_URL` | `http://localhost:$RASA_PORT` | the Rasa address the page is given (bot/web/serve.py) |
+| `WEB_PUBLIC_URL` | `$WEB_ORIGIN` | the page server's public address: answers link their citations to its `/sources/` pages |
 | `SOCKETIO_SESSION_SECRET` | generated once into `var/socketio_secret` (mode 600) | signs the page's session ids |
 | `RASA_CREDENTIALS`, `RASA_ENDPOINTS` | credentials.yml (credentials.wechat.yml with `WECHAT_TOKEN`), endpoints.yml pointed at this action server | |
 | `VAR_DIR` | `var` | secrets, generated endpoints file and `log/` |
@@ -117,6 +118,7 @@ def plan(env: Mapping[str, str], project_dir: Path = PROJECT_DIR, python: str = 
     web_if = get("WEB_INTERFACE", LOOPBACK)
     web_origin = get("WEB_ORIGIN", f"http://localhost:{web_port}")
     rasa_public_url = get("RASA_PUBLIC_URL", f"http://localhost:{rasa_port}")
+    web_public_url = get("WEB_PUBLIC_URL", web_origin)
     actions_url = f"http://{_local_host(actions_if)}:{actions_port}"
 
     token, token_file = get("RASA_API_TOKEN"), None
@@ -172,7 +174,7 @@ def plan(env: Mapping[str, str], project_dir: Path = PROJECT_DIR, python: str = 
             "--log-file",
             str(log_dir / "actions.log"),
         ],
-        {"ACTIONS_INTERFACE": actions_if},
+        {"ACTIONS_INTERFACE": actions_if, "WEB_PUBLIC_URL": web_public_url},
         log_dir / "actions.console.log",
     )
     rasa = Command("rasa", rasa_argv, rasa_env, log_dir / "rasa.console.log")
