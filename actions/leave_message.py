@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from policy_db.messages import MessageRejected, MessageStore, check_question, phone_in
 from policy_db.query import Catalog, PolicyDatabaseUnavailable
+from policy_db.vocabulary import load_vocabulary
 
 from .answering.catalog import current_catalog, repository
 from .answering.hotline import hotline_text
@@ -30,12 +31,6 @@ log = logging.getLogger(__name__)
 
 FORM = "leave_message_form"
 NO_PHONE = "不留"  # the phone slot's value when the user leaves no number
-# Short replies that mean "forget the message" (at either step) or "no phone number" (at the phone step).
-CANCEL_WORDS = frozenset({"算了", "取消", "取消留言", "不留言了", "不想留言了", "不想留了", "没事了", "退出", "不要了"})
-CANCEL_AT_QUESTION = CANCEL_WORDS | {"不留了", "不留", "不用了", "不用", "先不留了"}
-NO_PHONE_WORDS = frozenset(
-    {"不留", "不留了", "不用", "不用了", "不要", "没有", "不方便", "不留电话", "不需要", "跳过", "免了"}
-)
 _FILLER = re.compile(r"[\s,，。.!！?？~…、]|吧|啊|呀|哈|嗯|呢")
 # The actions of this feature, whose texts are never "the bot's last answer" stored with a message.
 OWN_ACTIONS = frozenset({"action_contact_person", FORM, "action_leave_message", f"validate_{FORM}"})
@@ -87,7 +82,8 @@ class ValidateLeaveMessageForm(FormValidationAction):
     def validate_message_text(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        if _short(value) in CANCEL_AT_QUESTION:
+        words = load_vocabulary()
+        if _short(value) in words.cancel_message_words | words.no_phone_words:  # no question to leave
             return _cancelled(dispatcher, tracker)
         if not isinstance(value, str) or value.strip().startswith("/"):
             return {"message_text": None}  # a button payload, not a question: ask again
@@ -100,10 +96,10 @@ class ValidateLeaveMessageForm(FormValidationAction):
     def validate_message_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
-        short = _short(value)
-        if short in NO_PHONE_WORDS:
+        short, words = _short(value), load_vocabulary()
+        if short in words.no_phone_words:
             return {"message_phone": NO_PHONE}
-        if short in CANCEL_WORDS:
+        if short in words.cancel_message_words:
             return _cancelled(dispatcher, tracker)
         try:
             phone = phone_in(value if isinstance(value, str) else "")

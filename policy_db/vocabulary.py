@@ -51,6 +51,9 @@ class Vocabulary:
     contrast_ends: tuple[str, ...] = ()
     category_words: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (category, words)
     entity_words: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (NLU entity, words): lookup tables
+    phone_words: tuple[str, ...] = ()  # a question asking for a telephone number (the hotline is added)
+    cancel_message_words: frozenset[str] = frozenset()  # 「算了」: forget the message being left
+    no_phone_words: frozenset[str] = frozenset()  # 「不留」: leave the message without a phone number
 
     def contrasts(self, text: str) -> bool:
         """「那…呢」: the message sets its subject against the last one."""
@@ -78,6 +81,9 @@ def parse_vocabulary(raw: dict) -> Vocabulary:
         last_words=_words(choices.get("last_words")),
         other_places=_words(raw.get("other_places")),
         cap_words=_words(raw.get("cap_words")),
+        phone_words=_words((raw.get("contact") or {}).get("phone_words")),
+        cancel_message_words=frozenset(_words((raw.get("contact") or {}).get("cancel_message_words"))),
+        no_phone_words=frozenset(_words((raw.get("contact") or {}).get("no_phone_words"))),
         document_nouns=_words(raw.get("document_nouns")),
         contrast_starts=_words((raw.get("contrast_markers") or {}).get("starts")),
         contrast_ends=_words((raw.get("contrast_markers") or {}).get("ends")),

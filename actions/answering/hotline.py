@@ -8,18 +8,18 @@ so none is ever said: a question about a department's phone gets its 责任单�
 from __future__ import annotations
 
 from policy_db.query import Catalog
+from policy_db.vocabulary import load_vocabulary
 
 from .context import Turn
 from .responder import Reply
 
 HOTLINE_NAME = "12345政务服务便民热线"
 # Words with which a message asks for a number to call (「电话多少」「有热线吗」「怎么联系」).
-PHONE_WORDS = ("电话", "号码", "热线", "联系方式", "怎么联系", "打给", "座机", "手机号")
 NO_DEPARTMENT_PHONES = "数据库只收录责任单位，没有部门电话"
 
 
 def asks_for_phone(text: str) -> bool:
-    return any(word in text for word in PHONE_WORDS)
+    return any(word in text for word in load_vocabulary().phone_words)
 
 
 def hotlines(catalog: Catalog | None) -> dict[str, str]:
