@@ -188,6 +188,15 @@ def shorten(text: str, limit: int) -> str:
 RELATED_HEADING = "相关政策:"
 
 
+def related_lines(records: list[BenefitRecord], today: dt.date | None = None) -> str:
+    """The related records' gist, numbered as their buttons (related_buttons), expired ones tagged."""
+    lines = [RELATED_HEADING]
+    for i, b in enumerate(records, 1):
+        tag = "（已过期）" if b.is_expired(today) else ""
+        lines.append(f"{i}. {b.name}{tag}:{b.summary}")
+    return "\n".join(lines)
+
+
 def related_buttons(records: list[BenefitRecord], today: dt.date | None = None) -> list[dict]:
     """Records related to an answer as buttons of the same reply, numbered like a list (「第2个」 picks one),
     expired ones tagged; the caller keeps them as the last list."""

@@ -344,11 +344,11 @@ def _render(
     if aspect == "amount":
         point = key_sentence(catalog, main, question, text)
         text += f"\n原文要点:{point}" if point else ""
-    # Related records come as buttons of the same reply (the view does not jump to a later bubble), valid
-    # ones first; they become the last list, so 「第2个」 or a button picks one.
+    # Related records come in the same reply (the view does not jump to a later bubble), numbered lines with
+    # their gist and a button each, valid ones first; they become the last list, so 「第2个」 or a button picks one.
     related = sorted(selection.related, key=lambda b: b.is_expired(today)) if aspect == "amount" and selection else []
     if related:
-        text += "\n" + formatting.RELATED_HEADING
+        text += "\n" + formatting.related_lines(related, today)
         reply.slots["listed_benefits"] = [r.key for r in related]
     reply.say(text, formatting.related_buttons(related, today))
     reply.slots.update(

@@ -186,6 +186,9 @@ def test_related_records_are_buttons_of_the_same_reply_and_can_be_picked(convers
     assert len(turn.texts) == 1 and turn.buttons
     listed = catalog.get(conversation.slots["listed_benefits"])
     assert [b["title"].split(". ", 1)[1][:8] for b in turn.buttons] == [r.name[:8] for r in listed]
+    # their gist is in the same bubble, numbered as the buttons, so a figure of a related record is readable too
+    for i, record in enumerate(listed, 1):
+        assert f"{i}. {full_width(record.name)}" in turn.text and full_width(record.summary) in turn.text
     picked = conversation.ask(ANSWER, turn.buttons[0]["payload"], "choose_item")
     assert conversation.slots["last_benefits"] == [listed[0].key]
     assert f"【平顶山】{full_width(listed[0].name)}" in picked.text
