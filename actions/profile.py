@@ -8,7 +8,8 @@ from .answering.action_base import PolicyAction
 from .answering.checkup import describes_enterprise, read_profile
 from .answering.context import Turn
 from .answering.frame import Reader
-from .answering.responder import Reply, quick_topic_buttons, respond
+from .answering.introduction import topic_buttons
+from .answering.responder import Reply, respond
 
 
 class ActionRememberProfile(PolicyAction):
@@ -35,7 +36,7 @@ class ActionRememberProfile(PolicyAction):
         )
         noted = "".join(part for part in (city and f"{city}的", kind or "企业") if part)
         if city:
-            reply = Reply().say(f"好的,记下了:{noted}。您想了解哪方面的政策?", quick_topic_buttons(city))
+            reply = Reply().say(f"好的,记下了:{noted}。您想了解哪方面的政策?", topic_buttons(catalog, city))
         else:
             reply = Reply().say(
                 f"好的,记下了:{noted}。请问企业在哪个城市?目前可查询:{'、'.join(c.name for c in catalog.cities)}。"

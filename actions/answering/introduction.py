@@ -249,3 +249,23 @@ def page_catalogue(catalog: Catalog, today: dt.date | None = None) -> dict:
         "cities": covered_cities(catalog),
         "examples": [example.question + "？" for example in example_questions(catalog, today)],
     }
+
+
+def topic_buttons(catalog: Catalog, city: str, today: dt.date | None = None) -> list[dict]:
+    """The kinds of help to offer once a city is chosen: only those the city has a valid record with a
+    figure of, so every button leads to a list with a figure (「滨州」 gets no 社会保险 button). A city with no
+    such record is offered the kinds of its records with a figure, expired or not (the lists tag expired
+    ones), and failing that the kinds of any of its benefits."""
+    today = today or dt.date.today()
+    benefits = [b for b in catalog.in_city(city) if not b.is_fact]
+    with_figure = [b for b in benefits if any(f.kind in ANSWER_FIGURES for f in b.figures)]
+    offered = (
+        {b.category for b in with_figure if not b.is_expired(today)}
+        or {b.category for b in with_figure}
+        or {b.category for b in benefits}
+    )
+    return [
+        {"title": category.label, "payload": f"{city}有哪些{category.label}政策"}
+        for category in load_categories()
+        if category.key in offered and not category.catch_all
+    ]

@@ -25,6 +25,7 @@ from .aspects import AspectRequest, format_aspect
 from .checkup import checkup_text, describes_enterprise, profile_to_slot, read_profile
 from .context import Turn
 from .frame import Frame, Reader
+from .introduction import topic_buttons
 from .selection import (
     VALIDITY_WORDS,
     Selection,
@@ -443,21 +444,9 @@ def _other_place(catalog: Catalog, place: str, message: Frame, frame: Frame) -> 
 
 
 def _ask_what(catalog: Catalog, city: str) -> Reply:
-    reply = Reply().say(f"好的,查询{city}的政策。您想了解哪方面?", quick_topic_buttons(city))
+    reply = Reply().say(f"好的,查询{city}的政策。您想了解哪方面?", topic_buttons(catalog, city))
     reply.slots.update(city=city)
     return reply
-
-
-def quick_topic_buttons(city: str) -> list[dict]:
-    return [
-        {"title": title, "payload": f"{city}{question}"}
-        for title, question in (
-            ("奖励补贴", "有哪些奖励补贴"),
-            ("贷款融资", "有哪些贷款融资支持"),
-            ("社保", "社保有什么减免缓缴政策"),
-            ("税费", "有哪些税费减免"),
-        )
-    ]
 
 
 def _overview(catalog: Catalog, city: str, frame: Frame) -> Reply:
