@@ -9,8 +9,9 @@
 * ``web_url`` / ``page_rasa_url``: the page (serve.py, reading the test policy
   database of ``policy_db_url`` for its catalogue and source pages) and the Rasa
   server it is configured for, which accepts sockets from the page's origin only:
-  a second Rasa on the test bot's action server, started with ``WEB_ORIGIN`` set
-  to the page's origin. With ``RASA_URL`` that server is used instead, and the page
+  a second Rasa with its own action server (whose answers link their sources to
+  the page: ``WEB_PUBLIC_URL``), started with ``WEB_ORIGIN`` set to the page's
+  origin. With ``RASA_URL`` that server is used instead, and the page
   listens on ``WEB_TEST_PORT`` (its origin must be in that server's WEB_ORIGIN).
 * ``chrome``: Debian's headless Chromium through /usr/bin/chromedriver (skipped
   when either is missing). No browser or driver is ever downloaded.
@@ -30,7 +31,7 @@ from typing import Iterator, Optional
 
 import pytest
 
-from devservers import PageServer, RasaServer, free_port
+from devservers import ActionServer, PageServer, RasaServer, free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WEB_DIR = REPO_ROOT / "bot" / "web"
@@ -49,9 +50,6 @@ def _http_ok(url: str, timeout: float = 2.0) -> bool:
             return 200 <= r.status < 300
     except (urllib.error.URLError, OSError, ValueError):
         return False
-
-
-CITIES = ["三门峡", "登封", "平顶山", "三明", "滨州"]
 
 
 @pytest.fixture(scope="session")
@@ -112,22 +110,26 @@ def page_and_rasa(page_server, request, tmp_path_factory) -> Iterator[tuple]:
         yield page_server(env={"RASA_PUBLIC_URL": url, "DATABASE_URL": database}, port=port) + "/", url
         return
 
-    bot = request.getfixturevalue("bot")
+    database = request.getfixturevalue("policy_db_url")
     rasa = RasaServer(
-        action_url=bot.action_url,
+        action_url="",  # set below, once the action server knows the page's address
         credentials=PAGE_CREDENTIALS,
         workdir=tmp_path_factory.mktemp("page-rasa"),
         name="page-rasa",
     )
     # binds its port now; the catalogue and source pages from the database the bot answers from
-    page = page_server(env={"RASA_PUBLIC_URL": rasa.url, "DATABASE_URL": request.getfixturevalue("policy_db_url")})
+    page = page_server(env={"RASA_PUBLIC_URL": rasa.url, "DATABASE_URL": database})
+    # answers link their sources to this page's /sources/<key>#<clause>
+    actions = ActionServer(env={"DATABASE_URL": database, "WEB_PUBLIC_URL": page}, name="page-actions").start()
+    rasa.action_url = actions.url
     rasa.env = {"WEB_ORIGIN": page}  # Socket.IO: this page's origin only
     rasa.cors = page  # CORS (`--cors`, for the polling transport): this page's origin only
-    rasa.start()
     try:
+        rasa.start()
         yield page + "/", rasa.url
     finally:
         rasa.stop()
+        actions.stop()
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,8 @@ reload (session storage). A desktop-sized run checks the layout, the example
 questions and that nothing outside this machine's two servers is requested.
 A crafted link (``?rasa=`` another server, ``?greet=`` a payload) leaves the page
 talking to its configured Rasa, and the page served from an origin that Rasa
-does not accept cannot open a socket.
+does not accept cannot open a socket. An answer's 查看原文 link opens the source
+page at the cited clause.
 
 Screenshots: test-artifacts/web/*.png. Against the stand-in bot any non-empty
 reply counts; with RASA_URL (the real bot) a policy answer must carry a figure
@@ -17,6 +18,7 @@ or offer buttons to narrow the question down.
 from __future__ import annotations
 
 import http.server
+import os
 import re
 import threading
 import time
@@ -221,14 +223,14 @@ def test_phone_conversation(chrome, web_url, artifacts_dir, using_real_bot):
     shot(driver, artifacts_dir, "phone-5-after-reload")
 
 
-def test_desktop_layout_examples_and_no_outside_requests(chrome, web_url, page_rasa_url, artifacts_dir):
+def test_desktop_layout_examples_and_no_outside_requests(chrome, web_url, page_rasa_url, artifacts_dir, policy_data):
     driver = chrome
     desktop(driver)
     open_page(driver, web_url)
     wait_reply(driver, -1, "the greeting")
 
     header = driver.find_element(By.ID, "intro").text
-    for word in ("政策通", "惠企政策", "三门峡", "登封", "平顶山", "三明", "滨州"):
+    for word in ("政策通", "惠企政策", *(city.name for city in policy_data.cities)):
         assert word in header
     examples = driver.find_elements(By.CSS_SELECTOR, "button.example")
     assert len(examples) >= 3 and all(e.is_displayed() for e in examples)
@@ -322,3 +324,36 @@ def test_the_page_from_another_origin_cannot_open_a_socket(chrome, page_server, 
     time.sleep(2)
     assert chrome.find_element(By.ID, "status").get_attribute("data-state") != "online"
     assert messages(chrome) == []
+
+
+def test_an_answers_source_link_opens_the_cited_clause(chrome, web_url, artifacts_dir):
+    """The answer's 查看原文 link (WEB_PUBLIC_URL/sources/<key>#<clause>) is served: the clause is on screen."""
+    driver = chrome
+    phone(driver)
+    open_page(driver, web_url)
+    wait_reply(driver, -1, "the greeting")
+    i = send_text(driver, QUESTION)
+    wait_reply(driver, i, "a reply to the policy question")
+
+    def source_links():
+        links = driver.find_elements(By.CSS_SELECTOR, "#chat .rw-response a[href*='/sources/']")
+        return [a.get_attribute("href") for a in links] or None
+
+    try:
+        hrefs = wait_for(source_links, "a link to the answer's source")
+    except AssertionError:
+        if os.environ.get("RASA_URL"):
+            pytest.skip("the bot under test links no sources (set WEB_PUBLIC_URL on its action server)")
+        raise
+    answer = " ".join(bot_replies_after(driver, i))
+    href = hrefs[-1]
+    assert href.startswith(web_url + "sources/") and "#c-" in href, href
+    anchor = urlsplit(href).fragment
+
+    driver.get(href)
+    assert f"《{driver.title}》" in answer  # the page is the document the answer cites
+    clause = driver.find_element(By.ID, anchor)
+    assert driver.execute_script("return document.querySelector(':target') === arguments[0]", clause)
+    top = driver.execute_script("return arguments[0].getBoundingClientRect().top", clause)
+    assert 0 <= top < 844
+    shot(driver, artifacts_dir, "phone-6-source-link")
