@@ -232,6 +232,9 @@ def test_a_source_page_opens_at_the_cited_clause(chrome, web_url, artifacts_dir,
     SCREENS[screen](driver)
     driver.get(f"{web_url}sources/{document.key}#{anchor}")
     assert driver.title == document.title
+    # the page's CSP allows its inline style: the highlighted clause is styled, nothing was blocked
+    blocked = [e["message"] for e in driver.get_log("browser") if "Content Security Policy" in e["message"]]
+    assert blocked == []
     clause = driver.find_element(By.ID, anchor)
     assert driver.execute_script("return document.querySelector(':target') === arguments[0]", clause)
     top, bottom, height = driver.execute_script(
@@ -256,6 +259,7 @@ def test_a_source_page_opens_at_the_cited_clause(chrome, web_url, artifacts_dir,
         "const s = getComputedStyle(arguments[0]); return [s.color, s.backgroundColor]", clause
     )
     assert contrast(ink, paper) >= 4.5, (ink, paper)
+    assert paper not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)"), paper  # highlighted: the style applied
 
     # the list of documents, from the header's link
     driver.get(f"{web_url}sources/")
