@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Tiny static file server for the 政策通 web chat page (standard library only).
+"""Tiny server for the 政策通 web chat page and its source pages (standard library only).
 
 Serves this directory (bot/web/) and prints the page URL:
 
@@ -8,8 +8,9 @@ Serves this directory (bot/web/) and prints the page URL:
 
 Only the page's own files are served: the top-level .html/.css/.js files and
 the rasa-webchat bundle under node_modules/rasa-webchat/lib/ (install it with
-``npm ci --prefix bot/web``). Everything else answers 404, so the rest of
-node_modules, serve.py and package*.json are not exposed.
+``npm ci --prefix bot/web``), besides the generated /config.js, /catalogue.js and
+/sources/ pages. Everything else answers 404, so the rest of node_modules (the
+tests' axe-core too), serve.py and package*.json are not exposed.
 
 Where the page finds Rasa is this server's configuration, never the page's
 address: ``RASA_PUBLIC_URL`` (or ``--rasa-url``; default
