@@ -25,6 +25,7 @@ _ANNEX_LINE = re.compile(r"^附件\s*(\d+)\s*[:：]?\s*$")
 _PART_LINE = re.compile(r"^([一二三四五六七八九十]+)、")
 _SECTION_LINE = re.compile(r"^[（(]([一二三四五六七八九十]+)[)）]")
 _ITEM_LINE = re.compile(r"^(\d+)[.．、](?!\d)")
+_PART_ONLY = re.compile(r"^[一二三四五六七八九十]+$")
 _REF = re.compile(
     r"^(?:附件\s*(?P<annex>\d+)\s*)?"
     r"(?:(?P<part>[一二三四五六七八九十]+)、?)?"
@@ -126,8 +127,11 @@ def best_section(clause_ref: str, sections: Iterable[Section]) -> Section | None
 
 
 def written_out(clause_ref: str) -> str:
-    """A clause_ref as a reader cites it: 「18」 -> 「第十八条」, 「附件2 四(三)」 -> 「附件2 四（三）」."""
+    """A clause_ref as a reader cites it: 「18」 -> 「第十八条」, 「一」 -> 「第一条」 (a measure numbered 一、),
+    「附件2 四(三)」 -> 「附件2 四（三）」."""
     ref = (clause_ref or "").strip()
     if ref.isdigit():
         return f"第{cn2an.an2cn(ref)}条"
+    if _PART_ONLY.match(ref):
+        return f"第{ref}条"
     return ref.replace("(", "（").replace(")", "）").replace(", ", "，").replace(",", "，")

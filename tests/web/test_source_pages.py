@@ -71,7 +71,12 @@ def test_a_ref_deeper_than_the_document_falls_back_to_its_section():
 
 @pytest.mark.parametrize(
     ("ref", "cited"),
-    [("18", "第十八条"), ("附件2 四(三)", "附件2 四（三）"), ("三(六)20, 附件47", "三（六）20，附件47")],
+    [
+        ("18", "第十八条"),
+        ("一", "第一条"),
+        ("附件2 四(三)", "附件2 四（三）"),
+        ("三(六)20, 附件47", "三（六）20，附件47"),
+    ],
 )
 def test_refs_are_written_out_for_citations(ref, cited):
     assert written_out(ref) == cited
