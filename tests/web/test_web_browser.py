@@ -357,3 +357,43 @@ def test_an_answers_source_link_opens_the_cited_clause(chrome, web_url, artifact
     top = driver.execute_script("return arguments[0].getBoundingClientRect().top", clause)
     assert 0 <= top < 844
     shot(driver, artifacts_dir, "phone-6-source-link")
+
+
+def test_a_message_left_on_the_page_reaches_the_officers_list(chrome, web_url, artifacts_dir, policy_db_url):
+    """Ask for a person on the page, leave a question and a phone number: `python -m policy_db messages`
+    lists it with the page's conversation, the city and the phone, for an officer to call back."""
+    import csv
+    import io
+    import subprocess
+    import sys
+    import uuid
+
+    if os.environ.get("RASA_URL"):
+        pytest.skip("the bot under test stores messages in its own database")
+    driver = chrome
+    phone(driver)
+    open_page(driver, web_url)
+    wait_reply(driver, -1, "the greeting")
+    i = send_text(driver, QUESTION)
+    wait_reply(driver, i, "a reply to the policy question")
+    i = send_text(driver, "我想留个言")
+    wait_reply(driver, i, "the offer to leave a message")
+    question = f"技改补贴什么时候拨付，麻烦回个电话（{uuid.uuid4().hex[:6]}）"
+    i = send_text(driver, question)
+    wait_reply(driver, i, "the request for a phone number")
+    i = send_text(driver, "13800138000")
+    confirmation = " ".join(wait_reply(driver, i, "the confirmation"))
+    shot(driver, artifacts_dir, "phone-7-message-left")
+
+    listed = subprocess.run(
+        [sys.executable, "-m", "policy_db", "--database-url", policy_db_url, "messages", "--csv", "-"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.lstrip("\ufeff")
+    rows = [row for row in csv.DictReader(io.StringIO(listed)) if row["问题"] == question]
+    assert len(rows) == 1, (listed, confirmation)
+    assert rows[0]["电话"] == "13800138000" and rows[0]["城市"] == "平顶山"
+    assert rows[0]["会话"].startswith("socketio:")
+    assert "免征增值税" in rows[0]["上一条回答"]
