@@ -397,3 +397,29 @@ def test_a_message_left_on_the_page_reaches_the_officers_list(chrome, web_url, a
     assert rows[0]["电话"] == "13800138000" and rows[0]["城市"] == "平顶山"
     assert rows[0]["会话"].startswith("socketio:")
     assert "免征增值税" in rows[0]["上一条回答"]
+
+
+def test_an_expired_policy_says_so_first_and_its_figure_stands_bold_on_screen(chrome, web_url, artifacts_dir):
+    """On a phone: the answer's first line carries the status (已于…到期), the figure is bold on its own line
+    and on screen when the answer arrives, and the plain statement that the policy has ended follows."""
+    driver = chrome
+    phone(driver)
+    open_page(driver, web_url)
+    wait_reply(driver, -1, "the greeting")
+    i = send_text(driver, "三明市新认定的省级专精特新奖多少")
+    answer = wait_reply(driver, i, "the answer")[0]
+    first_line = answer.strip().splitlines()[0]
+    assert "三明" in first_line and "已于2020年12月31日到期" in first_line, answer
+    assert "这项政策已结束" in answer
+
+    def figure():
+        bolds = driver.find_elements(By.CSS_SELECTOR, "#chat .rw-response strong")
+        return [b for b in bolds if "万元" in b.text] or None
+
+    bold = wait_for(figure, "the bold figure")[-1]
+    assert "10万元" in bold.text
+    time.sleep(0.5)  # the page's own scroll to the start of the new answer
+    top = driver.execute_script("return arguments[0].getBoundingClientRect().top", bold)
+    bottom = driver.execute_script("return arguments[0].getBoundingClientRect().bottom", bold)
+    assert top >= 0 and bottom <= 844, (top, bottom)
+    shot(driver, artifacts_dir, "phone-8-expired-answer")
