@@ -9,6 +9,8 @@ python -m policy_db amount --benefit pds-rent-state-owned-relief --figure 月租
 python -m policy_db messages                   # the open messages users left; --all, --city 平顶山
 python -m policy_db messages --csv messages.csv   # as CSV for Excel (- for stdout)
 python -m policy_db messages --handled 3 4     # mark messages 3 and 4 handled
+python -m policy_db report --since 7d          # what the bot could not answer, per city and topic (24h, 30d, 2026-11-01)
+python -m policy_db report --since 30d --csv unanswered.csv --tracker-url postgresql://…/rasa
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from . import reporting
 from .build import build_database
 from .calculator import MissingFigures, calculate
 from .completeness import main as completeness_main
@@ -153,6 +156,31 @@ def _listed(m: Message) -> str:
     )
 
 
+def _report(args: argparse.Namespace) -> int:
+    """What the bot could not answer since --since, read from Rasa's tracker store (policy_db/reporting)."""
+    try:
+        since = reporting.parse_since(args.since)
+        engine = reporting.tracker_engine(reporting.tracker_url(args.tracker_url))
+    except (ValueError, reporting.TrackerStoreUnknown) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    catalog = PolicyRepository(make_engine(args.database_url)).catalog()
+    try:
+        questions = reporting.unanswered_questions(
+            reporting.conversations_since(engine, since), catalog, since, reporting.ReplyReader(catalog)
+        )
+    except SQLAlchemyError as exc:
+        print(f"对话记录库不可用: {getattr(exc, 'orig', None) or exc}", file=sys.stderr)
+        return 3
+    if args.csv:
+        reporting.write_csv(reporting.to_csv(questions), args.csv)
+        if args.csv != "-":
+            print(f"已导出 {len(questions)} 个没能回答的问题: {args.csv}")
+    else:
+        print(reporting.listing(questions, since))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m policy_db", description="政策通 policy database")
     parser.add_argument("--database-url", help="default: $DATABASE_URL or var/policy.db")
@@ -190,6 +218,15 @@ def main(argv: list[str] | None = None) -> int:
     out.add_argument("--csv", metavar="FILE", help="export as CSV with a UTF-8 BOM for Excel (- for stdout)")
     out.add_argument("--handled", metavar="ID", type=int, nargs="+", help="mark these messages handled")
     m.set_defaults(func=_messages)
+    r = sub.add_parser("report", help="what the bot could not answer, from the tracker store: per city and topic")
+    r.add_argument("--since", default="7d", help="7d, 24h, 30d, or a date or time (2026-11-01, UTC); default 7d")
+    r.add_argument(
+        "--tracker-url",
+        help="Rasa's SQL tracker store (default: $TRACKER_DATABASE_URL, else DB_HOST, DB_PORT, DB_NAME, DB_USER, "
+        "DB_PASSWORD as endpoints.production.yml)",
+    )
+    r.add_argument("--csv", metavar="FILE", help="one row per question, CSV with a UTF-8 BOM for Excel (- for stdout)")
+    r.set_defaults(func=_report)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
