@@ -11,6 +11,7 @@ the database unless the whole data set is valid.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -40,6 +41,7 @@ from .vocabulary import CATEGORIES_NAME, VOCABULARY_NAME, CategoryError, load_ca
 
 DATA_DIR = paths.PACKAGE_DIR / "data"  # the package's own data (tests); readers use policy_db.paths
 SOURCES_DIR = paths.PACKAGE_DIR / "sources"
+log = logging.getLogger(__name__)
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -365,4 +367,12 @@ def load_policy_data(data_dir: Path | None = None, sources_dir: Path | None = No
     loader.check_references(data)
     if loader.problems.items:
         raise DataError(loader.problems.items)
+    for doc in data.documents:
+        # A draft's `review:` notes (python -m policy_db draft): valid data, but not yet checked by a person.
+        reviews = [doc.document.review, *(b.review for b in doc.benefits), *(e.review for e in doc.exclusions)]
+        pending = len([note for note in reviews if note])
+        if pending:
+            log.warning(
+                "%s(%s): %d 条记录仍带 review 注记(草稿待核),核对后删除 review", doc.key, doc.source_file, pending
+            )
     return data

@@ -133,6 +133,7 @@ class DocumentRecord:
     valid_until: dt.date | None = None
     validity_note: str | None = None
     source_file: str  # the official text, in policy_db/sources/
+    review: str | None = None  # what a draft (python -m policy_db draft) asks a person to check
     full_text: str = data_field(key=None, default="", repr=False, compare=False)  # read from source_file
 
 
@@ -157,6 +158,7 @@ class ExclusionRecord:
 
     context: str  # verbatim snippet holding the figure
     reason: str
+    review: str | None = None  # what a draft (python -m policy_db draft) asks a person to check
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -252,6 +254,7 @@ class BenefitRecord:
         default=(), shape="list", read=_read_requires, sql=JSON(), to_sql=_requires_to_sql, from_sql=_requires_from_sql
     )
     in_addition_to: tuple[str, ...] = ()  # keys of the benefits this one is paid on top of (same document)
+    review: str | None = None  # what a draft (python -m policy_db draft) asks a person to check
     # Not written in the benefit's YAML: from its document, and the search words the build computes.
     city: str = data_field(key=None, stored=False)
     province: str = data_field(key=None, stored=False)
