@@ -30,10 +30,12 @@ from rasa.shared.core.events import (
 from ..query import Catalog
 from .replies import CORE_FALLBACK_ACTION, Reason, Recognised, ReplyReader
 
-# Slots of domain.yml read here: the conversation's city, and a question asked before its city was known
-# (a city button then carries only a payload, /inform_city{"city": …}, and the question is this one).
+# Slots of domain.yml read here: the conversation's city, and the questions a message naming only a city
+# (「三明」「那滨州呢」, or a city button's payload /inform_city{"city": …}) asks again: the one asked before
+# its city was known, else the last one answered.
 CITY_SLOT = "city"
-PENDING_QUESTION_SLOT = "pending_question"
+QUESTION_SLOTS = ("pending_question", "last_question")
+_FILLER = " \t，,。.？?！!呢吧吗的啊那市县区"  # what is left of 「那三明市呢？」 without the place
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,10 @@ def _in_conversation(
 def _unanswered(
     conversation_id: str, turn: _Turn, slots_after: dict[str, object], catalog: Catalog
 ) -> Unanswered | None:
-    question = _question(turn)
-    named_cities, topics = catalog.cities_in(question), tuple(catalog.topics_in(question))
+    question = _question(turn, catalog)
+    # The city the message names (「那三明呢」 asks the remembered question of 三明), the topics of the question.
+    named_cities = catalog.cities_in(turn.message.text or "") or catalog.cities_in(question)
+    topics = tuple(catalog.topics_in(question))
     recognised = turn.recognised[0] if turn.recognised else None
     if recognised is None and CORE_FALLBACK_ACTION in turn.actions:
         recognised = Recognised(Reason.NOT_UNDERSTOOD)
@@ -127,11 +131,12 @@ def _unanswered(
     )
 
 
-def _question(turn: _Turn) -> str:
-    """The words of the question: a button's payload (/inform_city{…}) stands for the question pending."""
+def _question(turn: _Turn, catalog: Catalog) -> str:
+    """The words of the question; a message naming only a city, or a button's payload, asks the remembered one."""
     text = (turn.message.text or "").strip()
-    if text.startswith("/"):
-        return _text(turn.slots_before.get(PENDING_QUESTION_SLOT)) or text
+    if text.startswith("/") or not catalog.without_places(text).strip(_FILLER):
+        remembered = (_text(turn.slots_before.get(name)) for name in QUESTION_SLOTS)
+        return next((q for q in remembered if q), text)
     return text
 
 

@@ -111,7 +111,8 @@ def not_found(city: str, question: str, departments: list[str] = (), hotline: st
 
 def answer(catalog, city: str, words: str) -> tuple[str, dict]:
     record = catalog.find_benefits(city=city, text=words, limit=1)[0].benefit
-    return full_width(formatting.answer_card(record)), {"city": city, "last_benefits": [record.key]}
+    slots = {"city": city, "last_benefits": [record.key], "last_question": words}
+    return full_width(formatting.answer_card(record)), slots
 
 
 def passage(catalog, city: str, words: str) -> str:
@@ -156,7 +157,7 @@ def test_a_source_sentence_instead_of_a_record_and_the_rephrase_are_recognised(c
 @pytest.fixture()
 def stored(catalog, sqlite_store) -> dict[str, Conversation]:
     """Conversations of the last days: answered, nothing found, not understood, out of scope, older ones."""
-    card, answered_slots = answer(catalog, "平顶山", "小巨人")
+    card, answered_slots = answer(catalog, "平顶山", "平顶山评上国家级小巨人奖多少")
     rephrase = full_width(introduction.rephrase_text(catalog))
     outside = full_width(introduction.out_of_scope_text(catalog))
     conversations = {
@@ -189,6 +190,16 @@ def stored(catalog, sqlite_store) -> dict[str, Conversation]:
             [not_found("滨州", "低空经济的企业有补贴吗", hotline="0543-12345")],
             {"city": "滨州", "pending_question": None},
             "滨州",
+        ),
+        "a city typed after an answer": Conversation()
+        .turn("平顶山评上国家级小巨人奖多少", "ask_reward", "action_answer_policy", [card], answered_slots, "平顶山")
+        .turn(
+            "那三门峡呢",
+            "inform_city",
+            "action_answer_policy",
+            [not_found("三门峡", "评上国家级小巨人奖多少")],
+            {"city": "三门峡"},
+            "三门峡",
         ),
         "out of scope with a topic": Conversation().turn(
             "上市公司的股票明天会涨吗", "out_of_scope", "action_reply_out_of_scope", [outside]
@@ -228,7 +239,7 @@ def test_csv_has_one_row_per_unanswered_question_with_its_city_topic_and_reason(
     out = tmp_path / "unanswered.csv"
     printed = report(capsys, policy_db_url, f"sqlite:///{tracker_file}", "--since", "7d", "--csv", str(out))
     rows = csv_rows(out)
-    assert "已导出 7 个" in printed
+    assert "已导出 8 个" in printed
     by_question = {row["问题"]: row for row in rows}
     assert set(by_question) == {
         "三明做低空经济有补贴吗",
@@ -236,6 +247,7 @@ def test_csv_has_one_row_per_unanswered_question_with_its_city_topic_and_reason(
         "低空经济的企业有补贴吗",  # the question the city button answered, not its payload
         "上市公司的股票明天会涨吗",
         "三门峡那个那个",
+        "平顶山评上国家级小巨人奖多少",  # the question 「那三门峡呢」 asked again
         "zzz yyy",
         "xx yy",
     }
@@ -252,6 +264,8 @@ def test_csv_has_one_row_per_unanswered_question_with_its_city_topic_and_reason(
     assert by_question["上市公司的股票明天会涨吗"]["主题"] == "上市"
     assert by_question["上市公司的股票明天会涨吗"]["原因"] == "判为超出范围"
     assert (by_question["三门峡那个那个"]["城市"], by_question["三门峡那个那个"]["原因"]) == ("三门峡", "没有理解")
+    again = by_question["平顶山评上国家级小巨人奖多少"]
+    assert (again["城市"], again["主题"], again["原因"]) == ("三门峡", '专精特新"小巨人"', "没有找到")
     times = [dt.datetime.fromisoformat(row["时间(UTC)"]) for row in rows]
     assert times == sorted(times) and all(NOW.replace(tzinfo=None) - t < dt.timedelta(days=1) for t in times)
 
@@ -260,19 +274,21 @@ def test_an_older_question_counts_in_a_longer_span(capsys, policy_db_url, tracke
     out = tmp_path / "month.csv"
     report(capsys, policy_db_url, f"sqlite:///{tracker_file}", "--since", "30d", "--csv", str(out))
     by_question = {row["问题"]: row for row in csv_rows(out)}
-    assert len(by_question) == 8 and by_question["登封有低空经济补贴吗"]["城市"] == "登封"
+    assert len(by_question) == 9 and by_question["登封有低空经济补贴吗"]["城市"] == "登封"
 
 
 def test_text_report_groups_by_city_and_topic_with_counts_and_examples(capsys, policy_db_url, tracker_file, stored):
     text = report(capsys, policy_db_url, f"sqlite:///{tracker_file}", "--since", "7d")
-    assert "共 7 条（没有找到 2 条，没有理解 4 条，判为超出范围 1 条）" in text
-    for city in ("三明", "滨州", "平顶山", "三门峡", "登封"):
+    assert "共 8 条（没有找到 3 条，没有理解 4 条，判为超出范围 1 条）" in text
+    assert text.split("\n\n")[1].startswith("三门峡：2 条\n")  # the city with most unanswered first
+    for city in ("三明", "滨州", "平顶山", "登封"):
         assert f"\n{city}：1 条\n" in text
     assert f"三明：1 条\n  {NO_TOPIC}：1 条\n    · 三明做低空经济有补贴吗（没有找到）" in text
     assert text.rstrip().endswith(
         f"城市不明：2 条\n  上市：1 条\n    · 上市公司的股票明天会涨吗（判为超出范围）\n  {NO_TOPIC}：1 条\n    · xx yy（没有理解）"
     )
-    assert "小巨人" not in text and "天气" not in text  # answered, and out of scope indeed
+    assert "平顶山：1 条\n  目录中没有的主题：1 条\n    · qwe asdf zxcv（没有理解）" in text  # its answer is not listed
+    assert "天气" not in text  # out of scope indeed
 
 
 def test_a_city_lists_its_most_asked_topic_first_with_three_shortened_examples(
@@ -320,7 +336,7 @@ def test_csv_to_stdout_and_exit_codes(policy_db_url, tracker_file, stored, tmp_p
     assert exported.returncode == 0, exported.stderr.decode()
     assert exported.stdout.startswith(codecs.BOM_UTF8)
     rows = list(csv.reader(io.StringIO(exported.stdout.decode("utf-8-sig"))))
-    assert rows[0] == ["时间(UTC)", "会话", "城市", "主题", "原因", "问题"] and len(rows) == 8
+    assert rows[0] == ["时间(UTC)", "会话", "城市", "主题", "原因", "问题"] and len(rows) == 9
     assert run("--since", "last week").returncode == 2
     missing = run("--tracker-url", f"sqlite:///{tmp_path / 'none.db'}")
     assert missing.returncode == 2 and not (tmp_path / "none.db").exists()
