@@ -11,6 +11,8 @@ python -m policy_db messages --csv messages.csv   # as CSV for Excel (- for stdo
 python -m policy_db messages --handled 3 4     # mark messages 3 and 4 handled
 python -m policy_db report --since 7d          # what the bot could not answer, per city and topic (24h, 30d, 2026-11-01)
 python -m policy_db report --since 30d --csv unanswered.csv --tracker-url postgresql://…/rasa
+python -m policy_db draft 通知.docx --city 平顶山 --out /tmp/draft.yml   # a draft documents/<city>.yml
+python -m policy_db draft --compare --verbose  # the drafter against the curated files
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from .build import build_database
 from .calculator import MissingFigures, calculate
 from .completeness import main as completeness_main
 from .db import database_url, make_engine
+from .drafting.cli import add_draft_parser
 from .loader import DataError, load_policy_data, read_cities
 from .messages import Message, MessageStore, to_csv
 from .paths import data_dir, sources_dir
@@ -227,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     r.add_argument("--csv", metavar="FILE", help="one row per question, CSV with a UTF-8 BOM for Excel (- for stdout)")
     r.set_defaults(func=_report)
+    add_draft_parser(sub)  # python -m policy_db draft: policy_db/drafting/cli.py
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -1,0 +1,146 @@
+"""How close a draft comes to the curated file of the same document.
+
+Three measures, each counted as reproduced / curated, with what the draft missed and what it has
+that the curated file does not (invented):
+
+* figures: the (kind, value, unit) of every figure of every record, as a multiset;
+* clause references: the sections the records cite, each ref resolved to the document's own
+  section (policy_db.clauses.best_section), so 「13」 and 「三13」 are the same clause; refs that
+  name no section (「正文末段」) are compared as written;
+* departments: a curated department is reproduced when a draft department is spelled as its name
+  or one of its aliases; a draft department matching none is invented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..clauses import Section, best_section, walk
+from ..completeness import compact
+
+FigureKey = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Score:
+    reproduced: int
+    curated: int
+    drafted: int
+    missed: list[str] = field(default_factory=list)
+    invented: list[str] = field(default_factory=list)
+
+    @property
+    def share(self) -> float:
+        return self.reproduced / self.curated if self.curated else 1.0
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    figures: Score
+    clauses: Score
+    departments: Score
+
+
+def compare(name: str, curated: dict[str, Any], draft: dict[str, Any], full_text: str) -> Comparison:
+    return Comparison(
+        name,
+        _multiset_score(_figures(curated), _figures(draft)),
+        _set_score(_refs(curated, full_text), _refs(draft, full_text)),
+        _department_score(curated.get("departments") or [], draft.get("departments") or []),
+    )
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return format(Decimal(str(value)).normalize(), "f")
+    except ArithmeticError:
+        return str(value)
+
+
+def _figures(doc: dict[str, Any]) -> Counter[str]:
+    keys: Counter[str] = Counter()
+    for record in doc.get("benefits") or []:
+        for figure in record.get("figures") or []:
+            keys[f"{figure.get('kind')} {_value(figure.get('value'))}{figure.get('unit')}"] += 1
+    return keys
+
+
+def _refs(doc: dict[str, Any], full_text: str) -> set[str]:
+    sections: list[Section] = [line.section for line in walk(full_text)]
+    out = set()
+    for record in doc.get("benefits") or []:
+        ref = str(record.get("clause_ref") or "")
+        section = best_section(ref, sections)
+        out.add("".join(f"{level or '-'}." for level in section) if section else compact(ref))
+    return out
+
+
+def _multiset_score(curated: Counter[str], drafted: Counter[str]) -> Score:
+    common = curated & drafted
+    return Score(
+        sum(common.values()),
+        sum(curated.values()),
+        sum(drafted.values()),
+        sorted((curated - drafted).elements()),
+        sorted((drafted - curated).elements()),
+    )
+
+
+def _set_score(curated: set[str], drafted: set[str]) -> Score:
+    return Score(
+        len(curated & drafted), len(curated), len(drafted), sorted(curated - drafted), sorted(drafted - curated)
+    )
+
+
+def _spellings(department: dict[str, Any]) -> set[str]:
+    return {str(department.get("name"))} | {str(a) for a in department.get("aliases") or []}
+
+
+def _department_score(curated: list[dict[str, Any]], drafted: list[dict[str, Any]]) -> Score:
+    """A curated department is reproduced when a draft department's name is one of its spellings
+    (or the curated name is one of the draft's); a draft department matching none is invented."""
+    reproduced, missed = 0, []
+    matched_drafts: set[str] = set()
+    for department in curated:
+        spellings = _spellings(department)
+        hits = [
+            str(d.get("name"))
+            for d in drafted
+            if str(d.get("name")) in spellings or department["name"] in _spellings(d)
+        ]
+        if hits:
+            reproduced += 1
+            matched_drafts.update(hits)
+        else:
+            missed.append(str(department["name"]))
+    invented = [str(d.get("name")) for d in drafted if str(d.get("name")) not in matched_drafts]
+    return Score(reproduced, len(curated), len(drafted), missed, invented)
+
+
+def table(comparisons: list[Comparison], verbose: bool = False) -> str:
+    """The comparison as a table, one row per document (and with `verbose`, the lists)."""
+    header = f"{'文件':<18}{'数字(种类,数值,单位)':<24}{'条款':<24}{'责任单位':<24}"
+    sub = f"{'':<20}" + "复现/人工    遗漏 多出      " * 3
+    lines = [header, sub.rstrip()]
+    for c in comparisons:
+        cells = "".join(_cell(s) for s in (c.figures, c.clauses, c.departments))
+        lines.append(f"{c.name:<20}{cells}".rstrip())
+    if verbose:
+        for c in comparisons:
+            for title, score in (("数字", c.figures), ("条款", c.clauses), ("责任单位", c.departments)):
+                lines.append(f"\n{c.name} {title}:")
+                lines.append(f"  遗漏 ({len(score.missed)}): {', '.join(score.missed) or '无'}")
+                lines.append(f"  多出 ({len(score.invented)}): {', '.join(score.invented) or '无'}")
+    return "\n".join(lines)
+
+
+def _cell(score: Score) -> str:
+    ratio = f"{score.reproduced}/{score.curated} {score.share:4.0%}"
+    return f"{ratio:<13}{len(score.missed):>4}{len(score.invented):>5}      "

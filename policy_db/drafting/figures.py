@@ -1,0 +1,216 @@
+"""The figures of a clause as data: kind, value, unit, a short label and the text as written.
+
+Money, ratios, month and working-day counts are found by policy_db.completeness.find_figures (so a
+draft covers exactly what the completeness check looks for); counts of things (50家, 10场, 1.2倍),
+dates a clause runs to (到2022年年底, 2021年7月1日以来), durations (3年以内), discounts (85折),
+percentage points and cost shares (按照1∶1比例) by the patterns below. Numbers are read with
+policy_db.money.chinese_number (三个月 is 3).
+
+A figure's kind comes from the words right next to it (words.yml): 最高/不超过 before money make a
+cap, 以上/未超过 a threshold, 费率 a rate, 承担/分担 a share, 规模…基金 a fund; in a fact record (a
+sentence that grants nothing) a figure is a target unless such a word says otherwise. A kind that
+no word decided is `sure=False`, and the record's review note says so.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ..completeness import FIGURE_PATTERN, find_figures
+from ..money import chinese_number
+from .words import drafting_words
+
+_MONEY_UNITS = {"元": "元", "万元": "万元", "万": "万元", "亿元": "亿元", "亿": "亿元"}
+_COUNT_UNITS = {"家": "家", "个": "个", "场": "场次", "场次": "场次", "倍": "倍"}
+_DELIMITERS = ',，、;；:：(（)）。“”"《》'
+LABEL_CHARS = 12
+CONTEXT_CHARS = 8
+
+# The figures find_figures does not look for, in the order they are tried (a span found first wins).
+_EXTRA_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("date", re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")),
+    ("month_end", re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?:底|末)?(?![\d份])")),
+    ("year_end", re.compile(r"(?P<y>\d{4})年(?:年)?(?:底|末)")),
+    ("points", re.compile(r"(?P<n>\d+(?:\.\d+)?)个百分点")),
+    ("count", re.compile(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)(?P<u>家|场次|场|倍|个)(?!月|工作日|百分点)")),
+    ("years", re.compile(r"(?<![\d.年])(?P<n>\d{1,2})年(?![底末度年\d])")),
+    ("day", re.compile(r"(?<=月)(?P<n>\d{1,2})号")),
+    ("discount", re.compile(r"(?<![\d.])(?P<n>\d{1,2}(?:\.\d)?)折")),
+    ("pair", re.compile(r"(?P<a>\d+)[:∶](?P<b>\d+)(?=比例)")),
+    ("full", re.compile(r"全额(?=补贴|返还|补助|奖补|贴息)")),
+)
+
+
+@dataclass(frozen=True)
+class DraftFigure:
+    kind: str
+    value: Decimal | dt.date
+    unit: str
+    label: str
+    text: str  # as written in the source
+    start: int  # in the clause's text without whitespace
+    end: int
+    sure: bool = True  # the kind was decided by a word next to the figure
+
+    @property
+    def is_money(self) -> bool:
+        return self.unit in ("元", "万元", "亿元")
+
+    def to_yaml(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "value": yaml_number(self.value),
+            "unit": self.unit,
+            "label": self.label,
+            "text": self.text,
+        }
+
+
+def yaml_number(value: Decimal | dt.date) -> int | float | dt.date:
+    if isinstance(value, dt.date):
+        return value
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def clause_figures(compact_text: str, is_fact: bool) -> list[DraftFigure]:
+    """Every figure of a clause (its text without whitespace), in order."""
+    found: list[DraftFigure] = []
+    taken: list[tuple[int, int]] = []
+    for figure in find_figures(compact_text):
+        match = FIGURE_PATTERN.fullmatch(figure.text)
+        assert match is not None and match.lastgroup is not None
+        found.append(_figure(match.lastgroup, figure.text, figure.start, figure.end, compact_text, is_fact))
+        taken.append((figure.start, figure.end))
+    for group, pattern in _EXTRA_PATTERNS:
+        for match in pattern.finditer(compact_text):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            extra = _extra(group, match, compact_text, is_fact)
+            if extra is not None:
+                found.append(extra)
+                taken.append((match.start(), match.end()))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _number(text: str) -> Decimal:
+    return chinese_number(re.sub(r"[^0-9.一二两三四五六七八九十百千万]", "", text))
+
+
+def _figure(group: str, text: str, start: int, end: int, compact_text: str, is_fact: bool) -> DraftFigure:
+    """A figure find_figures found: money, ratio, months or working days."""
+    label = label_of(compact_text, start, end)
+    if group == "money":
+        match = re.fullmatch(r"(?P<n>\d+(?:\.\d+)?)(?P<u>亿元|万元|元|亿|万)", text)
+        assert match is not None
+        kind, sure = _money_kind(compact_text, start, end, is_fact)
+        return DraftFigure(kind, Decimal(match["n"]), _MONEY_UNITS[match["u"]], label, text, start, end, sure)
+    if group == "ratio":
+        unit = "‰" if text.endswith("‰") else "%"
+        kind, sure = _ratio_kind(compact_text, start, end, is_fact)
+        return DraftFigure(kind, Decimal(text[:-1]), unit, label, text, start, end, sure)
+    if group == "months":
+        return DraftFigure("months", _number(text[: -len("个月")]), "个月", label, text, start, end)
+    return DraftFigure(
+        "working_days", _number(text.split("工作日")[0].rstrip("个")), "个工作日", label, text, start, end
+    )
+
+
+def _extra(group: str, match: re.Match[str], compact_text: str, is_fact: bool) -> DraftFigure | None:
+    start, end, text = match.start(), match.end(), match.group(0)
+    label = label_of(compact_text, start, end)
+    words = drafting_words()
+    if group in ("date", "month_end", "year_end"):
+        before, after = compact_text[max(0, start - 4) : start], compact_text[end : end + 2]
+        if not (before.endswith(words.deadline_before) or after.startswith(words.deadline_after)):
+            return None  # a date that is no limit (落款, 于2020年6月份)
+        date = _date(group, match)
+        return DraftFigure("deadline", date, "date", label, text, start, end) if date else None
+    number = Decimal(match["n"]) if "n" in match.groupdict() else Decimal(0)
+    if group == "points":
+        return DraftFigure("rate", number, "%", label, text, start, end)
+    if group == "count":
+        unit = _COUNT_UNITS[match["u"]]
+        kind = "count" if unit == "倍" else "target"
+        return DraftFigure(kind, number, unit, label, text, start, end, sure=is_fact or unit == "倍")
+    if group == "years":
+        above = compact_text[end:].startswith(("以上", "及以上"))
+        return DraftFigure("threshold" if above else "years", number, "年", label, text, start, end)
+    if group == "day":
+        return DraftFigure("day_of_month", number, "号", label, text, start, end)
+    if group == "discount":
+        return DraftFigure("rate", number * 10 if number < 10 else number, "%", label, text, start, end)
+    if group == "pair":
+        first, second = Decimal(match["a"]), Decimal(match["b"])
+        if first + second == 0:
+            return None
+        share = (first / (first + second) * 100).quantize(Decimal("0.01")).normalize()
+        return DraftFigure("share", share, "%", label, text, start, end)
+    return DraftFigure("ratio", Decimal(100), "%", label, text, start, end)  # 全额
+
+
+def _date(group: str, match: re.Match[str]) -> dt.date | None:
+    year = int(match["y"])
+    try:
+        if group == "date":
+            return dt.date(year, int(match["m"]), int(match["d"]))
+        if group == "month_end":
+            month = int(match["m"])
+            return dt.date(year, month, calendar.monthrange(year, month)[1])
+        return dt.date(year, 12, 31)
+    except ValueError:
+        return None  # 2022年13月: a typo, not a date
+
+
+def _money_kind(text: str, start: int, end: int, is_fact: bool) -> tuple[str, bool]:
+    words = drafting_words()
+    before, after = text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
+    if before.endswith(words.fund_before) or any(w in text[end : end + 12] for w in words.fund_words):
+        return "fund", True
+    if before.endswith(("未超过", "未达到")):
+        return "threshold", True
+    if _ends_with_near(before, words.cap_before):
+        return "cap", True
+    if after.startswith(words.below_after) and not after.startswith("以下的"):
+        return "cap", True
+    if after.startswith(words.threshold_after) or before.endswith(words.threshold_before):
+        return ("target" if is_fact and after.startswith("以上") else "threshold"), True
+    if is_fact:
+        return "target", False
+    near = text[max(0, start - 10) : end + 10]
+    return "amount", any(w in near for w in words.grant_words)
+
+
+def _ratio_kind(text: str, start: int, end: int, is_fact: bool) -> tuple[str, bool]:
+    words = drafting_words()
+    before, after = text[max(0, start - CONTEXT_CHARS) : start], text[end : end + 4]
+    if any(w in before for w in words.rate_before):
+        return "rate", True
+    if any(w in before[-6:] or w in after for w in words.share_words):
+        return "share", True
+    if after.startswith(("以上", "及以上", "以下")) or before.endswith(words.threshold_before):
+        return ("target" if is_fact else "threshold"), True
+    if is_fact:
+        return "target", False
+    near = text[max(0, start - 12) : end + 12]
+    return "ratio", any(w in near for w in words.grant_words) or "按" in before or "比例" in after
+
+
+def _ends_with_near(before: str, words: tuple[str, ...]) -> bool:
+    """「最高补贴5.04万元」「每场最高20万元」「给予最高不超过200万元」: the word ends right before the
+    figure or one verb before it."""
+    trimmed = re.sub(r"(给予|补贴|补助|奖励|资助)$", "", before)
+    return before.endswith(words) or trimmed.endswith(words)
+
+
+def label_of(text: str, start: int, end: int) -> str:
+    """What the figure is, in the clause's own words: the words before it back to the last
+    delimiter and after it up to the next (「给予5万元一次性奖励」 -> 「给予一次性奖励」)."""
+    left = re.split(f"[{re.escape(_DELIMITERS)}]", text[:start])[-1][-LABEL_CHARS:]
+    right = re.split(f"[{re.escape(_DELIMITERS)}]", text[end:])[0][:LABEL_CHARS]
+    label = (left + right).strip("的和及与对")
+    return label or text[start:end]

@@ -1,0 +1,331 @@
+"""The layout of an official text: its paragraphs, the section each stands in, its 责任单位 lists and
+the rows of a task table (分工表); and the clauses a paragraph is made of.
+
+The section of every line comes from policy_db.clauses.walk (附件N, 一、, (一), 1.). Web copies wrap
+a paragraph over several lines (三门峡's text breaks mid-word, with blank lines between): a line that
+opens no section continues the paragraph before it unless that one ended a sentence or was a short
+heading. A 责任单位 list stands inside a paragraph 「(责任单位:…)」, in a paragraph's closing
+parentheses 「(市发展改革委、市财政局按职责分工负责)」, on a line of its own after the paragraphs it
+covers (wrapped, too) or in a table column; each is kept with the paragraphs it covers.
+
+A paragraph's clauses are its sentences (。！？), each cut at ；/; into parts: the unit a benefit is
+drafted from. Everything kept is a verbatim slice of the line text, so a clause_text found here
+stands in the source as the loader requires.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..clauses import Section, walk
+from .words import drafting_words
+
+_NUMBERING = re.compile(
+    r"^\s*(?:附件\s*\d+\s*[:：]?|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+\s*[.．、](?!\d))\s*"
+)
+_ANNEX_MARK = re.compile(r"^附\s*件\s*(\d*)\s*[:：]?\s*$")
+_SENTENCE_END = "。！？!?"
+_PART_END = "；;"
+_ENDED = tuple("。；;！？!?：:)）")
+_OPENERS, _CLOSERS = "(（〔【[", ")）〕】]"
+_MAX_BRACKET = 200  # an opening bracket with no closer this near is a typo, not a bracket
+HEADING_MAX_CHARS = 30  # a numbered line this short, without a full stop, is a heading
+TABLE_SEPARATOR = "|"
+
+
+@dataclass
+class Paragraph:
+    """Consecutive lines of one section that belong together; `text` joins them without breaks."""
+
+    section: Section
+    text: str
+    heading: str = ""  # the heading of its section (「加大“小升规”奖励考核」)
+    in_body: bool = True  # False: before the first numbered clause (title, addressees, preamble)
+    row: str = ""  # the row number, when it is a row of a task table
+    annex: str = ""  # the annex a table row is in (「附件」 for an unnumbered 附 件)
+    department_texts: list[str] = field(default_factory=list)  # the 责任单位 lists that cover it
+    lead_texts: list[str] = field(default_factory=list)  # 「由市工信局牵头,市住建局配合」: the units named in it
+    is_heading: bool = False
+
+    @property
+    def is_table_row(self) -> bool:
+        return bool(self.row)
+
+
+@dataclass
+class Layout:
+    paragraphs: list[Paragraph]
+    garbled: list[str]  # text the reader could not place (a broken 责任单位 line)
+
+
+def read_layout(text: str) -> Layout:
+    """The paragraphs of `text` in order, with the 责任单位 lists that cover each."""
+    reader = _LayoutReader()
+    for line in walk(text):
+        reader.add(line.text, line.section, line.opens_section)
+    reader.finish()
+    return Layout(reader.paragraphs, reader.garbled)
+
+
+class _LayoutReader:
+    def __init__(self) -> None:
+        self.words = drafting_words()
+        self.paragraphs: list[Paragraph] = []
+        self.garbled: list[str] = []
+        self.in_body = False
+        self.annex = ""
+        self.headings: dict[Section, str] = {}
+        self.covered_up_to = 0  # paragraphs before this index already have their standalone list
+        self.open_list: Paragraph | None = None  # a standalone 责任单位 line that may go on on the next line
+        self.open_list_scope: list[Paragraph] = []
+
+    # -- lines ---------------------------------------------------------------------------------------
+    def add(self, text: str, section: Section, opens: bool) -> None:
+        if mark := _ANNEX_MARK.match(text):
+            self.annex = f"附件{mark.group(1)}"
+            self._close_list()
+            return
+        if section.annex:
+            self.annex = section.annex
+        if text.count(TABLE_SEPARATOR) >= 2:
+            self._close_list()
+            self._table_row(text, section)
+            return
+        if self._starts_list(text):
+            self._standalone_list(text, section)
+            return
+        if self.open_list is not None and self._continues_list(text, opens):
+            self._extend_list(text)
+            return
+        self._close_list()
+        if opens:
+            self.in_body = True
+        self._paragraph_line(text, section, opens)
+
+    def _paragraph_line(self, text: str, section: Section, opens: bool) -> None:
+        last = self.paragraphs[-1] if self.paragraphs else None
+        continues = (
+            not opens
+            and last is not None
+            and not last.is_table_row
+            and not last.is_heading
+            and last.section == section
+            and not last.text.rstrip().endswith(_ENDED)
+        )
+        if continues and last is not None:
+            last.text += text
+            self._find_leads(last)
+            return
+        paragraph = Paragraph(section=section, text=text, in_body=self.in_body)
+        if opens:
+            heading = heading_of(text)
+            if heading:
+                self.headings[section] = heading
+            paragraph.is_heading = bool(heading) and heading == strip_numbering(text).strip().rstrip("。")
+        paragraph.heading = self._heading_for(section)
+        self._find_leads(paragraph)
+        self.paragraphs.append(paragraph)
+
+    def _heading_for(self, section: Section) -> str:
+        """The heading of the innermost numbered unit the section is in that has one."""
+        levels = list(section)
+        while any(levels):
+            heading = self.headings.get(Section(*levels))
+            if heading:
+                return heading
+            deepest = max(i for i, level in enumerate(levels) if level)
+            levels[deepest] = ""
+        return ""
+
+    def _find_leads(self, paragraph: Paragraph) -> None:
+        """「由市发改委牵头,市住建局、交通局配合」「由市工信局会同市自然资源局、金融监管局」."""
+        leads = "|".join(map(re.escape, self.words.lead_words))
+        helpers = "|".join(map(re.escape, self.words.helper_words))
+        found = []
+        for match in re.finditer(rf"由(?P<lead>[^,，。；;:：由]{{2,40}}?)(?:分别)?(?P<how>{leads})", paragraph.text):
+            found.append(match.group("lead"))
+            after = paragraph.text[match.end() : match.end() + 80]
+            if match.group("how") == "会同":
+                if named := re.match(r"(?P<with>[^,，。；;]{2,60}?)[,，。；;]", after):
+                    found.append(named.group("with"))
+            elif named := re.match(rf"[,，、]?(?P<with>[^,，。；;]{{2,60}}?)(?:{helpers})", after):
+                found.append(named.group("with"))
+        paragraph.lead_texts = found
+
+    # -- 责任单位 lists ------------------------------------------------------------------------------------
+    def _starts_list(self, text: str) -> bool:
+        label = "|".join(map(re.escape, self.words.responsible_label))
+        return bool(re.match(rf"^[（(]?\s*(?:{label})\s*[:：]", text))
+
+    def _standalone_list(self, text: str, section: Section) -> None:
+        """A 责任单位 line of its own covers the paragraphs since the last one, within its section."""
+        self._close_list()
+        scope_of = section[:3] if section.section else section[:2]
+        scope = []
+        for index in range(len(self.paragraphs) - 1, self.covered_up_to - 1, -1):
+            paragraph = self.paragraphs[index]
+            if paragraph.is_table_row or tuple(paragraph.section[: len(scope_of)]) != tuple(scope_of):
+                break
+            scope.append(paragraph)
+        self.covered_up_to = len(self.paragraphs)
+        self.open_list = Paragraph(section=section, text=text)
+        self.open_list_scope = scope
+
+    def _continues_list(self, text: str, opens: bool) -> bool:
+        """A wrapped 责任单位 line goes on with a short line that is no sentence and no heading."""
+        assert self.open_list is not None
+        return not opens and not self.open_list.text.rstrip().endswith(("。", ")", "）")) and len(text) <= 40
+
+    def _extend_list(self, text: str) -> None:
+        assert self.open_list is not None
+        self.open_list.text += " " + text  # a break inside a list separates names (「各县 (市、区)人民融 经开区」)
+
+    def _close_list(self) -> None:
+        if self.open_list is None:
+            return
+        names = list_text(self.open_list.text)
+        for paragraph in self.open_list_scope:
+            paragraph.department_texts.append(names)
+        if not self.open_list_scope:
+            self.garbled.append(self.open_list.text)
+        self.open_list, self.open_list_scope = None, []
+
+    def finish(self) -> None:
+        self._close_list()
+
+    # -- task tables -----------------------------------------------------------------------------------
+    def _table_row(self, text: str, section: Section) -> None:
+        """A row 「(十七) 支持企业提质增效 | 37 | 实施…。 | 市市场监管局、工信局,… |」: number, task, units."""
+        cells = [cell.strip() for cell in text.split(TABLE_SEPARATOR)]
+        number_at = next((i for i, cell in enumerate(cells) if cell.isdigit()), None)
+        if number_at is None or number_at + 1 >= len(cells):
+            return  # a header or a heading row
+        content = cells[number_at + 1]
+        units = next((cell for cell in cells[number_at + 2 :] if cell), "")
+        if not content:
+            return
+        paragraph = Paragraph(
+            section=section, text=content, in_body=True, row=cells[number_at], annex=self.annex or "附件"
+        )
+        if units:
+            paragraph.department_texts.append(units)
+        self.paragraphs.append(paragraph)
+
+
+def list_text(text: str) -> str:
+    """The names of a 责任单位 line, without its label and brackets."""
+    words = drafting_words()
+    label = "|".join(map(re.escape, words.responsible_label))
+    text = re.sub(rf"^[（(]?\s*(?:{label})\s*[:：]\s*", "", text.strip())
+    return _drop_unmatched_closer(text)
+
+
+def _drop_unmatched_closer(text: str) -> str:
+    """「…经开区管委会)」: a closing bracket with no opener ends the list."""
+    depth = 0
+    for i, char in enumerate(text):
+        if char in _OPENERS:
+            depth += 1
+        elif char in _CLOSERS:
+            if depth == 0:
+                return text[:i]
+            depth -= 1
+    return text
+
+
+def strip_numbering(text: str) -> str:
+    return _NUMBERING.sub("", text, count=1)
+
+
+def heading_of(line: str) -> str:
+    """The heading of a numbered line: 「(三)加大“小升规”奖励考核。对首次…」 -> 「加大“小升规”奖励考核」."""
+    rest = strip_numbering(line).strip()
+    first = re.split(r"[。！？!?]", rest, maxsplit=1)[0].strip()
+    if first and len(first) <= HEADING_MAX_CHARS and not re.search(r"\d", first):
+        return first
+    return ""
+
+
+# -- clauses of a paragraph -------------------------------------------------------------------------------
+def inline_lists(text: str) -> list[tuple[int, int, str]]:
+    """The 责任单位 lists inside a paragraph: (start, end, names), the span including its brackets.
+
+    「(责任单位:市税务局、市财政局,各县〔市、区〕政府〔管委会〕)」 and, at the end of a paragraph,
+    「(市发展改革委、市工业和信息化局按职责分工负责)」."""
+    words = drafting_words()
+    found = []
+    closers = _closing_brackets(text)
+    label = "|".join(map(re.escape, words.responsible_label))
+    for match in re.finditer(rf"[（(]\s*(?:{label})\s*[:：]", text):
+        end = closers.get(match.start(), len(text))
+        found.append((match.start(), end + 1, text[match.end() : end].strip()))
+    duty = "|".join(map(re.escape, words.duty_endings))
+    for start, end in closers.items():
+        inner = text[start + 1 : end]
+        if re.search(rf"(?:{duty})\s*$", inner) and not any(s <= start < e for s, e, _ in found):
+            names = re.sub(rf"(?:{duty})\s*$", "", inner).strip()
+            if names and not re.search(r"[。；;:：]", names):
+                found.append((start, end + 1, names))
+    return sorted(found)
+
+
+def _closing_brackets(text: str) -> dict[int, int]:
+    """Each opening bracket's matching closer (brackets without a partner near enough are ignored)."""
+    pairs, stack = {}, []
+    for i, char in enumerate(text):
+        if char in _OPENERS:
+            stack.append(i)
+        elif char in _CLOSERS and stack:
+            start = stack.pop()
+            if i - start <= _MAX_BRACKET:
+                pairs[start] = i
+    return pairs
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A sentence's part (cut at ；): verbatim text, and the whole sentence it is part of."""
+
+    text: str
+    sentence: str
+
+
+def clauses_of(paragraph: Paragraph) -> list[Clause]:
+    """The sentence parts of a paragraph, without its numbering, heading and 责任单位 lists."""
+    text = paragraph.text
+    pieces, position = [], 0
+    for start, end, _ in inline_lists(text):
+        pieces.append(text[position:start])
+        position = end
+    pieces.append(text[position:])
+    out: list[Clause] = []
+    for index, piece in enumerate(pieces):
+        if index == 0 and not paragraph.is_table_row:
+            piece = strip_numbering(piece)
+            if paragraph.heading and piece.startswith(paragraph.heading) and heading_of(paragraph.text):
+                piece = piece[len(paragraph.heading) :].lstrip("。 ")
+        out += _split(piece)
+    return [c for c in out if re.search(r"[\u4e00-\u9fff]", c.text)]
+
+
+def _split(text: str) -> list[Clause]:
+    """Sentences at 。！？, each cut into parts at ；; (not inside brackets)."""
+    out = []
+    for sentence in _cut(text, _SENTENCE_END):
+        out += [Clause(part, sentence) for part in _cut(sentence, _PART_END)]
+    return out
+
+
+def _cut(text: str, marks: str) -> list[str]:
+    inside = [False] * len(text)
+    for start, end in _closing_brackets(text).items():
+        for i in range(start, end + 1):
+            inside[i] = True
+    pieces, begin = [], 0
+    for i, char in enumerate(text):
+        if char in marks and not inside[i]:
+            pieces.append(text[begin:i])
+            begin = i + 1
+    pieces.append(text[begin:])
+    return [p.strip() for p in pieces if p.strip()]

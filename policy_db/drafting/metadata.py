@@ -1,0 +1,165 @@
+"""The document's own data: title, 文号, issuer, dates, and what of it the text did not say.
+
+* title: the first line before the first numbered clause that ends like a document's name (通知,
+  方案, 措施 … words.yml), with a 「(2020-2022年)」 line after it joined on;
+* 文号: a line holding only 「平政办〔2022〕15号」 (a 文号 in brackets or 《》 cites another document);
+* issuer: 「来源:」, else the words before 关于 in the title when they name a unit, else the units
+  signing at the end;
+* published: 「发布日期:2022-06-07」, else the date standing alone on a line (落款);
+* valid_from: 「自2022年6月1日起施行」; valid_until: 「适用期截至2020年12月31日」, or the last year of
+  a plan's 「(2020-2022年)」.
+
+Whatever had to be guessed or was not found is listed in `notes` for the review note.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from ..clauses import walk
+from ..records import CityRecord
+from .words import drafting_words
+
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d+\s*号")
+_ISO_DATE = re.compile(r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?")
+_CN_DATE_LINE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
+_YEAR_RANGE = re.compile(r"^[（(]\s*\d{4}\s*[-—–~至]\s*(?P<end>\d{4})\s*年?\s*[)）]$")
+_BULLET = re.compile(r"^[•·\-*\s]+")
+MAX_TITLE_CHARS = 90
+MIN_TITLE_CHARS = 6
+
+
+@dataclass
+class Metadata:
+    title: str
+    doc_number: str | None
+    issuer: str
+    published: dt.date | None
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    validity_note: str | None
+    notes: list[str] = field(default_factory=list)
+
+    def key(self, city_code: str) -> str:
+        """The document key: pds-2022-15 from 平政办〔2022〕15号, else the city and the year."""
+        if self.doc_number and (match := re.search(r"(\d{4})\D+(\d+)\s*号", self.doc_number)):
+            return f"{city_code}-{match.group(1)}-{match.group(2)}"
+        year = self.published.year if self.published else None
+        return f"{city_code}-{year}-draft" if year else f"{city_code}-draft"
+
+
+def read_metadata(text: str, city: CityRecord) -> Metadata:
+    words = drafting_words()
+    lines = [_BULLET.sub("", line.text).strip() for line in walk(text)]
+    first_clause = next((i for i, line in enumerate(walk(text)) if line.opens_section), len(lines))
+    head, tail = lines[:first_clause], lines[first_clause:]
+    notes: list[str] = []
+
+    title = _title(head, words.document_types)
+    if not title:
+        title = next((line for line in lines if len(line) >= MIN_TITLE_CHARS), city.full_name)[:MAX_TITLE_CHARS]
+        notes.append("title: 未找到像标题的行,取了第一行")
+    doc_number = next((m.group(0) for line in lines if (m := _DOC_NUMBER.fullmatch(line))), None)
+    if doc_number is None:
+        notes.append("doc_number: 原文未见单独成行的文号,写作 null")
+
+    issuer = _labelled(lines, words.source_labels)
+    if not issuer:
+        issuer = _issuer_of_title(title, words.issuer_endings)
+    if not issuer:
+        signers = [line for line in tail[-12:] if _is_unit(line, words.issuer_endings) and len(line) <= 30]
+        issuer = "、".join(dict.fromkeys(signers))
+        if issuer:
+            notes.append("issuer: 取自文末署名")
+    if not issuer:
+        issuer = f"{city.full_name}人民政府"
+        notes.append(f"issuer: 原文未见发文机关,暂写 {issuer}")
+
+    published = _labelled_date(lines, words.published_labels)
+    signed = next((_date(m) for line in lines if (m := _CN_DATE_LINE.match(line.replace(" ", "")))), None)
+    if published is None:
+        published = signed
+        if published:
+            notes.append("published: 取自落款日期")
+        else:
+            notes.append("published: 原文未见发布日期,写作 null")
+
+    valid_from = None
+    if match := re.search(r"自(?P<date>\d{4}年\d{1,2}月\d{1,2}日)起(?:施行|执行|实施)", text):
+        valid_from = _date(_ISO_DATE.match(match.group("date")))
+    elif re.search(r"自(?:印发|发布)之日起(?:施行|执行|实施)", text):
+        valid_from = signed or published
+
+    valid_until, validity_note = _valid_until(text, title, words.validity_labels)
+    if valid_until and validity_note is None:
+        notes.append("valid_until: 按标题中的计划年度推算")
+    if valid_until is None:
+        notes.append("valid_until: 原文未见统一有效期,写作 null")
+    return Metadata(title, doc_number, issuer, published, valid_from, valid_until, validity_note, notes)
+
+
+def _title(head: list[str], document_types: tuple[str, ...]) -> str:
+    for i, line in enumerate(head):
+        if not (MIN_TITLE_CHARS <= len(line) <= MAX_TITLE_CHARS) or line.startswith(("《", "附件")):
+            continue
+        if re.search(r"[:：。,，]", line) or not line.endswith(document_types):
+            continue
+        following = head[i + 1] if i + 1 < len(head) else ""
+        return line + following if _YEAR_RANGE.match(following) else line
+    return ""
+
+
+def _labelled(lines: list[str], labels: tuple[str, ...]) -> str:
+    label = "|".join(map(re.escape, labels))
+    for line in lines:
+        if match := re.match(rf"^(?:{label})\s*[:：]\s*(?P<value>\S.*)$", line):
+            return match.group("value").strip()
+    return ""
+
+
+def _labelled_date(lines: list[str], labels: tuple[str, ...]) -> dt.date | None:
+    """「发布日期:2022-06-07」, also when the date is on the next line (a page's info table)."""
+    label = "|".join(map(re.escape, labels))
+    for i, line in enumerate(lines):
+        if re.match(rf"^(?:{label})", line):
+            window = " ".join(lines[i : i + 3])
+            if match := _ISO_DATE.search(window):
+                return _date(match)
+    return None
+
+
+def _issuer_of_title(title: str, endings: tuple[str, ...]) -> str:
+    if "关于" not in title:
+        return ""
+    before = title.split("关于", 1)[0]
+    return before if _is_unit(before, endings) else ""
+
+
+def _is_unit(text: str, endings: tuple[str, ...]) -> bool:
+    text = re.sub(r"等\d*[个]?部门$", "部门", text)
+    return len(text) >= 4 and text.endswith(endings) and not re.search(r"[\d:：,，。]", text)
+
+
+def _date(match: re.Match[str] | None) -> dt.date | None:
+    if match is None:
+        return None
+    try:
+        return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+    except ValueError:
+        return None
+
+
+def _valid_until(text: str, title: str, labels: tuple[str, ...]) -> tuple[dt.date | None, str | None]:
+    label = "|".join(map(re.escape, labels))
+    compact = re.sub(r"\s+", "", text)
+    if match := re.search(
+        rf"(?:{label})(?:为|至|截至|截止|到|截止到)+(?P<date>\d{{4}}年\d{{1,2}}月\d{{1,2}}日)", compact
+    ):
+        return _date(_ISO_DATE.match(match.group("date"))), match.group(0)
+    if match := re.search(r"[（(]\s*\d{4}\s*[-—–~至]\s*(?P<end>\d{4})\s*年?\s*[)）]", title):
+        year = int(match.group("end"))
+        return dt.date(year, 12, calendar.monthrange(year, 12)[1]), None
+    return None, None

@@ -1,0 +1,125 @@
+"""The plain text of an official document: a text file, a Word .docx or a web page (.html).
+
+The drafter and the loader read plain text (policy_db/sources/*.txt): a clause_text must stand in it
+verbatim. A .docx or .html source is therefore turned into that text first, one line per paragraph,
+and a table row as one line with its cells separated by 「 | 」 (the way dengfeng.txt holds its
+分工表), so the same reader handles all three. The text is what the draft cites; the drafter saves it
+next to the draft for policy_db/sources/.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+from bs4 import BeautifulSoup, NavigableString, Tag
+from docx.opc.exceptions import PackageNotFoundError
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+CELL_SEPARATOR = " | "
+TEXT_ENCODINGS = ("utf-8-sig", "gb18030")  # Chinese government sites still serve GBK files
+_HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+_HTML_BLOCKS = [
+    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "blockquote",
+    "title", "table", "ul", "ol", "dd", "dt", "pre", "header", "footer",
+]  # fmt: skip
+_HTML_HIDDEN = ["script", "style", "noscript", "template", "head"]
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+
+
+class UnreadableSource(Exception):
+    """The file cannot be read as a document; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class SourceText:
+    path: Path
+    kind: str  # text | docx | html
+    text: str
+
+    @property
+    def is_plain_text(self) -> bool:
+        """A text file is cited as it is; other kinds are cited through the text extracted here."""
+        return self.kind == "text"
+
+
+def read_source(path: Path) -> SourceText:
+    """The document's text; raise UnreadableSource when it is missing, empty or not a document."""
+    if not path.exists():
+        raise UnreadableSource(f"找不到文件: {path}")
+    if not path.is_file():
+        raise UnreadableSource(f"不是文件: {path}")
+    suffix = path.suffix.lower()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableSource(f"无法读取 {path}: {exc.strerror or exc}") from exc
+    if suffix == ".docx":
+        kind, text = "docx", _docx_text(path)
+    elif suffix in _HTML_SUFFIXES:
+        kind, text = "html", _html_text(raw)
+    else:
+        kind, text = "text", _plain_text(raw, path)
+    if not re.search(r"[\u4e00-\u9fff]", text):
+        raise UnreadableSource(f"{path} 中没有可读的中文文字")
+    return SourceText(path, kind, text)
+
+
+def _plain_text(raw: bytes, path: Path) -> str:
+    if b"\x00" in raw[:4096]:
+        raise UnreadableSource(f"{path} 不是文本文件(含二进制内容);支持 .txt、.docx、.html")
+    for encoding in TEXT_ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableSource(f"{path} 的编码无法识别(应为 UTF-8 或 GBK/GB18030)")
+
+
+def _docx_text(path: Path) -> str:
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise UnreadableSource(f"{path} 不是有效的 Word .docx 文件: {exc}") from exc
+    return _tidy(_docx_blocks(document.iter_inner_content()))
+
+
+def _docx_blocks(blocks: Iterable[Paragraph | Table]) -> Iterable[str]:
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield block.text
+        else:
+            for row in block.rows:
+                cells, seen = [], set()
+                for cell in row.cells:  # a merged cell is returned once per grid column it spans
+                    if id(cell._tc) not in seen:
+                        seen.add(id(cell._tc))
+                        cells.append("".join(cell.text.split()))
+                yield CELL_SEPARATOR.join(cells)
+
+
+def _html_text(raw: bytes) -> str:
+    soup = BeautifulSoup(raw, "html.parser")  # finds the charset from the bytes and <meta charset>
+    for hidden in soup(_HTML_HIDDEN):
+        hidden.decompose()
+    for row in soup.find_all("tr"):
+        cells = [" ".join(cell.get_text(" ").split()) for cell in row.find_all(["td", "th"])]
+        row.replace_with(NavigableString("\n" + CELL_SEPARATOR.join(cells) + "\n"))
+    for br in soup.find_all("br"):
+        br.replace_with(NavigableString("\n"))
+    for block in soup.find_all(_HTML_BLOCKS):
+        if isinstance(block, Tag):
+            block.insert_before(NavigableString("\n"))
+            block.append(NavigableString("\n"))
+    return _tidy(soup.get_text("").splitlines())
+
+
+def _tidy(lines: Iterable[str]) -> str:
+    """One line per paragraph: runs of spaces made one, blank lines dropped."""
+    kept = [_SPACES.sub(" ", line).strip() for line in lines]
+    return "\n".join(line for line in kept if line) + "\n"

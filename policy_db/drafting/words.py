@@ -1,0 +1,48 @@
+"""The drafter's word lists (words.yml next to this module), read once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+WORDS_FILE = Path(__file__).with_name("words.yml")
+
+
+@dataclass(frozen=True)
+class DraftingWords:
+    grant_words: tuple[str, ...]
+    reward_words: tuple[str, ...]
+    cap_before: tuple[str, ...]
+    threshold_before: tuple[str, ...]
+    threshold_after: tuple[str, ...]
+    below_after: tuple[str, ...]
+    rate_before: tuple[str, ...]
+    share_words: tuple[str, ...]
+    fund_words: tuple[str, ...]
+    fund_before: tuple[str, ...]
+    deadline_before: tuple[str, ...]
+    deadline_after: tuple[str, ...]
+    increment_words: tuple[str, ...]
+    proportional_before: tuple[str, ...]
+    responsible_label: tuple[str, ...]
+    lead_words: tuple[str, ...]
+    helper_words: tuple[str, ...]
+    duty_endings: tuple[str, ...]
+    department_endings: tuple[str, ...]
+    department_trailers: tuple[str, ...]
+    department_own_prefixes: tuple[str, ...]
+    document_types: tuple[str, ...]
+    issuer_endings: tuple[str, ...]
+    source_labels: tuple[str, ...]
+    published_labels: tuple[str, ...]
+    validity_labels: tuple[str, ...]
+
+
+@cache
+def drafting_words(path: Path = WORDS_FILE) -> DraftingWords:
+    """The word lists; a list missing from the file is a KeyError naming it (a broken install)."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return DraftingWords(**{f.name: tuple(str(w) for w in raw[f.name]) for f in fields(DraftingWords)})
