@@ -17,7 +17,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +30,8 @@ _COUNT_UNITS = {"家": "家", "个": "个", "场": "场次", "场次": "场次",
 _DELIMITERS = ',，、;；:：(（)）。“”"《》'
 LABEL_CHARS = 12
 CONTEXT_CHARS = 8
+CAP_WINDOW = 12  # 「最高给予担保总额0.5%」: a cap word this near before a ratio
+CAP_OR_RATIO = "cap_or_ratio"  # a ratio with a cap word: a cap unless the clause caps it in money
 
 # The figures find_figures does not look for, in the order they are tried (a span found first wins).
 _EXTRA_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -94,7 +96,9 @@ def clause_figures(compact_text: str, is_fact: bool) -> list[DraftFigure]:
             if extra is not None:
                 found.append(extra)
                 taken.append((match.start(), match.end()))
-    return sorted(found, key=lambda f: f.start)
+    found.sort(key=lambda f: f.start)
+    money_cap = any(f.kind == "cap" and f.is_money for f in found)
+    return [replace(f, kind="ratio" if money_cap else "cap") if f.kind == CAP_OR_RATIO else f for f in found]
 
 
 def _number(text: str) -> Decimal:
@@ -169,16 +173,23 @@ def _date(group: str, match: re.Match[str]) -> dt.date | None:
 def _money_kind(text: str, start: int, end: int, is_fact: bool) -> tuple[str, bool]:
     words = drafting_words()
     before, after = text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
-    if before.endswith(words.fund_before) or any(w in text[end : end + 12] for w in words.fund_words):
+    if (
+        before.endswith(words.fund_before)
+        or after.startswith(words.fund_after)
+        or any(w in text[end : end + 12] for w in words.fund_words)
+    ):
         return "fund", True
     if before.endswith(("未超过", "未达到")):
         return "threshold", True
     if _ends_with_near(before, words.cap_before):
         return "cap", True
-    if after.startswith(words.below_after) and not after.startswith("以下的"):
+    if after.startswith(words.below_after) and not after.startswith(words.threshold_after):
         return "cap", True
-    if after.startswith(words.threshold_after) or before.endswith(words.threshold_before):
-        return ("target" if is_fact and after.startswith("以上") else "threshold"), True
+    if re.search(r"\d(?:亿元|万元|元|亿|万)(?:\(含\)|（含）)?至$", before):
+        return "threshold", True  # the upper bound of a band: 10亿元(含)至20亿元
+    compared = _compared(before, after, is_fact)
+    if compared:
+        return compared, True
     if is_fact:
         return "target", False
     near = text[max(0, start - 10) : end + 10]
@@ -188,16 +199,40 @@ def _money_kind(text: str, start: int, end: int, is_fact: bool) -> tuple[str, bo
 def _ratio_kind(text: str, start: int, end: int, is_fact: bool) -> tuple[str, bool]:
     words = drafting_words()
     before, after = text[max(0, start - CONTEXT_CHARS) : start], text[end : end + 4]
-    if any(w in before for w in words.rate_before):
-        return "rate", True
     if any(w in before[-6:] or w in after for w in words.share_words):
         return "share", True
-    if after.startswith(("以上", "及以上", "以下")) or before.endswith(words.threshold_before):
-        return ("target" if is_fact else "threshold"), True
+    if not before.endswith("的") and any(w in before for w in words.rate_before):
+        return "rate", True  # 担保费率降至1%; but 利率(LPR)的35% is a ratio of a rate
+    if before.endswith(words.cap_before):
+        return CAP_OR_RATIO, True  # 按照不超过10%的比例: not a condition 「超过10%」
+    if is_fact and before.endswith(("不低于", "不少于")):
+        return "target", True  # 问题解决率不低于96%: a level the government commits to
+    compared = _compared(before, after, is_fact)
+    if compared:
+        return compared, True
+    if any(w in text[max(0, start - CAP_WINDOW) : start] for w in words.cap_before):
+        return CAP_OR_RATIO, True
     if is_fact:
         return "target", False
     near = text[max(0, start - 12) : end + 12]
     return "ratio", any(w in near for w in words.grant_words) or "按" in before or "比例" in after
+
+
+def _compared(before: str, after: str, is_fact: bool) -> str | None:
+    """A figure compared with the enterprise's: a threshold (condition) or, in a fact, a target."""
+    words = drafting_words()
+    for above in sorted(words.above_after, key=len, reverse=True):
+        if after.startswith(above):
+            rest = after[len(above) :]
+            return "target" if not rest or rest[0] in _DELIMITERS else "threshold"
+    for below in words.below_after:
+        if after.startswith(below) and (len(after) == len(below) or after[len(below)] in _DELIMITERS):
+            return "target"  # 传统产业比重降低到75%以下;
+    if after.startswith(words.threshold_after) or before.endswith(words.threshold_before):
+        return "threshold"
+    if before.endswith(words.reach_before):
+        return "target" if is_fact else "threshold"
+    return None
 
 
 def _ends_with_near(before: str, words: tuple[str, ...]) -> bool:

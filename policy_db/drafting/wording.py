@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from .words import drafting_words
 
 MAX_NAME_CHARS = 30
+MIN_NAME_CHARS = 4
 MAX_SUMMARY_CHARS = 80
 MAX_CONDITION_CHARS = 40
 MAX_CONDITIONS = 4
@@ -141,10 +142,14 @@ def _name(text: str, eligibility: str) -> str:
     """The part granting something, with whom it is for when that fits in a name."""
     grants = drafting_words().grant_words
     chunks = _CHUNK_BREAK.split(text)
-    chunk = next((c for c in chunks if any(w in c for w in grants)), chunks[0])
-    if chunk.startswith("对") and "的" in chunk:
-        chunk = _outside_brackets_split(chunk, "的")[-1]
-    chunk = _LEADING.sub("", chunk)
+    for chunk in [c for c in chunks if any(w in c for w in grants)] + chunks:
+        if chunk.startswith("对") and "的" in chunk:
+            chunk = _outside_brackets_split(chunk, "的")[-1]
+        chunk = _LEADING.sub("", chunk)
+        if len(chunk) >= MIN_NAME_CHARS:
+            break
+    else:
+        chunk = text
     if eligibility and not chunk.startswith(eligibility) and len(eligibility) + len(chunk) <= MAX_NAME_CHARS:
         chunk = eligibility + chunk
     return _clip(chunk, MAX_NAME_CHARS)
