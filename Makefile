@@ -69,5 +69,11 @@ lint: install
 bench: install db model
 	@$(PY) -m bench.run
 
+# The drafter (python -m policy_db draft) against the curated files: how many of their figures, clause
+# references and 责任单位 a draft of each source reproduces (--verbose lists what it missed or added).
+.PHONY: draft-eval
+draft-eval: install
+	@$(PY) -m policy_db draft --compare
+
 clean:
 	rm -rf var models results test-artifacts
