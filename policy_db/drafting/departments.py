@@ -45,12 +45,12 @@ def split_names(text: str, city_names: tuple[str, ...] = ()) -> NameList:
         city_prefix = bool(pieces) and pieces[0].startswith("市")
         for piece in pieces:
             for name in _split_conjunction(piece):
-                if city_prefix and _takes_city_prefix(name, city_names):
-                    name = "市" + name
-                if is_department(name):
-                    out.names.append(name)
-                elif name:
+                if not is_department(name):
                     out.rejected.append(name)
+                elif city_prefix and _takes_city_prefix(name, city_names):
+                    out.names.append("市" + name)
+                else:
+                    out.names.append(name)
     return out
 
 

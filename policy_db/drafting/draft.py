@@ -148,8 +148,10 @@ class _Refs:
     「附件2 四(七)」「三(六)20」, and 「13」 for an item numbered through the whole document."""
 
     def __init__(self, paragraphs: list[Paragraph]):
-        items = [(p.section.annex, p.section.item) for p in paragraphs if p.section.item and not p.is_table_row]
-        self.items_run_through = len(set(items)) == len(items)
+        numbered = [p.section for p in paragraphs if p.section.item and not p.is_table_row and p.section.item]
+        items = [(s.annex, s.item) for s in dict.fromkeys(numbered)]
+        parts = {(s.annex, s.part) for s in numbered}
+        self.items_run_through = len(parts) >= 2 and len(set(items)) == len(items)
 
     def ref(self, paragraph: Paragraph) -> str:
         if paragraph.is_table_row:

@@ -31,6 +31,7 @@ _ENDED = tuple("。；;！？!?：:)）")
 _OPENERS, _CLOSERS = "(（〔【[", ")）〕】]"
 _MAX_BRACKET = 200  # an opening bracket with no closer this near is a typo, not a bracket
 HEADING_MAX_CHARS = 30  # a numbered line this short, without a full stop, is a heading
+LIST_LINE_CHARS = 40  # a 责任单位 list goes on on a line this short (no full stop, no digits)
 TABLE_SEPARATOR = "|"
 
 
@@ -175,11 +176,12 @@ class _LayoutReader:
     def _continues_list(self, text: str, opens: bool) -> bool:
         """A wrapped 责任单位 line goes on with a short line that is no sentence and no heading."""
         assert self.open_list is not None
-        return not opens and not self.open_list.text.rstrip().endswith(("。", ")", "）")) and len(text) <= 40
+        ended = self.open_list.text.rstrip().endswith(("。", ")", "）"))
+        return not opens and not ended and len(text) <= LIST_LINE_CHARS and not re.search(r"[。\d]", text)
 
     def _extend_list(self, text: str) -> None:
         assert self.open_list is not None
-        self.open_list.text += " " + text  # a break inside a list separates names (「各县 (市、区)人民融 经开区」)
+        self.open_list.text += text  # a name may be cut at the line end: 「人行」+「滨州中心支行」
 
     def _close_list(self) -> None:
         if self.open_list is None:

@@ -16,14 +16,13 @@ review note asks a person to check it.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import Any
 
-from ..money import format_yuan, parse_amount
+from ..money import UNIT_FACTORS, format_yuan, parse_amount
 from .figures import DraftFigure
 from .words import drafting_words
 
-_PART_BREAK = re.compile(r"[,，;；]")
+_PART_BREAK = re.compile(r"[,，;；:：]")
 _BASIS_DROP = re.compile(r"^(?:对|按照|按其|按|其|再|不超过|最高|的)+|(?:达到|超过|未超过|实施奖补|的)+$")
 MAX_BASIS_CHARS = 16
 
@@ -47,6 +46,7 @@ def tier_of(text: str, figures: list[DraftFigure]) -> dict[str, Any] | None:
 
 
 def _bracket(text: str, figures: list[DraftFigure]) -> dict[str, Any] | None:
+    """Bands in the parts of a sentence, their bounds in the unit of the first band."""
     steps: list[dict[str, Any]] = []
     basis, unit = "", ""
     position = 0
@@ -57,19 +57,16 @@ def _bracket(text: str, figures: list[DraftFigure]) -> dict[str, Any] | None:
         amounts = [f for f in inside if f.kind == "amount" and f.is_money]
         if not bounds or len(amounts) != 1:
             continue
-        low = bounds[0]
-        after_low = text[low.end : low.end + 6]
+        low, after_low = bounds[0], text[bounds[0].end : bounds[0].end + 6]
+        unit = unit or low.unit
         if after_low.startswith("以下"):
-            step = {"min": 0, "max": _bound(low)}
+            step = {"min": 0, "max": _bound(low, unit)}
         elif len(bounds) >= 2 and "至" in text[low.end : bounds[1].start]:
-            step = {"min": _bound(low), "max": _bound(bounds[1])}
+            step = {"min": _bound(low, unit), "max": _bound(bounds[1], unit)}
         elif re.match(r"(?:\(含\)|（含）)?(?:及)?以上", after_low):
-            step = {"min": _bound(low)}
+            step = {"min": _bound(low, unit)}
         else:
             continue
-        if unit and low.unit != unit:
-            return None
-        unit = low.unit
         basis = basis or _basis(text[begin : low.start])
         steps.append(step | {"amount": _amount(amounts[0])})
     if len(steps) < 2 or not basis:
@@ -77,9 +74,9 @@ def _bracket(text: str, figures: list[DraftFigure]) -> dict[str, Any] | None:
     return {"basis": basis, "unit": unit, "mode": "bracket", "steps": steps}
 
 
-def _bound(figure: DraftFigure) -> int | float:
-    value = figure.value
-    assert isinstance(value, Decimal), "a band's bound is money, not a date"
+def _bound(figure: DraftFigure, unit: str) -> int | float:
+    """A money bound in `unit`: 1亿元 is 10000 in a tier counted in 万元."""
+    value = parse_amount(figure.text) / UNIT_FACTORS[unit]
     return int(value) if value == value.to_integral_value() else float(value)
 
 
@@ -103,27 +100,30 @@ def _cumulative(text: str, figures: list[DraftFigure]) -> dict[str, Any] | None:
         "basis": basis,
         "unit": bound[0].unit,
         "mode": "cumulative",
-        "steps": [{"min": 0, "amount": _amount(base[-1])}, {"min": _bound(bound[0]), "amount": _amount(extra[0])}],
+        "steps": [
+            {"min": 0, "amount": _amount(base[-1])},
+            {"min": _bound(bound[0], bound[0].unit), "amount": _amount(extra[0])},
+        ],
     }
 
 
 def _proportional(text: str, figures: list[DraftFigure]) -> dict[str, Any] | None:
-    words = drafting_words()
+    """「按照融资额度的2‰」「按其上年度技术合同成交额给予最高10%」「按照不超过10%的比例」(the noun of the part
+    before: 「…的购置费用,省级按照不超过10%的比例」)."""
     ratio = next((f for f in figures if f.kind == "ratio" and f.unit in ("%", "‰") and f.text[0].isdigit()), None)
     if ratio is None:
         return None
+    before = text[: ratio.start]
+    by = "|".join(map(re.escape, drafting_words().proportional_before))
     basis = ""
-    for word in words.proportional_before:
-        at = text.rfind(word, 0, ratio.start)
-        if at != -1 and ratio.start - at <= 30:
-            basis = _basis(text[at + len(word) : ratio.start])
-            break
-    if not basis:
-        # 「…科技成果的购置费用,省级按照不超过10%的比例」: the noun of the part before
-        parts = _PART_BREAK.split(text[: ratio.start])
-        if len(parts) >= 2:
-            basis = parts[-2].split("的")[-1][-MAX_BASIS_CHARS:]
-    if not basis or any(w in basis for w in words.rate_before) or re.search(r"\d", basis):
+    if match := re.search(rf"(?:{by})(?P<basis>[^,，;；:：]{{2,30}}?)的(?:不超过|最高)?$", before):
+        basis = _basis(match.group("basis"))
+    elif match := re.search(rf"(?:{by})(?P<basis>[^,，;；:：]{{2,30}}?)给予(?:不超过|最高)?$", before):
+        basis = _basis(match.group("basis"))
+    elif re.search(rf"(?:{by})(?:不超过|最高)?$", before) and text[ratio.end :].startswith("的比例"):
+        parts = _PART_BREAK.split(before)
+        basis = parts[-2].split("的")[-1][-MAX_BASIS_CHARS:] if len(parts) >= 2 else ""
+    if not basis or any(w in basis for w in drafting_words().rate_before) or re.search(r"\d", basis):
         return None
     step: dict[str, Any] = {"min": 0, "ratio": ratio.text}
     cap = next((f for f in figures if f.kind == "cap" and f.is_money), None)

@@ -41,6 +41,7 @@ _WHO_STOPS = (
     "一次性",
     "再",
 )
+_WHO_BY = re.compile(r"按(?!时|期)")  # 「对新上市企业按融资额奖励」; but 「不能按时缴纳」 goes on
 MAX_WHO_CHARS = 80
 _SUBJECT = re.compile(
     r"(?:向|为|帮助|支持)(?P<who>[^,，;；。:：]{2,30}?(?:企业|个体工商户|纳税人|机构|平台|基地|人员|商户|主体))"
@@ -129,7 +130,7 @@ def _who_phrase(text: str) -> str:
                 depth += 1
             elif char in ")）":
                 depth = max(0, depth - 1)
-            elif depth == 0 and (char in ",，;；。:：" or text.startswith(_WHO_STOPS, i)):
+            elif depth == 0 and (char in ",，;；。:：" or text.startswith(_WHO_STOPS, i) or _WHO_BY.match(text, i)):
                 break
             i += 1
         who = text[start.end() : i]
