@@ -31,6 +31,8 @@ _ENDED = tuple("。；;！？!?：:)）")
 _OPENERS, _CLOSERS = "(（〔【[", ")）〕】]"
 _MAX_BRACKET = 200  # an opening bracket with no closer this near is a typo, not a bracket
 HEADING_MAX_CHARS = 30  # a numbered line this short, without a full stop, is a heading
+# ... unless it stops mid-phrase: 「(一)对新认定的高新技术企业,给予」 is wrapped, not a heading
+_OPEN_ENDINGS = ("的", "和", "及", "与", "或", "对", "给予", "在", "为", "按", "并", "、", ",", "，")
 LIST_LINE_CHARS = 40  # a 责任单位 list goes on on a line this short (no full stop, no digits)
 TABLE_SEPARATOR = "|"
 
@@ -123,7 +125,8 @@ class _LayoutReader:
             heading = heading_of(text)
             if heading:
                 self.headings[section] = heading
-            paragraph.is_heading = bool(heading) and heading == strip_numbering(text).strip().rstrip("。")
+            whole = strip_numbering(text).strip().rstrip("。")
+            paragraph.is_heading = bool(heading) and heading == whole and not whole.endswith(_OPEN_ENDINGS)
         paragraph.heading = self._heading_for(section)
         self._find_leads(paragraph)
         self.paragraphs.append(paragraph)
@@ -306,7 +309,9 @@ def clauses_of(paragraph: Paragraph) -> list[Clause]:
         if index == 0 and not paragraph.is_table_row:
             piece = strip_numbering(piece)
             if paragraph.heading and piece.startswith(paragraph.heading) and heading_of(paragraph.text):
-                piece = piece[len(paragraph.heading) :].lstrip("。 ")
+                rest = piece[len(paragraph.heading) :].lstrip("。 ")
+                if re.search(r"[\u4e00-\u9fff]", rest):  # 「1.对企业开展培训。」 alone is a clause
+                    piece = rest
         out += _split(piece)
     return [c for c in out if re.search(r"[\u4e00-\u9fff]", c.text)]
 

@@ -108,7 +108,7 @@ def _html_text(raw: bytes) -> str:
     for hidden in soup(_HTML_HIDDEN):
         hidden.decompose()
     for row in soup.find_all("tr"):
-        cells = [" ".join(cell.get_text(" ").split()) for cell in row.find_all(["td", "th"])]
+        cells = [" ".join(cell.get_text("").split()) for cell in row.find_all(["td", "th"])]
         row.replace_with(NavigableString("\n" + CELL_SEPARATOR.join(cells) + "\n"))
     for br in soup.find_all("br"):
         br.replace_with(NavigableString("\n"))
