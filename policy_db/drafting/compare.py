@@ -14,6 +14,7 @@ that the curated file does not (invented):
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -124,14 +125,24 @@ def _department_score(curated: list[dict[str, Any]], drafted: list[dict[str, Any
     return Score(reproduced, len(curated), len(drafted), missed, invented)
 
 
+NAME_WIDTH, CELL_WIDTH = 20, 28
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to a width on screen: a Chinese character takes two columns."""
+    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - shown)
+
+
 def table(comparisons: list[Comparison], verbose: bool = False) -> str:
     """The comparison as a table, one row per document (and with `verbose`, the lists)."""
-    header = f"{'文件':<18}{'数字(种类,数值,单位)':<24}{'条款':<24}{'责任单位':<24}"
-    sub = f"{'':<20}" + "复现/人工    遗漏 多出      " * 3
-    lines = [header, sub.rstrip()]
+    titles = ("数字(种类,数值,单位)", "条款", "责任单位")
+    header = _pad("文件", NAME_WIDTH) + "".join(_pad(t, CELL_WIDTH) for t in titles)
+    sub = _pad("", NAME_WIDTH) + _pad("复现/人工      遗漏 多出", CELL_WIDTH) * 3
+    lines = [header.rstrip(), sub.rstrip()]
     for c in comparisons:
-        cells = "".join(_cell(s) for s in (c.figures, c.clauses, c.departments))
-        lines.append(f"{c.name:<20}{cells}".rstrip())
+        cells = "".join(_pad(_cell(s), CELL_WIDTH) for s in (c.figures, c.clauses, c.departments))
+        lines.append((_pad(c.name, NAME_WIDTH) + cells).rstrip())
     if verbose:
         for c in comparisons:
             for title, score in (("数字", c.figures), ("条款", c.clauses), ("责任单位", c.departments)):
@@ -143,4 +154,4 @@ def table(comparisons: list[Comparison], verbose: bool = False) -> str:
 
 def _cell(score: Score) -> str:
     ratio = f"{score.reproduced}/{score.curated} {score.share:4.0%}"
-    return f"{ratio:<13}{len(score.missed):>4}{len(score.invented):>5}      "
+    return f"{ratio:<14}{len(score.missed):>4}{len(score.invented):>5}"

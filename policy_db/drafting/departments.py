@@ -137,7 +137,8 @@ class DepartmentBook:
         return len(short) >= _MIN_PREFIX_CHARS and long.startswith(short) and len(long) - len(short) <= _TRUNCATED_CHARS
 
     def groups(self) -> list[list[str]]:
-        """The spellings of each department, most used first, departments in the order first named."""
+        """The spellings of each department, most used (then longest: the one not cut short) first;
+        departments in the order first named."""
         groups: list[list[str]] = []
         for name in self._order:
             for group in groups:
@@ -146,7 +147,7 @@ class DepartmentBook:
                     break
             else:
                 groups.append([name])
-        return [sorted(g, key=lambda n: (-self._counts[n], self._order.index(n))) for g in groups]
+        return [sorted(g, key=lambda n: (-self._counts[n], -len(n), self._order.index(n))) for g in groups]
 
     def canonical(self) -> dict[str, str]:
         """Every spelling -> the name of its department."""

@@ -55,7 +55,7 @@ class _Context:
     topics: TopicVocabulary
     categories: CategoryGuesser
     book: DepartmentBook = field(default_factory=DepartmentBook)
-    units_of: dict[int, list[str]] = field(default_factory=dict)  # id(paragraph) -> department names
+    departments_of: dict[int, list[str]] = field(default_factory=dict)  # id(paragraph) -> department names
     rejected_of: dict[int, list[str]] = field(default_factory=dict)
     used_ids: Counter[str] = field(default_factory=Counter)
 
@@ -74,8 +74,8 @@ def draft_document(
     _read_departments(paragraphs, context)
     matches = _match_table_rows(paragraphs)
     for row, restated in matches.items():
-        merged = context.units_of.get(id(restated), []) + context.units_of[row]
-        context.units_of[id(restated)] = list(dict.fromkeys(merged))
+        merged = context.departments_of.get(id(restated), []) + context.departments_of[row]
+        context.departments_of[id(restated)] = list(dict.fromkeys(merged))
     refs = _Refs(paragraphs)
     benefits: list[dict[str, Any]] = []
     exclusions: list[dict[str, Any]] = []
@@ -119,7 +119,7 @@ def _read_departments(paragraphs: list[Paragraph], context: _Context) -> None:
         context.rejected_of[id(paragraph)] = rejected
     canonical = context.book.canonical()
     for key, names in raw.items():
-        context.units_of[key] = list(dict.fromkeys(canonical[n] for n in names))
+        context.departments_of[key] = list(dict.fromkeys(canonical[n] for n in names))
 
 
 def _bigrams(text: str) -> set[str]:
@@ -238,7 +238,7 @@ def _record(unit: _Unit, text: str, figures: list[DraftFigure], grants: bool, co
     unsure = [f.text for f in figures if not f.sure]
     if unsure:
         notes.append(f"figures: {'、'.join(unsure)} 的种类按默认推测")
-    departments = context.units_of.get(id(unit.paragraph), [])
+    departments = context.departments_of.get(id(unit.paragraph), [])
     if not departments:
         notes.append("departments: 未见本条的责任单位")
     rejected = context.rejected_of.get(id(unit.paragraph), [])
