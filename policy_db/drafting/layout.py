@@ -125,8 +125,7 @@ class _LayoutReader:
             heading = heading_of(text)
             if heading:
                 self.headings[section] = heading
-            whole = strip_numbering(text).strip().rstrip("。")
-            paragraph.is_heading = bool(heading) and heading == whole and not whole.endswith(_OPEN_ENDINGS)
+            paragraph.is_heading = bool(heading) and heading == strip_numbering(text).strip().rstrip("。")
         paragraph.heading = self._heading_for(section)
         self._find_leads(paragraph)
         self.paragraphs.append(paragraph)
@@ -247,7 +246,7 @@ def heading_of(line: str) -> str:
     """The heading of a numbered line: 「(三)加大“小升规”奖励考核。对首次…」 -> 「加大“小升规”奖励考核」."""
     rest = strip_numbering(line).strip()
     first = re.split(r"[。！？!?]", rest, maxsplit=1)[0].strip()
-    if first and len(first) <= HEADING_MAX_CHARS and not re.search(r"\d", first):
+    if first and len(first) <= HEADING_MAX_CHARS and not re.search(r"\d", first) and not first.endswith(_OPEN_ENDINGS):
         return first
     return ""
 
