@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..clauses import Section, walk
+import cn2an
+
+from ..clauses import Line, Section, walk
 from .words import drafting_words
 
 _NUMBERING = re.compile(
@@ -35,6 +37,8 @@ HEADING_MAX_CHARS = 30  # a numbered line this short, without a full stop, is a 
 _OPEN_ENDINGS = ("的", "和", "及", "与", "或", "对", "给予", "在", "为", "按", "并", "、", ",", "，")
 LIST_LINE_CHARS = 40  # a 责任单位 list goes on on a line this short (no full stop, no digits)
 TABLE_SEPARATOR = "|"
+_CHINESE_NUMBERING = re.compile(r"^(?:[（(](?P<n>[一二三四五六七八九十]+)[)）]|(?P<m>[一二三四五六七八九十]+)、)")
+_UNREADABLE = "\u200b"  # put before a line's garbled numbering, so walk reads no number there
 
 
 @dataclass
@@ -62,12 +66,34 @@ class Layout:
     garbled: list[str]  # text the reader could not place (a broken 责任单位 line)
 
 
+def numbered_lines(text: str) -> list[Line]:
+    """policy_db.clauses.walk, safe from numbering it cannot read: a garbled 「(三三)」 makes cn2an raise,
+    so such a line is walked as an unnumbered one (and keeps its text)."""
+    originals = [raw.strip() for raw in text.splitlines() if raw.strip()]
+    walked = list(walk("\n".join(_UNREADABLE + line if _bad_numbering(line) else line for line in originals)))
+    return [Line(original, line.section, line.opens_section) for original, line in zip(originals, walked)]
+
+
+def _bad_numbering(line: str) -> bool:
+    match = _CHINESE_NUMBERING.match(line)
+    if not match:
+        return False
+    try:
+        cn2an.cn2an(match.group("n") or match.group("m"), "strict")
+    except ValueError:
+        return True
+    return False
+
+
 def read_layout(text: str) -> Layout:
     """The paragraphs of `text` in order, with the 责任单位 lists that cover each."""
     reader = _LayoutReader()
-    for line in walk(text):
+    for line in numbered_lines(text):
         reader.add(line.text, line.section, line.opens_section)
     reader.finish()
+    if not any(p.in_body for p in reader.paragraphs):
+        for paragraph in reader.paragraphs[1:]:  # no numbered clause at all: all but the title is body
+            paragraph.in_body = True
     return Layout(reader.paragraphs, reader.garbled)
 
 
@@ -82,9 +108,11 @@ class _LayoutReader:
         self.covered_up_to = 0  # paragraphs before this index already have their standalone list
         self.open_list: Paragraph | None = None  # a standalone 责任单位 line that may go on on the next line
         self.open_list_scope: list[Paragraph] = []
+        self.follows_paragraph = False  # the line before was a paragraph's (not a list, a row, an annex mark)
 
     # -- lines ---------------------------------------------------------------------------------------
     def add(self, text: str, section: Section, opens: bool) -> None:
+        follows_paragraph, self.follows_paragraph = self.follows_paragraph, False
         if mark := _ANNEX_MARK.match(text):
             self.annex = f"附件{mark.group(1)}"
             self._close_list()
@@ -104,12 +132,14 @@ class _LayoutReader:
         self._close_list()
         if opens:
             self.in_body = True
-        self._paragraph_line(text, section, opens)
+        self._paragraph_line(text, section, opens, follows_paragraph)
+        self.follows_paragraph = True
 
-    def _paragraph_line(self, text: str, section: Section, opens: bool) -> None:
+    def _paragraph_line(self, text: str, section: Section, opens: bool, follows_paragraph: bool) -> None:
         last = self.paragraphs[-1] if self.paragraphs else None
         continues = (
-            not opens
+            follows_paragraph  # a 责任单位 line or a table row between two lines ends the paragraph
+            and not opens
             and last is not None
             and not last.is_table_row
             and not last.is_heading

@@ -19,8 +19,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..clauses import walk
 from ..records import CityRecord
+from .layout import numbered_lines
 from .words import drafting_words
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d+\s*号")
@@ -53,8 +53,9 @@ class Metadata:
 
 def read_metadata(text: str, city: CityRecord) -> Metadata:
     words = drafting_words()
-    lines = [_BULLET.sub("", line.text).strip() for line in walk(text)]
-    first_clause = next((i for i, line in enumerate(walk(text)) if line.opens_section), len(lines))
+    walked = numbered_lines(text)
+    lines = [_BULLET.sub("", line.text).strip() for line in walked]
+    first_clause = next((i for i, line in enumerate(walked) if line.opens_section), len(lines))
     head, tail = lines[:first_clause], lines[first_clause:]
     notes: list[str] = []
 
@@ -96,6 +97,9 @@ def read_metadata(text: str, city: CityRecord) -> Metadata:
     valid_until, validity_note = _valid_until(text, title, words.validity_labels)
     if valid_until and validity_note is None:
         notes.append("valid_until: 按标题中的计划年度推算")
+    if valid_until is not None and valid_from is not None and valid_until < valid_from:
+        notes.append(f"valid_until: 读到的 {valid_until} 早于 valid_from,未采用")
+        valid_until, validity_note = None, None
     if valid_until is None:
         notes.append("valid_until: 原文未见统一有效期,写作 null")
     return Metadata(title, doc_number, issuer, published, valid_from, valid_until, validity_note, notes)
