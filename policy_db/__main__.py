@@ -35,6 +35,7 @@ from .loader import DataError, load_policy_data, read_cities
 from .messages import Message, MessageStore, to_csv
 from .paths import data_dir, sources_dir
 from .query import PolicyDatabaseUnavailable, PolicyRepository
+from .spreadsheet import write_csv
 from .user_figures import read_figures
 from .vocabulary import load_categories
 
@@ -131,12 +132,10 @@ def _messages(args: argparse.Namespace) -> int:
     except SQLAlchemyError as exc:
         print(f"留言数据库不可用: {exc}", file=sys.stderr)
         return 3
-    if args.csv == "-":
-        sys.stdout.flush()
-        sys.stdout.buffer.write(("\ufeff" + to_csv(items)).encode("utf-8"))  # the BOM tells Excel it is UTF-8
-    elif args.csv:
-        Path(args.csv).write_text(to_csv(items), encoding="utf-8-sig", newline="")
-        print(f"已导出 {len(items)} 条留言: {args.csv}")
+    if args.csv:
+        write_csv(to_csv(items), args.csv)
+        if args.csv != "-":
+            print(f"已导出 {len(items)} 条留言: {args.csv}")
     else:
         for message in items:
             print(_listed(message))
@@ -176,7 +175,7 @@ def _report(args: argparse.Namespace) -> int:
         print(f"对话记录库不可用: {getattr(exc, 'orig', None) or exc}", file=sys.stderr)
         return 3
     if args.csv:
-        reporting.write_csv(reporting.to_csv(questions), args.csv)
+        write_csv(reporting.to_csv(questions), args.csv)
         if args.csv != "-":
             print(f"已导出 {len(questions)} 个没能回答的问题: {args.csv}")
     else:

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from .listing import listing, to_csv, write_csv
+from .listing import listing, to_csv
 from .replies import Reason, ReplyReader
 from .tracker import TrackerStoreUnknown, conversations_since, parse_since, tracker_engine, tracker_url
 from .unanswered import Unanswered, unanswered_questions
@@ -26,5 +26,4 @@ __all__ = [
     "tracker_engine",
     "tracker_url",
     "unanswered_questions",
-    "write_csv",
 ]

@@ -5,9 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import sys
 from collections import Counter, defaultdict
-from pathlib import Path
 
 from .replies import Reason
 from .unanswered import Unanswered
@@ -54,7 +52,7 @@ def _shortened(text: str) -> str:
 
 
 def to_csv(questions: list[Unanswered]) -> str:
-    """One row per question, with a header row, for a spreadsheet (UTF-8; Excel needs the BOM of write_csv)."""
+    """One row per question, with a header row, for a spreadsheet (UTF-8; Excel needs the BOM of spreadsheet.write_csv)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["时间(UTC)", "会话", "城市", "主题", "原因", "问题"])
@@ -70,12 +68,3 @@ def to_csv(questions: list[Unanswered]) -> str:
             ]
         )
     return out.getvalue()
-
-
-def write_csv(text: str, target: str) -> None:
-    """CSV text to a file, or to stdout for `-`, with the BOM that tells Excel it is UTF-8."""
-    if target == "-":
-        sys.stdout.flush()
-        sys.stdout.buffer.write(("\ufeff" + text).encode("utf-8"))
-    else:
-        Path(target).write_text(text, encoding="utf-8-sig", newline="")
