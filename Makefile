@@ -15,7 +15,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: install db nlu-resources model web run test lint bench clean
+.PHONY: install db nlu-resources model update web run test lint bench clean
 
 install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -53,6 +53,13 @@ web: bot/web/node_modules/.installed
 bot/web/node_modules/.installed: bot/web/package.json bot/web/package-lock.json
 	npm ci --prefix bot/web --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# After editing policy_db/data or policy_db/sources: rebuild the database (running action servers load it
+# within POLICY_REFRESH_SECONDS), regenerate the NLU resources (files are rewritten only when their content
+# changes) and retrain only if a training input changed; a figure or date edit never retrains.
+update: install
+	@$(MAKE) --no-print-directory db nlu-resources
+	@$(MAKE) --no-print-directory model
 
 run: install db model web
 	@scripts/run_bot.sh
