@@ -4,6 +4,7 @@ their own (the real cities, vocabularies and shared topics) and loaded with the 
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,8 @@ def load_draft(tmp_path: Path) -> Callable[[dict[str, Any], str], tuple[PolicyDa
     """Write a draft and its source text into a fresh data folder, load it; (data, the YAML read back)."""
 
     def load(draft: dict[str, Any], text: str) -> tuple[PolicyData, dict[str, Any]]:
-        data, sources = tmp_path / "data", tmp_path / "sources"
+        folder = Path(tempfile.mkdtemp(dir=tmp_path))  # a fresh one per draft (property tests load many)
+        data, sources = folder / "data", folder / "sources"
         (data / "documents").mkdir(parents=True)
         sources.mkdir()
         for name in ("cities.yml", "vocabulary.yml", "categories.yml", "topics.yml"):

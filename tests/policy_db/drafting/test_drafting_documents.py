@@ -192,4 +192,7 @@ def test_word_file_draft(city, load_draft, tmp_path):
     assert not [b for b in data.documents[0].benefits if "乱码" in b.clause_text]  # nothing drafted from it
     # the merged 责任单位 cell of the table reaches both clauses its rows restate
     assert equipment.departments == first_set.departments == ("市工业和信息化局", "市财政局")
-    assert check_document(written, tmp_path / "sources").ok
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "细则.txt").write_text(source.text, encoding="utf-8")
+    assert check_document(written, sources).ok
