@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -74,8 +75,16 @@ class TopicVocabulary:
 def _topics(path: Path) -> dict[str, tuple[str, ...]]:
     if not path.is_file():
         return {}
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {str(t["name"]): tuple(str(s) for s in t.get("synonyms") or ()) for t in raw.get("topics") or ()}
+    return dict(_topics_of_version(path, path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=64)
+def _topics_of_version(path: Path, mtime_ns: int) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The topics of a data file as it is now (read again when it changes); libyaml's reader when
+    installed, since the curated files are long."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}  # a safe loader
+    return tuple((str(t["name"]), tuple(str(s) for s in t.get("synonyms") or ())) for t in raw.get("topics") or ())
 
 
 @dataclass(frozen=True)
