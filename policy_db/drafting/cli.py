@@ -42,7 +42,7 @@ def run_draft(args: argparse.Namespace) -> int:
     if args.compare:
         return _compare(args.data_dir, args.sources_dir, args.verbose)
     if args.source is None or not args.city:
-        print("需要原文文件和 --city(或者用 --compare)", file=sys.stderr)
+        print("需要原文文件和 --city（或者用 --compare）", file=sys.stderr)
         return 2
     try:
         city = find_city(args.data_dir, args.city)
@@ -50,7 +50,7 @@ def run_draft(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     if city is None:
-        print(f"未知的城市: {args.city}(cities.yml 中没有;新城市先在 cities.yml 中添加)", file=sys.stderr)
+        print(f"未知的城市: {args.city}（cities.yml 中没有；新城市先在 cities.yml 中添加）", file=sys.stderr)
         return 2
     try:
         source = read_source(args.source)
@@ -59,21 +59,37 @@ def run_draft(args: argparse.Namespace) -> int:
         return 2
     source_file = args.source.name
     if not source.is_plain_text:
-        text_out = args.text_out or (args.out.with_suffix(".txt") if args.out else None)
+        text_out = args.text_out or (_text_next_to(args.out) if args.out else None)
         if text_out is None:
-            print("从 .docx/.html 起草时需要 --out 或 --text-out(原文的文本要另存为 .txt 供引用)", file=sys.stderr)
+            print("从 .docx/.html 起草时需要 --out 或 --text-out（原文的文本要另存为 .txt 供引用）", file=sys.stderr)
             return 2
-        text_out.write_text(source.text, encoding="utf-8")
+        if not _write(text_out, source.text):
+            return 2
         source_file = text_out.name
-        print(f"原文文本: {text_out}(放进 policy_db/sources/)", file=sys.stderr)
+        print(f"原文文本: {text_out}（放进 policy_db/sources/）", file=sys.stderr)
     draft = draft_document(source.text, source_file, city, args.data_dir)
     written = to_yaml(draft, args.source.name)
     if args.out:
-        args.out.write_text(written, encoding="utf-8")
+        if not _write(args.out, written):
+            return 2
         print(_summary(draft, args.out), file=sys.stderr)
     else:
         sys.stdout.write(written)
     return 0
+
+
+def _text_next_to(out: Path) -> Path:
+    """draft.yml -> draft.txt (draft.source.txt when the draft itself is written to a .txt)."""
+    return out.with_suffix(".source.txt") if out.suffix == ".txt" else out.with_suffix(".txt")
+
+
+def _write(path: Path, text: str) -> bool:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"无法写入 {path}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
 
 
 def find_city(data_dir: Path, name: str) -> CityRecord | None:

@@ -109,7 +109,7 @@ def _who(text: str) -> tuple[str, list[str], bool]:
         if len(parts) >= 2 and len(parts[-1]) >= 2:
             subject = parts[-1]
             before = "的".join(parts[:-1])
-            conditions = [c for c in re.split(r"且|并且|,|，", before) if len(c) >= 2]
+            conditions = [c for c in re.split(r"并且|且|,|，", before) if len(c) >= 2]
             return subject, conditions, True
         if who.endswith("的"):
             return who + "企业", [], True

@@ -99,3 +99,8 @@ def test_compare_prints_a_row_per_curated_document():
     rows = [line for line in result.stdout.splitlines() if line.split() and line.split()[0].endswith(".yml")]
     assert [r.split()[0] for r in rows] == sorted(p.name for p in (DATA_DIR / "documents").glob("*.yml"))
     assert all("%" in row for row in rows)
+
+
+def test_a_draft_that_cannot_be_written_exits_2(tmp_path):
+    result = run_draft(FIXTURES / "notice_wrapped.txt", "--city", "滨州", "--out", tmp_path / "没有的目录" / "d.yml")
+    assert result.returncode == 2 and "无法写入" in result.stderr and "Traceback" not in result.stderr
