@@ -5,16 +5,19 @@ shares `make draft-eval` prints, minus a small margin)."""
 
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
 
 import pytest
 import yaml
 
 from devservers import PROJECT_DIR
-from policy_db.completeness import check_document
+from policy_db.clauses import best_section
+from policy_db.completeness import check_document, compact
 from policy_db.drafting.cli import compare_all
 from policy_db.drafting.compare import compare
 from policy_db.drafting.draft import draft_document
+from policy_db.drafting.layout import numbered_lines
 from policy_db.loader import DATA_DIR, SOURCES_DIR
 from policy_db.records import CityRecord
 
@@ -92,3 +95,26 @@ def test_a_document_the_drafter_was_not_written_on():
     assert result.clauses.share == 1.0, result.clauses.missed
     assert result.departments.share == 1.0, result.departments.missed
     assert draft["document"]["doc_number"] == curated["document"]["doc_number"]
+
+
+@pytest.mark.parametrize("path", CURATED, ids=lambda p: p.name)
+def test_every_clause_ref_leads_to_the_section_its_clause_stands_in(path: Path, city):
+    """The bot links a citation to the source page's anchor of best_section(clause_ref): a draft's refs
+    must lead there, to the section of the line where the clause begins."""
+    curated = yaml.safe_load(path.read_text(encoding="utf-8"))
+    source_file = curated["document"]["source_file"]
+    text = (SOURCES_DIR / source_file).read_text(encoding="utf-8")
+    draft = draft_document(text, source_file, city(curated["document"]["city"]), DATA_DIR, leave_out=path.name)
+    lines = numbered_lines(text)
+    sections = [line.section for line in lines]
+    starts, offset = [], 0  # where each line begins in the text without whitespace
+    for line in lines:
+        starts.append(offset)
+        offset += len(compact(line.text))
+    whole = compact(text)
+    for record in draft["benefits"]:
+        cited = best_section(record["clause_ref"], sections)
+        assert cited is not None, record["clause_ref"]
+        at = whole.find(compact(record["clause_text"]))
+        stands_in = sections[bisect.bisect_right(starts, at) - 1]
+        assert stands_in.contains(cited), (record["clause_ref"], stands_in)
