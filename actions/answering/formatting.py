@@ -18,6 +18,7 @@ from policy_db.records import BenefitRecord, FigureRecord
 from policy_db.vocabulary import CAP_FOCUS
 
 from .citations import citation, clause_citation, document_citation, format_date
+from .hotline import HOTLINE_NAME
 
 HEADLINE_KINDS = ("amount", "cap", "ratio", "rate", "months", "working_days", "days", "years", "deadline")
 MAX_HEADLINE_FIGURES = 4
@@ -272,7 +273,7 @@ def not_found_text(city: str, question: str, departments: list[str], hotline: st
     if departments:
         ask = f"可咨询{city}{'、'.join(departments)}"
     elif hotline:
-        ask = f"可拨打{city}12345政务服务便民热线({hotline})咨询"
+        ask = f"可拨打{city}{HOTLINE_NAME}({hotline})咨询"
     else:
         ask = f"可咨询{city}相关主管部门"
     return (

@@ -7,18 +7,21 @@ so none is ever said: a question about a department's phone gets its 责任单�
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from policy_db.query import Catalog
 from policy_db.vocabulary import load_vocabulary
 
-from .context import Turn
-from .responder import Reply
+if TYPE_CHECKING:  # for annotations only, so formatting and the responder can import this module
+    from .context import Turn
+    from .responder import Reply
 
 HOTLINE_NAME = "12345政务服务便民热线"
-# Words with which a message asks for a number to call (「电话多少」「有热线吗」「怎么联系」).
 NO_DEPARTMENT_PHONES = "数据库只收录责任单位，没有部门电话"
 
 
 def asks_for_phone(text: str) -> bool:
+    """Whether `text` asks for a number to call (vocabulary.yml contact.phone_words: 电话多少, 怎么联系)."""
     return any(word in text for word in load_vocabulary().phone_words)
 
 

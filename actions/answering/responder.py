@@ -25,6 +25,7 @@ from .aspects import AspectRequest, format_aspect
 from .checkup import checkup_text, describes_enterprise, profile_to_slot, read_profile
 from .context import Turn
 from .frame import Frame, Reader
+from .hotline import hotlines
 from .introduction import topic_buttons
 from .selection import (
     VALIDITY_WORDS,
@@ -299,7 +300,7 @@ def _not_found(catalog: Catalog, city: str, frame: Frame) -> Reply:
     text = (
         formatting.passage_text(city, passage, departments)
         if passage
-        else formatting.not_found_text(city, _quote(catalog, frame.text), departments, _hotline(catalog, city))
+        else formatting.not_found_text(city, _quote(catalog, frame.text), departments, hotlines(catalog).get(city))
     )
     reply = Reply().say(text)
     reply.slots.update(
@@ -462,7 +463,7 @@ def _overview(catalog: Catalog, city: str, frame: Frame) -> Reply:
     if not records:
         departments = lead_departments(catalog, city, asked_categories(catalog, frame))
         return reply.say(
-            formatting.not_found_text(city, _quote(catalog, frame.text), departments, _hotline(catalog, city))
+            formatting.not_found_text(city, _quote(catalog, frame.text), departments, hotlines(catalog).get(city))
         )
     reply.say(formatting.overview_text(city, records), formatting.item_buttons(records))
     reply.slots.update(
@@ -491,10 +492,6 @@ def _ask_city(catalog: Catalog, frame: Frame) -> Reply:
     cities = cities_with_topics(catalog, frame.topics) or cities
     reply.say(f"请问您的企业在哪个城市?目前可查询:{'、'.join(cities)}。", formatting.city_buttons(cities))
     return reply
-
-
-def _hotline(catalog: Catalog, city: str) -> str | None:
-    return next((c.hotline for c in catalog.cities if c.name == city), None)
 
 
 def _quote(catalog: Catalog, text: str) -> str:
