@@ -6,46 +6,21 @@ var/policy.db is never touched."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-from devservers import PROJECT_DIR, ActionServer, RasaServer, quiet_env
+from tests.support.bot_on_database import bot_on, built_database, policy_db
 from tests.support.conversations import new_sender
-
-
-def policy_db(url: str, *args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, "-m", "policy_db", "--database-url", url, *args],
-        cwd=PROJECT_DIR,
-        env=quiet_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    return result
 
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{Path(tmp_path_factory.mktemp('messages')) / 'policy.db'}"
-    policy_db(url, "build")
-    return url
+    return built_database(tmp_path_factory.mktemp("messages"))
 
 
 @pytest.fixture(scope="module")
 def bot(database: str, tmp_path_factory: pytest.TempPathFactory):
-    actions = ActionServer(env={"DATABASE_URL": database}).start()
-    rasa = RasaServer(action_url=actions.url, workdir=tmp_path_factory.mktemp("rasa"))
-    try:
-        rasa.start()
+    with bot_on(database, tmp_path_factory.mktemp("rasa")) as rasa:
         yield rasa
-    finally:
-        rasa.stop()
-        actions.stop()
 
 
 def test_a_message_with_a_phone_reaches_the_officers_list(bot, database):

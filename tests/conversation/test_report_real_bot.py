@@ -8,34 +8,18 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.channels.rest_channel import conversation_id
-from devservers import PROJECT_DIR, ActionServer, RasaServer, quiet_env
+from tests.support.bot_on_database import bot_on, built_database, policy_db
 from tests.support.conversations import new_sender
-
-
-def policy_db(url: str, *args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, "-m", "policy_db", "--database-url", url, *args],
-        cwd=PROJECT_DIR,
-        env=quiet_env(DATABASE_URL=url),
-        capture_output=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr.decode()
-    return result
 
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{Path(tmp_path_factory.mktemp('report')) / 'policy.db'}"
-    policy_db(url, "build")
-    return url
+    return built_database(tmp_path_factory.mktemp("report"))
 
 
 @pytest.fixture(scope="module")
@@ -45,18 +29,9 @@ def tracker_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def bot(database: str, tracker_store: Path, tmp_path_factory: pytest.TempPathFactory):
-    actions = ActionServer(env={"DATABASE_URL": database}).start()
-    rasa = RasaServer(
-        action_url=actions.url,
-        workdir=tmp_path_factory.mktemp("rasa"),
-        endpoints_extra=f"tracker_store:\n  type: sql\n  dialect: sqlite\n  db: {tracker_store}\n",
-    )
-    try:
-        rasa.start()
+    endpoints_extra = f"tracker_store:\n  type: sql\n  dialect: sqlite\n  db: {tracker_store}\n"
+    with bot_on(database, tmp_path_factory.mktemp("rasa"), endpoints_extra=endpoints_extra) as rasa:
         yield rasa
-    finally:
-        rasa.stop()
-        actions.stop()
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +59,7 @@ def report_rows(database: str, tracker_store: Path) -> list[dict[str, str]]:
     exported = policy_db(
         database, "report", "--since", "1d", "--tracker-url", f"sqlite:///{tracker_store}", "--csv", "-"
     )
-    return list(csv.DictReader(io.StringIO(exported.stdout.decode("utf-8-sig"))))
+    return list(csv.DictReader(io.StringIO(exported.stdout)))
 
 
 def test_the_unanswered_questions_are_listed_with_their_city_and_the_answered_one_is_not(
@@ -102,7 +77,7 @@ def test_the_unanswered_questions_are_listed_with_their_city_and_the_answered_on
 
 
 def test_the_officers_text_report_counts_per_city_with_examples(asked, database, tracker_store):
-    text = policy_db(database, "report", "--since", "1d", "--tracker-url", f"sqlite:///{tracker_store}").stdout.decode()
+    text = policy_db(database, "report", "--since", "1d", "--tracker-url", f"sqlite:///{tracker_store}").stdout
     assert "机器人没能回答的问题：共 5 条（没有找到 4 条，没有理解 1 条）" in text
     assert "平顶山：2 条\n" in text and "· 平顶山有什么好玩的景点（没有找到）" in text and "· 呃（没有理解）" in text
     three_ming = text.split("三明：2 条\n", 1)[1].split("\n\n", 1)[0]
