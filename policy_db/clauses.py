@@ -66,10 +66,14 @@ class Line:
     opens_section: bool  # the line is the heading or numbered item that starts its section
 
 
-def _number(chinese_or_digits: str) -> str:
+def _number(chinese_or_digits: str) -> str | None:
+    """「十二」 -> "12"; None for a garbled numeral (「三三」), which then numbers nothing."""
     if chinese_or_digits.isdigit():
         return chinese_or_digits
-    return str(cn2an.cn2an(chinese_or_digits, "strict"))
+    try:
+        return str(cn2an.cn2an(chinese_or_digits, "strict"))
+    except ValueError:
+        return None
 
 
 def walk(full_text: str) -> Iterator[Line]:
@@ -82,10 +86,10 @@ def walk(full_text: str) -> Iterator[Line]:
         opens = True
         if match := _ANNEX_LINE.match(text):
             annex, part, section, item = f"附件{match.group(1)}", "", "", ""
-        elif match := _PART_LINE.match(text):
-            part, section, item = _number(match.group(1)), "", ""
-        elif match := _SECTION_LINE.match(text):
-            section, item = _number(match.group(1)), ""
+        elif (match := _PART_LINE.match(text)) and (number := _number(match.group(1))):
+            part, section, item = number, "", ""
+        elif (match := _SECTION_LINE.match(text)) and (number := _number(match.group(1))):
+            section, item = number, ""
         elif match := _ITEM_LINE.match(text):
             item = match.group(1)
         else:
@@ -99,12 +103,11 @@ def section_of_ref(clause_ref: str) -> Section | None:
     match = _REF.match(first)
     if not first or not match or not any(match.groupdict().values()):
         return None
-    return Section(
-        f"附件{match['annex']}" if match["annex"] else "",
-        _number(match["part"]) if match["part"] else "",
-        _number(match["section"]) if match["section"] else "",
-        match["item"] or "",
-    )
+    part = _number(match["part"]) if match["part"] else ""
+    section = _number(match["section"]) if match["section"] else ""
+    if part is None or section is None:
+        return None  # a garbled numeral names no section
+    return Section(f"附件{match['annex']}" if match["annex"] else "", part, section, match["item"] or "")
 
 
 def best_section(clause_ref: str, sections: Iterable[Section]) -> Section | None:

@@ -118,3 +118,11 @@ def test_a_real_source_page_has_the_anchor_its_citations_use(policy_data):
     assert document.title in page and (document.doc_number or "文号未载明") in page
     # self-contained: no external resource
     assert "http://" not in page and "https://" not in page
+
+
+def test_a_garbled_numeral_numbers_nothing():
+    text = "三、保障\n(三三)这一行的编号是乱码。\n(四)正常的一节。"
+    lines = list(walk(text))
+    assert [line.opens_section for line in lines] == [True, False, True]
+    assert lines[1].section == Section("", "3", "", "") and lines[2].section == Section("", "3", "4", "")
+    assert section_of_ref("三(三三)") is None
