@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import closing
 from dataclasses import dataclass, field
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
@@ -88,12 +89,7 @@ class ProductionStores:
         return kwargs.get("host", "127.0.0.1"), int(kwargs.get("port", 6379))
 
     def create(self) -> ProductionStores:
-        connection = pg_connect(self.postgres_url)
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(f"create schema {self.schema}")
-        finally:
-            connection.close()
+        self._postgres(f"create schema {self.schema}")
         self.created = True
         return self
 
@@ -126,12 +122,7 @@ class ProductionStores:
         import redis
 
         if self.created:
-            connection = pg_connect(self.postgres_url)
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute(f"drop schema if exists {self.schema} cascade")
-            finally:
-                connection.close()
+            self._postgres(f"drop schema if exists {self.schema} cascade")
             self.created = False
         client = redis.Redis.from_url(self.redis_url)
         try:
@@ -140,6 +131,10 @@ class ProductionStores:
                 client.delete(*keys)
         finally:
             client.close()
+
+    def _postgres(self, statement: str) -> None:
+        with closing(pg_connect(self.postgres_url)) as connection, connection.cursor() as cursor:
+            cursor.execute(statement)
 
     def _redis_kwargs(self) -> dict:
         import redis
