@@ -4,7 +4,7 @@ Topics are only ever taken from the existing vocabulary: topics.yml and the `top
 documents (a topic matches when its name or a synonym stands in the clause). The draft never makes
 up a topic; a topic it uses that topics.yml does not define is copied, with its synonyms, into the
 draft's own `topics:` so the draft loads on its own. The category is the kind of help whose words
-(vocabulary.yml `category_words`, and words.yml `reward_words` for rewards) occur most often.
+(vocabulary.yml `category_words`, and drafting.yml `reward_words` for rewards) occur most often.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ A list is split into names at 、，,;； and line breaks (never inside brackets
 会〕」 is one name). Lists shorten names the way officials write them: in 「市工信局、发改委、财政局」
 the 市 of the first name holds for the others (市发改委, 市财政局); a name that already has a prefix of
 its own (各…, 省…, a bank) keeps it. A piece that does not end like a unit's name (局, 委, 办, 中心,
-政府 …, words.yml) is not a department: text broken by a web copy (「人民融」) is reported for review.
+政府 …, data/drafting.yml) is not a department: text broken by a web copy (「人民融」) is reported for review.
 
 Spellings of one department are grouped: the same name with or without 和 (市工业信息化局,
 市工业和信息化局), with or without its 市 (市市场监管局, 市场监管局), and a name cut short at a line end

@@ -1,6 +1,6 @@
 """A draft of documents/<city>.yml from an official text: the mapping the YAML is written from.
 
-Every clause of the body (layout.py) that grants something (words.yml `grant_words`) becomes a
+Every clause of the body (layout.py) that grants something (data/drafting.yml `grant_words`) becomes a
 benefit; one that grants nothing but holds figures (a target, a fund, a cost share) a fact record;
 figures before the first numbered clause (preamble, page header) and task-table rows that restate
 the body become exclusions. Each record gets its clause's figures (figures.py), tiers (tiers.py),

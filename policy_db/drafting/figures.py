@@ -6,7 +6,7 @@ dates a clause runs to (到2022年年底, 2021年7月1日以来), durations (3�
 percentage points and cost shares (按照1∶1比例) by the patterns below. Numbers are read with
 policy_db.money.chinese_number (三个月 is 3).
 
-A figure's kind comes from the words right next to it (words.yml): 最高/不超过 before money make a
+A figure's kind comes from the words right next to it (data/drafting.yml): 最高/不超过 before money make a
 cap, 以上/未超过 a threshold, 费率 a rate, 承担/分担 a share, 规模…基金 a fund; in a fact record (a
 sentence that grants nothing) a figure is a target unless such a word says otherwise. A kind that
 no word decided is `sure=False`, and the record's review note says so.

@@ -1,7 +1,7 @@
 """The document's own data: title, 文号, issuer, dates, and what of it the text did not say.
 
 * title: the first line before the first numbered clause that ends like a document's name (通知,
-  方案, 措施 … words.yml), with a 「(2020-2022年)」 line after it joined on;
+  方案, 措施 … data/drafting.yml), with a 「(2020-2022年)」 line after it joined on;
 * 文号: a line holding only 「平政办〔2022〕15号」 (a 文号 in brackets or 《》 cites another document);
 * issuer: 「来源:」, else the words before 关于 in the title when they name a unit, else the units
   signing at the end;

@@ -1,4 +1,4 @@
-"""The drafter's word lists (words.yml next to this module), read once."""
+"""The drafter's word lists (policy_db/data/drafting.yml, with the rest of the curated words), read once."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-WORDS_FILE = Path(__file__).with_name("words.yml")
+WORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "drafting.yml"
 
 
 @dataclass(frozen=True)
