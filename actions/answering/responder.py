@@ -26,7 +26,7 @@ from .checkup import checkup_text, describes_enterprise, profile_to_slot, read_p
 from .context import Turn
 from .frame import Frame, Reader
 from .hotline import hotlines
-from .introduction import topic_buttons
+from .introduction import topic_buttons, topic_word
 from .selection import (
     VALIDITY_WORDS,
     Selection,
@@ -34,6 +34,7 @@ from .selection import (
     asks_for_figure,
     bases_named,
     best_passage,
+    broader_topics,
     cities_with_topics,
     computed_from,
     is_broad,
@@ -189,11 +190,42 @@ def _answer(catalog: Catalog, frame: Frame, today: dt.date | None) -> Reply:
     if not selection.found and not frame.topics and is_generic(catalog, search_text) and _asks_list(frame.text):
         return _overview(catalog, city, frame)
     if not selection.found:
-        return _not_found(catalog, city, frame)
+        return _broader(catalog, frame, city, search_text, today) or _not_found(catalog, city, frame)
     several = _several_subjects(catalog, frame, search_text, selection)
     if several:
         return _render_several(catalog, several, frame, city, today)
     return _render(catalog, aspect, selection.records, frame, today, selection, question=frame.text)
+
+
+def _broader(catalog: Catalog, frame: Frame, city: str, search_text: str, today: dt.date | None) -> Reply | None:
+    """「滨州专精特新小巨人有什么政策」 where the city has nothing for 小巨人 but has for 专精特新: the broader
+    topic's answer, saying first that the narrower one has no clause of its own. Only for a broad question:
+    「小巨人奖多少」 asks for a figure the broader records do not give, and stays "not found"."""
+    broader = broader_topics(catalog, frame.topics) if _asks_list(frame.text) else {}
+    if not broader:
+        return None
+    text = search_text
+    for narrow, broad in broader.items():
+        for word in sorted([narrow, *catalog.topics.get(narrow, [])], key=len, reverse=True):
+            text = text.replace(word, broad)
+    topics = list(dict.fromkeys(broader.get(t, t) for t in frame.topics))
+    selection = select_in_city(catalog, city, text, topics, frame.category, frame.figure_text, frame.level)
+    if not selection.found:
+        return None
+    narrow_words = "、".join(f"“{topic_word(t)}”" for t in broader)
+    broad_words = "、".join(f"“{topic_word(t)}”" for t in dict.fromkeys(broader.values()))
+    reply = _render(
+        catalog,
+        frame.aspect or "amount",
+        selection.records,
+        replace(frame, topics=tuple(topics)),
+        today,
+        selection,
+        question=frame.text,
+    )
+    note = f"{city}的政策没有专门针对{narrow_words}的条款，以下是{broad_words}企业可享受的："
+    reply.messages[0]["text"] = note + "\n" + reply.messages[0]["text"]
+    return reply
 
 
 def _several_subjects(catalog: Catalog, frame: Frame, search_text: str, selection: Selection) -> list[BenefitRecord]:

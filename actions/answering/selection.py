@@ -209,6 +209,19 @@ def select_in_city(
     return Selection(best.benefit, related)
 
 
+def broader_topics(catalog: Catalog, topics: Sequence[str]) -> dict[str, str]:
+    """Each topic's broader topic of the catalogue, when there is one: the topic whose name the narrower one
+    contains (专精特新"小巨人" -> 专精特新), read from the topic names themselves, so nothing is listed by hand."""
+    plain = {name: name.replace('"', "").replace("“", "").replace("”", "") for name in catalog.topics}
+    broader = {}
+    for topic in topics:
+        name = plain.get(topic, topic)
+        containing = [other for other, word in plain.items() if other != topic and word and word in name]
+        if containing:
+            broader[topic] = max(containing, key=lambda other: len(plain[other]))
+    return broader
+
+
 def select_per_city(
     catalog: Catalog, text: str, topics: list[str], category: str | None, level: str | None = None
 ) -> dict[str, BenefitRecord]:
