@@ -12,6 +12,7 @@ import json
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
@@ -57,6 +58,26 @@ def _lines(*paths: Path) -> list:
     return [line for p in paths if p.exists() for line in p.read_text(encoding="utf-8", errors="replace").splitlines()]
 
 
+@contextmanager
+def _serving(work: Path, name: str, module_args: list[str], ready_path: str, seconds: float) -> Iterator[dict]:
+    """`python -m <module_args> -p <port> --log-file <work>/<name>.log`, as `make run` starts the servers,
+    with its console in <name>.console.log; stopped on exit."""
+    port = free_port()
+    log, console = work / f"{name}.log", work / f"{name}.console.log"
+    process = subprocess.Popen(
+        [str(VENV_BIN / "python"), "-m", *module_args, "-p", str(port), "--log-file", str(log)],
+        cwd=PROJECT_DIR,
+        env=quiet_env(),
+        stdout=console.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}{ready_path}", seconds, process, console)
+        yield {"url": f"http://127.0.0.1:{port}", "port": port, "log": log, "console": console}
+    finally:
+        stop_process(process)
+
+
 @pytest.fixture(scope="module")
 def rasa_with_failing_actions(tmp_path_factory) -> Iterator[dict]:
     if not MODEL.exists():
@@ -69,35 +90,11 @@ def rasa_with_failing_actions(tmp_path_factory) -> Iterator[dict]:
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{stand_in.server_address[1]}/webhook"\n')
     credentials = work / "credentials.yml"
     credentials.write_text("rest:\n")  # Rasa's own REST channel: any sender id reaches the logs
-    port = free_port()
-    log, console = work / "rasa.log", work / "rasa.console.log"
-    process = subprocess.Popen(
-        [
-            str(VENV_BIN / "python"),
-            "-m",
-            "bot.server",
-            "run",
-            "-p",
-            str(port),
-            "-m",
-            str(MODEL),
-            "--endpoints",
-            str(endpoints),
-            "--credentials",
-            str(credentials),
-            "--log-file",
-            str(log),
-        ],
-        cwd=PROJECT_DIR,
-        env=quiet_env(),
-        stdout=console.open("w"),
-        stderr=subprocess.STDOUT,
-    )
+    command = ["bot.server", "run", "-m", str(MODEL), "--endpoints", str(endpoints), "--credentials", str(credentials)]
     try:
-        wait_for(f"http://127.0.0.1:{port}/", 240, process, console)
-        yield {"url": f"http://127.0.0.1:{port}", "log": log, "console": console}
+        with _serving(work, "rasa", command, "/", 240) as server:
+            yield server
     finally:
-        stop_process(process)
         stand_in.shutdown()
         stand_in.server_close()
 
@@ -134,30 +131,10 @@ def test_a_sender_id_with_a_newline_cannot_forge_a_log_line(rasa_with_failing_ac
 @pytest.fixture(scope="module")
 def action_server(tmp_path_factory) -> Iterator[dict]:
     work = tmp_path_factory.mktemp("actions")
-    port = free_port()
-    log, console = work / "actions.log", work / "actions.console.log"
-    process = subprocess.Popen(
-        [
-            str(VENV_BIN / "python"),
-            "-m",
-            "bot.action_server",
-            "--actions",
-            "tests.security.failing_actions",
-            "-p",
-            str(port),
-            "--log-file",
-            str(log),
-        ],
-        cwd=PROJECT_DIR,
-        env=quiet_env(),
-        stdout=console.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/health", 120, process, console)
-        yield {"url": f"http://127.0.0.1:{port}", "port": port, "log": log, "console": console}
-    finally:
-        stop_process(process)
+    with _serving(
+        work, "actions", ["bot.action_server", "--actions", "tests.security.failing_actions"], "/health", 120
+    ) as server:
+        yield server
 
 
 def test_the_action_server_neither_echoes_nor_logs_the_whole_request(action_server):
