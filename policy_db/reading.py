@@ -145,22 +145,11 @@ class RecordReader:
             if number is not None:
                 return number
             self.add_problem(where, f"{key} 不是数字: {raw!r}")
-        elif shape == "bool":
-            if isinstance(raw, bool):
+        elif shape in _KEPT_AS_WRITTEN:
+            is_shape, expected = _KEPT_AS_WRITTEN[shape]
+            if is_shape(raw):
                 return raw
-            self.add_problem(where, f"{key} 应为 true 或 false: {raw!r}")
-        elif shape == "scalar":
-            if _is_text(raw) or isinstance(raw, dt.date):
-                return raw
-            self.add_problem(where, f"{key} 应为单个值: {raw!r}")
-        elif shape == "mapping":
-            if isinstance(raw, dict):
-                return raw
-            self.add_problem(where, f"{key} 应为映射 (key: value): {raw!r}")
-        elif shape == "list":
-            if isinstance(raw, list):
-                return raw
-            self.add_problem(where, f"{key} 应为列表: {raw!r}")
+            self.add_problem(where, f"{key} 应为{expected}: {raw!r}")
         elif shape == "record":
             assert spec.nested is not None
             record = self.record(spec.nested, raw, f"{where} {key}")
@@ -189,6 +178,16 @@ def decimal_or_none(raw: Any) -> Decimal | None:
 
 def _is_text(raw: Any) -> bool:
     return isinstance(raw, (str, int, float)) and not isinstance(raw, bool)
+
+
+# Shapes whose YAML value is kept as written once it is of the right kind (the record's own reader
+# checks it further): the check, and what the error says it should be.
+_KEPT_AS_WRITTEN: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "bool": (lambda raw: isinstance(raw, bool), " true 或 false"),
+    "scalar": (lambda raw: _is_text(raw) or isinstance(raw, dt.date), "单个值"),
+    "mapping": (lambda raw: isinstance(raw, dict), "映射 (key: value)"),
+    "list": (lambda raw: isinstance(raw, list), "列表"),
+}
 
 
 def _blank(raw: Any) -> bool:
