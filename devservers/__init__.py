@@ -36,6 +36,7 @@ from devservers.servers import (
     PageServer,
     RasaServer,
     Reply,
+    StockRasaServer,
     start_servers,
 )
 from devservers.stores import POSTGRES_URL, REDIS_URL, ProductionStores, pg_connect, stores_unavailable
@@ -54,6 +55,7 @@ __all__ = [
     "ProductionStores",
     "RasaServer",
     "Reply",
+    "StockRasaServer",
     "cpu_seconds",
     "free_port",
     "machine_cpu",

@@ -4,6 +4,8 @@
 * :class:`RasaServer`: the product's entry point ``python -m bot.server run --enable-api`` (Rasa with its
   guards) with the trained model, its HTTP API closed by a generated token (``RASA_API_TOKEN``) and CORS
   limited to one page origin.
+* :class:`StockRasaServer`: stock ``rasa run`` with Rasa's REST channel and SQL tracker store (the benchmark's
+  comparison).
 * :class:`PageServer`: the web chat page, ``bot/web/serve.py``.
 
 Output goes to var/log/<name>-<port>.log, never to the caller's console.
@@ -220,6 +222,43 @@ class RasaServer(ServerProcess):
         )
         response.raise_for_status()
         return response.json()["slots"]
+
+
+@dataclass
+class StockRasaServer(RasaServer):
+    """Stock ``rasa run --enable-api`` (none of bot.server's guards or patches) with Rasa's own REST channel
+    and SQL tracker store (SQLite in `workdir`), for the benchmark's comparison with stock Rasa."""
+
+    credentials: str | None = "rest:\n"
+    cors: str | None = None
+    name: str = "stock-rasa"
+
+    def command(self) -> list[str]:
+        workdir = self.workdir or LOG_DIR
+        workdir.mkdir(parents=True, exist_ok=True)
+        endpoints = workdir / f"endpoints-stock-{self.port}.yml"
+        endpoints.write_text(
+            f'action_endpoint:\n  url: "{self.action_url}/webhook"\n'
+            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / f'stock-tracker-{self.port}.db'}\n",
+            encoding="utf-8",
+        )
+        credentials = workdir / f"credentials-stock-{self.port}.yml"
+        credentials.write_text(self.credentials or "rest:\n", encoding="utf-8")
+        return [
+            str(VENV_BIN / "rasa"),
+            "run",
+            "--enable-api",
+            "--auth-token",
+            self.api_token,
+            "-p",
+            str(self.port),
+            "-m",
+            str(self.model),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            str(credentials),
+        ]
 
 
 def start_servers(servers: list[RasaServer], timeout: float = 300, attempts: int = 1) -> None:

@@ -11,16 +11,10 @@ import pytest
 import yaml
 
 from bot.nlu_resources import outputs
+from devservers.processes import PROJECT_DIR
+from devservers.project_copy import DATA_DIR, GENERATED, SOURCES_DIR, copy_project
 from policy_db.loader import load_policy_data
-from tests.design.project_copy import (
-    DATA_DIR,
-    GENERATED,
-    PROJECT_DIR,
-    SOURCES_DIR,
-    add_sixth_city,
-    copy_project,
-    sixth_city,
-)
+from tests.design.sixth_city import add_sixth_city, sixth_city
 
 NEW_TOPIC = {"name": "数字化车间", "synonyms": ["智能车间", "数字车间"]}
 YAML_STRUCTURE = re.compile(r"^\s*examples: \|$")  # the line under every new block's heading

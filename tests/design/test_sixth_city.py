@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,27 +21,15 @@ import pytest
 import requests
 import yaml
 
-from devservers import LOG_DIR, ActionServer, PageServer, RasaServer, quiet_env
-from tests.design.project_copy import (
-    DATA_DIR,
-    GENERATED,
-    HAND_EDITED,
-    PROJECT_DIR,
-    SOURCES_DIR,
-    SixthCity,
-    add_sixth_city,
-    changed_files,
-    copy_project,
-    sixth_city,
-)
+from devservers import ActionServer, PageServer, RasaServer
+from devservers.project_copy import DATA_DIR, GENERATED, ProjectCopy, changed_files
+from tests.design.sixth_city import HAND_EDITED, SixthCity, add_sixth_city, sixth_city
 
 pytestmark = pytest.mark.slow
 
-RASA = Path(sys.executable).parent / "rasa"
 TRAIN_TIMEOUT_S = 600
 
 
-@dataclass
 @dataclass
 class Deployment:
     root: Path
@@ -54,72 +40,30 @@ class Deployment:
     page: PageServer
 
 
-def _run(command: list[str], env: dict[str, str], cwd: Path, log: Path, timeout: float) -> None:
-    with log.open("w") as out:
-        done = subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=timeout)
-    if done.returncode != 0:
-        tail = log.read_text(errors="replace")[-3000:]
-        raise AssertionError(f"{' '.join(map(str, command[:4]))} failed (log: {log})\n{tail}")
-
-
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
-    root = copy_project(tmp_path_factory.mktemp("sixth-city"))
-    add_sixth_city(root)
-    hand_edited = changed_files(root)
-    work = tmp_path_factory.mktemp("sixth-city-run")
-    database_url = f"sqlite:///{work / 'policy.db'}"
-    env = quiet_env(
-        DATABASE_URL=database_url,
-        POLICY_DATA_DIR=str(root / DATA_DIR),
-        POLICY_SOURCES_DIR=str(root / SOURCES_DIR),
-        PYTHONPATH=str(PROJECT_DIR),
+    copy = ProjectCopy.create(
+        tmp_path_factory.mktemp("sixth-city"), tmp_path_factory.mktemp("sixth-city-run"), name="test-sixth-city"
     )
-    LOG_DIR.mkdir(parents=True, exist_ok=True)
-    python = sys.executable
-    _run([python, "-m", "policy_db", "build"], env, PROJECT_DIR, LOG_DIR / "test-sixth-city-build.log", 300)
-    _run(
-        [python, "-m", "bot.nlu_resources", "--project-dir", str(root)],
-        env,
-        PROJECT_DIR,
-        LOG_DIR / "test-sixth-city-nlu.log",
-        300,
-    )
-    generated = changed_files(root) - hand_edited
-    # Rasa reads config.yml, domain.yml, data/ and bot/jieba_dict of the copy (cwd); the code is the repository's.
-    _run(
-        [
-            str(RASA),
-            "train",
-            "--config",
-            "config.yml",
-            "--domain",
-            "domain.yml",
-            "--data",
-            "data",
-            "--out",
-            str(work / "models"),
-            "--fixed-model-name",
-            "sixth-city",
-        ],
-        env,
-        root,
-        LOG_DIR / "test-sixth-city-train.log",
-        TRAIN_TIMEOUT_S,
-    )
-    server_env = {key: env[key] for key in ("DATABASE_URL", "POLICY_DATA_DIR", "POLICY_SOURCES_DIR")}
+    add_sixth_city(copy.root)
+    hand_edited = changed_files(copy.root)
+    copy.build(timeout=300)
+    copy.generate(timeout=300)
+    generated = changed_files(copy.root) - hand_edited
+    copy.train("sixth-city", timeout=TRAIN_TIMEOUT_S)
+    server_env = copy.server_env()
     actions = ActionServer(env=server_env, name="test-sixth-city-actions").start()
     rasa = page = None
     try:
         rasa = RasaServer(
             action_url=actions.url,
             env=server_env,
-            workdir=work,
+            workdir=copy.work,
             name="test-sixth-city-rasa",
-            model=work / "models" / "sixth-city.tar.gz",
+            model=copy.model("sixth-city"),
         ).start()
         page = PageServer(env=server_env, name="test-sixth-city-page").start()
-        yield Deployment(root, hand_edited, generated, sixth_city(), rasa, page)
+        yield Deployment(copy.root, hand_edited, generated, sixth_city(), rasa, page)
     finally:
         for server in (page, rasa, actions):
             if server is not None:

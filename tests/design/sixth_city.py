@@ -1,9 +1,4 @@
-"""A temporary copy of the project's data and configuration, and the sixth city of tests/fixtures/sixth_city.
-
-Only what a data change touches is copied (the curated data, the source texts, the Rasa configuration,
-domain and training data, the jieba dictionary); the code is the repository's, pointed at the copy through
-`POLICY_DATA_DIR` / `POLICY_SOURCES_DIR` and the generator's `--project-dir`.
-"""
+"""The sixth city of tests/fixtures/sixth_city, added to a temporary copy of the project (devservers.project_copy)."""
 
 from __future__ import annotations
 
@@ -13,37 +8,10 @@ from pathlib import Path
 
 import yaml
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from devservers.processes import PROJECT_DIR
+from devservers.project_copy import DATA_DIR, SOURCES_DIR
+
 FIXTURE_DIR = PROJECT_DIR / "tests" / "fixtures" / "sixth_city"
-COPIED = ("policy_db/data", "policy_db/sources", "config.yml", "domain.yml", "data", "bot/jieba_dict")
-GENERATED = ("data/nlu/generated/lookups.yml", "data/nlu/generated/templates.yml", "bot/jieba_dict/policy_terms.txt")
-DATA_DIR = Path("policy_db/data")
-SOURCES_DIR = Path("policy_db/sources")
-
-
-def copy_project(root: Path) -> Path:
-    for name in COPIED:
-        source, target = PROJECT_DIR / name, root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target)
-    return root
-
-
-def changed_files(root: Path) -> set[str]:
-    """Files of the copy that differ from (or are not in) the repository, relative to the copy."""
-    changed = set()
-    for name in COPIED:
-        paths = [root / name] if (root / name).is_file() else sorted((root / name).rglob("*"))
-        for path in paths:
-            if path.is_file():
-                relative = path.relative_to(root)
-                original = PROJECT_DIR / relative
-                if not original.is_file() or original.read_bytes() != path.read_bytes():
-                    changed.add(relative.as_posix())
-    return changed
 
 
 @dataclass(frozen=True)

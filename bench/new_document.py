@@ -1,0 +1,160 @@
+"""``python -m bench.new_document`` (the last part of ``make bench``): from a new official text to answers.
+
+A policy officer receives a new city's document. In a temporary copy of the project, with an action
+server and a Rasa server already answering on it (the project's trained model), the run does what the
+README tells the officer to do and times each step:
+
+1. the city's entry in cities.yml and the text in policy_db/sources/ (tests/fixtures/sixth_city: the
+   invented city 鹭洲, written for the tests);
+2. ``python -m policy_db draft`` on the text (the draft is used as it is: the officer's reading time
+   is not counted, and the draft's ``review:`` notes are left in);
+3. ``python -m policy_db build`` (running action servers load the new catalogue by themselves);
+4. ``python -m bot.nlu_resources`` and ``rasa train`` (the servers keep answering meanwhile);
+5. the new model loaded into the running Rasa server through its authenticated ``PUT /model``;
+6. a question about the new city answered over REST with a figure from the draft.
+
+Printed as a table, and written to var/bench-new-document.json. Logs: var/log/new-document-*.log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import requests
+import yaml
+
+from devservers import LOG_DIR, MODEL, PROJECT_DIR, ActionServer, RasaServer, quiet_env
+from devservers.project_copy import DATA_DIR, SOURCES_DIR, ProjectCopy
+
+from .run import _table
+
+FIXTURE_DIR = PROJECT_DIR / "tests" / "fixtures" / "sixth_city"
+RESULTS = PROJECT_DIR / "var" / "bench-new-document.json"
+TARGET_S = 600.0
+QUESTION = "{city}首次升规能奖多少"
+
+
+def add_city_and_text(copy: ProjectCopy) -> Dict[str, Any]:
+    """What the officer types by hand: the city's entry, and the official text saved into sources/."""
+    entry_text = (FIXTURE_DIR / "cities_entry.yml").read_text(encoding="utf-8")
+    cities = copy.root / DATA_DIR / "cities.yml"
+    cities.write_text(cities.read_text(encoding="utf-8").rstrip("\n") + "\n" + entry_text, encoding="utf-8")
+    shutil.copy2(FIXTURE_DIR / "sources" / "luzhou.txt", copy.root / SOURCES_DIR / "luzhou.txt")
+    return yaml.safe_load(entry_text)[0]
+
+
+def draft(copy: ProjectCopy, city: str) -> Path:
+    out = copy.root / DATA_DIR / "documents" / "luzhou.yml"
+    command = [
+        sys.executable,
+        "-m",
+        "policy_db",
+        "draft",
+        str(copy.root / SOURCES_DIR / "luzhou.txt"),
+        "--city",
+        city,
+        "--out",
+        str(out),
+    ]
+    with (LOG_DIR / "new-document-draft.log").open("w") as log:
+        env = quiet_env(**copy.server_env())
+        subprocess.run(command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, check=True)
+    return out
+
+
+def drafted_amount(draft_file: Path) -> str:
+    """The figure the question should get: the amount of the drafted record about 升规."""
+    document = yaml.safe_load(draft_file.read_text(encoding="utf-8"))
+    for benefit in document["benefits"]:
+        if "升规" in benefit["clause_text"] or "规模以上" in benefit["clause_text"]:
+            amounts = [f["text"] for f in benefit.get("figures") or [] if f["kind"] == "amount"]
+            if amounts:
+                return amounts[0]
+    raise SystemExit(f"the draft {draft_file} has no amount for 升规: see the drafter's rules")
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.new_document", description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    if not MODEL.exists():
+        raise SystemExit(f"{MODEL} is missing: run `make model` first")
+    steps: List[tuple] = []
+    with tempfile.TemporaryDirectory(prefix="bench-new-document-") as scratch:
+        copy = ProjectCopy.create(Path(scratch) / "project", Path(scratch) / "work", "new-document")
+        copy.build()  # the database as it is before the new document: not timed
+        actions = ActionServer(env=copy.server_env(), name="new-document-actions").start()
+        rasa = None
+        try:
+            rasa = RasaServer(
+                action_url=actions.url, env=copy.server_env(), workdir=copy.work, name="new-document-rasa"
+            ).start(timeout=600, attempts=2)
+            print("new document: servers answering on the current catalogue; the officer starts ...", flush=True)
+            started = time.perf_counter()
+
+            def step(name: str, seconds: float) -> None:
+                steps.append((name, seconds, time.perf_counter() - started))
+                print(f"new document: {name} {seconds:.1f} s", flush=True)
+
+            mark = time.perf_counter()
+            city = add_city_and_text(copy)["name"]
+            draft_file = draft(copy, city)
+            step("draft (python -m policy_db draft)", time.perf_counter() - mark)
+            step("build (python -m policy_db build)", copy.build())
+            step("NLU resources (python -m bot.nlu_resources)", copy.generate())
+            step("train (rasa train)", copy.train("new-document"))
+            mark = time.perf_counter()
+            reloaded = requests.put(
+                f"{rasa.url}/model",
+                params={"token": rasa.api_token},
+                json={"model_file": str(copy.model("new-document"))},
+                timeout=600,
+            )
+            if reloaded.status_code != 204:
+                raise SystemExit(f"PUT /model answered {reloaded.status_code}: {reloaded.text[:300]}")
+            step("model reload (PUT /model, with the token)", time.perf_counter() - mark)
+            mark = time.perf_counter()
+            question = QUESTION.format(city=city)
+            answer = rasa.text("new-document-officer", question)
+            step("first answer (REST)", time.perf_counter() - mark)
+            expected = drafted_amount(draft_file)
+            answered = f"【{city}】" in answer and expected in answer
+        finally:
+            if rasa is not None:
+                rasa.stop()
+            actions.stop()
+    total = time.perf_counter() - started
+    results = {
+        "steps": [{"step": n, "seconds": round(s, 1), "elapsed_s": round(e, 1)} for n, s, e in steps],
+        "total_s": round(total, 1),
+        "question": question,
+        "expected": expected,
+        "answered": answered,
+        "answer": answer[:300],
+        "target_s": TARGET_S,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"\n政策通: a new document ({city}) to answered questions, on this machine\n")
+    _table(
+        ["step", "seconds", "elapsed"],
+        [(n, f"{s:.1f}", f"{e:.1f}") for n, s, e in steps],
+    )
+    verdict = "ok" if answered and total < TARGET_S else "MISSED"
+    print(
+        f"\ntotal {total:.0f} s (target < {TARGET_S:g} s: {verdict}); 「{question}」 -> "
+        f"{'answered with ' + expected if answered else 'NOT answered with ' + expected}: {answer[:80]}"
+    )
+    return 0 if answered else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
