@@ -60,6 +60,19 @@ class StepResult:
     def achieved_rate(self) -> float:
         return self.ok / self.wall if self.wall else 0.0
 
+    @classmethod
+    def merged(cls, steps: Sequence[StepResult]) -> StepResult:
+        """Several steps at one rate as one (the scale run interleaves deployments in short rounds)."""
+        whole = cls(steps[0].rate, sum(s.seconds for s in steps))
+        for step in steps:
+            whole.sent += step.sent
+            whole.ok += step.ok
+            whole.wall += step.wall
+            whole.latencies.extend(step.latencies)
+            for kind, count in step.errors.items():
+                whole.errors[kind] = whole.errors.get(kind, 0) + count
+        return whole
+
     def as_dict(self) -> Dict[str, object]:
         return {
             "offered_msg_per_s": self.rate,

@@ -1,23 +1,24 @@
-"""``python -m bench.scale`` (the second half of ``make bench``): the cost as the catalogue grows.
+"""``python -m bench.scale`` (part of ``make bench``): the cost as the catalogue grows.
 
 The catalogue is grown to `--factor` times its size (default 20: the five documents plus 95 synthetic
-copies, bench/synthetic.py) in a temporary copy of the project, never in policy_db/data. For the real
-catalogue (1x) and the grown one, each in its own copy, as an operator would: build the database,
-generate the NLU resources, train from scratch; then start an action server and a Rasa server
-(``python -m bot.server``, in-memory stores) on them and measure:
+copies, bench/synthetic.py) in a temporary copy of the project, never in policy_db/data. The real
+catalogue (1x) and the grown one each get their own copy, handled as an operator would: build the
+database, generate the NLU resources, train from scratch. Stock Rasa 3.6 is trained on the 1x copy
+too (bench/stock_config.yml: DIET and TED) and served by ``rasa run`` with the stock SQL tracker store
+and the same action server. Measured for each:
 
 - training time (wall clock, empty cache) and model size;
-- model load time (start to /status reporting the model);
+- model load time (start to /status reporting the model; servers started one at a time);
 - answers: the bench questions (bench/questions.yml) for the real cities and the same questions
   rewritten for every synthetic city (its name, its shifted figures), one fresh conversation each;
 - p50/p99 of REST latency at a steady 10 messages/s (conversations of three turns, bench/load.py),
-  CPU per message of both servers, and their resident memory;
-- what the NLU spends per message in each pipeline component (bench/components.py, under cProfile).
+  CPU per message of the Rasa and action servers, and their resident memory. All bots run at once and
+  are loaded in turns (`--rounds`), so a slower minute of the shared machine falls on each alike;
+- what the NLU spends per message in each pipeline component (bench/components.py, under cProfile,
+  the models taking turns).
 
-Then stock Rasa 3.6 on the same bot at 1x (bench/stock_config.yml: DIET and TED; ``rasa run`` with
-the stock SQL tracker store; the same action server) gets the same measures, and the ratio to ours.
-
-Results: printed, and written to var/bench-scale.json. Logs: var/log/scale-*.log.
+Results: printed, with the growth 20x / 1x and the ratio stock / ours, and written to
+var/bench-scale.json. Logs: var/log/scale-*.log.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
@@ -38,7 +40,7 @@ import yaml
 from devservers import LOG_DIR, PROJECT_DIR, ActionServer, RasaServer, StockRasaServer, quiet_env
 from devservers.project_copy import GENERATED, ProjectCopy
 
-from .load import Conversations, run_step
+from .load import Conversations, StepResult, run_step
 from .run import _fmt, _table, bot_answers, conversation_scripts, load_questions
 from .synthetic import SyntheticCity, grow_catalogue
 
@@ -81,9 +83,10 @@ def _examples(item: Dict[str, Any]) -> List[str]:
     return [line for line in str(item.get("examples", "")).splitlines() if line.strip().startswith("- ")]
 
 
-def component_profile(model: Path, questions: List[str], log_name: str) -> Dict[str, Any]:
-    log = LOG_DIR / f"{log_name}.log"
-    command = [sys.executable, "-m", "bench.components", str(model), *questions, "--repeats", "10"]
+def component_profiles(models: List[Path], questions: List[str]) -> Dict[str, Dict[str, Any]]:
+    log = LOG_DIR / "scale-components.log"
+    command = [sys.executable, "-m", "bench.components", *map(str, models), "--repeats", "10"]
+    command += [arg for question in questions for arg in ("--question", question)]
     with log.open("w") as err:
         done = subprocess.run(command, cwd=PROJECT_DIR, env=quiet_env(), stdout=subprocess.PIPE, stderr=err, text=True)
     found = re.search(r"^COMPONENTS (.*)$", done.stdout, re.MULTILINE)
@@ -92,74 +95,115 @@ def component_profile(model: Path, questions: List[str], log_name: str) -> Dict[
     return json.loads(found.group(1))
 
 
-def measure(
-    label: str,
-    copy: ProjectCopy,
-    questions: List[Dict[str, Any]],
-    steady_seconds: float,
-    server: Callable[..., RasaServer] = RasaServer,
-    config: Optional[Path] = None,
-) -> Dict[str, Any]:
-    """Train `copy` (with `config`, else its own), serve it with `server`, and measure it."""
-    print(f"scale [{label}]: training from scratch ...", flush=True)
-    model_name = f"scale-{label}"
-    training_s = copy.train(model_name, config)
-    model = copy.model(model_name)
-    print(f"scale [{label}]: trained in {training_s:.0f} s; profiling the NLU components ...", flush=True)
-    profile = component_profile(model, [q["q"] for q in questions[:PROFILED_QUESTIONS]], f"scale-{label}-components")
-    actions = ActionServer(env=copy.server_env(), name=f"scale-{label}-actions").start()
+@dataclass
+class Deployment:
+    """One bot measured by the scale run: a copy of the project, the model trained on it, its servers."""
+
+    label: str
+    copy: ProjectCopy
+    questions: List[Dict[str, Any]]
+    server: Callable[..., RasaServer] = RasaServer
+    config: Optional[Path] = None  # the training configuration (None: the copy's config.yml)
+    result: Dict[str, Any] = field(default_factory=dict)
+    actions: Optional[ActionServer] = None
     rasa: Optional[RasaServer] = None
-    try:
-        rasa = server(
-            action_url=actions.url, env=copy.server_env(), workdir=copy.work, name=f"scale-{label}-rasa", model=model
+    conversations: Optional[Conversations] = None  # of the steady load, carried on from round to round
+    steps: List[StepResult] = field(default_factory=list)
+    cpu_seconds: Dict[str, float] = field(default_factory=lambda: {"rasa": 0.0, "actions": 0.0})
+
+    @property
+    def model(self) -> Path:
+        return self.copy.model(f"scale-{self.label}")
+
+    def train(self) -> None:
+        print(f"scale [{self.label}]: training from scratch ...", flush=True)
+        seconds = self.copy.train(f"scale-{self.label}", self.config)
+        self.result.update(training_s=round(seconds, 1), model_mb=round(self.model.stat().st_size / 1e6, 2))
+
+    def start(self) -> None:
+        self.actions = ActionServer(env=self.copy.server_env(), name=f"scale-{self.label}-actions").start()
+        self.rasa = self.server(
+            action_url=self.actions.url,
+            env=self.copy.server_env(),
+            workdir=self.copy.work,
+            name=f"scale-{self.label}-rasa",
+            model=self.model,
         )
-        rasa.start(timeout=600, attempts=2)
-        print(f"scale [{label}]: model loaded in {rasa.load_seconds:.1f} s; {len(questions)} questions ...", flush=True)
-        run_id = uuid.uuid4().hex[:8]
-        answers = bot_answers(rasa.url, questions, run_id)
-        scripts = conversation_scripts(questions)
-        run_step(rasa.url, 10, 3, Conversations(scripts, f"warm-{run_id}"))
-        print(f"scale [{label}]: steady 10 msg/s for {steady_seconds:g} s ...", flush=True)
-        cpu_before = {"rasa": rasa.cpu_seconds(), "actions": actions.cpu_seconds()}
-        steady = run_step(rasa.url, 10, steady_seconds, Conversations(scripts, f"steady-{run_id}"))
-        cpu_after = {"rasa": rasa.cpu_seconds(), "actions": actions.cpu_seconds()}
-        return {
-            "training_s": round(training_s, 1),
-            "model_mb": round(model.stat().st_size / 1e6, 2),
-            "load_s": round(rasa.load_seconds or 0, 1),
-            "correct": answers["correct"],
-            "questions": answers["total"],
-            "missed": [a["q"] for a in answers["answers"] if not a["ok"]][:20],
-            "steady": steady.as_dict(),
-            "cpu_ms_per_message": {
-                name: round((cpu_after[name] - cpu_before[name]) * 1000 / max(1, steady.sent), 1) for name in cpu_after
+        self.rasa.start(timeout=600, attempts=2)
+        self.result["load_s"] = round(self.rasa.load_seconds or 0, 1)
+        print(f"scale [{self.label}]: model loaded in {self.result['load_s']:g} s", flush=True)
+
+    def ask(self, run_id: str) -> None:
+        assert self.rasa is not None, "start() first"
+        answers = bot_answers(self.rasa.url, self.questions, f"{self.label}-{run_id}")
+        missed = [a["q"] for a in answers["answers"] if not a["ok"]]
+        self.result.update(correct=answers["correct"], questions=answers["total"], missed=missed[:20])
+        self.conversations = Conversations(conversation_scripts(self.questions), f"{self.label}-{run_id}")
+        run_step(self.rasa.url, 10, 3, self.conversations)  # warm-up, not counted
+
+    def steady_round(self, seconds: float) -> None:
+        assert self.rasa is not None and self.actions is not None and self.conversations, "ask() first"
+        before = {"rasa": self.rasa.cpu_seconds(), "actions": self.actions.cpu_seconds()}
+        self.steps.append(run_step(self.rasa.url, 10, seconds, self.conversations))
+        self.cpu_seconds["rasa"] += self.rasa.cpu_seconds() - before["rasa"]
+        self.cpu_seconds["actions"] += self.actions.cpu_seconds() - before["actions"]
+
+    def finish(self) -> Dict[str, Any]:
+        """The measures, read while the servers still run (their memory)."""
+        assert self.rasa is not None and self.actions is not None, "start() first"
+        steady = StepResult.merged(self.steps)
+        self.result.update(
+            steady=steady.as_dict(),
+            cpu_ms_per_message={k: round(v * 1000 / max(1, steady.sent), 1) for k, v in self.cpu_seconds.items()},
+            rss_mb={
+                "rasa": round(self.rasa.memory_kb().get("VmRSS", 0) / 1024),
+                "actions": round(self.actions.memory_kb().get("VmRSS", 0) / 1024),
             },
-            "rss_mb": {
-                "rasa": round(rasa.memory_kb().get("VmRSS", 0) / 1024),
-                "actions": round(actions.memory_kb().get("VmRSS", 0) / 1024),
-            },
-            "nlu_profile": profile,
-        }
+        )
+        return self.result
+
+    def stop(self) -> None:
+        for server in (self.rasa, self.actions):
+            if server is not None:
+                server.stop()
+
+
+def measure(deployments: List[Deployment], steady_seconds: float, rounds: int) -> None:
+    """Serve every deployment at once and load them in turns, `rounds` rounds of steady_seconds/rounds each,
+    so that a slower minute of the shared machine falls on all of them alike."""
+    run_id = uuid.uuid4().hex[:8]
+    try:
+        for deployment in deployments:  # one at a time: each load time is measured on an otherwise idle machine
+            deployment.start()
+        for deployment in deployments:
+            print(f"scale [{deployment.label}]: {len(deployment.questions)} questions ...", flush=True)
+            deployment.ask(run_id)
+        print(f"scale: steady 10 msg/s, {rounds} rounds of {steady_seconds / rounds:g} s per bot, in turns ...")
+        for _ in range(rounds):
+            for deployment in deployments:
+                deployment.steady_round(steady_seconds / rounds)
+        for deployment in deployments:
+            deployment.finish()
     finally:
-        if rasa is not None:
-            rasa.stop()
-        actions.stop()
+        for deployment in deployments:
+            deployment.stop()
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__.split("\n")[0])
     parser.add_argument("--factor", type=int, default=20, help="catalogue size of the grown run, x the real one")
-    parser.add_argument("--steady-seconds", type=float, default=30.0)
+    parser.add_argument("--steady-seconds", type=float, default=30.0, help="per bot, split into --rounds turns")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip-stock", action="store_true", help="do not train and measure stock Rasa")
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the results (JSON)")
     args = parser.parse_args(argv)
-    if not 2 <= args.factor <= 20 or not 5 <= args.steady_seconds <= 300:
-        parser.error("bounded runs only: 2 <= factor <= 20, 5 <= steady seconds <= 300")
+    if not 2 <= args.factor <= 20 or not 5 <= args.steady_seconds <= 300 or not 1 <= args.rounds <= 10:
+        parser.error("bounded runs only: 2 <= factor <= 20, 5 <= steady seconds <= 300, 1 <= rounds <= 10")
     questions = load_questions()
     results: Dict[str, Any] = {"when": dt.datetime.now().isoformat(timespec="seconds"), "factor": args.factor}
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as scratch:
-        runs: Dict[str, Dict[str, Any]] = {}
-        sizes: Dict[str, Dict[str, int]] = {}
+        deployments: List[Deployment] = []
+        sizes: Dict[str, Dict[str, Any]] = {}
         for factor in (1, args.factor):
             label = f"{factor}x"
             copy = ProjectCopy.create(
@@ -171,12 +215,17 @@ def main(argv: Optional[List[str]] = None) -> int:
             copy.generate()
             sizes[label] = {**catalogue_size(copy), "build_s": round(build_s, 1)}
             asked = questions + rewritten_questions(questions, cities)
-            runs[label] = measure(label, copy, asked, args.steady_seconds)
+            deployments.append(Deployment(label, copy, asked))
             if factor == 1 and not args.skip_stock:
-                runs["stock-1x"] = measure(
-                    "stock-1x", copy, asked, args.steady_seconds, server=StockRasaServer, config=STOCK_CONFIG
-                )
-        results.update({"sizes": sizes, "runs": runs, "targets": TARGETS})
+                deployments.append(Deployment("stock-1x", copy, asked, StockRasaServer, STOCK_CONFIG))
+        for deployment in deployments:
+            deployment.train()
+        print("scale: profiling the NLU components of every model, in turns ...", flush=True)
+        profiles = component_profiles([d.model for d in deployments], [q["q"] for q in questions[:PROFILED_QUESTIONS]])
+        for deployment in deployments:
+            deployment.result["nlu_profile"] = profiles[str(deployment.model)]
+        measure(deployments, args.steady_seconds, args.rounds)
+        results.update({"sizes": sizes, "runs": {d.label: d.result for d in deployments}, "targets": TARGETS})
     out = args.out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -237,30 +286,22 @@ def print_report(r: Dict[str, Any]) -> None:
         f"{'ok' if p50_growth <= TARGETS['p50_growth'] else 'MISSED'}); training {grown['training_s']:g} s "
         f"(< {TARGETS['training_s']:g} s: {'ok' if grown['training_s'] < TARGETS['training_s'] else 'MISSED'})"
     )
-    print(f"\nNLU CPU per message by component (cProfile, ms; {one['nlu_profile']['messages']} parses per size):")
+    print(f"\nNLU CPU per message by component (cProfile, ms; {one['nlu_profile']['messages']} parses per model):")
     p1, pn = one["nlu_profile"], grown["nlu_profile"]
-    names = list(pn["component_ms_per_message"])
+    ps = stock["nlu_profile"] if stock is not None else None
+    names = list(dict.fromkeys([*pn["component_ms_per_message"], *(ps["component_ms_per_message"] if ps else [])]))
+
+    def component_row(name: str, get: Callable[[Dict[str, Any]], Optional[float]], share: str) -> tuple:
+        cells = [name, _fmt(get(p1), "", 3), _fmt(get(pn), "", 3), _ratio(get(pn), get(p1)), share]
+        return tuple(cells + ([_fmt(get(ps), "", 3)] if ps else []))
+
     _table(
-        ["component", "1x", big, "growth", "share of the growth of the parse"],
+        ["component", "1x", big, "growth", "share of the growth of the parse"] + (["stock Rasa 1x"] if ps else []),
         [
-            (
-                name,
-                _fmt(p1["component_ms_per_message"].get(name), "", 3),
-                _fmt(pn["component_ms_per_message"].get(name), "", 3),
-                _ratio(pn["component_ms_per_message"].get(name), p1["component_ms_per_message"].get(name)),
-                _share(name, p1, pn),
-            )
+            component_row(name, lambda p, n=name: p["component_ms_per_message"].get(n), _share(name, p1, pn))
             for name in names
         ]
-        + [
-            (
-                "whole parse",
-                _fmt(p1["parse_ms_per_message"], "", 3),
-                _fmt(pn["parse_ms_per_message"], "", 3),
-                _ratio(pn["parse_ms_per_message"], p1["parse_ms_per_message"]),
-                "",
-            )
-        ],
+        + [component_row("whole parse", lambda p: p["parse_ms_per_message"], "")],
     )
     for name, run in r["runs"].items():
         if run["missed"]:
@@ -269,6 +310,8 @@ def print_report(r: Dict[str, Any]) -> None:
 
 def _share(name: str, p1: Dict[str, Any], pn: Dict[str, Any]) -> str:
     growth = pn["parse_ms_per_message"] - p1["parse_ms_per_message"]
+    if name not in p1["component_ms_per_message"] and name not in pn["component_ms_per_message"]:
+        return "—"
     delta = pn["component_ms_per_message"].get(name, 0) - p1["component_ms_per_message"].get(name, 0)
     return f"{100 * delta / growth:.0f} %" if growth > 0 else "—"
 

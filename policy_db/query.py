@@ -72,6 +72,11 @@ class Catalog:
         self.stamp = stamp
         self.tokenizer = PolicyTokenizer(vocabulary)
         self._by_key = {b.key: b for b in benefits}
+        # Indexes by city, so that a question about one city costs the same however many cities the
+        # catalogue holds (the scale run of make bench grows it to 20x): BM25 scores only these rows.
+        self._benefit_rows_by_city: dict[str, list[int]] = {}
+        for row, benefit in enumerate(benefits):
+            self._benefit_rows_by_city.setdefault(benefit.city, []).append(row)
         self._place_to_city = {c.name: c.name for c in cities}
         for city in cities:
             for place in city.places:
@@ -87,6 +92,9 @@ class Catalog:
             (p, doc, self.tokenizer.tokens(p.text)) for doc in documents for p in split_passages(doc.key, doc.full_text)
         ]
         passage_corpus = [tokens or ["_"] for _, _, tokens in self._passages]
+        self._passage_rows_by_city: dict[str, list[int]] = {}
+        for row, (_, doc, _) in enumerate(self._passages):
+            self._passage_rows_by_city.setdefault(doc.city, []).append(row)
         self._passage_bm25 = BM25Okapi(passage_corpus) if passage_corpus else None
 
     # -- places and topics -------------------------------------------------------------
@@ -151,7 +159,10 @@ class Catalog:
         return [self._by_key[k] for k in keys if k in self._by_key]
 
     def in_city(self, city: str | None) -> list[BenefitRecord]:
-        return [b for b in self.benefits if city is None or b.city == city]
+        return [self.benefits[row] for row in self._benefit_rows(city)]
+
+    def _benefit_rows(self, city: str | None) -> list[int]:
+        return list(range(len(self.benefits))) if city is None else self._benefit_rows_by_city.get(city, [])
 
     def find_benefits(
         self,
@@ -167,42 +178,44 @@ class Catalog:
         Topic matches dominate; BM25 (normalised to 0..1 within the candidates) separates
         benefits that share a topic (省级 vs 国家级); the category is a light tie-breaker.
         """
-        candidates = [i for i, b in enumerate(self.benefits) if city is None or b.city == city]
+        candidates = self._benefit_rows(city)
         if not candidates:
             return []
         wanted = set(topics)
-        raw = self._text_scores(text) if text else [0.0] * len(self.benefits)
-        top = max((raw[i] for i in candidates), default=0.0) or 1.0
+        raw = self._text_scores(text, candidates) if text else [0.0] * len(candidates)
+        top = max(raw, default=0.0) or 1.0
         scored = []
-        for i in candidates:
-            b = self.benefits[i]
+        for row, raw_score in zip(candidates, raw):
+            b = self.benefits[row]
             hits = len(wanted & set(b.topics))
-            text_score = raw[i] / top
+            text_score = raw_score / top
             score = 1.5 * hits + text_score + (0.3 if category and b.category == category else 0.0)
             if score > min_score:
-                scored.append(ScoredBenefit(b, score, hits, text_score, raw[i]))
+                scored.append(ScoredBenefit(b, score, hits, text_score, raw_score))
         scored.sort(key=lambda s: (-s.score, s.benefit.key))
         return scored[:limit]
 
     def search_passages(self, text: str, city: str, limit: int = 3) -> list[PassageHit]:
         """Full-text search over every sentence of the city's source documents (not only benefits)."""
         tokens = self.tokenizer.tokens(text or "")
-        if not tokens or self._passage_bm25 is None:
+        rows = self._passage_rows_by_city.get(city, [])
+        if not tokens or self._passage_bm25 is None or not rows:
             return []
-        scores = self._passage_bm25.get_scores(tokens)
-        hits = [
-            PassageHit(p, doc, float(scores[i]), frozenset(toks))
-            for i, (p, doc, toks) in enumerate(self._passages)
-            if doc.city == city and scores[i] > 0
-        ]
+        scores = self._passage_bm25.get_batch_scores(tokens, rows)
+        hits = []
+        for row, score in zip(rows, scores):
+            passage, doc, passage_tokens = self._passages[row]
+            if score > 0:
+                hits.append(PassageHit(passage, doc, float(score), frozenset(passage_tokens)))
         hits.sort(key=lambda h: -h.text_raw)
         return hits[:limit]
 
-    def _text_scores(self, text: str) -> list[float]:
+    def _text_scores(self, text: str, rows: list[int]) -> list[float]:
+        """BM25 of `text` against the benefits at `rows` (IDF over the whole catalogue, as before)."""
         tokens = self.tokenizer.tokens(text or "")
         if not tokens or self._bm25 is None:
-            return [0.0] * len(self.benefits)
-        return [max(0.0, float(s)) for s in self._bm25.get_scores(tokens)]
+            return [0.0] * len(rows)
+        return [max(0.0, float(s)) for s in self._bm25.get_batch_scores(tokens, rows)]
 
 
 def _plain(text: str) -> str:

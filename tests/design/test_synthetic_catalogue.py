@@ -15,8 +15,11 @@ from hypothesis import strategies as st
 from bench.scale import rewritten_questions
 from bench.synthetic import SyntheticCity, grow_catalogue
 from devservers.project_copy import DATA_DIR, SOURCES_DIR, copy_project
+from policy_db.build import build_database
 from policy_db.completeness import check_document
+from policy_db.db import make_engine
 from policy_db.loader import load_policy_data
+from policy_db.query import PolicyRepository
 
 FACTOR = 3
 
@@ -111,3 +114,40 @@ def test_a_shifted_amount_is_the_amount_plus_the_shift(number, shift):
     city = SyntheticCity("鸥川", "平顶山", shift, "pds1", "", {})
     shifted = city.shift_money(f"奖励{written}万元")
     assert Decimal(shifted.removeprefix("奖励").removesuffix("万元")) == number + shift
+
+
+@pytest.fixture(scope="module")
+def grown_catalog(grown, tmp_path_factory):
+    root, _ = grown
+    url = f"sqlite:///{tmp_path_factory.mktemp('grown-db') / 'policy.db'}"
+    build_database(make_engine(url), load_policy_data(root / DATA_DIR, root / SOURCES_DIR))
+    return PolicyRepository(make_engine(url)).catalog()
+
+
+@pytest.mark.parametrize(
+    ("city", "topics", "text"),
+    [
+        ("平顶山", ["专精特新"], "国家级专精特新小巨人一次性奖励多少"),
+        ("滨州", [], "重大技改项目贷款贴息最高多少"),
+        ("三明", [], "新纳入规上的工业企业奖励"),
+        ("三门峡", [], "境内首发上市奖励"),
+    ],
+)
+def test_a_city_gets_the_same_best_benefit_in_the_grown_catalogue_and_its_copy_the_copys(
+    catalog, grown, grown_catalog, city, topics, text
+):
+    _, cities = grown
+    [before] = catalog.find_benefits(city=city, topics=topics, text=text, limit=1)
+    [after] = grown_catalog.find_benefits(city=city, topics=topics, text=text, limit=1)
+    assert after.benefit.key == before.benefit.key
+    for copy in (c for c in cities if c.original == city):
+        [found] = grown_catalog.find_benefits(city=copy.name, topics=topics, text=copy.rewrite(text), limit=1)
+        assert found.benefit.city == copy.name
+        assert found.benefit.key == f"{copy.code}-{before.benefit.key.split('-', 1)[1]}"
+
+
+def test_the_source_search_stays_in_the_city_asked_about(grown, grown_catalog):
+    _, cities = grown
+    copy = next(c for c in cities if c.original == "平顶山")
+    hits = grown_catalog.search_passages("中原股权交易中心交易板挂牌", copy.name)
+    assert hits and all(hit.document.city == copy.name for hit in hits)
