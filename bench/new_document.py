@@ -120,6 +120,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             )
             if reloaded.status_code != 204:
                 raise SystemExit(f"PUT /model answered {reloaded.status_code}: {reloaded.text[:300]}")
+            status = requests.get(f"{rasa.url}/status", params={"token": rasa.api_token}, timeout=30).json()
+            if not status.get("model_file", "").endswith("new-document.tar.gz"):
+                raise SystemExit(f"the server still runs {status.get('model_file')} after PUT /model")
             step("model reload (PUT /model, with the token)", time.perf_counter() - mark)
             mark = time.perf_counter()
             question = QUESTION.format(city=city)

@@ -248,8 +248,7 @@ class StockRasaServer(RasaServer):
             str(VENV_BIN / "rasa"),
             "run",
             "--enable-api",
-            "--auth-token",
-            self.api_token,
+            f"--auth-token={self.api_token}",  # one argument: a token may begin with '-'
             "-p",
             str(self.port),
             "-m",
