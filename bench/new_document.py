@@ -20,54 +20,24 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import List, Optional
 
 import requests
 import yaml
 
-from devservers import LOG_DIR, MODEL, PROJECT_DIR, ActionServer, RasaServer, quiet_env
-from devservers.project_copy import DATA_DIR, SOURCES_DIR, ProjectCopy
+from devservers import MODEL, PROJECT_DIR, ActionServer, RasaServer
+from devservers.project_copy import DATA_DIR, ProjectCopy
 
-from .run import _table
+from .tables import table
 
 FIXTURE_DIR = PROJECT_DIR / "tests" / "fixtures" / "sixth_city"
 RESULTS = PROJECT_DIR / "var" / "bench-new-document.json"
 TARGET_S = 600.0
 QUESTION = "{city}首次升规能奖多少"
-
-
-def add_city_and_text(copy: ProjectCopy) -> Dict[str, Any]:
-    """What the officer types by hand: the city's entry, and the official text saved into sources/."""
-    entry_text = (FIXTURE_DIR / "cities_entry.yml").read_text(encoding="utf-8")
-    cities = copy.root / DATA_DIR / "cities.yml"
-    cities.write_text(cities.read_text(encoding="utf-8").rstrip("\n") + "\n" + entry_text, encoding="utf-8")
-    shutil.copy2(FIXTURE_DIR / "sources" / "luzhou.txt", copy.root / SOURCES_DIR / "luzhou.txt")
-    return yaml.safe_load(entry_text)[0]
-
-
-def draft(copy: ProjectCopy, city: str) -> Path:
-    out = copy.root / DATA_DIR / "documents" / "luzhou.yml"
-    command = [
-        sys.executable,
-        "-m",
-        "policy_db",
-        "draft",
-        str(copy.root / SOURCES_DIR / "luzhou.txt"),
-        "--city",
-        city,
-        "--out",
-        str(out),
-    ]
-    with (LOG_DIR / "new-document-draft.log").open("w") as log:
-        env = quiet_env(**copy.server_env())
-        subprocess.run(command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, check=True)
-    return out
 
 
 def drafted_amount(draft_file: Path) -> str:
@@ -105,8 +75,11 @@ def main(argv: Optional[List[str]] = None) -> int:
                 print(f"new document: {name} {seconds:.1f} s", flush=True)
 
             mark = time.perf_counter()
-            city = add_city_and_text(copy)["name"]
-            draft_file = draft(copy, city)
+            entry = (FIXTURE_DIR / "cities_entry.yml").read_text(encoding="utf-8")
+            copy.add_city(entry, FIXTURE_DIR / "sources" / "luzhou.txt")
+            city = yaml.safe_load(entry)[0]["name"]
+            draft_file = copy.root / DATA_DIR / "documents" / "luzhou.yml"
+            copy.draft("luzhou.txt", city, draft_file)
             step("draft (python -m policy_db draft)", time.perf_counter() - mark)
             step("build (python -m policy_db build)", copy.build())
             step("NLU resources (python -m bot.nlu_resources)", copy.generate())
@@ -147,7 +120,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"\n政策通: a new document ({city}) to answered questions, on this machine\n")
-    _table(
+    table(
         ["step", "seconds", "elapsed"],
         [(n, f"{s:.1f}", f"{e:.1f}") for n, s, e in steps],
     )

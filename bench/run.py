@@ -56,6 +56,7 @@ from devservers import (
 
 from .bm25 import BM25Search
 from .load import BUSY, Conversations, StepResult, percentile, run_step
+from .tables import fmt, table
 
 QUESTIONS = Path(__file__).resolve().parent / "questions.yml"
 RESULTS = PROJECT_DIR / "var" / "bench.json"
@@ -332,10 +333,6 @@ def _bound(r: Dict[str, Any]) -> Optional[float]:
     return 1000.0 / ms if ms else None
 
 
-def _fmt(value: Optional[float], unit: str = "", digits: int = 1) -> str:
-    return "—" if value is None else f"{value:.{digits}f}{unit}"
-
-
 def _check(ok: Optional[bool]) -> str:
     return "" if ok is None else ("ok" if ok else "MISSED")
 
@@ -350,13 +347,13 @@ def print_report(r: Dict[str, Any]) -> None:
     rows = [
         (
             "REST latency p50 @ %g msg/s (%gs)" % (steady["offered_msg_per_s"], steady["seconds"]),
-            _fmt(steady["p50_ms"], " ms"),
+            fmt(steady["p50_ms"], " ms"),
             f"< {t['p50_ms']:g} ms",
             _check(steady["p50_ms"] is not None and steady["p50_ms"] < t["p50_ms"]),
         ),
         (
             "REST latency p99 @ %g msg/s" % steady["offered_msg_per_s"],
-            _fmt(steady["p99_ms"], " ms"),
+            fmt(steady["p99_ms"], " ms"),
             f"< {t['p99_ms']:g} ms",
             _check(steady["p99_ms"] is not None and steady["p99_ms"] < t["p99_ms"]),
         ),
@@ -382,7 +379,7 @@ def print_report(r: Dict[str, Any]) -> None:
             "",
             "",
         ),
-        ("model load (start -> /status)", _fmt(r["model_load_s"], " s"), "", ""),
+        ("model load (start -> /status)", fmt(r["model_load_s"], " s"), "", ""),
         (
             "Rasa server memory (RSS / peak)",
             f"{rss:.0f} / {hwm:.0f} MB",
@@ -398,11 +395,11 @@ def print_report(r: Dict[str, Any]) -> None:
         (
             "CPU per message @ %g msg/s: Rasa / actions" % steady["offered_msg_per_s"],
             "%s / %s ms"
-            % (_fmt(r["cpu_ms_per_message_steady"].get("rasa")), _fmt(r["cpu_ms_per_message_steady"].get("actions"))),
+            % (fmt(r["cpu_ms_per_message_steady"].get("rasa")), fmt(r["cpu_ms_per_message_steady"].get("actions"))),
             "",
             "",
         ),
-        ("=> CPU bound of one Rasa process (1 core)", _fmt(_bound(r), " msg/s", 0), "", ""),
+        ("=> CPU bound of one Rasa process (1 core)", fmt(_bound(r), " msg/s", 0), "", ""),
     ]
     machine = r.get("machine_during_steady") or {}
     print(
@@ -410,9 +407,9 @@ def print_report(r: Dict[str, Any]) -> None:
         f"during the steady run the machine was {machine.get('idle', 0):.0f}% idle, "
         f"{machine.get('steal', 0):.0f}% stolen by the host; load average at the end {r.get('loadavg_end')}\n"
     )
-    _table(["measure", "measured", "target", ""], rows)
+    table(["measure", "measured", "target", ""], rows)
     print(f"\nramp ({r['ramp_rule']}):")
-    _table(
+    table(
         ["offered msg/s", "achieved msg/s", "ok / sent", "errors", "p50 ms", "p99 ms", "max ms"],
         [
             (
@@ -420,15 +417,15 @@ def print_report(r: Dict[str, Any]) -> None:
                 f"{s['achieved_msg_per_s']:g}",
                 f"{s['ok']} / {s['sent']}",
                 ", ".join(f"{k} {v}" for k, v in s["errors"].items()) or "0",
-                _fmt(s["p50_ms"]),
-                _fmt(s["p99_ms"]),
-                _fmt(s["max_ms"]),
+                fmt(s["p50_ms"]),
+                fmt(s["p99_ms"]),
+                fmt(s["max_ms"]),
             )
             for s in r["ramp"]
         ],
     )
     print(f"\nthe same {bot['total']} questions (bench/questions.yml), bot vs BM25 over the raw documents:")
-    _table(
+    table(
         ["", "bot (REST, end to end)", "BM25 (jieba + rank_bm25)"],
         [
             (
@@ -436,8 +433,8 @@ def print_report(r: Dict[str, Any]) -> None:
                 f"{bot['correct']}/{bot['total']} ({100 * bot['correct'] / bot['total']:.0f}%)",
                 f"{bm25['correct']}/{bm25['total']} ({100 * bm25['correct'] / bm25['total']:.0f}%)",
             ),
-            ("latency p50", _fmt(bot["p50_ms"], " ms"), _fmt(bm25["p50_ms"], " ms", 2)),
-            ("latency p99", _fmt(bot["p99_ms"], " ms"), _fmt(bm25["p99_ms"], " ms", 2)),
+            ("latency p50", fmt(bot["p50_ms"], " ms"), fmt(bm25["p50_ms"], " ms", 2)),
+            ("latency p99", fmt(bot["p99_ms"], " ms"), fmt(bm25["p99_ms"], " ms", 2)),
             ("answer", "the figure, conditions, validity, units, source", f"one of {bm25['paragraphs']} paragraphs"),
             (
                 "correct means",
@@ -451,28 +448,6 @@ def print_report(r: Dict[str, Any]) -> None:
         print("bot missed: " + "; ".join(missed))
     for note in r.get("notes") or []:
         print("note: " + note)
-
-
-def _table(header: List[str], rows: List[tuple]) -> None:
-    rows = [tuple(str(c) for c in row) for row in rows]
-    widths = [
-        max(_width(str(h)), *(_width(row[i]) for row in rows)) if rows else _width(str(h)) for i, h in enumerate(header)
-    ]
-    line = "  ".join(_pad(str(h), w) for h, w in zip(header, widths))
-    print(line.rstrip())
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print("  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip())
-
-
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
 
 
 if __name__ == "__main__":

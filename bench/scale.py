@@ -41,8 +41,9 @@ from devservers import LOG_DIR, PROJECT_DIR, ActionServer, RasaServer, StockRasa
 from devservers.project_copy import GENERATED, ProjectCopy
 
 from .load import Conversations, StepResult, run_step
-from .run import _fmt, _table, bot_answers, conversation_scripts, load_questions
+from .run import bot_answers, conversation_scripts, load_questions
 from .synthetic import SyntheticCity, grow_catalogue
+from .tables import fmt, table
 
 RESULTS = PROJECT_DIR / "var" / "bench-scale.json"
 STOCK_CONFIG = Path(__file__).resolve().parent / "stock_config.yml"
@@ -245,10 +246,10 @@ def print_report(r: Dict[str, Any]) -> None:
 
     def row(name: str, get: Callable[[Dict[str, Any]], Optional[float]], unit: str, digits: int = 1) -> tuple:
         a, b = get(one), get(grown)
-        cells = [name, _fmt(a, unit, digits), _fmt(b, unit, digits), _ratio(b, a)]
+        cells = [name, fmt(a, unit, digits), fmt(b, unit, digits), _ratio(b, a)]
         if stock is not None:
             c = get(stock)
-            cells += [_fmt(c, unit, digits), _ratio(c, a)]
+            cells += [fmt(c, unit, digits), _ratio(c, a)]
         return tuple(cells)
 
     def cpu(run: Dict[str, Any]) -> float:
@@ -263,7 +264,7 @@ def print_report(r: Dict[str, Any]) -> None:
     print(f"\n政策通 scale run: the real catalogue (1x) and {big} (synthetic cities), in-memory stores\n")
     print("catalogue: " + "; ".join(f"{k} {s1[k]} -> {sn[k]}" for k in s1))
     print()
-    _table(
+    table(
         header,
         [
             row("training, from scratch", lambda x: x["training_s"], " s"),
@@ -292,10 +293,10 @@ def print_report(r: Dict[str, Any]) -> None:
     names = list(dict.fromkeys([*pn["component_ms_per_message"], *(ps["component_ms_per_message"] if ps else [])]))
 
     def component_row(name: str, get: Callable[[Dict[str, Any]], Optional[float]], share: str) -> tuple:
-        cells = [name, _fmt(get(p1), "", 3), _fmt(get(pn), "", 3), _ratio(get(pn), get(p1)), share]
-        return tuple(cells + ([_fmt(get(ps), "", 3)] if ps else []))
+        cells = [name, fmt(get(p1), "", 3), fmt(get(pn), "", 3), _ratio(get(pn), get(p1)), share]
+        return tuple(cells + ([fmt(get(ps), "", 3)] if ps else []))
 
-    _table(
+    table(
         ["component", "1x", big, "growth", "share of the growth of the parse"] + (["stock Rasa 1x"] if ps else []),
         [
             component_row(name, lambda p, n=name: p["component_ms_per_message"].get(n), _share(name, p1, pn))

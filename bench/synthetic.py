@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -42,14 +43,17 @@ class SyntheticCity:
     original: str
     shift: int
     code: str
-    source_file: str
     replacements: Dict[str, str]  # place names of the original -> this city's
 
+    @cached_property
+    def _places(self) -> re.Pattern[str] | None:
+        names = sorted(self.replacements, key=len, reverse=True)  # 平顶山高新区 before 平顶山
+        return re.compile("|".join(map(re.escape, names))) if names else None
+
     def rename(self, text: str) -> str:
-        if not self.replacements:
+        if self._places is None:
             return text
-        pattern = re.compile("|".join(re.escape(k) for k in sorted(self.replacements, key=len, reverse=True)))
-        return pattern.sub(lambda m: self.replacements[m.group(0)], text)
+        return self._places.sub(lambda m: self.replacements[m.group(0)], text)
 
     def shift_money(self, text: str) -> str:
         return MONEY.sub(lambda m: _plus(m.group(1), self.shift), text)
@@ -111,7 +115,7 @@ def _city(entry: Dict[str, Any], name: str, shift: int) -> SyntheticCity:
     for mark, county in zip(COUNTY_MARKS, entry.get("counties") or []):
         suffix = "街道" if county.endswith("街道") else county[-1]
         replacements[county] = f"{name}{mark}{suffix}"
-    return SyntheticCity(name, original, shift, f"{entry['code']}{shift}", "", replacements)
+    return SyntheticCity(name, original, shift, f"{entry['code']}{shift}", replacements)
 
 
 def _city_entry(entry: Dict[str, Any], city: SyntheticCity, index: int) -> Dict[str, Any]:

@@ -85,6 +85,19 @@ class ProjectCopy:
     def model(self, model_name: str) -> Path:
         return self.work / "models" / f"{model_name}.tar.gz"
 
+    def add_city(self, entry_yaml: str, source: Path) -> None:
+        """What an officer types for a new city: its cities.yml entry (a YAML list item) and its official
+        text, saved into sources/."""
+        cities = self.root / DATA_DIR / "cities.yml"
+        text = cities.read_text(encoding="utf-8").rstrip("\n") + "\n" + entry_yaml
+        cities.write_text(text, encoding="utf-8")
+        shutil.copy2(source, self.root / SOURCES_DIR / source.name)
+
+    def draft(self, source_name: str, city: str, out: Path, timeout: float = 300) -> float:
+        """``python -m policy_db draft`` on a text of the copy's sources/, written to `out`."""
+        command = [sys.executable, "-m", "policy_db", "draft", str(self.root / SOURCES_DIR / source_name)]
+        return self._run([*command, "--city", city, "--out", str(out)], PROJECT_DIR, "draft", timeout)
+
     def build(self, timeout: float = 600) -> float:
         """``python -m policy_db build`` into the copy's own SQLite file; returns the seconds it took."""
         return self._run([sys.executable, "-m", "policy_db", "build"], PROJECT_DIR, "build", timeout)

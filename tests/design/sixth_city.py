@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from devservers.processes import PROJECT_DIR
-from devservers.project_copy import DATA_DIR, SOURCES_DIR
+from devservers.project_copy import DATA_DIR, ProjectCopy
 
 FIXTURE_DIR = PROJECT_DIR / "tests" / "fixtures" / "sixth_city"
 
@@ -57,13 +57,11 @@ def sixth_city() -> SixthCity:
 
 def add_sixth_city(root: Path) -> None:
     """What a policy officer does: the official text, its records, and one entry in cities.yml."""
-    shutil.copy2(FIXTURE_DIR / "sources" / "luzhou.txt", root / SOURCES_DIR / "luzhou.txt")
-    shutil.copy2(FIXTURE_DIR / "documents" / "luzhou.yml", root / DATA_DIR / "documents" / "luzhou.yml")
-    cities = root / DATA_DIR / "cities.yml"
-    text = cities.read_text(encoding="utf-8")
-    cities.write_text(
-        text.rstrip("\n") + "\n" + (FIXTURE_DIR / "cities_entry.yml").read_text(encoding="utf-8"), encoding="utf-8"
+    copy = ProjectCopy(root, root)
+    copy.add_city(
+        (FIXTURE_DIR / "cities_entry.yml").read_text(encoding="utf-8"), FIXTURE_DIR / "sources" / "luzhou.txt"
     )
+    shutil.copy2(FIXTURE_DIR / "documents" / "luzhou.yml", root / DATA_DIR / "documents" / "luzhou.yml")
 
 
 HAND_EDITED = {"policy_db/sources/luzhou.txt", "policy_db/data/documents/luzhou.yml", "policy_db/data/cities.yml"}

@@ -90,7 +90,7 @@ def test_a_synthetic_copy_carries_the_originals_figures_shifted_and_its_own_plac
 
 
 def test_rewriting_shifts_money_and_renames_places_but_leaves_dates_days_and_tonnes():
-    city = SyntheticCity("鸥川", "平顶山", 3, "pds3", "", {"平顶山": "鸥川", "郏县": "鸥川东县"})
+    city = SyntheticCity("鸥川", "平顶山", 3, "pds3", {"平顶山": "鸥川", "郏县": "鸥川东县"})
     text = "平顶山郏县企业融资8亿元的，2022年奖励50万元、最高1.5万元，5个工作日办结，年产10万吨"
     assert (
         city.rewrite(text) == "鸥川鸥川东县企业融资11亿元的，2022年奖励53万元、最高4.5万元，5个工作日办结，年产10万吨"
@@ -111,7 +111,7 @@ def test_the_bench_questions_are_asked_again_in_each_synthetic_city_with_shifted
 @given(number=st.decimals(min_value=0, max_value=100000, places=2), shift=st.integers(min_value=1, max_value=19))
 def test_a_shifted_amount_is_the_amount_plus_the_shift(number, shift):
     written = format(number.normalize(), "f")
-    city = SyntheticCity("鸥川", "平顶山", shift, "pds1", "", {})
+    city = SyntheticCity("鸥川", "平顶山", shift, "pds1", {})
     shifted = city.shift_money(f"奖励{written}万元")
     assert Decimal(shifted.removeprefix("奖励").removesuffix("万元")) == number + shift
 
