@@ -19,12 +19,11 @@ Printed as a table, and written to var/bench-new-document.json. Logs: var/log/ne
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
 import requests
 import yaml
@@ -32,7 +31,7 @@ import yaml
 from devservers import MODEL, PROJECT_DIR, ActionServer, RasaServer
 from devservers.project_copy import DATA_DIR, ProjectCopy
 
-from .tables import table
+from .output import save_and_print, table
 
 FIXTURE_DIR = PROJECT_DIR / "tests" / "fixtures" / "sixth_city"
 RESULTS = PROJECT_DIR / "var" / "bench-new-document.json"
@@ -117,19 +116,22 @@ def main(argv: Optional[List[str]] = None) -> int:
         "answer": answer[:300],
         "target_s": TARGET_S,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
-    print(f"\n政策通: a new document ({city}) to answered questions, on this machine\n")
+    save_and_print({**results, "city": city}, args.out, print_report)
+    return 0 if answered else 1
+
+
+def print_report(r: Dict[str, Any]) -> None:
+    print(f"\n政策通: a new document ({r['city']}) to answered questions, on this machine\n")
     table(
         ["step", "seconds", "elapsed"],
-        [(n, f"{s:.1f}", f"{e:.1f}") for n, s, e in steps],
+        [(s["step"], f"{s['seconds']:.1f}", f"{s['elapsed_s']:.1f}") for s in r["steps"]],
     )
-    verdict = "ok" if answered and total < TARGET_S else "MISSED"
+    verdict = "ok" if r["answered"] and r["total_s"] < r["target_s"] else "MISSED"
+    outcome = ("answered with " if r["answered"] else "NOT answered with ") + r["expected"]
     print(
-        f"\ntotal {total:.0f} s (target < {TARGET_S:g} s: {verdict}); 「{question}」 -> "
-        f"{'answered with ' + expected if answered else 'NOT answered with ' + expected}: {answer[:80]}"
+        f"\ntotal {r['total_s']:.0f} s (target < {r['target_s']:g} s: {verdict}); "
+        f"「{r['question']}」 -> {outcome}: {r['answer'][:80]}"
     )
-    return 0 if answered else 1
 
 
 if __name__ == "__main__":

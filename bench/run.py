@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import platform
 import subprocess
@@ -56,7 +55,7 @@ from devservers import (
 
 from .bm25 import BM25Search
 from .load import BUSY, Conversations, StepResult, percentile, run_step
-from .tables import fmt, table
+from .output import fmt, save_and_print, table
 
 QUESTIONS = Path(__file__).resolve().parent / "questions.yml"
 RESULTS = PROJECT_DIR / "var" / "bench.json"
@@ -301,11 +300,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         }
     finally:
         servers.stop()
-    out = args.out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
-    print_report(results)
-    print(f"\nwritten: {out.relative_to(PROJECT_DIR) if out.is_relative_to(PROJECT_DIR) else out}")
+    save_and_print(results, args.out, print_report)
     return 0
 
 

@@ -41,9 +41,9 @@ from devservers import LOG_DIR, PROJECT_DIR, ActionServer, RasaServer, StockRasa
 from devservers.project_copy import GENERATED, ProjectCopy
 
 from .load import Conversations, StepResult, run_step
+from .output import fmt, save_and_print, table
 from .run import bot_answers, conversation_scripts, load_questions
 from .synthetic import SyntheticCity, grow_catalogue
-from .tables import fmt, table
 
 RESULTS = PROJECT_DIR / "var" / "bench-scale.json"
 STOCK_CONFIG = Path(__file__).resolve().parent / "stock_config.yml"
@@ -227,11 +227,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             deployment.result["nlu_profile"] = profiles[str(deployment.model)]
         measure(deployments, args.steady_seconds, args.rounds)
         results.update({"sizes": sizes, "runs": {d.label: d.result for d in deployments}, "targets": TARGETS})
-    out = args.out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
-    print_report(results)
-    print(f"\nwritten: {out.relative_to(PROJECT_DIR) if out.is_relative_to(PROJECT_DIR) else out}")
+    save_and_print(results, args.out, print_report)
     return 0
 
 

@@ -153,12 +153,7 @@ class RasaServer(ServerProcess):
             "bot.server",
             "run",
             "--enable-api",
-            "-p",
-            str(self.port),
-            "-m",
-            str(self.model),
-            "--endpoints",
-            str(endpoints),
+            *self._serving(endpoints),
         ]
         if self.credentials is not None:
             credentials = workdir / f"credentials-{self.port}.yml"
@@ -167,6 +162,10 @@ class RasaServer(ServerProcess):
         if self.cors is not None:
             command += ["--cors", self.cors]
         return command
+
+    def _serving(self, endpoints: Path) -> list[str]:
+        """The arguments `rasa run` and `bot.server run` share: port, model, endpoints."""
+        return ["-p", str(self.port), "-m", str(self.model), "--endpoints", str(endpoints)]
 
     def launch(self) -> None:
         """Start the process without waiting for it (see :func:`start_servers`)."""
@@ -249,12 +248,7 @@ class StockRasaServer(RasaServer):
             "run",
             "--enable-api",
             f"--auth-token={self.api_token}",  # one argument: a token may begin with '-'
-            "-p",
-            str(self.port),
-            "-m",
-            str(self.model),
-            "--endpoints",
-            str(endpoints),
+            *self._serving(endpoints),
             "--credentials",
             str(credentials),
         ]

@@ -7,24 +7,16 @@ import csv
 import io
 import json
 import subprocess
-import sys
 
 import pytest
 
-from devservers import PROJECT_DIR, quiet_env
 from policy_db.db import make_engine
 from policy_db.messages import Message, MessageStore
+from tests.support.cli import run_policy_db
 
 
 def run_cli(*args: str, db_url: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "policy_db", "--database-url", db_url, *args],
-        cwd=PROJECT_DIR,
-        env=quiet_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_policy_db("--database-url", db_url, *args)
 
 
 def test_query_json_for_little_giant(policy_db_url):
@@ -138,13 +130,7 @@ def test_messages_as_csv_for_excel(inbox, tmp_path):
 
 def test_messages_csv_to_stdout(inbox):
     url, _ = inbox
-    result = subprocess.run(
-        [sys.executable, "-m", "policy_db", "--database-url", url, "messages", "--csv", "-"],
-        cwd=PROJECT_DIR,
-        env=quiet_env(),
-        capture_output=True,
-        timeout=120,
-    )
+    result = run_policy_db("--database-url", url, "messages", "--csv", "-", text=False)
     assert result.returncode == 0 and result.stdout.startswith(codecs.BOM_UTF8)
     rows = list(csv.reader(io.StringIO(result.stdout.decode("utf-8-sig"))))
     assert [row[2] for row in rows[1:]] == ["平顶山", "滨州"]

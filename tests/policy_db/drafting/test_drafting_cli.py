@@ -4,26 +4,18 @@ city and for a file that cannot be read, and the comparison table of --compare."
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
-from devservers import PROJECT_DIR, quiet_env
 from policy_db.loader import DATA_DIR
+from tests.support.cli import run_policy_db
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "drafting"
 
 
 def run_draft(*args: str | Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "policy_db", "draft", *map(str, args)],
-        cwd=PROJECT_DIR,
-        env=quiet_env(),
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    return run_policy_db("draft", *args, timeout=180)
 
 
 def test_text_source_to_a_draft_file(tmp_path):

@@ -1,9 +1,13 @@
-"""The benchmark's printed tables: numbers with their unit, and columns aligned for Chinese text."""
+"""What the benchmark prints and writes: numbers with their unit, tables aligned for Chinese text, results as JSON."""
 
 from __future__ import annotations
 
+import json
 import unicodedata
-from typing import List, Optional
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional
+
+from devservers import PROJECT_DIR
 
 
 def fmt(value: Optional[float], unit: str = "", digits: int = 1) -> str:
@@ -29,3 +33,12 @@ def _width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
+
+
+def save_and_print(results: Dict[str, Any], out: Path, print_report: Callable[[Dict[str, Any]], None]) -> None:
+    """Write `results` to `out` (JSON), print the report, then where the results are."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    print_report(results)
+    print(f"\nwritten: {out.relative_to(PROJECT_DIR) if out.is_relative_to(PROJECT_DIR) else out}")
