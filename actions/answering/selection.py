@@ -14,6 +14,8 @@ from policy_db.records import BenefitRecord
 from policy_db.user_figures import UserFigures, read_figures
 from policy_db.vocabulary import load_vocabulary
 
+from .introduction import topic_word
+
 if TYPE_CHECKING:
     from .frame import Frame  # frame.py imports this module
 
@@ -212,7 +214,7 @@ def select_in_city(
 def broader_topics(catalog: Catalog, topics: Sequence[str]) -> dict[str, str]:
     """Each topic's broader topic of the catalogue, when there is one: the topic whose name the narrower one
     contains (专精特新"小巨人" -> 专精特新), read from the topic names themselves, so nothing is listed by hand."""
-    plain = {name: name.replace('"', "").replace("“", "").replace("”", "") for name in catalog.topics}
+    plain = {name: topic_word(name) for name in catalog.topics}
     broader = {}
     for topic in topics:
         name = plain.get(topic, topic)

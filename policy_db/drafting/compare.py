@@ -20,9 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..clauses import Section, best_section
+from ..clauses import Section, best_section, walk
 from ..completeness import compact
-from .layout import numbered_lines
 
 FigureKey = tuple[str, str, str]
 
@@ -75,7 +74,7 @@ def _figures(doc: dict[str, Any]) -> Counter[str]:
 
 
 def _refs(doc: dict[str, Any], full_text: str) -> set[str]:
-    sections: list[Section] = [line.section for line in numbered_lines(full_text)]
+    sections: list[Section] = [line.section for line in walk(full_text)]
     out = set()
     for record in doc.get("benefits") or []:
         ref = str(record.get("clause_ref") or "")

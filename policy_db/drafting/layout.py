@@ -18,9 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import cn2an
-
-from ..clauses import Line, Section, walk
+from ..clauses import Section, walk
 from .words import drafting_words
 
 _NUMBERING = re.compile(
@@ -37,8 +35,6 @@ HEADING_MAX_CHARS = 30  # a numbered line this short, without a full stop, is a 
 _OPEN_ENDINGS = ("的", "和", "及", "与", "或", "对", "给予", "在", "为", "按", "并", "、", ",", "，")
 LIST_LINE_CHARS = 40  # a 责任单位 list goes on on a line this short (no full stop, no digits)
 TABLE_SEPARATOR = "|"
-_CHINESE_NUMBERING = re.compile(r"^(?:[（(](?P<n>[一二三四五六七八九十]+)[)）]|(?P<m>[一二三四五六七八九十]+)、)")
-_UNREADABLE = "\u200b"  # put before a line's garbled numbering, so walk reads no number there
 
 
 @dataclass
@@ -66,29 +62,10 @@ class Layout:
     garbled: list[str]  # text the reader could not place (a broken 责任单位 line)
 
 
-def numbered_lines(text: str) -> list[Line]:
-    """policy_db.clauses.walk, safe from numbering it cannot read: a garbled 「(三三)」 makes cn2an raise,
-    so such a line is walked as an unnumbered one (and keeps its text)."""
-    originals = [raw.strip() for raw in text.splitlines() if raw.strip()]
-    walked = list(walk("\n".join(_UNREADABLE + line if _bad_numbering(line) else line for line in originals)))
-    return [Line(original, line.section, line.opens_section) for original, line in zip(originals, walked)]
-
-
-def _bad_numbering(line: str) -> bool:
-    match = _CHINESE_NUMBERING.match(line)
-    if not match:
-        return False
-    try:
-        cn2an.cn2an(match.group("n") or match.group("m"), "strict")
-    except ValueError:
-        return True
-    return False
-
-
 def read_layout(text: str) -> Layout:
     """The paragraphs of `text` in order, with the 责任单位 lists that cover each."""
     reader = _LayoutReader()
-    for line in numbered_lines(text):
+    for line in walk(text):
         reader.add(line.text, line.section, line.opens_section)
     reader.finish()
     if not any(p.in_body for p in reader.paragraphs):

@@ -19,8 +19,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from ..clauses import walk
 from ..records import CityRecord
-from .layout import numbered_lines
 from .words import drafting_words
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d+\s*号")
@@ -53,7 +53,7 @@ class Metadata:
 
 def read_metadata(text: str, city: CityRecord) -> Metadata:
     words = drafting_words()
-    walked = numbered_lines(text)
+    walked = list(walk(text))
     lines = [_BULLET.sub("", line.text).strip() for line in walked]
     first_clause = next((i for i, line in enumerate(walked) if line.opens_section), len(lines))
     head, tail = lines[:first_clause], lines[first_clause:]

@@ -12,12 +12,11 @@ import pytest
 import yaml
 
 from devservers import PROJECT_DIR
-from policy_db.clauses import best_section
+from policy_db.clauses import best_section, walk
 from policy_db.completeness import check_document, compact
 from policy_db.drafting.cli import compare_all
 from policy_db.drafting.compare import compare
 from policy_db.drafting.draft import draft_document
-from policy_db.drafting.layout import numbered_lines
 from policy_db.loader import DATA_DIR, SOURCES_DIR
 from policy_db.records import CityRecord
 
@@ -105,7 +104,7 @@ def test_every_clause_ref_leads_to_the_section_its_clause_stands_in(path: Path, 
     source_file = curated["document"]["source_file"]
     text = (SOURCES_DIR / source_file).read_text(encoding="utf-8")
     draft = draft_document(text, source_file, city(curated["document"]["city"]), DATA_DIR, leave_out=path.name)
-    lines = numbered_lines(text)
+    lines = list(walk(text))
     sections = [line.section for line in lines]
     starts, offset = [], 0  # where each line begins in the text without whitespace
     for line in lines:
