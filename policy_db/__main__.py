@@ -21,6 +21,7 @@ import argparse
 import json
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -36,6 +37,7 @@ from .messages import Message, MessageStore, to_csv
 from .paths import data_dir, sources_dir
 from .query import PolicyDatabaseUnavailable, PolicyRepository
 from .spreadsheet import write_csv
+from .terminal import printable
 from .user_figures import read_figures
 from .vocabulary import load_categories
 
@@ -145,15 +147,22 @@ def _messages(args: argparse.Namespace) -> int:
 
 
 def _listed(m: Message) -> str:
+    """One message as three lines; what users wrote is escaped (policy_db/terminal.py), so a newline
+    or an ANSI code in it cannot forge an entry or drive the officer's terminal."""
     answer = " ".join((m.last_answer or "").split())
     if len(answer) > MAX_LISTED_ANSWER_CHARS:
         answer = answer[:MAX_LISTED_ANSWER_CHARS] + "…"
     state = "  已处理" if m.handled else ""
+    city, phone, conversation = (
+        printable(m.city or "城市未知"),
+        printable(m.phone or "未留电话"),
+        printable(m.conversation_id),
+    )
     return "\n".join(
         [
-            f"[{m.id}] {m.created_at:%Y-%m-%d %H:%M} UTC  {m.city or '城市未知'}  {m.phone or '未留电话'}  {m.conversation_id}{state}",
-            f"     问题: {m.question}",
-            f"     上一条回答: {answer or '无'}",
+            f"[{m.id}] {m.created_at:%Y-%m-%d %H:%M} UTC  {city}  {phone}  {conversation}{state}",
+            f"     问题: {printable(m.question)}",
+            f"     上一条回答: {printable(answer) or '无'}",
         ]
     )
 
@@ -178,8 +187,11 @@ def _report(args: argparse.Namespace) -> int:
         write_csv(reporting.to_csv(questions), args.csv)
         if args.csv != "-":
             print(f"已导出 {len(questions)} 个没能回答的问题: {args.csv}")
-    else:
-        print(reporting.listing(questions, since))
+    else:  # what users wrote, escaped for the terminal (policy_db/terminal.py)
+        shown = [
+            replace(q, question=printable(q.question), conversation_id=printable(q.conversation_id)) for q in questions
+        ]
+        print(reporting.listing(shown, since))
     return 0
 
 

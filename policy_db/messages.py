@@ -13,15 +13,15 @@ so it holds across servers and restarts.
 from __future__ import annotations
 
 import builtins
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, func, insert, select, update
 from sqlalchemy.engine import Engine
+
+from .spreadsheet import csv_text
 
 MAX_PER_SENDER_PER_DAY = 5
 MAX_QUESTION_CHARS = 500
@@ -186,12 +186,12 @@ class MessageStore:
 
 
 def to_csv(items: list[Message]) -> str:
-    """CSV with a header row, for a spreadsheet (UTF-8; Excel needs the BOM the CLI adds)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["编号", "时间(UTC)", "城市", "电话", "问题", "上一条回答", "会话", "已处理"])
-    for m in items:
-        writer.writerow(
+    """CSV with a header row, for a spreadsheet (UTF-8; Excel needs the BOM the CLI adds); no cell
+    is a formula (spreadsheet.csv_text)."""
+    header = ["编号", "时间(UTC)", "城市", "电话", "问题", "上一条回答", "会话", "已处理"]
+    return csv_text(
+        [header]
+        + [
             [
                 m.id,
                 m.created_at.isoformat(timespec="seconds"),
@@ -202,5 +202,6 @@ def to_csv(items: list[Message]) -> str:
                 m.conversation_id,
                 "是" if m.handled else "否",
             ]
-        )
-    return out.getvalue()
+            for m in items
+        ]
+    )
