@@ -34,6 +34,7 @@ UNIT_FACTORS = {
 
 MAX_YUAN = Decimal(10) ** 12  # 1万亿元: above it a figure is not a real enterprise's figure
 FEN = Decimal("0.01")
+MAX_DIGITS = 30  # a number with more digits before the point (or a larger exponent) is absurd, never computed
 NEGATIVE = "金额是负数"
 ZERO = "金额是零"
 TOO_LARGE = "数额大得不像真实的金额（超过1万亿元）"
@@ -119,6 +120,10 @@ def chinese_number(text: str) -> Decimal:
         return _mixed_number(text)
     if not value.is_finite():
         raise FigureError(f"不是数字: {text!r}")
+    if value and value.adjusted() > MAX_DIGITS:
+        # 1e1000000 is a valid Decimal, but multiplying it by a unit overflows the context
+        # (decimal.Overflow): refuse it as absurd before any arithmetic.
+        raise _Absurd(text)
     return value
 
 
@@ -175,7 +180,7 @@ def _mixed_number(text: str) -> Decimal:
 
 def _arabic(token: str, text: str) -> Decimal:
     exponent = re.search(r"[eE]([+-]?\d+)$", token)
-    if exponent and abs(int(exponent.group(1))) > 30:
+    if exponent and abs(int(exponent.group(1))) > MAX_DIGITS:
         raise _Absurd(text)
     try:
         return Decimal(token.replace(",", "").replace("，", ""))
