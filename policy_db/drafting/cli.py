@@ -23,6 +23,7 @@ from ..records import CityRecord
 from .compare import Comparison, compare, table
 from .draft import draft_document
 from .sources import UnreadableSource, read_source
+from .truth import Truth, evaluate, load_problems, truths_in
 from .yaml_out import to_yaml
 
 
@@ -35,12 +36,19 @@ def add_draft_parser(sub: Any) -> None:
     d.add_argument("--text-out", type=Path, help="where to write the text of a .docx/.html source")
     d.add_argument("--compare", action="store_true", help="draft the curated documents' sources and compare")
     d.add_argument("--verbose", action="store_true", help="with --compare: list what was missed or added")
+    d.add_argument(
+        "--truth",
+        type=Path,
+        action="append",
+        default=[],
+        help="with --compare: also a folder of texts with hand-written <name>.truth.yml files",
+    )
     d.set_defaults(func=run_draft)
 
 
 def run_draft(args: argparse.Namespace) -> int:
     if args.compare:
-        return _compare(args.data_dir, args.sources_dir, args.verbose)
+        return _compare(args.data_dir, args.sources_dir, args.truth, args.verbose)
     if args.source is None or not args.city:
         print("需要原文文件和 --city（或者用 --compare）", file=sys.stderr)
         return 2
@@ -119,10 +127,15 @@ def compare_all(data_dir: Path, sources_dir: Path) -> list[Comparison]:
         text = (sources_dir / source_file).read_text(encoding="utf-8")
         city = cities[curated["document"]["city"]]
         draft = draft_document(text, source_file, city, data_dir, leave_out=path.name)
-        comparisons.append(compare(path.name, curated, draft, text))
+        comparison = compare(path.name, curated, draft, text)
+        comparison.loads = load_problems(draft, text, Truth(sources_dir / source_file, city, False, {}), data_dir)
+        comparisons.append(comparison)
     return comparisons
 
 
-def _compare(data_dir: Path, sources_dir: Path, verbose: bool) -> int:
-    print(table(compare_all(data_dir, sources_dir), verbose))
+def _compare(data_dir: Path, sources_dir: Path, truth_dirs: list[Path], verbose: bool) -> int:
+    comparisons = compare_all(data_dir, sources_dir)
+    for folder in truth_dirs:
+        comparisons += [evaluate(truth, data_dir)[0] for truth in truths_in(folder, data_dir)]
+    print(table(comparisons, verbose))
     return 0

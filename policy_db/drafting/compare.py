@@ -9,6 +9,9 @@ that the curated file does not (invented):
   name no section (「正文末段」) are compared as written;
 * departments: a curated department is reproduced when a draft department is spelled as its name
   or one of its aliases; a draft department matching none is invented.
+
+Recall is reproduced / curated, precision reproduced / drafted. The same measures compare a draft
+with a hand-written truth file (truth.py), whose figures are listed once for the whole document.
 """
 
 from __future__ import annotations
@@ -36,15 +39,23 @@ class Score:
 
     @property
     def share(self) -> float:
+        """Recall: the share of the curated items the draft has."""
         return self.reproduced / self.curated if self.curated else 1.0
 
+    @property
+    def precision(self) -> float:
+        """The share of the draft's items that are curated ones."""
+        return self.reproduced / self.drafted if self.drafted else 1.0
 
-@dataclass(frozen=True)
+
+@dataclass
 class Comparison:
     name: str
     figures: Score
-    clauses: Score
+    clauses: Score | None
     departments: Score
+    metadata: Score | None = None  # title, 文号, issuer, dates (truth files only)
+    loads: str | None = None  # the loader's first problem with the draft ("" when it loads)
 
 
 def compare(name: str, curated: dict[str, Any], draft: dict[str, Any], full_text: str) -> Comparison:
@@ -54,6 +65,22 @@ def compare(name: str, curated: dict[str, Any], draft: dict[str, Any], full_text
         _set_score(_refs(curated, full_text), _refs(draft, full_text)),
         _department_score(curated.get("departments") or [], draft.get("departments") or []),
     )
+
+
+def compare_figures_and_departments(name: str, truth: dict[str, Any], draft: dict[str, Any]) -> Comparison:
+    """A draft against a truth file: its `figures:` (for the whole document) and `departments:`."""
+    wanted: Counter[str] = Counter(_figure_key(f) for f in truth.get("figures") or [])
+    departments = [d if isinstance(d, dict) else {"name": d} for d in truth.get("departments") or []]
+    return Comparison(
+        name,
+        _multiset_score(wanted, _figures(draft)),
+        None,
+        _department_score(departments, draft.get("departments") or []),
+    )
+
+
+def _figure_key(figure: dict[str, Any]) -> str:
+    return f"{figure.get('kind')} {_value(figure.get('value'))}{figure.get('unit')}"
 
 
 def _value(value: Any) -> str:
@@ -69,7 +96,7 @@ def _figures(doc: dict[str, Any]) -> Counter[str]:
     keys: Counter[str] = Counter()
     for record in doc.get("benefits") or []:
         for figure in record.get("figures") or []:
-            keys[f"{figure.get('kind')} {_value(figure.get('value'))}{figure.get('unit')}"] += 1
+            keys[_figure_key(figure)] += 1
     return keys
 
 
@@ -125,7 +152,7 @@ def _department_score(curated: list[dict[str, Any]], drafted: list[dict[str, Any
     return Score(reproduced, len(curated), len(drafted), missed, invented)
 
 
-NAME_WIDTH, CELL_WIDTH = 20, 28
+NAME_WIDTH, CELL_WIDTH, SHORT_WIDTH = 26, 24, 12
 
 
 def _pad(text: str, width: int) -> str:
@@ -135,23 +162,46 @@ def _pad(text: str, width: int) -> str:
 
 
 def table(comparisons: list[Comparison], verbose: bool = False) -> str:
-    """The comparison as a table, one row per document (and with `verbose`, the lists)."""
-    titles = ("数字(种类,数值,单位)", "条款", "责任单位")
-    header = _pad("文件", NAME_WIDTH) + "".join(_pad(t, CELL_WIDTH) for t in titles)
-    sub = _pad("", NAME_WIDTH) + _pad("复现/人工      遗漏 多出", CELL_WIDTH) * 3
-    lines = [header.rstrip(), sub.rstrip()]
+    """The comparison as a table, one row per document: recall (reproduced/curated) and precision of
+    the figures and 责任单位, the clause references (curated files) or the document's fields (truth
+    files), and whether the draft loads (and with `verbose`, what was missed or added)."""
+    header = (
+        _pad("文件", NAME_WIDTH)
+        + _pad("数字 召回 / 精确", CELL_WIDTH)
+        + _pad("责任单位 召回 / 精确", CELL_WIDTH)
+        + _pad("条款", SHORT_WIDTH)
+        + _pad("文件信息", SHORT_WIDTH)
+        + "可加载"
+    )
+    lines = [header]
     for c in comparisons:
-        cells = "".join(_pad(_cell(s), CELL_WIDTH) for s in (c.figures, c.clauses, c.departments))
-        lines.append((_pad(c.name, NAME_WIDTH) + cells).rstrip())
+        lines.append(
+            (
+                _pad(c.name, NAME_WIDTH)
+                + _pad(_cell(c.figures), CELL_WIDTH)
+                + _pad(_cell(c.departments), CELL_WIDTH)
+                + _pad(_ratio(c.clauses), SHORT_WIDTH)
+                + _pad(_ratio(c.metadata), SHORT_WIDTH)
+                + ("-" if c.loads is None else "是" if not c.loads else "否")
+            ).rstrip()
+        )
     if verbose:
         for c in comparisons:
-            for title, score in (("数字", c.figures), ("条款", c.clauses), ("责任单位", c.departments)):
+            scores = (("数字", c.figures), ("条款", c.clauses), ("责任单位", c.departments), ("文件信息", c.metadata))
+            for title, score in scores:
+                if score is None:
+                    continue
                 lines.append(f"\n{c.name} {title}:")
                 lines.append(f"  遗漏 ({len(score.missed)}): {', '.join(score.missed) or '无'}")
                 lines.append(f"  多出 ({len(score.invented)}): {', '.join(score.invented) or '无'}")
+            if c.loads:
+                lines.append(f"\n{c.name} 无法加载: {c.loads}")
     return "\n".join(lines)
 
 
 def _cell(score: Score) -> str:
-    ratio = f"{score.reproduced}/{score.curated} {score.share:4.0%}"
-    return f"{ratio:<14}{len(score.missed):>4}{len(score.invented):>5}"
+    return f"{score.reproduced}/{score.curated} {score.share:4.0%} / {score.precision:4.0%}"
+
+
+def _ratio(score: Score | None) -> str:
+    return "-" if score is None else f"{score.reproduced}/{score.curated}"
