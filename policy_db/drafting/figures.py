@@ -33,14 +33,35 @@ CONTEXT_CHARS = 8
 CAP_WINDOW = 12  # 「最高给予担保总额0.5%」: a cap word this near before a ratio
 CAP_OR_RATIO = "cap_or_ratio"  # a ratio with a cap word: a cap unless the clause caps it in money
 
+_CN = "零〇一二两三四五六七八九十百千万点"  # a number written in Chinese numerals (三十、一千五百、两)
+_CN_SMALL = "一二两三四五六七八九十"
+_RANGE = "至—－~～到-"  # 一至三年、10—20万元
+_RANGE_UNITS = {"万元": "万元", "亿元": "亿元", "元": "元", "%": "%", "‰": "‰", "年": "年", "个月": "个月", "天": "天"}
+
 # The figures find_figures does not look for, in the order they are tried (a span found first wins).
 _EXTRA_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # 三十万元、一千五百元、两亿元: money in Chinese numerals (the unit kept as written: 二千万元 is 2000万元)
+    ("cn_money", re.compile(rf"(?<![{_CN}])(?P<n>[{_CN}]+?)(?P<u>亿元|万元|元)")),
+    ("cn_ratio", re.compile(rf"(?P<base>百分之|千分之)(?P<n>[{_CN}]+)")),
+    # 30日内、15天、十五天: a count of days (never the day of a date: 6月30日)
+    (
+        "days",
+        re.compile(rf"(?<![\d.月{_CN}])(?P<n>\d{{1,3}}|[{_CN_SMALL}百]+)个?(?:自然)?(?:天|日(?=内|以内|之内|后|起))"),
+    ),
+    # the lower end of a range whose unit is written once: 一至三年、10—20万元
+    (
+        "range_low",
+        re.compile(
+            rf"(?<![\d.{_CN}])(?P<n>\d+(?:\.\d+)?|[{_CN_SMALL}]+)(?=[{_RANGE}](?:\d+(?:\.\d+)?|[{_CN_SMALL}]+)"
+            rf"(?P<u>万元|亿元|元|%|‰|年|个月|天))"
+        ),
+    ),
     ("date", re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")),
     ("month_end", re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?:底|末)?(?![\d份])")),
     ("year_end", re.compile(r"(?P<y>\d{4})年(?:年)?(?:底|末)")),
     ("points", re.compile(r"(?P<n>\d+(?:\.\d+)?)个百分点")),
     ("count", re.compile(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)(?P<u>家|场次|场|倍|个)(?!月|工作日|百分点)")),
-    ("years", re.compile(r"(?<![\d.年])(?P<n>\d{1,2})年(?![底末度年\d])")),
+    ("years", re.compile(rf"(?<![\d.年{_CN}])(?P<n>\d{{1,2}}|[{_CN_SMALL}]{{1,3}})年(?![底末度年级\d])")),
     ("day", re.compile(r"(?<=月)(?P<n>\d{1,2})号")),
     ("discount", re.compile(r"(?<![\d.])(?P<n>\d{1,2}(?:\.\d)?)折")),
     ("pair", re.compile(r"(?P<a>\d+)[:∶](?P<b>\d+)(?=比例)")),
@@ -98,11 +119,34 @@ def clause_figures(compact_text: str, is_fact: bool) -> list[DraftFigure]:
                 taken.append((match.start(), match.end()))
     found.sort(key=lambda f: f.start)
     money_cap = any(f.kind == "cap" and f.is_money for f in found)
-    return [replace(f, kind="ratio" if money_cap else "cap") if f.kind == CAP_OR_RATIO else f for f in found]
+    found = [replace(f, kind="ratio" if money_cap else "cap") if f.kind == CAP_OR_RATIO else f for f in found]
+    return _in_series(compact_text, found)
+
+
+def _in_series(text: str, found: list[DraftFigure]) -> list[DraftFigure]:
+    """Figures written as a series take their kind from the first: 「首次突破5亿元、20亿元的」 are two
+    bands; of a range 「一百万元至三百万元」 of amounts the upper end is the cap."""
+    words = drafting_words()
+    out = list(found)
+    for i in range(1, len(out)):
+        first, second = out[i - 1], out[i]
+        between = text[first.end : second.start]
+        if first.unit != second.unit and not (first.is_money and second.is_money):
+            continue
+        if between in words.series_joins and first.kind in ("threshold", "target", "fund") and not second.sure:
+            out[i] = replace(second, kind=first.kind, sure=True)
+        elif between in words.series_joins and first.kind == "threshold" and second.kind == "amount":
+            out[i] = replace(second, kind="threshold")
+        elif between and between in _RANGE and second.is_money:
+            if first.kind == "threshold":
+                out[i] = replace(second, kind="threshold")
+            elif first.kind == "amount" and second.kind == "amount":
+                out[i] = replace(second, kind="cap")
+    return out
 
 
 def _number(text: str) -> Decimal:
-    return chinese_number(re.sub(r"[^0-9.一二两三四五六七八九十百千万]", "", text))
+    return chinese_number(re.sub(r"[^0-9.零〇一二两三四五六七八九十百千万点]", "", text))
 
 
 def _figure(group: str, text: str, start: int, end: int, compact_text: str, is_fact: bool) -> DraftFigure:
@@ -134,7 +178,21 @@ def _extra(group: str, match: re.Match[str], compact_text: str, is_fact: bool) -
             return None  # a date that is no limit (落款, 于2020年6月份)
         date = _date(group, match)
         return DraftFigure("deadline", date, "date", label, text, start, end) if date else None
-    number = Decimal(match["n"]) if "n" in match.groupdict() else Decimal(0)
+    if group == "cn_money":
+        if len(match["n"]) == 1 and match["u"] == "元":
+            return None  # 三元区 is a place; an amount of one character is written 3元
+        kind, sure = _money_kind(compact_text, start, end, is_fact)
+        unit = _MONEY_UNITS[match["u"]]
+        return DraftFigure(kind, _number(match["n"]), unit, label, text, start, end, sure)
+    if group == "cn_ratio":
+        kind, sure = _ratio_kind(compact_text, start, end, is_fact)
+        unit = "%" if match["base"] == "百分之" else "‰"
+        return DraftFigure(kind, _number(match["n"]), unit, label, text, start, end, sure)
+    if group == "days":
+        return DraftFigure("days", _number(match["n"]), "天", label, text, start, end)
+    if group == "range_low":
+        return _range_low(match, compact_text, is_fact)
+    number = _number(match["n"]) if "n" in match.groupdict() else Decimal(0)
     if group == "points":
         return DraftFigure("rate", number, "%", label, text, start, end)
     if group == "count":
@@ -142,6 +200,8 @@ def _extra(group: str, match: re.Match[str], compact_text: str, is_fact: bool) -
         kind = "count" if unit == "倍" else "target"
         return DraftFigure(kind, number, unit, label, text, start, end, sure=is_fact or unit == "倍")
     if group == "years":
+        if compact_text[end:].startswith(words.plan_words):
+            return None  # 三年行动计划: the name of a plan, not a period
         above = compact_text[end:].startswith(("以上", "及以上"))
         return DraftFigure("threshold" if above else "years", number, "年", label, text, start, end)
     if group == "day":
@@ -155,6 +215,21 @@ def _extra(group: str, match: re.Match[str], compact_text: str, is_fact: bool) -
         share = (first / (first + second) * 100).quantize(Decimal("0.01")).normalize()
         return DraftFigure("share", share, "%", label, text, start, end)
     return DraftFigure("ratio", Decimal(100), "%", label, text, start, end)  # 全额
+
+
+def _range_low(match: re.Match[str], compact_text: str, is_fact: bool) -> DraftFigure | None:
+    """The lower end of 「10—20万元」「一至三年」, in the unit written after the upper end."""
+    start, end, text = match.start(), match.end(), match.group(0)
+    unit = _RANGE_UNITS[match["u"]]
+    label = label_of(compact_text, start, end)
+    number = _number(match["n"])
+    if unit in ("万元", "亿元", "元"):
+        kind, sure = _money_kind(compact_text, start, end, is_fact)
+    elif unit in ("%", "‰"):
+        kind, sure = _ratio_kind(compact_text, start, end, is_fact)
+    else:
+        kind, sure = {"年": "years", "个月": "months", "天": "days"}[unit], True
+    return DraftFigure(kind, number, unit, label, text, start, end, sure)
 
 
 def _date(group: str, match: re.Match[str]) -> dt.date | None:
@@ -173,16 +248,12 @@ def _date(group: str, match: re.Match[str]) -> dt.date | None:
 def _money_kind(text: str, start: int, end: int, is_fact: bool) -> tuple[str, bool]:
     words = drafting_words()
     before, after = text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
-    if (
-        before.endswith(words.fund_before)
-        or after.startswith(words.fund_after)
-        or any(w in text[end : end + 12] for w in words.fund_words)
-    ):
+    if _is_fund(text, start, end):
         return "fund", True
     if before.endswith(("未超过", "未达到")):
         return "threshold", True
     if _ends_with_near(before, words.cap_before):
-        return "cap", True
+        return ("threshold", True) if _is_condition(text, start, end) else ("cap", True)
     if after.startswith(words.below_after) and not after.startswith(words.threshold_after):
         return "cap", True
     if re.search(r"\d(?:亿元|万元|元|亿|万)(?:\(含\)|（含）)?至$", before):
@@ -194,6 +265,40 @@ def _money_kind(text: str, start: int, end: int, is_fact: bool) -> tuple[str, bo
         return "target", False
     near = text[max(0, start - 10) : end + 10]
     return "amount", any(w in near for w in words.grant_words)
+
+
+def _chunk_before(text: str, start: int) -> str:
+    """The words of the figure's own phrase before it (back to the last comma or full stop)."""
+    return re.split(r"[,，;；。:：]", text[:start])[-1]
+
+
+def _is_fund(text: str, start: int, end: int) -> bool:
+    """A fund or pool the government sets up, not what one enterprise gets: 「资金池规模5亿元」
+    「设立规模20亿元的…基金」「安排…专项资金3亿元」「补贴总额度不超过1000万元」."""
+    words = drafting_words()
+    before = _chunk_before(text, start)
+    bare = re.sub(f"(?:{'|'.join(map(re.escape, words.cap_before + words.reach_before))}|为|共)+$", "", before)
+    if bare.endswith(words.fund_before) or text[end : end + CONTEXT_CHARS].startswith(words.fund_after):
+        return True
+    if any(w in text[end : end + 12] for w in words.fund_words) and not text[end:].startswith("的"):
+        return True
+    if any(w in text[end : end + 12] for w in words.fund_words) and re.match(
+        r"的[^,，;；。]{0,12}?(?:基金|资金池)", text[end:]
+    ):
+        return True
+    return bare.endswith(words.fund_nouns) and any(w in before for w in words.fund_setup_words)
+
+
+def _is_condition(text: str, start: int, end: int) -> bool:
+    """「上年度营业收入不超过4亿元的中小企业」: a ceiling on the enterprise's own figure (营业收入 …
+    data/drafting.yml `measure_words`), or a figure that describes who (…的企业), is a condition."""
+    words = drafting_words()
+    before = _chunk_before(text, start)
+    bare = re.sub(f"(?:{'|'.join(map(re.escape, words.cap_before))})+$", "", before)
+    if bare.endswith(words.measure_words):
+        return True
+    after = text[end : end + 6]
+    return after.startswith("的") and not any(w in after for w in words.grant_words)
 
 
 def _ratio_kind(text: str, start: int, end: int, is_fact: bool) -> tuple[str, bool]:

@@ -16,9 +16,10 @@ review note asks a person to check it.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
-from ..money import UNIT_FACTORS, format_yuan, parse_amount
+from ..money import UNIT_FACTORS, format_yuan
 from .figures import DraftFigure
 from .words import drafting_words
 
@@ -27,8 +28,13 @@ _BASIS_DROP = re.compile(r"^(?:对|按照|按其|按|其|再|不超过|最高|�
 MAX_BASIS_CHARS = 16
 
 
+def _yuan(figure: DraftFigure) -> Decimal:
+    """The figure in yuan, from its value and unit (三十万元 is written in Chinese numerals)."""
+    return Decimal(str(figure.value)) * UNIT_FACTORS[figure.unit]
+
+
 def _amount(figure: DraftFigure) -> str:
-    return format_yuan(parse_amount(figure.text))
+    return format_yuan(_yuan(figure))
 
 
 def _basis(text: str) -> str:
@@ -76,7 +82,7 @@ def _bracket(text: str, figures: list[DraftFigure]) -> dict[str, Any] | None:
 
 def _bound(figure: DraftFigure, unit: str) -> int | float:
     """A money bound in `unit`: 1亿元 is 10000 in a tier counted in 万元."""
-    value = parse_amount(figure.text) / UNIT_FACTORS[unit]
+    value = _yuan(figure) / UNIT_FACTORS[unit]
     return int(value) if value == value.to_integral_value() else float(value)
 
 
