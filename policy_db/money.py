@@ -224,18 +224,21 @@ class MoneyMention:
         return self.problem is None
 
 
-def money_mentions(text: str, include_refused: bool = False) -> list[MoneyMention]:
-    """Every money figure a user wrote, with its position and value in yuan, in order.
+def money_mentions(text: str, include_refused: bool = False, limit: int | None = None) -> list[MoneyMention]:
+    """Every money figure a user wrote, with its position and value in yuan, in order; the first
+    `limit` of them when given (the text after the last is not read).
 
     Refused figures (negative, zero, absurdly large) are left out unless `include_refused`; then
     they carry `problem` (a short Chinese reason) and `yuan` None."""
     original = text or ""
     normal = normalise_width(original)
-    found = []
+    found: list[MoneyMention] = []
     for match in MONEY_PATTERN.finditer(normal):
         mention = _mention(original, normal, match)
         if mention is not None and (mention.ok or include_refused):
             found.append(mention)
+            if limit is not None and len(found) >= limit:
+                break
     return found
 
 

@@ -6,19 +6,29 @@ the nearest basis word before it in the same clause, else of one right after it 
 Negative, zero and absurd figures are returned apart, with the reason, and are never computed.
 
 A pure function over text and the vocabulary: no database, no Rasa.
+
+The work per message is bounded, whatever the message (issue 21: 「5个亿」 × 166 cost 4 s of CPU):
+at most :data:`MAX_FIGURES` figures are read (the first ones; an owner gives a handful), every scan
+is linear in the text (clause ends are found once, a basis word is looked for only between the
+previous figure and this one), and a text already read is answered from a small cache (the actions
+read the same clause again for every figure they remember).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from .figure_bases import GENERIC_MEASURES, FigureBase, FigureVocabulary, load_vocabulary
 from .money import _RUN, FigureError, _is_digit, chinese_number, money_mentions, normalise_width, tidy
 
 # Clause boundaries: a basis word in another clause never labels a figure.
 _CLAUSE_END = "，,。；;！!？?\n、"
+MAX_FIGURES = 20  # figures read per message (money, rates and counts together, refused ones included)
+_CACHED_TEXTS = 512  # texts whose figures are kept (a read is immutable; the cache is thread-safe)
 _AFTER_GAP = 3  # a basis word may follow the figure after this many characters (600万的技术合同)
 _PERCENT = re.compile(
     r"(?P<sign>[-负]\s*)?(?:(?P<number>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>%|‰)"
@@ -86,60 +96,84 @@ class UserFigures:
 
 
 def read_figures(text: str, vocabulary: FigureVocabulary | None = None) -> UserFigures:
-    """The figures a message gives: money, counts and rates, each with its basis when one is named."""
-    vocab = vocabulary or load_vocabulary()
-    text = text or ""
+    """The figures a message gives: money, counts and rates, each with its basis when one is named;
+    the first :data:`MAX_FIGURES` of them."""
+    return _read_cached(text or "", vocabulary or load_vocabulary())
+
+
+@lru_cache(maxsize=_CACHED_TEXTS)
+def _read_cached(text: str, vocab: FigureVocabulary) -> UserFigures:
+    # Keyed by the vocabulary object itself (identity): load_vocabulary returns one per file.
+    return _read(text, vocab)
+
+
+def _read(text: str, vocab: FigureVocabulary) -> UserFigures:
     normal = normalise_width(text)
+    clauses = _Clauses(normal)
     figures: list[UserFigure] = []
     refused: list[RefusedFigure] = []
-    mentions = money_mentions(text, include_refused=True)
-    money_spans = [(m.start, m.end) for m in mentions]
+    mentions = money_mentions(text, include_refused=True, limit=MAX_FIGURES)
     previous_end = 0
     for m in mentions:
-        base, word = _basis_near(normal, m.start, m.end, previous_end, vocab.words, "money")
+        base, word = _basis_near(normal, clauses, m.start, m.end, previous_end, vocab.words, "money")
         previous_end = m.end
         name = base.name if base else None
         if m.ok and m.yuan is not None:
             figures.append(UserFigure("money", m.yuan, m.text, m.start, m.end, name, None, word))
         else:
             refused.append(RefusedFigure("money", m.text, m.start, m.end, m.problem or "", name))
-    taken = list(money_spans)
-    _read_rates(text, normal, vocab, taken, figures, refused)
-    _read_counts(text, normal, vocab, taken, figures, refused)
+    if len(mentions) < MAX_FIGURES:  # at the cap the money figures may not all be known: read no more
+        taken = [(m.start, m.end) for m in mentions]
+        _read_rates(text, normal, clauses, vocab, taken, figures, refused)
+        _read_counts(text, normal, vocab, taken, figures, refused)
     figures.sort(key=lambda f: f.start)
     refused.sort(key=lambda f: f.start)
     return UserFigures(tuple(figures), tuple(refused))
 
 
-def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max((text.rfind(c, 0, start) for c in _CLAUSE_END), default=-1) + 1
-    rights = [i for i in (text.find(c, end) for c in _CLAUSE_END) if i >= 0]
-    return left, min(rights, default=len(text))
+class _Clauses:
+    """The clause around a span, from the clause ends found once (a bisection per figure)."""
+
+    def __init__(self, text: str):
+        self.length = len(text)
+        self.ends = [i for i, c in enumerate(text) if c in _CLAUSE_END]
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        before = bisect_left(self.ends, start)  # clause ends strictly before start
+        left = self.ends[before - 1] + 1 if before else 0
+        after = bisect_left(self.ends, end)
+        right = self.ends[after] if after < len(self.ends) else self.length
+        return left, right
 
 
 def _basis_near(
-    text: str, start: int, end: int, previous_end: int, words: list[tuple[str, FigureBase]], kind: str
+    text: str,
+    clauses: _Clauses,
+    start: int,
+    end: int,
+    previous_end: int,
+    words: list[tuple[str, FigureBase]],
+    kind: str,
 ) -> tuple[FigureBase | None, str | None]:
     """The base named nearest before the figure in its clause (after the previous figure), else
     one named right after it. Longer words win at the same place."""
-    left, right = _clause_bounds(text, start, end)
+    left, right = clauses.bounds(start, end)
     left = max(left, previous_end)
-    before = text[left:start]
     best: tuple[int, int, FigureBase, str] | None = None
-    for word, base in words:
-        if base.kind != kind:
-            continue
-        pos = before.rfind(word)
-        if pos >= 0:
-            key = (pos + len(word), len(word))
-            if best is None or key > best[:2]:
-                best = (*key, base, word)
+    if left < start:
+        for word, base in words:
+            if base.kind != kind:
+                continue
+            pos = text.rfind(word, left, start)
+            if pos >= 0:
+                key = (pos + len(word), len(word))
+                if best is None or key > best[:2]:
+                    best = (*key, base, word)
     if best:
         return best[2], best[3]
-    after = text[end:right]
     for offset in range(0, _AFTER_GAP + 1):
         for word, base in words:
-            if base.kind == kind and after.startswith(word, offset):
+            if base.kind == kind and text.startswith(word, end + offset, right):
                 return base, word
     return None, None
 
@@ -148,9 +182,14 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
 
 
+def _full(figures: list[UserFigure], refused: list[RefusedFigure]) -> bool:
+    return len(figures) + len(refused) >= MAX_FIGURES
+
+
 def _read_rates(
     text: str,
     normal: str,
+    clauses: _Clauses,
     vocab: FigureVocabulary,
     taken: list[tuple[int, int]],
     figures: list[UserFigure],
@@ -158,6 +197,8 @@ def _read_rates(
 ) -> None:
     previous_end = 0
     for match in _PERCENT.finditer(normal):
+        if _full(figures, refused):
+            return
         start, end = match.start(), match.end()
         if _overlaps(start, end, taken):
             continue
@@ -169,7 +210,7 @@ def _read_rates(
         except (FigureError, ArithmeticError):
             continue
         taken.append((start, end))
-        base, word = _basis_near(normal, start, end, previous_end, vocab.words, "rate")
+        base, word = _basis_near(normal, clauses, start, end, previous_end, vocab.words, "rate")
         previous_end = end
         name = base.name if base else None
         shown = text[start:end].strip()
@@ -193,7 +234,7 @@ def _read_counts(
 ) -> None:
     nouns = [(w, b) for w, b in vocab.words if b.kind == "count" and w != b.name]
     pos = 0
-    while (match := _COUNT_NUMBER.search(normal, pos)) is not None:
+    while not _full(figures, refused) and (match := _COUNT_NUMBER.search(normal, pos)) is not None:
         start, num_end = match.start("number"), match.end("number")
         pos = num_end
         inside = [e for s, e in taken if s <= start < e]
@@ -245,29 +286,29 @@ def _count_after(
 ) -> tuple[FigureBase, str | None, int] | None:
     """What is counted after a number: a unit (人, 辆, 年, 个月), a generic measure (个, 台) and/or
     a noun (高级工, 新能源车). Returns the base, the qualifier noun and the end of the span."""
-    rest = text[pos:]
-    stripped = rest.lstrip(" ")
-    pos += len(rest) - len(stripped)
+    # Positions into `text`, never slices of its rest: one call costs the length of what it matches.
+    while text.startswith(" ", pos):
+        pos += 1
     unit_base: FigureBase | None = None
     for unit, base in vocab.units:
-        if stripped.startswith(unit):
-            unit_base, pos, stripped = base, pos + len(unit), stripped[len(unit) :]
+        if text.startswith(unit, pos):
+            unit_base, pos = base, pos + len(unit)
             break
     else:
         for measure in GENERIC_MEASURES:
-            if stripped.startswith(measure):
-                pos, stripped = pos + len(measure), stripped[len(measure) :]
+            if text.startswith(measure, pos):
+                pos += len(measure)
                 break
         else:
-            if not any(stripped.startswith(w) for w, _ in nouns):
+            if not any(text.startswith(w, pos) for w, _ in nouns):
                 return None
     if unit_base is None or unit_base.name == "人数":
         for unit, base in vocab.units:  # 5个人: 个 then the unit 人
-            if unit_base is None and stripped.startswith(unit) and base.name == "人数":
-                unit_base, pos, stripped = base, pos + len(unit), stripped[len(unit) :]
+            if unit_base is None and text.startswith(unit, pos) and base.name == "人数":
+                unit_base, pos = base, pos + len(unit)
                 break
     for noun, base in nouns:
-        if stripped.startswith(noun) and (unit_base is None or base is unit_base):
+        if text.startswith(noun, pos) and (unit_base is None or base is unit_base):
             qualifier = noun if noun in base.qualifiers else None
             return base, qualifier, pos + len(noun)
     if unit_base is not None:
