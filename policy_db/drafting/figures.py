@@ -65,7 +65,7 @@ _EXTRA_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("day", re.compile(r"(?<=月)(?P<n>\d{1,2})号")),
     ("discount", re.compile(r"(?<![\d.])(?P<n>\d{1,2}(?:\.\d)?)折")),
     ("pair", re.compile(r"(?P<a>\d+)[:∶](?P<b>\d+)(?=比例)")),
-    ("full", re.compile(r"全额(?=补贴|返还|补助|奖补|贴息)")),
+    ("full", re.compile(r"全额(?=补贴|返还|补助|奖补|贴息|兑付)")),
 )
 
 
@@ -297,8 +297,8 @@ def _is_condition(text: str, start: int, end: int) -> bool:
     bare = re.sub(f"(?:{'|'.join(map(re.escape, words.cap_before))})+$", "", before)
     if bare.endswith(words.measure_words):
         return True
-    after = text[end : end + 6]
-    return after.startswith("的") and not any(w in after for w in words.grant_words)
+    after = text[end : end + 8]
+    return after.startswith("的") and any(w in after for w in words.who_nouns)
 
 
 def _ratio_kind(text: str, start: int, end: int, is_fact: bool) -> tuple[str, bool]:
@@ -317,6 +317,8 @@ def _ratio_kind(text: str, start: int, end: int, is_fact: bool) -> tuple[str, bo
         return compared, True
     if any(w in text[max(0, start - CAP_WINDOW) : start] for w in words.cap_before):
         return CAP_OR_RATIO, True
+    if re.search(r"按[^,，;；。]{1,12}的$", before):
+        return "ratio", True  # 按市场价的50%收取: a share of a base, also in a sentence that grants nothing
     if is_fact:
         return "target", False
     near = text[max(0, start - 12) : end + 12]

@@ -16,14 +16,20 @@ stands in the source as the loader requires.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
-from ..clauses import Section, walk
+from ..clauses import Section
+from .numbering import has_articles, walk_any
 from .words import drafting_words
 
 _NUMBERING = re.compile(
-    r"^\s*(?:附件\s*\d+\s*[:：]?|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+\s*[.．、](?!\d))\s*"
+    r"^\s*(?:附件\s*\d+\s*[:：]?|第[一二三四五六七八九十百零〇两]+[条章节]|[一二三四五六七八九十]+、"
+    r"|[（(][一二三四五六七八九十]+[)）]|\d+\s*[.．、](?!\d))\s*"
 )
+BULLETS = "●•·▪◆■□○◇◦‧"  # a bulleted line goes on the paragraph that introduces the list
+WRAP_SHARE = 0.3  # this share of the long lines of one length: the text was hard-wrapped (a PDF copy)
+WRAP_MIN_CHARS = 15
 _ANNEX_MARK = re.compile(r"^附\s*件\s*(\d*)\s*[:：]?\s*$")
 _SENTENCE_END = "。！？!?"
 _PART_END = "；;"
@@ -60,22 +66,36 @@ class Paragraph:
 class Layout:
     paragraphs: list[Paragraph]
     garbled: list[str]  # text the reader could not place (a broken 责任单位 line)
+    articles: bool = False  # numbered in 第X条 articles: Section.part is the article
+
+
+def wrap_width(text: str) -> int | None:
+    """The width a hard-wrapped text (copied from a PDF) was cut at, or None: the most common length
+    of the long lines, when enough of them have it."""
+    lengths = [len(line.strip()) for line in text.splitlines() if len(line.strip()) >= WRAP_MIN_CHARS]
+    if not lengths:
+        return None
+    width, count = Counter(lengths).most_common(1)[0]
+    near = sum(1 for n in lengths if width - 1 <= n <= width + 1)
+    return width if count >= 3 and near >= WRAP_SHARE * len(lengths) else None
 
 
 def read_layout(text: str) -> Layout:
     """The paragraphs of `text` in order, with the 责任单位 lists that cover each."""
-    reader = _LayoutReader()
-    for line in walk(text):
+    reader = _LayoutReader(wrap_width(text))
+    for line in walk_any(text):
         reader.add(line.text, line.section, line.opens_section)
     reader.finish()
     if not any(p.in_body for p in reader.paragraphs):
         for paragraph in reader.paragraphs[1:]:  # no numbered clause at all: all but the title is body
             paragraph.in_body = True
-    return Layout(reader.paragraphs, reader.garbled)
+    return Layout(reader.paragraphs, reader.garbled, has_articles(text))
 
 
 class _LayoutReader:
-    def __init__(self) -> None:
+    def __init__(self, wrap: int | None = None) -> None:
+        self.wrap = wrap  # a line this long was cut by the PDF's line width, not by the author
+        self.unit_columns: list[int] = []  # the 牵头/配合/责任单位 columns of the current table
         self.words = drafting_words()
         self.paragraphs: list[Paragraph] = []
         self.garbled: list[str] = []
@@ -96,6 +116,11 @@ class _LayoutReader:
             return
         if section.annex:
             self.annex = section.annex
+        if self._continues_bullets(text):
+            self._close_list()
+            self.paragraphs[-1].text += text
+            self.follows_paragraph = True
+            return
         if text.count(TABLE_SEPARATOR) >= 2:
             self._close_list()
             self._table_row(text, section)
@@ -112,6 +137,17 @@ class _LayoutReader:
         self._paragraph_line(text, section, opens, follows_paragraph)
         self.follows_paragraph = True
 
+    def _continues_bullets(self, text: str) -> bool:
+        """「…按档给予奖励：」 then 「●营业收入…的，奖励30万元；」: one clause with its bands."""
+        if not text.startswith(tuple(BULLETS)) or not self.paragraphs or not self.follows_paragraph:
+            return False
+        last = self.paragraphs[-1]
+        ended = last.text.rstrip().endswith(("：", ":", "；", ";"))
+        return not last.is_table_row and not last.is_heading and ended
+
+    def _wrapped(self, text: str) -> bool:
+        return self.wrap is not None and len(text) >= self.wrap - 1 and not text.endswith(_ENDED)
+
     def _paragraph_line(self, text: str, section: Section, opens: bool, follows_paragraph: bool) -> None:
         last = self.paragraphs[-1] if self.paragraphs else None
         continues = (
@@ -120,7 +156,7 @@ class _LayoutReader:
             and last is not None
             and not last.is_table_row
             and not last.is_heading
-            and last.section == section
+            and (last.section == section or self._wrapped(last.text))
             and not last.text.rstrip().endswith(_ENDED)
         )
         if continues and last is not None:
@@ -132,7 +168,9 @@ class _LayoutReader:
             heading = heading_of(text)
             if heading:
                 self.headings[section] = heading
-            paragraph.is_heading = bool(heading) and heading == strip_numbering(text).strip().rstrip("。")
+            paragraph.is_heading = (
+                bool(heading) and heading == strip_numbering(text).strip().rstrip("。") and not self._wrapped(text)
+            )
         paragraph.heading = self._heading_for(section)
         self._find_leads(paragraph)
         self.paragraphs.append(paragraph)
@@ -151,17 +189,31 @@ class _LayoutReader:
     def _find_leads(self, paragraph: Paragraph) -> None:
         """「由市发改委牵头,市住建局、交通局配合」「由市工信局会同市自然资源局、金融监管局」."""
         leads = "|".join(map(re.escape, self.words.lead_words))
-        helpers = "|".join(map(re.escape, self.words.helper_words))
+        helpers = "|".join(map(re.escape, self.words.helper_words + self.words.duty_endings))
         found = []
         for match in re.finditer(rf"由(?P<lead>[^,，。；;:：由]{{2,40}}?)(?:分别)?(?P<how>{leads})", paragraph.text):
             found.append(match.group("lead"))
-            after = paragraph.text[match.end() : match.end() + 80]
+            after = re.split(r"[。；;]", paragraph.text[match.end() : match.end() + 160])[0]
             if match.group("how") == "会同":
-                if named := re.match(r"(?P<with>[^,，。；;]{2,60}?)[,，。；;]", after):
+                if named := re.match(r"(?P<with>[^,，。；;]{2,60}?)(?:[,，。；;]|$)", after):
+                    found.append(re.sub(rf"(?:{helpers}).*$", "", named.group("with")))
+                continue
+            for chunk in re.split(r"[,，]", after.lstrip(",，、"))[:3]:  # 「…牵头，A、B配合，C负责具体实施」
+                if named := re.match(rf"(?P<with>[^,，;；]{{2,60}}?)(?:{helpers})", chunk):
                     found.append(named.group("with"))
-            elif named := re.match(rf"[,，、]?(?P<with>[^,，。；;]{{2,60}}?)(?:{helpers})", after):
-                found.append(named.group("with"))
+        found += self._subjects(paragraph.text)
         paragraph.lead_texts = found
+
+    def _subjects(self, text: str) -> list[str]:
+        """Departments that are the subject of a sentence in running text: 「市财政局在审核通过后7个工作日内
+        拨付资金」「市科学技术局会同市市场监督管理局认定」 (a local unit's name, then a verb of duty)."""
+        prefixes = "".join(self.words.local_prefixes)
+        verbs = "|".join(map(re.escape, self.words.subject_verbs))
+        endings = "|".join(map(re.escape, sorted(self.words.department_endings, key=len, reverse=True)))
+        name = rf"(?P<name>[{prefixes}][^,，。；;：:、()（）]{{1,16}}?(?:{endings}))(?={verbs})"
+        found = [m.group("name") for m in re.finditer(rf"(?:^|(?<=[,，。；;：:由])){name}", text)]
+        found += [m.group("name") for m in re.finditer(rf"会同{name}", text)]
+        return found
 
     # -- 责任单位 lists ------------------------------------------------------------------------------------
     def _starts_list(self, text: str) -> bool:
@@ -211,9 +263,14 @@ class _LayoutReader:
         cells = [cell.strip() for cell in text.split(TABLE_SEPARATOR)]
         number_at = next((i for i, cell in enumerate(cells) if cell.isdigit()), None)
         if number_at is None or number_at + 1 >= len(cells):
+            labels = [re.sub(r"\s+", "", cell) for cell in cells]
+            self.unit_columns = [i for i, label in enumerate(labels) if label in self.words.unit_columns]
             return  # a header or a heading row
         content = cells[number_at + 1]
-        units = next((cell for cell in cells[number_at + 2 :] if cell), "")
+        if self.unit_columns:  # 「牵头单位 | 配合单位」: every unit column of the header
+            units = "、".join(cells[i] for i in self.unit_columns if i < len(cells) and cells[i])
+        else:
+            units = next((cell for cell in cells[number_at + 2 :] if cell), "")
         if not content:
             return
         paragraph = Paragraph(

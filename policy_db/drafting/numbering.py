@@ -1,0 +1,60 @@
+"""The section of every line of an official text, in any of the numbering styles officers receive.
+
+policy_db.clauses.walk reads the notices of the curated documents (附件N, 一、, (一), 1.); a 办法 or
+细则 is numbered in articles instead: 「第一章 总则」 heads a chapter and 「第三条 …」 opens an article
+numbered through the whole document, with (一) and 1. inside it. Here an article takes the place of
+the part (Section.part is the article's number, `articles` says so), a chapter is a heading of its own,
+and (一) and 1. start again in every article. A document without articles is read exactly as
+clauses.walk reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..clauses import Line, Section, walk
+from ..money import FigureError, chinese_number
+
+_NUMERAL = "一二三四五六七八九十百零〇两"
+ARTICLE = re.compile(rf"^第([{_NUMERAL}]+)条")
+CHAPTER = re.compile(rf"^第([{_NUMERAL}]+)[章节]")
+_SECTION = re.compile(r"^[（(]([一二三四五六七八九十]+)[)）]|^([一二三四五六七八九十]+)、")
+_ITEM = re.compile(r"^(\d+)[.．、](?!\d)")
+
+
+def _number(numeral: str) -> str | None:
+    """「十二」 -> "12"; None for a garbled numeral (「三三」)."""
+    try:
+        return str(int(chinese_number(numeral)))
+    except (FigureError, ValueError):
+        return None
+
+
+def has_articles(text: str) -> bool:
+    """Whether the text is numbered in 第X条 articles (two at least: one could be a citation)."""
+    return sum(1 for line in text.splitlines() if ARTICLE.match(line.strip())) >= 2
+
+
+def walk_any(text: str) -> Iterator[Line]:
+    """Every non-empty line with its section: clauses.walk, or articles when the text has them."""
+    if not has_articles(text):
+        yield from walk(text)
+        return
+    annex = article = section = item = ""
+    for line in walk(text):  # for its 附件 lines
+        stripped = line.text
+        opens = True
+        if line.section.annex != annex and not line.section.part:
+            annex, article, section, item = line.section.annex, "", "", ""
+        if (match := ARTICLE.match(stripped)) and (number := _number(match.group(1))):
+            article, section, item = number, "", ""
+        elif CHAPTER.match(stripped):
+            article, section, item = "", "", ""
+        elif (match := _SECTION.match(stripped)) and (number := _number(match.group(1) or match.group(2))):
+            section, item = number, ""
+        elif match := _ITEM.match(stripped):
+            item = match.group(1)
+        else:
+            opens = line.opens_section and bool(line.section.annex) and not line.section.part
+        yield Line(stripped, Section(annex, article, section, item), opens)
