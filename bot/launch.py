@@ -17,6 +17,7 @@ What is safe by default, and the variables that change it:
 | `WEB_PUBLIC_URL` | `$WEB_ORIGIN` | the page server's public address: answers link their citations to its `/sources/` pages |
 | `SOCKETIO_SESSION_SECRET` | generated once into `var/socketio_secret` (mode 600) | signs the page's session ids |
 | `RASA_CREDENTIALS`, `RASA_ENDPOINTS` | credentials.yml (credentials.wechat.yml with `WECHAT_TOKEN`), endpoints.yml pointed at this action server | |
+| `ACTION_SERVER_SECRET` | generated once into `var/action_server_secret` (mode 600) | the header Rasa sends the action server |
 | `VAR_DIR` | `var` | secrets, generated endpoints file and `log/` |
 | `LOG_MAX_BYTES`, `LOG_BACKUPS` | 10 MB, 5 | rotation of `var/log/rasa.log` and `var/log/actions.log` |
 """
@@ -126,6 +127,8 @@ def plan(env: Mapping[str, str], project_dir: Path = PROJECT_DIR, python: str = 
         token_file = var_dir / "rasa_api_token"
         token = read_or_create_secret(token_file)
     session_secret = get("SOCKETIO_SESSION_SECRET") or read_or_create_secret(var_dir / "socketio_secret")
+    # The header Rasa sends the action server (endpoints.yml) and the action server checks (bot/action_server_auth.py).
+    action_secret = get("ACTION_SERVER_SECRET") or read_or_create_secret(var_dir / "action_server_secret")
 
     credentials = get("RASA_CREDENTIALS")
     if not credentials:
@@ -135,7 +138,12 @@ def plan(env: Mapping[str, str], project_dir: Path = PROJECT_DIR, python: str = 
     )
 
     shared = {"WEB_ORIGIN": web_origin, "RASA_PUBLIC_URL": rasa_public_url}
-    rasa_env = {**shared, "SOCKETIO_SESSION_SECRET": session_secret, "RASA_INTERFACE": rasa_if}
+    rasa_env = {
+        **shared,
+        "SOCKETIO_SESSION_SECRET": session_secret,
+        "RASA_INTERFACE": rasa_if,
+        "ACTION_SERVER_SECRET": action_secret,
+    }
     rasa_argv = [
         python,
         "-m",
@@ -174,7 +182,7 @@ def plan(env: Mapping[str, str], project_dir: Path = PROJECT_DIR, python: str = 
             "--log-file",
             str(log_dir / "actions.log"),
         ],
-        {"ACTIONS_INTERFACE": actions_if, "WEB_PUBLIC_URL": web_public_url},
+        {"ACTIONS_INTERFACE": actions_if, "WEB_PUBLIC_URL": web_public_url, "ACTION_SERVER_SECRET": action_secret},
         log_dir / "actions.console.log",
     )
     rasa = Command("rasa", rasa_argv, rasa_env, log_dir / "rasa.console.log")

@@ -26,7 +26,8 @@ def free_port() -> int:
 def quiet_env(**extra: str) -> dict[str, str]:
     """This process's environment with TensorFlow, SQLAlchemy, warnings and Rasa telemetry silenced, plus `extra`.
 
-    ``WECHAT_TOKEN`` gets a placeholder when unset, so a server whose credentials name the WeChat channel starts.
+    ``WECHAT_TOKEN`` gets a placeholder when unset, so a server whose credentials name the WeChat channel starts;
+    ``ACTION_SERVER_SECRET`` one, so a Rasa server reading endpoints.production.yml starts.
     """
     env = dict(os.environ)
     env.update(
@@ -36,6 +37,7 @@ def quiet_env(**extra: str) -> dict[str, str]:
         RASA_TELEMETRY_ENABLED="false",
     )
     env.setdefault("WECHAT_TOKEN", "test-token")
+    env.setdefault("ACTION_SERVER_SECRET", "test-action-server-secret")  # the header of the endpoints files
     env.update(extra)
     return env
 

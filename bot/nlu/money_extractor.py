@@ -50,7 +50,10 @@ class MoneyEntityExtractor(GraphComponent, EntityExtractorMixin):
                 ]
             except Exception as exc:  # noqa: BLE001 - a component that raises loses the whole message
                 logger.warning(
-                    "money figures not read (%s: %s) in a message of %d characters", type(exc).__name__, str(exc)[:200], len(text)
+                    "money figures not read (%s: %s) in a message of %d characters",
+                    type(exc).__name__,
+                    str(exc)[:200],
+                    len(text),
                 )
                 continue
             if found:

@@ -60,6 +60,7 @@ class LaunchedBot:
             "ACTIONS_INTERFACE",
             "WEB_INTERFACE",
             "SOCKETIO_SESSION_SECRET",
+            "ACTION_SERVER_SECRET",
         ):
             inherited.pop(name, None)  # the test decides, not the developer's shell
         env = {

@@ -25,6 +25,7 @@ from tests.security.network import is_loopback, listening_addresses
 
 FORGED = "2030-01-01 00:00:00,000 ERROR"
 PADDING = 700_000
+ACTION_SECRET = "log-bounds-action-secret"
 
 
 class _EchoingFailure(BaseHTTPRequestHandler):
@@ -59,7 +60,9 @@ def _lines(*paths: Path) -> list:
 
 
 @contextmanager
-def _serving(work: Path, name: str, module_args: list[str], ready_path: str, seconds: float) -> Iterator[dict]:
+def _serving(
+    work: Path, name: str, module_args: list[str], ready_path: str, seconds: float, env: dict | None = None
+) -> Iterator[dict]:
     """`python -m <module_args> -p <port> --log-file <work>/<name>.log`, as `make run` starts the servers,
     with its console in <name>.console.log; stopped on exit."""
     port = free_port()
@@ -67,7 +70,7 @@ def _serving(work: Path, name: str, module_args: list[str], ready_path: str, sec
     process = subprocess.Popen(
         [str(VENV_BIN / "python"), "-m", *module_args, "-p", str(port), "--log-file", str(log)],
         cwd=PROJECT_DIR,
-        env=quiet_env(),
+        env=quiet_env(**(env or {})),
         stdout=console.open("w"),
         stderr=subprocess.STDOUT,
     )
@@ -132,7 +135,12 @@ def test_a_sender_id_with_a_newline_cannot_forge_a_log_line(rasa_with_failing_ac
 def action_server(tmp_path_factory) -> Iterator[dict]:
     work = tmp_path_factory.mktemp("actions")
     with _serving(
-        work, "actions", ["bot.action_server", "--actions", "tests.security.failing_actions"], "/health", 120
+        work,
+        "actions",
+        ["bot.action_server", "--actions", "tests.security.failing_actions"],
+        "/health",
+        120,
+        {"ACTION_SERVER_SECRET": ACTION_SECRET},
     ) as server:
         yield server
 
@@ -152,6 +160,7 @@ def test_the_action_server_neither_echoes_nor_logs_the_whole_request(action_serv
     reply = requests.post(
         f"{action_server['url']}/webhook",
         timeout=30,
+        headers={"X-Action-Secret": ACTION_SECRET},
         json={
             "next_action": "action_that_fails",
             "sender_id": "rest:u1",

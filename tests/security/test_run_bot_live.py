@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import stat
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -110,3 +111,33 @@ def test_logs_are_written_under_var_log_by_the_servers(launched_bot):
     log = launched_bot.var_dir / "log" / "rasa.log"
     assert "Starting Rasa server on http://127.0.0.1:" in log.read_text(encoding="utf-8", errors="replace")
     assert (launched_bot.var_dir / "log" / "actions.log").exists()
+
+
+def test_the_action_server_answers_the_rasa_server_and_no_one_else(launched_bot):
+    """Issue 21, class 6: `make run` generates the shared secret, Rasa sends it, a forged call is refused."""
+    secret_file = launched_bot.var_dir / "action_server_secret"
+    assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+    actions = f"http://127.0.0.1:{launched_bot.actions_port}"
+    for _ in range(120):
+        try:
+            if requests.get(f"{actions}/health", timeout=2).ok:
+                break
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    reply = requests.post(
+        f"{launched_bot.rasa}/webhooks/rest/webhook",
+        json={"sender": "secret-1", "message": "平顶山小巨人奖多少"},
+        timeout=60,
+    )
+    text = "\n".join(m.get("text", "") for m in reply.json())
+    assert "万元" in text and "繁忙" not in text, text
+    forged = {
+        "next_action": "action_leave_message",
+        "sender_id": "rest:secret-1",
+        "tracker": {"sender_id": "rest:secret-1", "slots": {"message_text": "伪造的留言"}, "events": []},
+        "domain": {},
+        "version": "3.6.21",
+    }
+    assert requests.post(f"{actions}/webhook", json=forged, timeout=10).status_code == 401
+    assert requests.get(f"{actions}/no-such-page", timeout=10).status_code in (401, 404)

@@ -63,6 +63,7 @@ async def hold(store: LockStore, seconds: float = 0.0, **lock_options: Any) -> A
 def test_rasa_creates_it_from_endpoints_production_yml(monkeypatch):
     for name, value in {
         "ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook",
+        "ACTION_SERVER_SECRET": "a-secret-of-16-chars-or-more",
         "DB_HOST": "127.0.0.1",
         "DB_PORT": "5432",
         "DB_NAME": "rasa",
