@@ -19,14 +19,19 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..clauses import walk
+from ..money import chinese_number
 from ..records import CityRecord
-from .words import drafting_words
+from .numbering import walk_any
+from .words import DraftingWords, drafting_words
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d+\s*号")
 _ISO_DATE = re.compile(r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?")
 _CN_DATE_LINE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
 _YEAR_RANGE = re.compile(r"^[（(]\s*\d{4}\s*[-—–~至]\s*(?P<end>\d{4})\s*年?\s*[)）]$")
+_CN_DIGITS = "〇一二三四五六七八九零"
+_CN_DATE = re.compile(
+    r"(?P<y>[〇零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,3})月(?P<d>[一二三四五六七八九十]{1,3})日"
+)
 _BULLET = re.compile(r"^[•·\-*\s]+")
 MAX_TITLE_CHARS = 90
 MIN_TITLE_CHARS = 6
@@ -51,36 +56,68 @@ class Metadata:
         return f"{city_code}-{year}-draft" if year else f"{city_code}-draft"
 
 
+def _cn_dates(text: str) -> str:
+    """二〇二五年一月一日 -> 2025年1月1日, so dates in Chinese numerals are read like the others."""
+
+    def arabic(match: re.Match[str]) -> str:
+        year = "".join(str(_CN_DIGITS.index(c) % 10) for c in match["y"])
+        return f"{year}年{chinese_number(match['m'])}月{chinese_number(match['d'])}日"
+
+    return _CN_DATE.sub(arabic, text)
+
+
+def _portal_table(lines: list[str]) -> dict[str, str]:
+    """A portal's metadata table 「标　　题： | … | 发布日期： | …」, read by label (spaces dropped)."""
+    found: dict[str, str] = {}
+    for line in lines:
+        cells = [c.strip() for c in line.split("|")]
+        for label, value in zip(cells, cells[1:]):
+            key = re.sub(r"\s+", "", label)
+            if key.endswith((":", "：")) and value and not value.endswith((":", "：")):
+                found.setdefault(key.rstrip(":："), value)
+    return found
+
+
+def _by_label(table: dict[str, str], labels: tuple[str, ...]) -> str:
+    return next((table[label] for label in labels if table.get(label)), "")
+
+
 def read_metadata(text: str, city: CityRecord) -> Metadata:
     words = drafting_words()
-    walked = list(walk(text))
+    text = _cn_dates(text)
+    walked = list(walk_any(text))
     lines = [_BULLET.sub("", line.text).strip() for line in walked]
     first_clause = next((i for i, line in enumerate(walked) if line.opens_section), len(lines))
     head, tail = lines[:first_clause], lines[first_clause:]
     notes: list[str] = []
+    table = _portal_table(lines)
+    lines = [line for line in lines if "|" not in line or not table]
 
-    title = _title(head, words.document_types)
+    title = _by_label(table, words.title_labels) or _title(head, words.document_types)
     if not title:
         title = next((line for line in lines if len(line) >= MIN_TITLE_CHARS), city.full_name)[:MAX_TITLE_CHARS]
         notes.append("title: 未找到像标题的行,取了第一行")
-    doc_number = next((m.group(0) for line in lines if (m := _DOC_NUMBER.fullmatch(line))), None)
+    doc_number = _by_label(table, words.doc_number_labels) or next(
+        (m.group(0) for line in lines if (m := _DOC_NUMBER.fullmatch(line))), None
+    )
     if doc_number is None:
         notes.append("doc_number: 原文未见单独成行的文号,写作 null")
 
-    issuer = _labelled(lines, words.source_labels)
+    issuer = _by_label(table, words.source_labels) or _labelled(lines, words.source_labels)
     if not issuer:
         issuer = _issuer_of_title(title, words.issuer_endings)
     if not issuer:
-        signers = [line for line in tail[-12:] if _is_unit(line, words.issuer_endings) and len(line) <= 30]
-        issuer = "、".join(dict.fromkeys(signers))
+        issuer = "、".join(dict.fromkeys(_signers(tail, words.issuer_endings)))
         if issuer:
             notes.append("issuer: 取自文末署名")
     if not issuer:
         issuer = f"{city.full_name}人民政府"
         notes.append(f"issuer: 原文未见发文机关,暂写 {issuer}")
 
-    published = _labelled_date(lines, words.published_labels)
-    signed = next((_date(m) for line in lines if (m := _CN_DATE_LINE.match(line.replace(" ", "")))), None)
+    published = _table_date(table, words.published_labels) or _labelled_date(lines, words.published_labels)
+    signed = _table_date(table, words.signed_labels) or next(
+        (_date(m) for line in lines if (m := _CN_DATE_LINE.match(line.replace(" ", "")))), None
+    )
     if published is None:
         published = signed
         if published:
@@ -89,9 +126,12 @@ def read_metadata(text: str, city: CityRecord) -> Metadata:
             notes.append("published: 原文未见发布日期,写作 null")
 
     valid_from = None
-    if match := re.search(r"自(?P<date>\d{4}年\d{1,2}月\d{1,2}日)起(?:施行|执行|实施)", text):
+    compact = re.sub(r"\s+", "", text)
+    if match := re.search(r"自(?P<date>\d{4}年\d{1,2}月\d{1,2}日)起(?:施行|执行|实施)", compact):
         valid_from = _date(_ISO_DATE.match(match.group("date")))
-    elif re.search(r"自(?:印发|发布)之日起(?:施行|执行|实施)", text):
+    elif re.search(r"自发布之日起(?:施行|执行|实施)", compact):
+        valid_from = published or signed  # 发布 is the day it was published, 印发 the day it was signed
+    elif re.search(r"自印发之日起(?:施行|执行|实施)", compact):
         valid_from = signed or published
 
     valid_until, validity_note = _valid_until(text, title, words.validity_labels)
@@ -114,6 +154,23 @@ def _title(head: list[str], document_types: tuple[str, ...]) -> str:
         following = head[i + 1] if i + 1 < len(head) else ""
         return line + following if _YEAR_RANGE.match(following) else line
     return ""
+
+
+def _signers(tail: list[str], endings: tuple[str, ...]) -> list[str]:
+    """The units signing above the closing date (落款): 「中共松溪县委办公室　松溪县人民政府办公室」."""
+    dated = [i for i, line in enumerate(tail) if _CN_DATE_LINE.match(line.replace(" ", ""))]
+    block = tail[max(0, dated[-1] - 3) : dated[-1]] if dated else tail[-3:]
+    names = []
+    for line in block:
+        parts = [p for p in re.split(r"[\s\u3000]{1,}", line) if p]
+        if parts and all(_is_unit(p, endings) and len(p) <= 30 for p in parts):
+            names += parts
+    return names
+
+
+def _table_date(table: dict[str, str], labels: tuple[str, ...]) -> dt.date | None:
+    value = _by_label(table, labels)
+    return _date(_ISO_DATE.search(value)) if value else None
 
 
 def _labelled(lines: list[str], labels: tuple[str, ...]) -> str:
@@ -156,12 +213,23 @@ def _date(match: re.Match[str] | None) -> dt.date | None:
         return None
 
 
+def _clause_scope(before: str, words: DraftingWords) -> bool:
+    """「本条执行期至…」「其中第（四）项执行期至…」: one clause's period, not the document's."""
+    return any(w in before for w in words.clause_scope_words)
+
+
 def _valid_until(text: str, title: str, labels: tuple[str, ...]) -> tuple[dt.date | None, str | None]:
     label = "|".join(map(re.escape, labels))
     compact = re.sub(r"\s+", "", text)
-    if match := re.search(
-        rf"(?:{label})(?:为|至|截至|截止|到|截止到)+(?P<date>\d{{4}}年\d{{1,2}}月\d{{1,2}}日)", compact
-    ):
+    matches = list(
+        re.finditer(rf"(?:{label})(?:为|至|截至|截止|到|截止到)+(?P<date>\d{{4}}年\d{{1,2}}月\d{{1,2}}日)", compact)
+    )
+    words = drafting_words()
+    scoped = [m for m in matches if not _clause_scope(compact[max(0, m.start() - 12) : m.start()], words)]
+    document = [
+        m for m in scoped if any(f"本{t}" in compact[max(0, m.start() - 40) : m.start()] for t in words.document_types)
+    ]
+    if match := (document or scoped or [None])[0]:
         return _date(_ISO_DATE.match(match.group("date"))), match.group(0)
     if match := re.search(r"[（(]\s*\d{4}\s*[-—–~至]\s*(?P<end>\d{4})\s*年?\s*[)）]", title):
         year = int(match.group("end"))

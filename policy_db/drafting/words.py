@@ -51,6 +51,10 @@ class DraftingWords:
     source_labels: tuple[str, ...]
     published_labels: tuple[str, ...]
     validity_labels: tuple[str, ...]
+    signed_labels: tuple[str, ...]
+    title_labels: tuple[str, ...]
+    doc_number_labels: tuple[str, ...]
+    clause_scope_words: tuple[str, ...]
 
 
 @cache
