@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from policy_db import outcomes
+
 from .answering.action_base import PolicyAction
 from .answering.context import Turn
 from .answering.frame import Reader
 from .answering.hotline import NO_DEPARTMENT_PHONES, add_hotline_when_asked, asks_for_phone, hotline_text
-from .answering.responder import Reply, respond
+from .answering.reply import Reply
+from .answering.turn_kinds import respond
 
 LEAVE_MESSAGE_BUTTON = {"title": "我要留言", "payload": "/leave_message"}
 MAX_SUBJECT_DEPARTMENTS = 2
@@ -36,7 +39,7 @@ class ActionContactPerson(PolicyAction):
             departments = "、".join(subject[0].departments[:MAX_SUBJECT_DEPARTMENTS])
             lines.append(f"{subject[0].name}的责任单位是{departments}({NO_DEPARTMENT_PHONES})。")
         lines.append("也可以在这里留言:回复“留言”,写下问题和联系电话,工作人员会看到。")
-        reply = Reply().say("\n".join(lines), [LEAVE_MESSAGE_BUTTON])
+        reply = Reply().say("\n".join(lines), [LEAVE_MESSAGE_BUTTON]).as_outcome(outcomes.HAND_OFF)
         if message.city:
-            reply.slots.update(city=message.city)
+            reply.remember(city=message.city)
         return reply

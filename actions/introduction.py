@@ -3,11 +3,13 @@ city added to the data is named in the greeting without editing domain.yml."""
 
 from __future__ import annotations
 
+from policy_db import outcomes
+
 from .answering.action_base import PolicyAction
 from .answering.context import Turn
 from .answering.frame import Reader
 from .answering.introduction import capabilities, greeting
-from .answering.responder import Reply
+from .answering.reply import Reply
 
 
 class ActionGreet(PolicyAction):
@@ -16,7 +18,7 @@ class ActionGreet(PolicyAction):
 
     def answer(self, reader: Reader, turn: Turn) -> Reply:
         text, buttons = greeting(reader.catalog)
-        return Reply().say(text, buttons)
+        return Reply().say(text, buttons).as_outcome(outcomes.SMALL_TALK)
 
 
 class ActionDescribeCapabilities(PolicyAction):
@@ -24,4 +26,4 @@ class ActionDescribeCapabilities(PolicyAction):
         return "action_describe_capabilities"
 
     def answer(self, reader: Reader, turn: Turn) -> Reply:
-        return Reply().say(capabilities(reader.catalog))
+        return Reply().say(capabilities(reader.catalog)).as_outcome(outcomes.SMALL_TALK)

@@ -7,7 +7,8 @@ from .answering.action_base import PolicyAction
 from .answering.context import Turn
 from .answering.frame import Reader
 from .answering.hotline import add_hotline_when_asked
-from .answering.responder import Reply, respond
+from .answering.reply import Reply
+from .answering.turn_kinds import respond
 
 
 class ActionAnswerPolicy(PolicyAction):

@@ -9,7 +9,8 @@ from .answering.checkup import describes_enterprise, read_profile
 from .answering.context import Turn
 from .answering.frame import Reader
 from .answering.introduction import topic_buttons
-from .answering.responder import Reply, respond
+from .answering.reply import Reply
+from .answering.turn_kinds import respond
 
 
 class ActionRememberProfile(PolicyAction):
@@ -41,7 +42,7 @@ class ActionRememberProfile(PolicyAction):
             reply = Reply().say(
                 f"好的,记下了:{noted}。请问企业在哪个城市?目前可查询:{'、'.join(c.name for c in catalog.cities)}。"
             )
-        reply.slots.update(city=city)
+        reply.remember(city=city)
         if message.figures:
-            reply.slots.update(figure_text=message.figure_text)
+            reply.remember(figures=message.figures)
         return reply

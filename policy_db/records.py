@@ -19,8 +19,10 @@ from typing import Any, Callable, ClassVar
 
 from sqlalchemy import JSON
 
+from . import clock
 from .formulas import Formula, formula_from_json
 from .money import format_yuan, parse_amount, parse_ratio
+from .periods import Period, latest_period
 from .requirements import MONEY_UNITS, Requirement, parse_requires
 from .schema import AddProblem, FieldReader, data_field
 from .vocabulary import load_categories
@@ -267,9 +269,19 @@ class BenefitRecord:
         return self.kind == "fact"
 
     @property
+    def period(self) -> Period | None:
+        """The latest period the clause binds the measure to (2022年第一季度), from its own words."""
+        return latest_period((self.clause_text, *self.conditions, self.summary, self.validity_note))
+
+    @property
     def valid_until(self) -> dt.date | None:
-        """The benefit's own end date, else the document's."""
-        return self.own_valid_until or self.document.valid_until
+        """The benefit's own end date; else the earlier of the document's and the end of the period its
+        clause is bound to (a 2022 first-quarter reward is over although the clause names no end date)."""
+        if self.own_valid_until:
+            return self.own_valid_until
+        period = self.period
+        ends = [d for d in (self.document.valid_until, period.end if period else None) if d]
+        return min(ends) if ends else None
 
     @property
     def category_label(self) -> str:
@@ -278,7 +290,7 @@ class BenefitRecord:
 
     def is_expired(self, today: dt.date | None = None) -> bool:
         until = self.valid_until
-        return until is not None and until < (today or dt.date.today())
+        return until is not None and until < (today or clock.today())
 
     def to_dict(self) -> dict[str, Any]:
         return {

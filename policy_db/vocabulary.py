@@ -54,6 +54,14 @@ class Vocabulary:
     phone_words: tuple[str, ...] = ()  # a question asking for a telephone number (the hotline is added)
     cancel_message_words: frozenset[str] = frozenset()  # 「算了」: forget the message being left
     no_phone_words: frozenset[str] = frozenset()  # 「不留」: leave the message without a phone number
+    period_start_words: tuple[str, ...] = ()  # 2021年以来: a year that starts a measure (policy_db/periods.py)
+    period_compare_words: tuple[str, ...] = ()  # 比2021年: a year compared with
+    stale_after_years: int = 2  # an undated measure of an older document gets a caveat, not 有效
+    # Cue words of each kind of turn (actions/answering/turn_kinds.py): judge, compare, total, now …
+    cues: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def cue_words(self, kind: str) -> tuple[str, ...]:
+        return next((words for name, words in self.cues if name == kind), ())
 
     def contrasts(self, text: str) -> bool:
         """「那…呢」: the message sets its subject against the last one."""
@@ -89,6 +97,10 @@ def parse_vocabulary(raw: dict) -> Vocabulary:
         contrast_ends=_words((raw.get("contrast_markers") or {}).get("ends")),
         category_words=tuple((str(c), _words(w)) for c, w in (raw.get("category_words") or {}).items()),
         entity_words=tuple((str(e), _words(w)) for e, w in (raw.get("entity_words") or {}).items()),
+        period_start_words=_words((raw.get("periods") or {}).get("start_words")),
+        period_compare_words=_words((raw.get("periods") or {}).get("compare_words")),
+        stale_after_years=int((raw.get("periods") or {}).get("stale_after_years") or 2),
+        cues=tuple((str(k), _words(w)) for k, w in (raw.get("turn_cues") or {}).items()),
     )
 
 

@@ -1,23 +1,26 @@
-"""The one place where an answering action turns a Reply into Rasa events (its text in Chinese punctuation)
-and handles a database outage."""
+"""The one place where an answering action turns a Reply into Rasa events: each message in Chinese
+punctuation with its outcome in the bot message's metadata, the conversation state stored through
+state.py, and a database outage answered plainly."""
 
 from __future__ import annotations
 
 import logging
 from abc import ABCMeta, abstractmethod
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from policy_db import outcomes
 from policy_db.query import PolicyDatabaseUnavailable
 
 from .catalog import current_catalog
 from .context import Turn, read_turn
 from .frame import Reader
 from .punctuation import full_width
-from .responder import Reply
+from .reply import Reply
+from .state import state_events
 
 log = logging.getLogger(__name__)
 SERVICE_UNAVAILABLE = (
@@ -34,19 +37,23 @@ class PolicyAction(Action, metaclass=ABCMeta):
 
     @abstractmethod
     def answer(self, reader: Reader, turn: Turn) -> Reply:
-        """What to say and which slots to set, for the latest message read in its conversation."""
+        """What to say and how the conversation state changes, for the latest message in its conversation."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         try:
             reader = Reader(current_catalog())
-            reply = self.answer(reader, read_turn(tracker, reader))
+            turn = read_turn(tracker, reader)
+            reply = self.answer(reader, turn)
         except PolicyDatabaseUnavailable as exc:
             log.error("policy database unavailable: %s", exc)
-            dispatcher.utter_message(text=SERVICE_UNAVAILABLE)
+            dispatcher.utter_message(text=SERVICE_UNAVAILABLE, outcome=outcomes.SERVICE_UNAVAILABLE)
             return []
+        after = replace(turn.state, profile=turn.profile).updated(**reply.changes)
         for message in reply.messages:
             buttons = [{**b, "title": full_width(b["title"])} for b in message.get("buttons") or []]
-            dispatcher.utter_message(text=full_width(message["text"]), buttons=buttons)
-        return [SlotSet(name, value) for name, value in reply.slots.items()]
+            dispatcher.utter_message(
+                text=full_width(message["text"]), buttons=buttons, outcome=reply.outcome, city=after.city
+            )
+        return state_events(turn.state, after)

@@ -1,7 +1,7 @@
 """政策体检: from what an owner says about the enterprise, every benefit of its city it may get.
 
 The profile (place, qualifications, plans, figures) can come in one message or several; it is kept in
-the `enterprise_profile` slot. Each benefit is assessed against its typed conditions
+the conversation state (state.py). Each benefit is assessed against its typed conditions
 (policy_db.eligibility): those that fit or may fit are listed by category with their figure, the
 condition that decides them and their validity; then the bot asks for what would decide the rest.
 """
@@ -9,12 +9,9 @@ condition that decides them and their validity; then the bot asks for what would
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, fields
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from policy_db.eligibility import EnterpriseProfile, assess, places_of, profile_from_text
-from policy_db.money import MAX_YUAN
 from policy_db.query import Catalog
 from policy_db.records import BenefitRecord
 from policy_db.requirements import load_eligibility_vocabulary
@@ -24,7 +21,6 @@ from . import formatting
 MAX_ENTRIES = 12
 MAX_PER_CATEGORY = 4
 MAX_FIGURE_CHARS = 40
-PROFILE_SETS = ("recognitions", "levels", "enterprise_types", "plans", "boards", "industries")
 
 
 def read_profile(catalog: Catalog, text: str) -> EnterpriseProfile:
@@ -34,43 +30,6 @@ def read_profile(catalog: Catalog, text: str) -> EnterpriseProfile:
 def describes_enterprise(profile: EnterpriseProfile) -> bool:
     """Enough to look for benefits: a qualification, a plan, a board or an enterprise type."""
     return bool(profile.recognitions or profile.plans or profile.boards or profile.enterprise_types)
-
-
-def profile_to_slot(profile: EnterpriseProfile) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in asdict(profile).items():
-        if isinstance(value, (set, frozenset)):
-            out[name] = sorted(value)
-        elif isinstance(value, Decimal):
-            out[name] = str(value)
-        else:
-            out[name] = value
-    return out
-
-
-def profile_from_slot(value: Any) -> EnterpriseProfile:
-    """A stored profile; anything malformed is dropped, never a crash."""
-    if not isinstance(value, dict):
-        return EnterpriseProfile()
-    kept: dict[str, Any] = {}
-    for f in fields(EnterpriseProfile):
-        raw = value.get(f.name)
-        if f.name in PROFILE_SETS and isinstance(raw, list):
-            kept[f.name] = frozenset(v for v in raw if isinstance(v, str))
-        elif f.name in ("revenue_yuan", "investment_yuan") and isinstance(raw, str):
-            try:
-                number = Decimal(raw)
-            except InvalidOperation:
-                continue
-            if number.is_finite() and 0 < number <= MAX_YUAN:
-                kept[f.name] = number
-        elif f.name == "headcount" and isinstance(raw, int) and 0 < raw < 10_000_000:
-            kept[f.name] = raw
-        elif f.name == "first_time" and isinstance(raw, bool):
-            kept[f.name] = raw
-        elif f.name == "city" and isinstance(raw, str):
-            kept[f.name] = raw
-    return EnterpriseProfile(**kept)
 
 
 def _profile_words(profile: EnterpriseProfile) -> str:

@@ -30,8 +30,8 @@ NO_NUMBER = "文号未载明"
 NO_DATE = "发布日期未载明"
 
 
-def format_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+def format_date(day: dt.date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
 def document_citation(document: DocumentRecord) -> str:

@@ -12,11 +12,13 @@ import datetime as dt
 import json
 import re
 
-from policy_db import tiers
+from policy_db import clock, tiers
 from policy_db.calculator import Calculation, MissingFigures, bases_needed
 from policy_db.records import BenefitRecord, FigureRecord
+from policy_db.validity import ENDED, STALE, VALID, validity_of
 from policy_db.vocabulary import CAP_FOCUS
 
+from . import wording
 from .citations import citation, clause_citation, document_citation, format_date
 from .hotline import HOTLINE_NAME
 
@@ -89,20 +91,31 @@ def _in_focus(f: FigureRecord, focus: tuple[str, ...]) -> bool:
 
 
 def validity_line(b: BenefitRecord, today: dt.date | None = None) -> str:
-    today = today or dt.date.today()
-    until = b.valid_until
-    if until is None:
-        return "有效期:文件未规定截止日期,以主管部门最新通知为准"
-    if until < today:
-        return ended_line(b)
-    return f"有效期:至{format_date(until)},目前仍在有效期内"
+    """Whether the measure applies today: its end date, the period it was bound to, or the caveat for an
+    undated measure of an older document (policy_db.validity)."""
+    validity = validity_of(b, today)
+    if validity.ended:
+        return ended_line(b, today)
+    if validity.state == VALID:
+        return wording.VALID_UNTIL.format(until=format_date(validity.until))
+    if validity.state == STALE:
+        return wording.STALE_CAVEAT.format(year=validity.published_year, lead=lead_unit(b))
+    return wording.UNDATED
 
 
-def ended_line(b: BenefitRecord) -> str:
+def ended_line(b: BenefitRecord, today: dt.date | None = None) -> str:
     """An expired policy said plainly, and whom to ask about a successor: its units, the lead unit first."""
-    until = b.valid_until
-    ended = f"已于{format_date(until)}到期" if until else "已经到期"
-    return f"{ended},这项政策已结束,不能再按它申请。有没有接续的新政策,请咨询{successor_units(b)}。"
+    validity = validity_of(b, today)
+    until = validity.until
+    if validity.period:
+        ended = wording.ENDED_PERIOD.format(period=validity.period, until=format_date(until))
+    else:
+        ended = wording.ENDED_ON.format(until=format_date(until)) if until else wording.ENDED
+    return ended + wording.ENDED_SUCCESSOR.format(units=successor_units(b))
+
+
+def lead_unit(b: BenefitRecord) -> str:
+    return b.departments[0] if b.departments else DEFAULT_UNIT
 
 
 def successor_units(b: BenefitRecord) -> str:
@@ -128,14 +141,20 @@ def eligibility_line(b: BenefitRecord) -> str:
 
 def status_text(b: BenefitRecord, today: dt.date | None = None) -> str:
     """Whether the policy still applies, and how old its document is: 已于2022年12月31日到期，2022年文件."""
-    published = b.document.published
-    year = f"{published.year}年文件" if published else "文件未载明年份"
-    until = b.valid_until
-    if until is None:
-        return f"文件未规定期限，{year}"
-    if b.is_expired(today or dt.date.today()):
-        return f"已于{format_date(until)}到期，{year}"
-    return f"有效至{format_date(until)}，{year}"
+    validity = validity_of(b, today)
+    year = f"{validity.published_year}年文件" if validity.published_year else "文件未载明年份"
+    if validity.ended:
+        return f"已于{format_date(validity.until)}到期，{year}"
+    if validity.state == VALID:
+        return f"有效至{format_date(validity.until)}，{year}"
+    if validity.state == STALE:
+        return f"文件未规定期限，发布于{year.removesuffix('文件')}，请确认是否仍执行"
+    return f"文件未规定期限，{year}"
+
+
+def state_tag(b: BenefitRecord, today: dt.date | None = None) -> str:
+    """One word for a list entry: 有效, 已过期, or 期限未定 for an undated measure of an older document."""
+    return {ENDED: "已过期", VALID: "有效", STALE: "期限未定"}.get(validity_of(b, today).state, "有效")
 
 
 def answer_card(
@@ -149,9 +168,9 @@ def answer_card(
     An expired policy says so right under the figure, with whom to ask about a successor."""
     figure, *details = headline(b, calculation, focus)
     lines = [f"【{b.city}】{b.name}（{status_text(b, today)}）", bold(figure)]
-    expired = b.is_expired(today or dt.date.today())
+    expired = b.is_expired(today)
     if expired:
-        lines.append(ended_line(b))
+        lines.append(ended_line(b, today))
     lines += [*details, eligibility_line(b)]
     if b.conditions:
         lines.append("条件:" + ";".join(b.conditions[:2]))
@@ -168,7 +187,7 @@ def several_text(city: str, records: list[BenefitRecord], calculations: list, to
     for i, (b, calculation) in enumerate(zip(records, calculations), 1):
         lines_ = [line for line in headline(b, calculation) if not line.startswith(("(", "计算", "· "))]
         figure = "；".join(lines_).removeprefix(b.name + ":") or b.summary
-        state = "已过期" if b.is_expired(today) else "有效"
+        state = state_tag(b, today)
         lines.append(f"{i}. {b.name}:{shorten(figure, MAX_SEVERAL_FIGURE_CHARS)}({state})")
         # One document for all: each entry names its clause, the document is cited once below.
         source = (
@@ -288,7 +307,7 @@ def city_buttons(cities: list[str]) -> list[dict]:
 
 def document_lines(doc, today: dt.date | None = None) -> list[str]:
     """One document's metadata: title, 文号 (or plainly none), issuer, date and overall validity."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     number = f"文号:{doc.doc_number}" if doc.doc_number else "文号:该文件原文未载明文号"
     published = f"发布日期:{format_date(doc.published)}" if doc.published else "发布日期:原文未载明"
     if doc.valid_until is None:
@@ -340,6 +359,11 @@ def apply_text(b: BenefitRecord, today: dt.date | None = None) -> str:
         source_line(b),
     ]
     return "\n".join(lines)
+
+
+def topic_label(topics: tuple[str, ...], text: str) -> str:
+    """How a comparison names its measure: the first topic, else the question's words."""
+    return topics[0].replace('"', "") if topics else text.strip(" ，,。？?！!")[:20]
 
 
 def item_buttons(records: list[BenefitRecord]) -> list[dict]:

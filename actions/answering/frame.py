@@ -16,7 +16,7 @@ from functools import lru_cache
 from policy_db.figure_bases import load_vocabulary as load_figure_vocabulary
 from policy_db.fuzzy import FuzzyMatcher
 from policy_db.query import Catalog
-from policy_db.user_figures import read_figures
+from policy_db.user_figures import UserFigure, UserFigures, read_figures
 from policy_db.vocabulary import CAP_FOCUS, Categories, Vocabulary, load_categories, load_vocabulary
 
 from .selection import asks_for_figure
@@ -27,6 +27,8 @@ MIN_FUZZY_TOPIC_LENGTH = 3
 _CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _FILLER = re.compile(r"[\s,，。.!！?？~、]|吧|呢|啊|呀|的|看看|说说|详细|讲讲|要|选|就|那|这")
 
+# Cue kinds that say nothing of the policy domain by themselves (「我们」, 「平台」).
+NOT_DOMAIN_CUES = frozenset({"self", "procedure"})
 AMOUNT_OVER = ("validity", "conditions")  # aspects a figure question with the owner's figures overrides
 
 # What the intent classifier says the message asks, when the words alone do not say it.
@@ -49,7 +51,7 @@ class Frame:
     level: str | None = None
     aspect: str | None = None
     category: str | None = None
-    figures: tuple[tuple[str, Decimal, str], ...] = ()  # (the words given with it, value, money|count|rate)
+    figures: tuple[UserFigure, ...] = ()  # the owner's figures, each with what it measures (its basis)
     refused_figures: tuple[str, ...] = ()  # figures that are not real amounts (negative, zero, absurd)
     choice: int | None = None  # 1-based; -1 means the last item
     content: tuple[str, ...] = ()  # content words beyond places, levels, aspects and generic words
@@ -57,16 +59,17 @@ class Frame:
     # What the answer should put first: figure-basis words (「那高级工呢」) and CAP for 「上限是多少」.
     focus: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()  # kinds of help the words name (贷款 -> finance), in vocabulary order
+    cues: tuple[str, ...] = ()  # the kinds of turn whose cue words the message uses (judge, compare, total …)
 
     @property
     def figure_yuan(self) -> Decimal | None:
-        money = [value for _, value, kind in self.figures if kind == "money"]
+        money = [f.value for f in self.figures if f.kind == "money"]
         return money[-1] if money else None
 
     @property
-    def figure_text(self) -> str:
-        """The owner's figures with their words, newest first (policy_db.user_figures reads the first of each)."""
-        return "；".join(dict.fromkeys(clause for clause, _, _ in reversed(self.figures)))
+    def given(self) -> UserFigures:
+        """The owner's figures as the calculator takes them, newest first (it uses the first of each basis)."""
+        return UserFigures(tuple(reversed(self.figures)))
 
     @property
     def has_subject(self) -> bool:
@@ -87,6 +90,7 @@ class Frame:
             or self.choice
             or self.domain_words
             or self.focus
+            or set(self.cues) - NOT_DOMAIN_CUES
         )
 
 
@@ -115,7 +119,7 @@ class Reader:
             or _entity_topics(catalog, entities)
             or self._fuzzy_topics(subject_text, city)
         )
-        figures = tuple((_clause_around(text, f.start, f.end), f.value, f.kind) for f in given.figures)
+        figures = given.figures[:MAX_FIGURES_PER_MESSAGE]
         refused = tuple(f"“{f.text}”不是有效的金额:{f.reason.rstrip('。')}" for f in given.refused)
         choice = self.choice(text)
         content = () if choice is not None else self.content(subject_text)  # 「第三个」 names no subject
@@ -138,7 +142,12 @@ class Reader:
             domain_words=tuple(w for w in content if w in _indexes_for(catalog).known_words),
             focus=self.focus(subject_text),
             categories=tuple(c for c, words in self.vocabulary.category_words if any(w in subject_text for w in words)),
+            cues=self.cues(text),
         )
+
+    def cues(self, text: str) -> tuple[str, ...]:
+        """The kinds of turn whose cue words (vocabulary.yml `turn_cues`) occur in the message."""
+        return tuple(kind for kind, words in self.vocabulary.cues if any(word in text for word in words))
 
     # -- the parts of a message ------------------------------------------------------------
     def category(self, intent: str | None) -> str | None:
@@ -255,22 +264,23 @@ def merge(previous: Frame, message: Frame) -> Frame:
 
 
 MAX_REMEMBERED_FIGURES = 6
+MAX_FIGURES_PER_MESSAGE = 6  # a message of 166 figures is read for its first few: the work per message is bounded
 
 
-def remember_figures(old: tuple, new: tuple) -> tuple:
-    """A figure the owner gave stays until they give another of the same kind (the newer wins)."""
+def remember_figures(old: tuple[UserFigure, ...], new: tuple[UserFigure, ...]) -> tuple[UserFigure, ...]:
+    """A figure the owner gave stays until they give another of the same measure (the newer wins).
+
+    「要是8亿呢」 names no measure: it is a new value of the money figure in play, so it replaces the money
+    figures; a figure of a named measure replaces that measure's (and an unnamed one of its kind)."""
     if not new:
         return old
-    new_bases = {f.basis for clause, _, _ in new for f in read_figures(clause).figures}
+    named = {(f.basis, f.qualifier) for f in new if f.basis}
+    unnamed_kinds = {f.kind for f in new if not f.basis}
 
-    def replaced(figure: tuple) -> bool:
-        clause, _, kind = figure
-        if clause in {n[0] for n in new}:
+    def replaced(figure: UserFigure) -> bool:
+        if figure.basis and (figure.basis, figure.qualifier) in named:
             return True
-        # 「要是8亿呢」 names no basis: it is a new value of the money figure in play.
-        if kind == "money" and None in new_bases:
-            return True
-        return bool({f.basis for f in read_figures(clause).figures} & (new_bases - {None}))
+        return figure.kind in unnamed_kinds or (not figure.basis and figure.kind in {f.kind for f in new})
 
     kept = tuple(f for f in old if not replaced(f))
     return (kept + new)[-MAX_REMEMBERED_FIGURES:]
@@ -314,13 +324,6 @@ def _framing_words(vocabulary: Vocabulary) -> tuple[str, ...]:
     words += [w for a in vocabulary.aspects if a.name != "amount" for w in a.words]
     words += [w for w, _ in load_figure_vocabulary().words if len(w) > 1]
     return tuple(sorted(set(words), key=len, reverse=True))
-
-
-def _clause_around(text: str, start: int, end: int) -> str:
-    """The words a figure was given with: its clause of the sentence (「营收6000万」 of 「…，营收6000万，…」)."""
-    left = max(text.rfind(mark, 0, start) for mark in "，,。；;！!？?") + 1
-    rights = [i for i in (text.find(mark, end) for mark in "，,。；;！!？?") if i >= 0]
-    return text[left : min(rights) if rights else len(text)].strip()
 
 
 @dataclass(frozen=True)

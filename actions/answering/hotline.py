@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from policy_db.query import Catalog
 from policy_db.vocabulary import load_vocabulary
 
-if TYPE_CHECKING:  # for annotations only, so formatting and the responder can import this module
+if TYPE_CHECKING:  # for annotations only, so formatting and the lookup can import this module
     from .context import Turn
-    from .responder import Reply
+    from .reply import Reply
 
 HOTLINE_NAME = "12345政务服务便民热线"
 NO_DEPARTMENT_PHONES = "数据库只收录责任单位，没有部门电话"
@@ -46,6 +46,6 @@ def add_hotline_when_asked(reply: Reply, catalog: Catalog, turn: Turn) -> Reply:
     """A policy answer to a message that also asks for a phone number (「技改补贴找哪个部门,电话多少」)
     gets the hotline after it: the answer names the 责任单位, the data has no number of theirs."""
     if asks_for_phone(turn.message.text):
-        city = reply.slots.get("city") or turn.merged.city
+        city = reply.changes.get("city") or turn.merged.city
         reply.say(f"{NO_DEPARTMENT_PHONES};电话咨询可拨打{hotline_text(catalog, city)}。")
     return reply

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
+from policy_db import clock
 from policy_db.query import Catalog
 from policy_db.records import BenefitRecord, FigureRecord
 from policy_db.vocabulary import Categories, Category, load_categories
@@ -61,7 +62,7 @@ def example_questions(
     catalog: Catalog, today: dt.date | None = None, categories: Categories | None = None, limit: int = MAX_EXAMPLES
 ) -> list[ExampleQuestion]:
     """One question per city (in the catalogue's order), of kinds of help as varied as the records allow."""
-    return list(_examples(catalog, today or dt.date.today(), categories or load_categories(), limit))
+    return list(_examples(catalog, today or clock.today(), categories or load_categories(), limit))
 
 
 @lru_cache(maxsize=8)
@@ -256,7 +257,7 @@ def topic_buttons(catalog: Catalog, city: str, today: dt.date | None = None) -> 
     figure of, so every button leads to a list with a figure (「滨州」 gets no 社会保险 button). A city with no
     such record is offered the kinds of its records with a figure, expired or not (the lists tag expired
     ones), and failing that the kinds of any of its benefits."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     benefits = [b for b in catalog.in_city(city) if not b.is_fact]
     with_figure = [b for b in benefits if any(f.kind in ANSWER_FIGURES for f in b.figures)]
     offered = (

@@ -11,7 +11,7 @@ from policy_db.figure_bases import load_vocabulary as load_figure_vocabulary
 from policy_db.money import money_mentions
 from policy_db.query import Catalog, PassageHit, ScoredBenefit
 from policy_db.records import BenefitRecord
-from policy_db.user_figures import UserFigures, read_figures
+from policy_db.user_figures import UserFigures
 from policy_db.vocabulary import load_vocabulary
 
 from .introduction import topic_word
@@ -161,7 +161,7 @@ def select_in_city(
     text: str,
     topics: list[str],
     category: str | None,
-    figure_text: str = "",
+    given: UserFigures | None = None,
     level: str | None = None,
 ) -> Selection:
     relevant = Relevance(catalog, text, topics)
@@ -186,7 +186,6 @@ def select_in_city(
         benefits = [h for h in hits if not h.benefit.is_fact and h.score >= FACT_YIELDS_SHARE * best.score]
         if benefits:
             best = benefits[0]
-    given = read_figures(figure_text) if figure_text else None
     if given and not computes_from(best.benefit, given):
         # The user gave a figure: prefer a close record whose amount is computed from that figure.
         tiered = [

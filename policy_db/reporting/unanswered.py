@@ -30,11 +30,12 @@ from rasa.shared.core.events import (
 from ..query import Catalog
 from .replies import CORE_FALLBACK_ACTION, Reason, Recognised, ReplyReader
 
-# Slots of domain.yml read here: the conversation's city, and the questions a message naming only a city
-# (「三明」「那滨州呢」, or a city button's payload /inform_city{"city": …}) asks again: the one asked before
-# its city was known, else the last one answered.
+# Slots of domain.yml read here: the conversation's city, and the conversation state, whose questions a
+# message naming only a city (「三明」「那滨州呢」, or a city button's payload /inform_city{"city": …}) asks
+# again: the one asked before its city was known, else the last one answered.
 CITY_SLOT = "city"
-QUESTION_SLOTS = ("pending_question", "last_question")
+STATE_SLOT = "conversation"
+QUESTION_FIELDS = ("pending_question", "question")
 _FILLER = " \t，,。.？?！!呢吧吗的啊那市县区"  # what is left of 「那三明市呢？」 without the place
 
 
@@ -97,7 +98,7 @@ def _in_conversation(
             # A new session starts without slots; Rasa sets those it carries over again right after.
             slots.clear()
         elif turn is not None and isinstance(event, BotUttered) and event.text:
-            recognised = reader.read(event.text)
+            recognised = reader.read(event)
             if recognised is not None:
                 turn.recognised.append(recognised)
         elif turn is not None and isinstance(event, ActionExecuted) and event.action_name:
@@ -135,7 +136,9 @@ def _question(turn: _Turn, catalog: Catalog) -> str:
     """The words of the question; a message naming only a city, or a button's payload, asks the remembered one."""
     text = (turn.message.text or "").strip()
     if text.startswith("/") or not catalog.without_places(text).strip(_FILLER):
-        remembered = (_text(turn.slots_before.get(name)) for name in QUESTION_SLOTS)
+        state = turn.slots_before.get(STATE_SLOT)
+        state = state if isinstance(state, dict) else {}
+        remembered = (_text(state.get(name)) for name in QUESTION_FIELDS)
         return next((q for q in remembered if q), text)
     return text
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +11,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.answering.action_base as action_base
-import actions.answering.formatting as formatting
+from policy_db import clock
 from tests.conftest import TODAY
 
 
@@ -32,6 +31,11 @@ class Conversation:
     """A conversation with remembered slots; each `ask` runs one action on one user message."""
 
     slots: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """The stored conversation state (actions/answering/state.py)."""
+        return self.slots.get("conversation") or {}
 
     def ask(self, action, text: str, intent: str, entities: list[dict] | None = None) -> Turn:
         tracker = Tracker(
@@ -63,12 +67,8 @@ def action_database(monkeypatch, repository):
     monkeypatch.setattr(action_base, "current_catalog", repository.catalog)
     monkeypatch.delenv("WEB_PUBLIC_URL", raising=False)
 
-    class FixedDate(dt.date):
-        @classmethod
-        def today(cls):
-            return TODAY
-
-    monkeypatch.setattr(formatting.dt, "date", FixedDate)
+    with clock.fixed(TODAY):
+        yield
 
 
 @pytest.fixture

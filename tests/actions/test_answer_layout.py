@@ -22,7 +22,7 @@ LINK = re.compile(r"\[查看原文\]\(([^()\s]+)\)")
 
 
 def answered(catalog, conversation):
-    [record] = catalog.get(conversation.slots["last_benefits"][:1])
+    [record] = catalog.get(conversation.state["subject"][:1])
     return record
 
 
@@ -184,19 +184,19 @@ def test_a_long_clause_is_cut_at_a_sentence_end_and_marked():
 def test_related_records_are_buttons_of_the_same_reply_and_can_be_picked(conversation, catalog):
     turn = conversation.ask(ANSWER, "平顶山国家级小巨人奖多少", "ask_reward")
     assert len(turn.texts) == 1 and turn.buttons
-    listed = catalog.get(conversation.slots["listed_benefits"])
+    listed = catalog.get(conversation.state["listed"])
     assert [b["title"].split(". ", 1)[1][:8] for b in turn.buttons] == [r.name[:8] for r in listed]
     # their gist is in the same bubble, numbered as the buttons, so a figure of a related record is readable too
     for i, record in enumerate(listed, 1):
         assert f"{i}. {full_width(record.name)}" in turn.text and full_width(record.summary) in turn.text
     picked = conversation.ask(ANSWER, turn.buttons[0]["payload"], "choose_item")
-    assert conversation.slots["last_benefits"] == [listed[0].key]
+    assert conversation.state["subject"] == [listed[0].key]
     assert f"【平顶山】{full_width(listed[0].name)}" in picked.text
 
 
 def test_related_expired_records_come_last_and_are_tagged(conversation, catalog):
     turn = conversation.ask(ANSWER, "三明 贷款", "ask_finance")
-    listed = catalog.get(conversation.slots["listed_benefits"])
+    listed = catalog.get(conversation.state["listed"])
     expired = [r.is_expired(TODAY) for r in listed]
     assert expired == sorted(expired)
     assert all(("已过期" in b["title"]) == gone for b, gone in zip(turn.buttons, expired))
@@ -204,7 +204,7 @@ def test_related_expired_records_come_last_and_are_tagged(conversation, catalog)
 
 def test_an_overview_lists_valid_items_first_and_tags_expired_ones(conversation, catalog):
     turn = conversation.ask(ANSWER, "三明有哪些奖励补贴", "ask_reward")
-    listed = catalog.get(conversation.slots["listed_benefits"])
+    listed = catalog.get(conversation.state["listed"])
     expired = [r.is_expired(TODAY) for r in listed]
     assert any(expired) and expired == sorted(expired)
     items = [line for line in turn.text.splitlines() if line[:1].isdigit()]
@@ -213,7 +213,7 @@ def test_an_overview_lists_valid_items_first_and_tags_expired_ones(conversation,
 
 def test_a_list_of_several_subjects_puts_valid_ones_first_and_cites_the_document_once(conversation, catalog):
     turn = conversation.ask(ANSWER, "平顶山社保缓缴和小巨人奖励有哪些", "ask_reward")
-    listed = catalog.get(conversation.slots["listed_benefits"])
+    listed = catalog.get(conversation.state["listed"])
     expired = [r.is_expired(TODAY) for r in listed]
     assert True in expired and False in expired and expired == sorted(expired)
     items = [line for line in turn.text.splitlines() if line[:1].isdigit()]

@@ -28,7 +28,7 @@ def test_a_city_without_the_narrower_topic_answers_with_the_broader_one_and_says
     turn = conversation.ask(ANSWER, f"{city}的小巨人企业有什么政策", "ask_reward")
     first_line = turn.text.splitlines()[0]
     assert city in first_line and "小巨人" in first_line and "专精特新" in first_line and "没有专门" in first_line
-    [answered] = catalog.get(conversation.slots["last_benefits"][:1])
+    [answered] = catalog.get(conversation.state["subject"][:1])
     assert answered.city == city and BROAD in answered.topics
     assert "没有找到" not in turn.text
 
@@ -48,5 +48,5 @@ def test_a_city_with_the_narrower_topic_answers_it_directly(conversation, catalo
     city = next(c.name for c in catalog.cities if any(NARROW in b.topics for b in catalog.in_city(c.name)))
     turn = conversation.ask(ANSWER, f"{city}的小巨人企业有什么奖励", "ask_reward")
     assert "没有专门" not in turn.text
-    [answered] = catalog.get(conversation.slots["last_benefits"][:1])
+    [answered] = catalog.get(conversation.state["subject"][:1])
     assert NARROW in answered.topics

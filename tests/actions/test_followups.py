@@ -43,7 +43,7 @@ def test_city_given_after_the_question(conversation):
     ask = conversation.ask(ActionAnswerPolicy(), "专精特新小巨人奖励有多少", "ask_reward")
     assert "平顶山" in ask.text
     turn = conversation.ask(ActionAnswerPolicy(), "平顶山的", "inform_city", [{"entity": "city", "value": "平顶山"}])
-    assert "50万元" in turn.text and conversation.slots["pending_question"] is None
+    assert "50万元" in turn.text and conversation.state["pending_question"] is None
 
 
 def test_city_without_a_question_asks_what_to_look_up(conversation):

@@ -69,7 +69,7 @@ def test_the_first_line_says_whether_the_policy_still_applies(conversation):
     ended = conversation.ask(ActionAnswerPolicy(), "平顶山工伤保险交不上能缓缴吗", "ask_social_insurance")
     assert "（已于2022年12月31日到期，2022年文件）" in ended.texts[0].splitlines()[0]
     open_ended = conversation.ask(ActionAnswerPolicy(), "平顶山小巨人奖多少", "ask_reward")
-    assert "（文件未规定期限，2022年文件）" in open_ended.texts[0].splitlines()[0]
+    assert "（文件未规定期限，发布于2022年，请确认是否仍执行）" in open_ended.texts[0].splitlines()[0]
 
 
 def test_an_overview_tags_expired_items(conversation):

@@ -48,7 +48,7 @@ def test_no_city_lists_figures_per_city_and_offers_buttons(conversation):
     assert "80万元" in turn.text and "200万元" in turn.text
     # Only the cities that have such a policy are offered.
     assert {b["title"] for b in turn.buttons} == {"三门峡", "平顶山"}
-    assert conversation.slots["pending_question"] == "挂牌新三板政府给奖励不"
+    assert conversation.state["pending_question"] == "挂牌新三板政府给奖励不"
 
 
 def test_never_a_figure_from_another_city(conversation):

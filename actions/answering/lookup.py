@@ -1,6 +1,7 @@
-"""Turn a message in its conversation into reply messages and slots.
+"""The lookup handlers of the turn table (turn_kinds.py): a record's card, a follow-up about it, lists,
+documents, places and the questions the bot asks back.
 
-Rules the product promises, all decided here:
+Rules the product promises:
 - a figure is only ever taken from a record of the city being asked about;
 - a message that only changes the city, the level, a figure or the aspect applies to the current subject;
 - with no city, the bot lists the figure per city (when a topic matches) and asks for the city;
@@ -12,26 +13,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import replace
 
+from policy_db import outcomes
 from policy_db.calculator import Calculation, bases_needed, calculate, total_with
 from policy_db.query import Catalog
 from policy_db.records import BenefitRecord
-from policy_db.user_figures import read_figures
 
-from . import formatting
+from . import formatting, wording
 from .aspects import AspectRequest, format_aspect
-from .checkup import checkup_text, describes_enterprise, profile_to_slot, read_profile
+from .checkup import checkup_text
 from .context import Turn
 from .frame import Frame, Reader
 from .hotline import hotlines
 from .introduction import topic_buttons, topic_word
+from .reply import Reply
 from .selection import (
     VALIDITY_WORDS,
     Selection,
     asked_categories,
-    asks_for_figure,
     bases_named,
     best_passage,
     broader_topics,
@@ -50,85 +50,15 @@ MAX_SEVERAL = 5  # entries in a several-subject answer
 MAX_POINT_CHARS = 80
 
 
-@dataclass
-class Reply:
-    messages: list[dict[str, Any]] = field(default_factory=list)
-    slots: dict[str, Any] = field(default_factory=dict)
-
-    def say(self, text: str, buttons: list[dict] | None = None) -> Reply:
-        message: dict[str, Any] = {"text": text}
-        if buttons:
-            message["buttons"] = buttons
-        self.messages.append(message)
-        return self
-
-
-def respond(reader: Reader, turn: Turn, today: dt.date | None = None) -> Reply:
-    catalog = reader.catalog
-    message, conversation = turn.message, turn.conversation
-    frame = turn.merged
-    subject = conversation.subject
-
-    if message.refused_figures and not message.figures:
-        return Reply().say(
-            f"{message.refused_figures[0]}。请告诉我大于0的实际数额,例如“融资8亿”“营收6000万”“月租1.2万”。"
-        )
-    if message.choice is not None and not message.has_subject:
-        if conversation.listed:
-            return _pick(catalog, conversation.listed, message.choice, message, frame, today)
-        if not message.city and not message.figures:
-            return Reply().say(
-                "您想看哪一项?请先告诉我城市和想查的政策,例如“平顶山有哪些奖励补贴”,我列出清单后回复序号即可。"
-            )
-    may_describe = (
-        turn.intent == "inform_profile"
-        or message.aspect == "checkup"
-        or (conversation.frame.aspect == "checkup" and not message.topics)
-    )
-    told = read_profile(catalog, message.text) if may_describe else None
-    # 「我在平顶山开了家商贸公司,招了两个应届生,社保有补贴吗,能补多久」: a description that ends in a question
-    # about one subject is answered; a description asking what it can get (能享受哪些) gets 政策体检.
-    asks_one_thing = (bool(message.topics) or asks_for_figure(message.text)) and not _asks_list(message.text)
-    if told is not None and describes_enterprise(told) and not asks_one_thing:
-        return _checkup(catalog, conversation.profile.merged(told), frame, today)
-    # 「惠企纾困的通知是哪天发的」: the words ask about a document, so its topic is only part of its name.
-    about_a_document = reader.aspect(message.text) == "document" and any(
-        noun in message.text for noun in reader.vocabulary.document_nouns
-    )
-    if message.aspect == "document" and (not message.topics or about_a_document):
-        return _documents(catalog, message.city or (None if message.other_place else frame.city), today)
-    if message.aspect == "document" and reader.aspect(message.text) != "document":
-        # 「文件里说的技改基金规模多少」: only the classifier said "document"; the words ask about a topic.
-        frame = replace(frame, aspect="amount")
-    if message.other_place and not message.city:
-        return _other_place(catalog, message.other_place, message, frame)
-
-    same_city = bool(subject) and (message.city is None or message.city == subject[0].city)
-    if same_city and not message.topics and (not message.content or _covers(catalog, subject[0], message)):
-        return _follow_up(reader, turn, frame, today)
-    if same_city and message.has_subject and reader.vocabulary.contrasts(message.text):
-        # 「那承诺制备案的呢」: a sibling of the last subject; its topics rank the candidates too.
-        frame = replace(frame, topics=tuple(dict.fromkeys(message.topics + subject[0].topics)))
-    if message.city and not message.has_subject and (conversation.pending_question or conversation.question):
-        return _switch_city(reader, turn, today)
-    if (
-        message.city
-        and not message.has_subject
-        and not (message.aspect or message.category or _asks_list(message.text))
-    ):
-        return _ask_what(catalog, message.city)
-    return _answer(catalog, frame, today)
-
-
 # -- the subject changes only in part -------------------------------------------------------------
-def _follow_up(reader: Reader, turn: Turn, frame: Frame, today: dt.date | None) -> Reply:
+def follow_up(reader: Reader, turn: Turn, frame: Frame, today: dt.date | None) -> Reply:
     """「那省级的呢」「要是8亿呢」「找谁办」「要交滞纳金吗」: the same subject, one part changed."""
     message, conversation = turn.message, turn.conversation
     subject = conversation.subject[0]
     covers_level = message.level and message.level in subject.name + subject.eligibility + subject.summary
     if message.level and not covers_level and conversation.question:
-        again = reader.read(_relevel(reader, conversation.question))
-        return _answer(
+        again = reader.read(relevel(reader, conversation.question))
+        return answer(
             reader.catalog,
             replace(
                 frame,
@@ -140,10 +70,10 @@ def _follow_up(reader: Reader, turn: Turn, frame: Frame, today: dt.date | None) 
             today,
         )
     aspect = message.aspect or ("amount" if message.figures else frame.aspect) or "amount"
-    return _render(reader.catalog, aspect, conversation.subject[:1], frame, today, question=message.text)
+    return render(reader.catalog, aspect, conversation.subject[:1], frame, today, question=message.text)
 
 
-def _relevel(reader: Reader, question: str) -> str:
+def relevel(reader: Reader, question: str) -> str:
     """The last question without its level words, so the new level decides."""
     for level in reader.vocabulary.levels:
         for word in level.words:
@@ -151,7 +81,7 @@ def _relevel(reader: Reader, question: str) -> str:
     return question
 
 
-def _switch_city(reader: Reader, turn: Turn, today: dt.date | None) -> Reply:
+def switch_city(reader: Reader, turn: Turn, today: dt.date | None) -> Reply:
     """「那三明呢」「平顶山」: the remembered (or pending) question, asked of the city just named."""
     conversation = turn.conversation
     question = conversation.pending_question or conversation.question or ""
@@ -163,10 +93,10 @@ def _switch_city(reader: Reader, turn: Turn, today: dt.date | None) -> Reply:
         aspect=turn.message.aspect or conversation.frame.aspect or "amount",
         figures=again.figures or conversation.frame.figures,
     )
-    return _answer(reader.catalog, frame, today)
+    return answer(reader.catalog, frame, today)
 
 
-def _covers(catalog: Catalog, benefit: BenefitRecord, message: Frame) -> bool:
+def covers(catalog: Catalog, benefit: BenefitRecord, message: Frame) -> bool:
     """The current subject's clause speaks of the message's words (「要交滞纳金吗」 after 社保缓缴)."""
     bases = "".join(bases_needed(benefit)) + (benefit.tier.basis if benefit.tier else "")
     own = set(catalog.tokenizer.tokens(benefit.clause_text + benefit.name + benefit.summary + bases))
@@ -174,34 +104,32 @@ def _covers(catalog: Catalog, benefit: BenefitRecord, message: Frame) -> bool:
 
 
 # -- a subject of its own --------------------------------------------------------------------------
-def _answer(catalog: Catalog, frame: Frame, today: dt.date | None) -> Reply:
+def answer(catalog: Catalog, frame: Frame, today: dt.date | None) -> Reply:
     aspect = frame.aspect or "amount"
     city = frame.city
     if city is None:
-        return _ask_city(catalog, frame)
+        return ask_city(catalog, frame)
     search_text = catalog.without_places(frame.text)
     if aspect == "validity" and not frame.topics and is_generic(catalog, search_text, VALIDITY_WORDS):
-        return _documents(catalog, city, today)  # 「三明的政策还能用吗」
-    selection = select_in_city(
-        catalog, city, search_text, list(frame.topics), frame.category, frame.figure_text, frame.level
-    )
+        return documents(catalog, city, today)  # 「三明的政策还能用吗」
+    selection = select_in_city(catalog, city, search_text, list(frame.topics), frame.category, frame.given, frame.level)
     if not selection.found and frame.category and not frame.topics and is_generic(catalog, search_text):
-        return _overview(catalog, city, frame)
-    if not selection.found and not frame.topics and is_generic(catalog, search_text) and _asks_list(frame.text):
-        return _overview(catalog, city, frame)
+        return overview(catalog, city, frame)
+    if not selection.found and not frame.topics and is_generic(catalog, search_text) and asks_list(frame.text):
+        return overview(catalog, city, frame)
     if not selection.found:
-        return _broader(catalog, frame, city, search_text, today) or _not_found(catalog, city, frame)
-    several = _several_subjects(catalog, frame, search_text, selection)
+        return _broader(catalog, frame, city, search_text, today) or not_found(catalog, city, frame)
+    several = several_subjects(catalog, frame, search_text, selection)
     if several:
         return _render_several(catalog, several, frame, city, today)
-    return _render(catalog, aspect, selection.records, frame, today, selection, question=frame.text)
+    return render(catalog, aspect, selection.records, frame, today, selection, question=frame.text)
 
 
 def _broader(catalog: Catalog, frame: Frame, city: str, search_text: str, today: dt.date | None) -> Reply | None:
     """「滨州专精特新小巨人有什么政策」 where the city has nothing for 小巨人 but has for 专精特新: the broader
     topic's answer, saying first that the narrower one has no clause of its own. Only for a broad question:
     「小巨人奖多少」 asks for a figure the broader records do not give, and stays "not found"."""
-    broader = broader_topics(catalog, frame.topics) if _asks_list(frame.text) else {}
+    broader = broader_topics(catalog, frame.topics) if asks_list(frame.text) else {}
     if not broader:
         return None
     text = search_text
@@ -209,12 +137,12 @@ def _broader(catalog: Catalog, frame: Frame, city: str, search_text: str, today:
         for word in sorted([narrow, *catalog.topics.get(narrow, [])], key=len, reverse=True):
             text = text.replace(word, broad)
     topics = list(dict.fromkeys(broader.get(t, t) for t in frame.topics))
-    selection = select_in_city(catalog, city, text, topics, frame.category, frame.figure_text, frame.level)
+    selection = select_in_city(catalog, city, text, topics, frame.category, frame.given, frame.level)
     if not selection.found:
         return None
     narrow_words = "、".join(f"“{topic_word(t)}”" for t in broader)
     broad_words = "、".join(f"“{topic_word(t)}”" for t in dict.fromkeys(broader.values()))
-    reply = _render(
+    reply = render(
         catalog,
         frame.aspect or "amount",
         selection.records,
@@ -223,16 +151,16 @@ def _broader(catalog: Catalog, frame: Frame, city: str, search_text: str, today:
         selection,
         question=frame.text,
     )
-    note = f"{city}的政策没有专门针对{narrow_words}的条款，以下是{broad_words}企业可享受的："
+    note = wording.BROADER_NOTE.format(city=city, narrow=narrow_words, broad=broad_words)
     reply.messages[0]["text"] = note + "\n" + reply.messages[0]["text"]
     return reply
 
 
-def _several_subjects(catalog: Catalog, frame: Frame, search_text: str, selection: Selection) -> list[BenefitRecord]:
+def several_subjects(catalog: Catalog, frame: Frame, search_text: str, selection: Selection) -> list[BenefitRecord]:
     """「先挂新三板再冲主板,还买了省外技术,有哪些奖励」: a broad question naming several subjects gets the
     best record of each, the overall best first; a question about one subject gets [] (one card)."""
     main = selection.main
-    if main is None or len(frame.topics) + len(frame.categories) < 2 or not _asks_list(frame.text):
+    if main is None or len(frame.topics) + len(frame.categories) < 2 or not asks_list(frame.text):
         return []
     records = [main]
     for topic in frame.topics:
@@ -294,19 +222,19 @@ def _render_several(
     catalog: Catalog, records: list[BenefitRecord], frame: Frame, city: str, today: dt.date | None
 ) -> Reply:
     records = sorted(records, key=lambda b: b.is_expired(today))  # valid ones first, the best of each first
-    given = read_figures(frame.figure_text) if frame.figures else None
+    given = frame.given if frame.figures else None
     calculations = [_named_basis_calculation(r, given) if given else None for r in records]
     reply = Reply().say(formatting.several_text(city, records, calculations, today), formatting.item_buttons(records))
-    reply.slots.update(
+    reply.remember(
         city=frame.city,
-        last_benefits=[r.key for r in records],
-        listed_benefits=[r.key for r in records],
-        last_topics=list(frame.topics),
-        last_question=frame.text or None,
-        last_aspect="amount",
+        subject=[r.key for r in records],
+        listed=[r.key for r in records],
+        topics=list(frame.topics),
+        question=frame.text or None,
+        aspect="amount",
         pending_question=None,
         level=frame.level,
-        figure_text=frame.figure_text or None,
+        figures=frame.figures,
     )
     return reply
 
@@ -320,12 +248,12 @@ def _named_basis_calculation(benefit: BenefitRecord, given) -> Calculation | Non
     return None
 
 
-def _asks_list(text: str) -> bool:
+def asks_list(text: str) -> bool:
     """「有哪些支持」「能享受什么」: a broad question, answered with a list when nothing specific matches."""
     return is_broad(text) or "能享受" in text
 
 
-def _not_found(catalog: Catalog, city: str, frame: Frame) -> Reply:
+def not_found(catalog: Catalog, city: str, frame: Frame) -> Reply:
     search_text = catalog.without_places(frame.text)
     departments = lead_departments(catalog, city, asked_categories(catalog, frame))
     passage = best_passage(catalog, city, search_text)
@@ -334,13 +262,13 @@ def _not_found(catalog: Catalog, city: str, frame: Frame) -> Reply:
         if passage
         else formatting.not_found_text(city, _quote(catalog, frame.text), departments, hotlines(catalog).get(city))
     )
-    reply = Reply().say(text)
-    reply.slots.update(
+    reply = Reply().say(text).as_outcome(outcomes.PASSAGE_ONLY if passage else outcomes.NOT_FOUND)
+    reply.remember(
         city=city,
         pending_question=None,
-        last_benefits=[],
-        last_question=frame.text,
-        last_aspect=frame.aspect or "amount",
+        subject=[],
+        question=frame.text,
+        aspect=frame.aspect or "amount",
         level=frame.level,
     )
     return reply
@@ -360,7 +288,7 @@ def key_sentence(catalog: Catalog, benefit: BenefitRecord, question: str, shown:
     return best
 
 
-def _render(
+def render(
     catalog: Catalog,
     aspect: str,
     records: list[BenefitRecord],
@@ -371,7 +299,7 @@ def _render(
 ) -> Reply:
     reply = Reply()
     main = records[0]
-    calculation = _with_total(catalog, main, read_figures(frame.figure_text)) if frame.figures else None
+    calculation = _with_total(catalog, main, frame.given) if frame.figures else None
     text = format_aspect(
         aspect, AspectRequest(records if aspect in ("contact", "validity") else [main], today, calculation, frame.focus)
     )
@@ -383,17 +311,17 @@ def _render(
     related = sorted(selection.related, key=lambda b: b.is_expired(today)) if aspect == "amount" and selection else []
     if related:
         text += "\n" + formatting.related_lines(related, today)
-        reply.slots["listed_benefits"] = [r.key for r in related]
+        reply.remember(listed=related)
     reply.say(text, formatting.related_buttons(related, today))
-    reply.slots.update(
+    reply.remember(
         city=main.city,
-        last_benefits=[r.key for r in records],
-        last_topics=list(main.topics),
-        last_question=frame.text or None,
-        last_aspect=aspect,
+        subject=[r.key for r in records],
+        topics=list(main.topics),
+        question=frame.text or None,
+        aspect=aspect,
         pending_question=None,
         level=frame.level,
-        figure_text=frame.figure_text or None,
+        figures=frame.figures,
     )
     return reply
 
@@ -407,82 +335,77 @@ def _with_total(catalog: Catalog, main: BenefitRecord, given):
     return calculation
 
 
-def _checkup(catalog: Catalog, profile, frame: Frame, today: dt.date | None) -> Reply:
+def checkup(catalog: Catalog, profile, frame: Frame, today: dt.date | None) -> Reply:
     """政策体检: every benefit of the enterprise's city it may get, then what is missing to decide the rest."""
     city = frame.city or profile.city
     reply = Reply()
     if city is None:
-        reply.slots.update(enterprise_profile=profile_to_slot(profile), last_aspect="checkup")
+        reply.remember(profile=profile, aspect="checkup")
         cities = [c.name for c in catalog.cities]
-        return reply.say(
-            f"好的,记下了企业情况。请问企业在哪个城市?目前可查询:{'、'.join(cities)}。", formatting.city_buttons(cities)
-        )
+        reply.as_outcome(outcomes.ASKED_CITY)
+        return reply.say(wording.PROFILE_ASK_CITY.format(cities="、".join(cities)), formatting.city_buttons(cities))
     profile = replace(profile, city=city)
     text, listed = checkup_text(catalog, profile, today)
     reply.say(text, formatting.item_buttons(listed) if listed else None)
-    reply.slots.update(
+    reply.remember(
         city=city,
-        enterprise_profile=profile_to_slot(profile),
-        last_aspect="checkup",
-        listed_benefits=[b.key for b in listed],
-        last_benefits=[],
+        profile=profile,
+        aspect="checkup",
+        listed=[b.key for b in listed],
+        subject=[],
         pending_question=None,
-        figure_text=frame.figure_text or None,
+        figures=frame.figures,
     )
     return reply
 
 
 # -- lists, documents, places -----------------------------------------------------------------------
-def _pick(
+def pick(
     catalog: Catalog, listed: list[BenefitRecord], choice: int, message: Frame, frame: Frame, today: dt.date | None
 ) -> Reply:
     index = len(listed) - 1 if choice == -1 else choice - 1
     if not 0 <= index < len(listed):
-        return Reply().say(
-            f"上面的列表只有{len(listed)}项,请回复1到{len(listed)}之间的序号。", formatting.item_buttons(listed)
-        )
+        return Reply().say(wording.CHOICE_OUT_OF_RANGE.format(count=len(listed)), formatting.item_buttons(listed))
     chosen = listed[index]
-    reply = _render(
+    reply = render(
         catalog, message.aspect or "amount", [chosen], replace(frame, text=chosen.name), today, question=chosen.name
     )
-    reply.slots["listed_benefits"] = [b.key for b in listed]
+    reply.remember(listed=listed)
     return reply
 
 
-def _documents(catalog: Catalog, city: str | None, today: dt.date | None) -> Reply:
+def documents(catalog: Catalog, city: str | None, today: dt.date | None) -> Reply:
     documents = {b.document.key: b.document for b in catalog.benefits if city is None or b.city == city}
     reply = Reply().say(formatting.documents_text(city, list(documents.values()), today))
-    reply.slots.update(city=city, last_aspect="document", pending_question=None)
+    reply.remember(city=city, aspect="document", pending_question=None)
     return reply
 
 
-def _other_place(catalog: Catalog, place: str, message: Frame, frame: Frame) -> Reply:
+def other_place(catalog: Catalog, place: str, message: Frame, frame: Frame) -> Reply:
     """「郑州有什么补贴」: 登封 is a county-level city of 郑州, so say what is here; others get the list."""
     cities = [c.name for c in catalog.cities]
     under = [c for c in catalog.cities if c.parent and c.parent.startswith(place)]
-    reply = Reply()
-    reply.slots.update(pending_question=message.text, last_aspect=frame.aspect or "amount")
+    reply = Reply().as_outcome(outcomes.OTHER_PLACE)
+    reply.remember(pending_question=message.text, aspect=frame.aspect or "amount")
     if under:
         names = "、".join(c.name for c in under)
         reply.say(
-            f"政策库没有{place}市本级的政策文件;{place}下辖的{names}有收录"
-            f"({names}的政策只适用于在{names}注册的企业)。目前可查询:{'、'.join(cities)}。",
+            wording.OTHER_PLACE_UNDER.format(place=place, names=names, cities="、".join(cities)),
             formatting.city_buttons([c.name for c in under] + [c for c in cities if c not in names]),
         )
     else:
-        reply.say(
-            f"暂未收录{place}的政策。目前可查询:{'、'.join(cities)}。请选择城市:", formatting.city_buttons(cities)
-        )
+        reply.say(wording.OTHER_PLACE.format(place=place, cities="、".join(cities)), formatting.city_buttons(cities))
     return reply
 
 
-def _ask_what(catalog: Catalog, city: str) -> Reply:
-    reply = Reply().say(f"好的,查询{city}的政策。您想了解哪方面?", topic_buttons(catalog, city))
-    reply.slots.update(city=city)
+def ask_what(catalog: Catalog, city: str) -> Reply:
+    reply = Reply().say(wording.ASK_WHAT.format(city=city), topic_buttons(catalog, city))
+    reply.as_outcome(outcomes.ASKED_TOPIC)
+    reply.remember(city=city)
     return reply
 
 
-def _overview(catalog: Catalog, city: str, frame: Frame) -> Reply:
+def overview(catalog: Catalog, city: str, frame: Frame) -> Reply:
     """「平顶山有哪些奖励补贴」: a numbered list of the city's records of that kind, with buttons."""
     # What an enterprise can get: facts about the policy (fund sizes, targets) are not listed.
     records = sorted(
@@ -498,21 +421,21 @@ def _overview(catalog: Catalog, city: str, frame: Frame) -> Reply:
             formatting.not_found_text(city, _quote(catalog, frame.text), departments, hotlines(catalog).get(city))
         )
     reply.say(formatting.overview_text(city, records), formatting.item_buttons(records))
-    reply.slots.update(
+    reply.remember(
         city=city,
-        last_benefits=[],
-        listed_benefits=[b.key for b in records],
-        last_question=None,
-        last_aspect=frame.aspect or "amount",
+        subject=[],
+        listed=[b.key for b in records],
+        question=None,
+        aspect=frame.aspect or "amount",
         pending_question=None,
     )
     return reply
 
 
-def _ask_city(catalog: Catalog, frame: Frame) -> Reply:
+def ask_city(catalog: Catalog, frame: Frame) -> Reply:
     cities = [c.name for c in catalog.cities]
-    reply = Reply()
-    reply.slots.update(pending_question=frame.text, last_aspect=frame.aspect or "amount", level=frame.level)
+    reply = Reply().as_outcome(outcomes.ASKED_CITY)
+    reply.remember(pending_question=frame.text, aspect=frame.aspect or "amount", level=frame.level)
     per_city = select_per_city(
         catalog, catalog.without_places(frame.text), list(frame.topics), frame.category, frame.level
     )
@@ -522,7 +445,7 @@ def _ask_city(catalog: Catalog, frame: Frame) -> Reply:
         return reply
     # A topic no record answers the words of: offer only the cities that have it.
     cities = cities_with_topics(catalog, frame.topics) or cities
-    reply.say(f"请问您的企业在哪个城市?目前可查询:{'、'.join(cities)}。", formatting.city_buttons(cities))
+    reply.say(wording.ASK_CITY.format(cities="、".join(cities)), formatting.city_buttons(cities))
     return reply
 
 

@@ -1,0 +1,257 @@
+"""Questions about the owner's own case: a verdict (judge), one measure across cities (compare), a city's
+measures by what one enterprise can get (rank), and several benefits summed (total).
+
+Every figure comes from a record or is computed from the owner's figures by policy_db.calculator; a
+verdict comes from policy_db.eligibility.assess over the record's typed `requires`. Facts about the
+policy (fund sizes, targets) are never counted as money an enterprise gets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from policy_db import outcomes
+from policy_db.calculator import Calculation, calculate
+from policy_db.eligibility import EnterpriseProfile, assess, describe
+from policy_db.money import UNIT_FACTORS, format_yuan
+from policy_db.records import BenefitRecord
+from policy_db.requirements import load_eligibility_vocabulary
+from policy_db.user_figures import UserFigures
+
+from . import formatting, wording
+from .reply import Reply
+from .selection import select_in_city
+
+if TYPE_CHECKING:
+    from .turn_kinds import TurnContext
+
+MONEY_KINDS = ("amount", "cap")
+MAX_RANKED = 5
+PROFILE_MONEY = {"营业收入": "revenue_yuan", "设备投资": "investment_yuan"}  # figure base -> profile attribute
+
+
+@dataclass(frozen=True)
+class Amount:
+    """What one enterprise can receive from a record: computed from its figures, or the clause's figure."""
+
+    yuan: Decimal
+    text: str
+    working: str | None = None
+    upto: bool = False
+
+
+def amount_of(benefit: BenefitRecord, given: UserFigures) -> Amount | None:
+    """The amount from the owner's figures when the record computes one, else its largest money figure."""
+    if benefit.is_fact:
+        return None
+    if given:
+        computed = calculate(benefit, given)
+        if isinstance(computed, Calculation):
+            return Amount(computed.amount_yuan, computed.amount_text, computed.working, computed.upto)
+    money = [
+        (f.value * UNIT_FACTORS[f.unit], f)
+        for f in benefit.figures
+        if f.kind in MONEY_KINDS and f.value is not None and f.unit in UNIT_FACTORS
+    ]
+    if benefit.tier is not None:
+        steps = [y for s in benefit.tier.steps if (y := s.amount_yuan or s.cap_yuan) is not None]
+        if steps and benefit.tier.mode == "cumulative":
+            total = sum(steps, Decimal(0))
+            return Amount(total, format_yuan(total), None, True)
+        if steps:
+            return Amount(max(steps), format_yuan(max(steps)), None, True)
+    if not money:
+        return None
+    yuan, figure = max(money, key=lambda pair: pair[0])
+    return Amount(yuan, format_yuan(yuan), None, figure.kind == "cap")
+
+
+def _said(amount: Amount) -> str:
+    return ("最高" if amount.upto else "") + amount.text
+
+
+# -- judge --------------------------------------------------------------------------------------------
+def owner_profile(ctx: TurnContext) -> EnterpriseProfile:
+    """What the owner said of the enterprise, with their money figures where a requirement measures them."""
+    profile = replace(ctx.turn.profile, city=ctx.frame.city)
+    for figure in ctx.frame.figures:
+        attribute = PROFILE_MONEY.get(figure.basis or "")
+        if attribute and figure.kind == "money":
+            changes: dict[str, Any] = {attribute: figure.value}
+            profile = replace(profile, **changes)
+    return profile
+
+
+def judge(ctx: TurnContext) -> Reply:
+    """「能拿吗」「个体户也行吗」: 符合 / 不符合 / 还需确认 in the first line, with the deciding condition."""
+    main = ctx.subject[0]
+    assessment = assess(main, owner_profile(ctx))
+    name = f"“{main.name}”"
+    if assessment.does_not_fit:
+        first = wording.VERDICT_DOES_NOT_FIT.format(reason=assessment.reason, name=name)
+    elif assessment.fits:
+        first = wording.VERDICT_FITS.format(name=name, reason=assessment.reason.removeprefix("符合："))
+    elif main.requires and assessment.missing:
+        vocab = load_eligibility_vocabulary()
+        facts = "、".join(dict.fromkeys(f.label for m in assessment.missing if (f := vocab.field(m))))
+        first = wording.VERDICT_UNKNOWN.format(name=name, reason=assessment.reason) + wording.VERDICT_ASK.format(
+            facts=facts or "企业情况"
+        )
+    else:
+        conditions = "；".join((main.eligibility, *main.conditions))
+        first = wording.VERDICT_NO_TERMS.format(name=name, eligibility=conditions)
+    required = "；".join(describe(r) for r in main.requires)
+    lines = [first]
+    if required and not assessment.fits:
+        lines.append(wording.VERDICT_REQUIRES.format(conditions=required))
+    given = ctx.frame.given
+    calculation = calculate(main, given) if ctx.frame.figures else None
+    lines.append(formatting.answer_card(main, calculation if isinstance(calculation, Calculation) else None, ctx.today))
+    reply = Reply().say("\n".join(lines)).as_outcome(outcomes.VERDICT)
+    return reply.remember(
+        city=main.city,
+        subject=ctx.subject,
+        topics=main.topics,
+        aspect="conditions",
+        question=ctx.frame.text or None,
+        pending_question=None,
+        level=ctx.frame.level,
+        figures=ctx.frame.figures,
+        profile=ctx.turn.profile,
+    )
+
+
+# -- compare ------------------------------------------------------------------------------------------
+def remembered_cities(ctx: TurnContext) -> list[str]:
+    """The cities of the records the conversation compared or switched between (「那平顶山呢」 then 「哪边多」)."""
+    records = [*ctx.conversation.compared, *ctx.conversation.subject[:1]]
+    return list(dict.fromkeys(r.city for r in records))
+
+
+def compare(ctx: TurnContext) -> Reply:
+    """The same measure in two or more cities: each city's figure, which is larger and by how much."""
+    catalog, frame = ctx.catalog, ctx.frame
+    named = catalog.cities_in(ctx.message.text)
+    given = frame.given
+    per_city: dict[str, BenefitRecord | None] = {}
+    if len(named) > 1:
+        text = catalog.without_places(frame.text)
+        topics = list(frame.topics) or list(ctx.conversation.frame.topics)
+        for city in named:
+            selection = select_in_city(catalog, city, text, topics, frame.category, given, frame.level)
+            per_city[city] = selection.main
+    else:
+        for remembered in [*ctx.conversation.compared, *ctx.conversation.subject[:1]]:
+            per_city[remembered.city] = remembered
+    topic = formatting.topic_label(frame.topics or ctx.conversation.frame.topics, frame.text)
+    lines = [wording.COMPARE_HEAD.format(topic=topic)]
+    amounts: dict[str, Amount] = {}
+    for city, record in per_city.items():
+        if record is None:
+            lines.append(wording.COMPARE_NONE.format(city=city))
+            continue
+        amount = amount_of(record, given)
+        if amount is None:
+            lines.append(wording.COMPARE_NO_AMOUNT.format(city=city, name=record.name, summary=record.summary))
+            continue
+        amounts[city] = amount
+        working = f"；{amount.working}" if amount.working else ""
+        lines.append(wording.COMPARE_LINE.format(city=city, figure=_said(amount) + working, name=record.name))
+    if len(amounts) >= 2:
+        ranked = sorted(amounts.items(), key=lambda item: item[1].yuan, reverse=True)
+        (top, best), (second, runner_up) = ranked[0], ranked[1]
+        if best.yuan == runner_up.yuan:
+            lines.append(wording.COMPARE_EQUAL.format(amount=best.text))
+        else:
+            difference = format_yuan(best.yuan - runner_up.yuan)
+            lines.append(wording.COMPARE_MAX.format(city=top, amount=best.text, other=second, difference=difference))
+    records = [r for r in per_city.values() if r is not None]
+    for record in records:
+        lines.append(f"{record.city}：{formatting.source_line(record)}")
+    reply = Reply().say("\n".join(lines)).as_outcome(outcomes.COMPARED)
+    return reply.remember(compared=records, subject=records[:1], topics=frame.topics, figures=frame.figures)
+
+
+# -- rank ---------------------------------------------------------------------------------------------
+def rank(ctx: TurnContext) -> Reply:
+    """「哪项钱最多」: the city's measures ranked by what one enterprise can receive (facts left out)."""
+    city = ctx.frame.city or ""
+    given = ctx.frame.given
+    category = ctx.frame.category if ctx.frame.category != "other" else None
+    candidates = [b for b in ctx.catalog.in_city(city) if category in (None, b.category)]
+    scored = [(amount, b) for b in candidates if (amount := amount_of(b, given)) is not None]
+    scored.sort(key=lambda pair: pair[0].yuan, reverse=True)
+    top = scored[:MAX_RANKED]
+    lines = [wording.RANK_HEAD.format(scope=city)]
+    for i, (amount, b) in enumerate(top, 1):
+        tag = "（已过期）" if b.is_expired(ctx.today) else ""
+        lines.append(wording.RANK_LINE.format(i=i, name=b.name + tag, amount=_said(amount)))
+    if top:
+        lines.append(formatting.source_line(top[0][1]))
+    reply = Reply().say("\n".join(lines), formatting.item_buttons([b for _, b in top])).as_outcome(outcomes.COMPARED)
+    return reply.remember(city=city, listed=[b for _, b in top], subject=[b for _, b in top][:1])
+
+
+# -- total --------------------------------------------------------------------------------------------
+def _parts(ctx: TurnContext) -> list[BenefitRecord]:
+    """The benefits to add up: those the message names, else the ones in play (subject, compared, listed)."""
+    from . import lookup  # lookup imports the turn table's neighbours; import here to keep modules small
+
+    frame = ctx.frame
+    parts: list[BenefitRecord] = []
+    if frame.topics and frame.city:
+        text = ctx.catalog.without_places(frame.text)
+        selection = select_in_city(ctx.catalog, frame.city, text, list(frame.topics), None, frame.given, frame.level)
+        several = lookup.several_subjects(ctx.catalog, replace(frame, text=frame.text + "有哪些"), text, selection)
+        parts = several or selection.records[:1]
+    in_play = [*ctx.conversation.subject, *ctx.conversation.compared]
+    for record in in_play:
+        if record.city == frame.city and record not in parts:
+            parts.append(record)
+    for record in list(parts):
+        for key in record.in_addition_to:
+            for other in ctx.catalog.get([key]):
+                if other not in parts:
+                    parts.append(other)
+    return [p for p in parts if not p.is_fact]
+
+
+def total(ctx: TurnContext) -> Reply:
+    """「加起来一共多少」: each part's amount (computed from the owner's figures where it can be), the sum
+    with the working shown, and parts that cannot be added said plainly."""
+    given = ctx.frame.given
+    parts = _parts(ctx)
+    lines: list[str] = []
+    counted: list[tuple[BenefitRecord, Amount]] = []
+    for record in parts:
+        amount = amount_of(record, given)
+        if amount is None:
+            lines.append(wording.TOTAL_UNKNOWN_PART.format(name=record.name, missing="文件未列金额，未计入"))
+            continue
+        working = f"（{amount.working}）" if amount.working else ""
+        lines.append(wording.TOTAL_PART.format(name=record.name, amount=_said(amount) + working))
+        counted.append((record, amount))
+    if not counted:
+        return formatting_fallback(ctx)
+    whole = sum((a.yuan for _, a in counted), Decimal(0))
+    working = " + ".join(a.text for _, a in counted) + f" = {format_yuan(whole)}"
+    upto = any(a.upto for _, a in counted)
+    head = wording.TOTAL_HEAD.format(amount=("最高" if upto else "") + format_yuan(whole))
+    text = "\n".join([head, wording.TOTAL_WORKING.format(working=working), *lines])
+    text += "\n" + "\n".join(formatting.source_line(r) for r, _ in counted[:3])
+    reply = Reply().say(text).as_outcome(outcomes.TOTAL)
+    return reply.remember(
+        city=ctx.frame.city,
+        compared=[r for r, _ in counted],
+        subject=[r for r, _ in counted][:1],
+        figures=ctx.frame.figures,
+    )
+
+
+def formatting_fallback(ctx: TurnContext) -> Reply:
+    """Nothing to add up: the subject's own card (what the document gives)."""
+    from . import lookup
+
+    return lookup.answer(ctx.catalog, ctx.frame, ctx.today)

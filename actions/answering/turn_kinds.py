@@ -1,0 +1,302 @@
+"""The kinds of turn, as a table: each row a detector over the message in its conversation and a handler.
+
+The first row whose detector accepts the turn answers it; the order is part of the design (tested in
+tests/actions/test_turn_kinds.py): a refused figure before anything else, a choice from the last list
+before a lookup, the questions about the owner's own case (compare, rank, total, judge) before the
+aspects of a subject (validity now, how to apply, a duration), those before a plain follow-up, and a
+lookup last. A new conversational behaviour is a row here with its cue words in vocabulary.yml
+(`turn_cues`) and its test, not another `if` in a handler.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cached_property, lru_cache
+
+from policy_db import clock, outcomes
+from policy_db.query import Catalog
+from policy_db.records import BenefitRecord
+from policy_db.requirements import load_eligibility_vocabulary
+
+from . import lookup, reasoning, subject_aspects, wording
+from .checkup import describes_enterprise, read_profile
+from .context import Conversation, Turn
+from .frame import Frame, Reader
+from .reply import Reply
+from .selection import asks_for_figure, select_in_city
+
+
+@dataclass
+class TurnContext:
+    """A turn with what every detector and handler reads: the merged frame, today, the subject."""
+
+    reader: Reader
+    turn: Turn
+    frame: Frame  # the conversation's frame after this message
+    today: dt.date
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.reader.catalog
+
+    @property
+    def message(self) -> Frame:
+        return self.turn.message
+
+    @property
+    def conversation(self) -> Conversation:
+        return self.turn.conversation
+
+    def cue(self, kind: str) -> bool:
+        return kind in self.message.cues
+
+    @cached_property
+    def same_city(self) -> bool:
+        subject = self.conversation.subject
+        return bool(subject) and (self.message.city is None or self.message.city == subject[0].city)
+
+    @cached_property
+    def follows_subject(self) -> bool:
+        """The message is about the subject already in play: it names no other topic, or only facts about the
+        enterprise (「个体户也行吗」 names 个体户 as what the owner is, not as a new subject)."""
+        message = self.message
+        if not self.same_city:
+            return False
+        if message.topics:
+            return self.cue("judge") and facts_only(self.reader, message)
+        return not message.content or lookup.covers(self.catalog, self.conversation.subject[0], message)
+
+    @cached_property
+    def subject(self) -> list[BenefitRecord]:
+        """The records the message is about: the remembered subject, or what its own words select."""
+        if self.follows_subject:
+            return list(self.conversation.subject)
+        frame = self.frame
+        if frame.city is None or not (frame.topics or frame.content):
+            return list(self.conversation.subject) if self.same_city else []
+        text = self.catalog.without_places(frame.text)
+        selection = select_in_city(
+            self.catalog, frame.city, text, list(frame.topics), frame.category, frame.given, frame.level
+        )
+        return selection.records
+
+    @property
+    def describes_itself(self) -> bool:
+        """The owner says something of the enterprise or gives a figure (facts a verdict can use)."""
+        if self.message.figures or self.cue("self"):
+            return True
+        told = read_profile(self.catalog, self.message.text)
+        return bool(told.enterprise_types or told.recognitions or told.boards or told.levels)
+
+
+def facts_only(reader: Reader, message: Frame) -> bool:
+    """The message's topics and content words are all words of what an enterprise is (eligibility values:
+    个体户, 小微企业, 规上 …), so it states facts rather than a new subject."""
+    words = profile_words()
+    topic_words = [w for t in message.topics for w in (t, *reader.catalog.topics.get(t, ()))]
+    named = [w.replace('"', "") for w in topic_words if w.replace('"', "") in message.text]
+    return all(any(n in p or p in n for p in words) for n in named) and all(
+        any(c in p or p in c for p in words) for c in message.content
+    )
+
+
+@lru_cache(maxsize=1)
+def profile_words() -> frozenset[str]:
+    vocab = load_eligibility_vocabulary()
+    return frozenset(w for f in vocab.fields for v in f.values for w in (v.name, *v.words) if len(w) > 1)
+
+
+Detector = Callable[[TurnContext], bool]
+Handler = Callable[[TurnContext], Reply]
+
+
+@dataclass(frozen=True)
+class TurnKind:
+    name: str
+    detects: Detector
+    handle: Handler
+    doc: str  # what the owner says, for the architecture table and the tests
+
+
+# -- detectors --------------------------------------------------------------------------------------
+def _refused(ctx: TurnContext) -> bool:
+    return bool(ctx.message.refused_figures and not ctx.message.figures)
+
+
+def _choice(ctx: TurnContext) -> bool:
+    message = ctx.message
+    if message.choice is None or message.has_subject:
+        return False
+    return bool(ctx.conversation.listed) or not (message.city or message.figures)
+
+
+def _checkup(ctx: TurnContext) -> bool:
+    message, conversation = ctx.message, ctx.conversation
+    may_describe = (
+        ctx.turn.intent == "inform_profile"
+        or message.aspect == "checkup"
+        or (conversation.frame.aspect == "checkup" and not message.topics)
+    )
+    if not may_describe:
+        return False
+    told = read_profile(ctx.catalog, message.text)
+    asks_one_thing = (bool(message.topics) or asks_for_figure(message.text)) and not lookup.asks_list(message.text)
+    return describes_enterprise(told) and not asks_one_thing
+
+
+def _about_documents(ctx: TurnContext) -> bool:
+    message = ctx.message
+    about_a_document = ctx.reader.aspect(message.text) == "document" and any(
+        noun in message.text for noun in ctx.reader.vocabulary.document_nouns
+    )
+    return message.aspect == "document" and (not message.topics or about_a_document)
+
+
+def _other_place(ctx: TurnContext) -> bool:
+    return bool(ctx.message.other_place and not ctx.message.city)
+
+
+def _compare(ctx: TurnContext) -> bool:
+    if not ctx.cue("compare") and not (ctx.cue("rank") and len(ctx.catalog.cities_in(ctx.message.text)) > 1):
+        return False
+    return len(ctx.catalog.cities_in(ctx.message.text)) > 1 or len(reasoning.remembered_cities(ctx)) > 1
+
+
+def _rank(ctx: TurnContext) -> bool:
+    return ctx.cue("rank") and ctx.frame.city is not None
+
+
+def _total(ctx: TurnContext) -> bool:
+    return ctx.cue("total") and ctx.frame.city is not None and bool(ctx.subject or ctx.message.topics)
+
+
+def _judge(ctx: TurnContext) -> bool:
+    if not ctx.cue("judge") or ctx.frame.city is None:
+        return False
+    return bool(ctx.subject) and (ctx.describes_itself or ctx.follows_subject)
+
+
+def _now(ctx: TurnContext) -> bool:
+    """「现在还能申请吗」, or a validity question about the subject in play (a new question that only uses a
+    validity word, 「贷款到期想过桥」, is a lookup)."""
+    asks = ctx.cue("now") or (ctx.message.aspect == "validity" and ctx.follows_subject)
+    return asks and bool(ctx.subject)
+
+
+def _how_to(ctx: TurnContext) -> bool:
+    return (ctx.cue("how_to") or ctx.message.aspect == "apply") and bool(ctx.subject)
+
+
+def _duration(ctx: TurnContext) -> bool:
+    return ctx.cue("duration") and ctx.follows_subject and not ctx.message.figures
+
+
+def _follow_up(ctx: TurnContext) -> bool:
+    return ctx.follows_subject
+
+
+def _switch_city(ctx: TurnContext) -> bool:
+    message, conversation = ctx.message, ctx.conversation
+    return bool(message.city and not message.has_subject and (conversation.pending_question or conversation.question))
+
+
+def _city_alone(ctx: TurnContext) -> bool:
+    message = ctx.message
+    return bool(
+        message.city and not message.has_subject and not (message.aspect or message.category or message.cues)
+    ) and not lookup.asks_list(message.text)
+
+
+# -- handlers ---------------------------------------------------------------------------------------
+def _say_refused(ctx: TurnContext) -> Reply:
+    reason = ctx.message.refused_figures[0]
+    return Reply().say(wording.REFUSED_FIGURE.format(reason=reason)).as_outcome(outcomes.NEEDS_FIGURE)
+
+
+def _pick(ctx: TurnContext) -> Reply:
+    listed = ctx.conversation.listed
+    if not listed:
+        return Reply().say(wording.CHOICE_WITHOUT_LIST).as_outcome(outcomes.ASKED_TOPIC)
+    return lookup.pick(ctx.catalog, listed, ctx.message.choice or 1, ctx.message, ctx.frame, ctx.today)
+
+
+def _run_checkup(ctx: TurnContext) -> Reply:
+    told = read_profile(ctx.catalog, ctx.message.text)
+    return lookup.checkup(ctx.catalog, ctx.conversation.profile.merged(told), ctx.frame, ctx.today)
+
+
+def _documents(ctx: TurnContext) -> Reply:
+    message = ctx.message
+    return lookup.documents(ctx.catalog, message.city or (None if message.other_place else ctx.frame.city), ctx.today)
+
+
+def _place_not_covered(ctx: TurnContext) -> Reply:
+    return lookup.other_place(ctx.catalog, ctx.message.other_place or "", ctx.message, ctx.frame)
+
+
+def _follow(ctx: TurnContext) -> Reply:
+    return lookup.follow_up(ctx.reader, ctx.turn, ctx.frame, ctx.today)
+
+
+def _reask(ctx: TurnContext) -> Reply:
+    reply = lookup.switch_city(ctx.reader, ctx.turn, ctx.today)
+    # The subject before and after are remembered for 「哪边多」.
+    before = ctx.conversation.subject[:1]
+    after = reply.changes.get("subject") or ()
+    if before and after:
+        reply.remember(compared=[*ctx.conversation.compared, before[0], after[0]])
+    return reply
+
+
+def _ask_what(ctx: TurnContext) -> Reply:
+    return lookup.ask_what(ctx.catalog, ctx.message.city or "")
+
+
+def _look_up(ctx: TurnContext) -> Reply:
+    return lookup.answer(ctx.catalog, ctx.frame, ctx.today)
+
+
+TURN_KINDS: tuple[TurnKind, ...] = (
+    TurnKind("refused_figure", _refused, _say_refused, "「融资-5亿」: a figure that is no real amount"),
+    TurnKind("choose", _choice, _pick, "「第二个」: an item of the last list"),
+    TurnKind("checkup", _checkup, _run_checkup, "「我们是邹平一家专精特新企业，能享受哪些」: 政策体检"),
+    TurnKind("documents", _about_documents, _documents, "「文号是多少」: the documents"),
+    TurnKind("other_place", _other_place, _place_not_covered, "「郑州有什么补贴」: a place not covered"),
+    TurnKind("compare", _compare, reasoning.compare, "「平顶山和滨州哪个多」: one measure across cities"),
+    TurnKind("rank", _rank, reasoning.rank, "「哪项钱最多」: a city's measures by what one enterprise gets"),
+    TurnKind("total", _total, reasoning.total, "「加起来一共多少」: several benefits summed"),
+    TurnKind("judge", _judge, reasoning.judge, "「个体户也行吗」「4800万能拿吗」: a verdict on the owner's case"),
+    TurnKind("now", _now, subject_aspects.now, "「现在还能申请吗」: validity in today's terms"),
+    TurnKind("how_to", _how_to, subject_aspects.how_to, "「怎么申请，找哪个部门」: how to apply, honestly"),
+    TurnKind("duration", _duration, subject_aspects.duration, "「能缓多久」: a period the clause may not give"),
+    TurnKind("follow_up", _follow_up, _follow, "「那省级的呢」「找谁办」「要是8亿呢」: one part of the subject"),
+    TurnKind("switch_city", _switch_city, _reask, "「那三明呢」: the last question in another city"),
+    TurnKind("city_alone", _city_alone, _ask_what, "「三明」: which kind of help"),
+    TurnKind("lookup", lambda ctx: True, _look_up, "「平顶山小巨人能奖多少」: a subject of its own"),
+)
+
+
+def context_of(reader: Reader, turn: Turn, today: dt.date | None = None) -> TurnContext:
+    frame = turn.merged
+    message = turn.message
+    if message.aspect == "document" and reader.aspect(message.text) != "document" and message.topics:
+        # 「文件里说的技改基金规模多少」: only the classifier said "document"; the words ask about a topic.
+        frame = replace(frame, aspect="amount")
+    subject = turn.conversation.subject
+    same_city = bool(subject) and (message.city is None or message.city == subject[0].city)
+    if same_city and message.has_subject and reader.vocabulary.contrasts(message.text):
+        # 「那承诺制备案的呢」: a sibling of the last subject; its topics rank the candidates too.
+        frame = replace(frame, topics=tuple(dict.fromkeys(message.topics + subject[0].topics)))
+    return TurnContext(reader, turn, frame, today or clock.today())
+
+
+def kind_of(ctx: TurnContext) -> TurnKind:
+    return next(kind for kind in TURN_KINDS if kind.detects(ctx))
+
+
+def respond(reader: Reader, turn: Turn, today: dt.date | None = None) -> Reply:
+    """The reply to one message in its conversation: the first kind of turn that accepts it answers."""
+    ctx = context_of(reader, turn, today)
+    return kind_of(ctx).handle(ctx)
