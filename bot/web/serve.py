@@ -63,6 +63,8 @@ WEB_ROOT = os.path.dirname(os.path.abspath(__file__))
 # Run as a script (python bot/web/serve.py): the project's own modules are two levels up.
 sys.path.insert(0, os.path.dirname(os.path.dirname(WEB_ROOT)))
 from bot.origins import origin_of  # noqa: E402
+from bot.web.assets import ASSET_PREFIX, IMMUTABLE, AssetTable, accepts_gzip  # noqa: E402
+from bot.web.feedback import MAX_BODY_BYTES, BadRequest, Feedback, RateLimit, parse_body  # noqa: E402
 
 WIDGET_DIR = "node_modules/rasa-webchat/lib/"
 # `@import url(https://...);` inside the bundle's CSS strings.
@@ -102,7 +104,9 @@ def content_security_policy(rasa: str) -> str:
 
 def config_script(rasa: str) -> bytes:
     """/config.js: the page's settings, as a frozen global read by webchat.js."""
-    settings = json.dumps({"rasaUrl": rasa}, ensure_ascii=True)
+    from bot.web.privacy import message_retention_days
+
+    settings = json.dumps({"rasaUrl": rasa, "messageRetentionDays": message_retention_days()}, ensure_ascii=True)
     return (
         "/* 政策通 page settings, written by serve.py from its configuration. */\n"
         f"window.POLICY_WEBCHAT_CONFIG = Object.freeze({settings});\n"
@@ -141,10 +145,15 @@ def page_catalogue() -> dict | None:
     catalog = current_catalog()
     if catalog is None:
         return None
+    from actions.answering.hotline import hotlines
     from actions.answering.introduction import page_catalogue as compose
     from bot.web.sources import sources_summary
 
-    return {**compose(catalog), "sources": sources_summary(catalog)}
+    return {
+        **compose(catalog),
+        "sources": sources_summary(catalog),
+        "hotlines": [{"city": city, "number": number} for city, number in hotlines(catalog).items()],
+    }
 
 
 def sources_page(key: str | None) -> tuple[int, bytes]:
@@ -210,14 +219,31 @@ class DeadlineReader(io.RawIOBase):
         return self._sock.recv_into(buffer)
 
 
+CONTENT_TYPES = {
+    **http.server.SimpleHTTPRequestHandler.extensions_map,
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
+
+
+def content_type(path: str) -> str:
+    return CONTENT_TYPES.get(os.path.splitext(path)[1], "application/octet-stream")
+
+
+def read_served(rel_path: str) -> bytes:
+    """A file of the page as it is served: the widget bundle without its external @import."""
+    path = os.path.join(WEB_ROOT, *rel_path.split("/"))
+    if rel_path.startswith(WIDGET_DIR):
+        return load_widget(path)
+    with open(path, "rb") as f:
+        return f.read()
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript; charset=utf-8",
-        ".css": "text/css; charset=utf-8",
-        ".html": "text/html; charset=utf-8",
-        ".svg": "image/svg+xml",
-    }
+    extensions_map = CONTENT_TYPES
+    cache_control = "no-cache"
 
     def setup(self) -> None:
         """Bound the time a client has to send its request, and every later write."""
@@ -243,8 +269,13 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         return rel
 
     def _route(self, head_only: bool) -> None:
+        self.cache_control = "no-cache"
         rel = self._rel_path()
-        if rel == CONFIG_PATH:
+        if rel in ("", "index.html"):
+            self._send_body(self.server.assets.index_html(), "text/html; charset=utf-8", head_only)
+        elif rel is not None and rel.startswith(ASSET_PREFIX):
+            self._send_asset(rel, head_only)
+        elif rel == CONFIG_PATH:
             self._send_body(self.server.config_js, "text/javascript; charset=utf-8", head_only)
         elif rel == CATALOGUE_PATH:
             self._send_body(catalogue_script(page_catalogue()), "text/javascript; charset=utf-8", head_only)
@@ -264,6 +295,43 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def do_HEAD(self) -> None:  # noqa: N802
         self._route(head_only=True)
+
+    def do_POST(self) -> None:  # noqa: N802
+        """The page's ratings and messages (bot/web/feedback.py), JSON in and out."""
+        self.cache_control = "no-store"
+        rel = self._rel_path() or ""
+        try:
+            length = int(self.headers.get("Content-Length") or "0")
+            if not rel.startswith("api/"):
+                raise BadRequest("没有这个接口。", status=404)
+            if not 0 < length <= MAX_BODY_BYTES:
+                raise BadRequest("请求太大或为空。", status=413 if length else 400)
+            if (self.headers.get("Content-Type") or "").split(";")[0].strip() != "application/json":
+                raise BadRequest("请求格式不对。", status=415)
+            if not self.server.rate_limit.allow(self.client_address[0]):
+                raise BadRequest("提交太频繁，请稍后再试。", status=429)
+            response = self.server.feedback.handle(rel, parse_body(self.rfile.read(length)))
+            status, body = response.status, response.body
+        except BadRequest as exc:
+            status, body = exc.status, {"error": exc.message}
+        except Exception:  # the database: the page shows its own apology
+            logging.getLogger(__name__).exception("feedback not stored")
+            status, body = 503, {"error": "暂时无法保存，请稍后再试或拨打12345热线。"}
+        self._send_body(json.dumps(body, ensure_ascii=False).encode(), "application/json; charset=utf-8", False, status)
+
+    def _send_asset(self, rel: str, head_only: bool) -> None:
+        """A hashed file: compressed when the browser takes gzip, cached as immutable."""
+        asset = self.server.assets.get(rel)
+        if asset is None:
+            self.send_error(404, "Not Found")
+            return
+        gzipped = asset.gzipped is not None and accepts_gzip(self.headers.get("Accept-Encoding"))
+        body = asset.gzipped if gzipped and asset.gzipped is not None else asset.body
+        self.cache_control = IMMUTABLE
+        extra = {"Vary": "Accept-Encoding"}
+        if gzipped:
+            extra["Content-Encoding"] = "gzip"
+        self._send_body(body, asset.content_type, head_only, extra_headers=extra)
 
     def _send_sources(self, rel: str, head_only: bool) -> None:
         """/sources/ (the list), /sources/<key> (a document); /sources is sent on to /sources/."""
@@ -291,9 +359,13 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return
         self._send_body(body, "text/javascript; charset=utf-8", head_only)
 
-    def _send_body(self, body: bytes, content_type: str, head_only: bool, status: int = 200) -> None:
+    def _send_body(
+        self, body: bytes, content_type: str, head_only: bool, status: int = 200, extra_headers: dict | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
+        for name, value in (extra_headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if not head_only:
@@ -308,7 +380,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         self.send_header("Content-Security-Policy", self.server.csp)
-        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Cache-Control", self.cache_control)
         super().end_headers()
 
     def log_message(self, format: str, *args) -> None:  # quieter, to stderr
@@ -329,6 +401,9 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
         self.config_js = config_script(rasa)
         self.request_timeout = request_timeout
         self.quiet = quiet
+        self.assets = AssetTable(WEB_ROOT, read_served, content_type, is_allowed)
+        self.feedback = Feedback(current_catalog)
+        self.rate_limit = RateLimit()
         super().__init__(address, handler)
 
 

@@ -26,7 +26,12 @@
  *                message list as a polite live region, and scrolls so that
  *                the START of the newest answer (its figure) is in view.
  *
- * Conversation state is kept in sessionStorage (survives a reload of the tab).
+ * Conversation state is kept in sessionStorage (survives a reload of the tab); page-tabs.js decides
+ * first whether this tab is a duplicate that must start its own conversation.
+ *
+ * The other page scripts (page-header.js, page-help.js, page-answers.js) listen to two events on
+ * document: "policy:status" (detail.state: connecting, online, offline) and "policy:update" (the
+ * widget's DOM changed; detail.list is the message list). Texts come from wording.js.
  */
 (function () {
   "use strict";
@@ -34,6 +39,8 @@
   var DEFAULT_RASA_PORT = 5005;
   var DEFAULT_INIT_PAYLOAD = "/greet";
   var KNOWN_GREETINGS = ["/greet", "/bot_capability"];
+  var QUEUE_AFTER_CONFIRM_MS = 400;   // after session_confirm, the widget sends the greeting first
+  var W = window.POLICY_WORDING || { status: {} };
 
   function $(id) { return document.getElementById(id); }
 
@@ -73,11 +80,23 @@
     return KNOWN_GREETINGS.indexOf(p) !== -1 ? p : DEFAULT_INIT_PAYLOAD;
   }
 
+  /** Tell the other page scripts (status, widget updates); harmless where there is no DOM events. */
+  function announce(name, detail) {
+    if (typeof document.dispatchEvent !== "function" || typeof window.CustomEvent !== "function") return;
+    document.dispatchEvent(new window.CustomEvent(name, { detail: detail }));
+  }
+
+  var connection = { state: "connecting" };
+
+  /** The one place the connection's state is shown: the pill, and the event page-help.js shows the rest from. */
   function setStatus(state, text) {
+    connection.state = state;
     var el = $("status");
-    if (!el) return;
-    el.setAttribute("data-state", state);
-    el.textContent = text;
+    if (el) {
+      el.setAttribute("data-state", state);
+      el.textContent = text || W.status[state] || "";
+    }
+    announce("policy:status", { state: state });
   }
 
   function isNarrow() {
@@ -242,6 +261,7 @@
       markMessageList(list);
       watchUserScrolling(list);
       showNewestAnswerStart(list);
+      announce("policy:update", { list: list, userMoved: scroll.userMoved });
     }
   }
 
@@ -262,15 +282,57 @@
   var webchat = null;          // imperative handle: { sendMessage(payload, text) }
   document.documentElement.setAttribute("data-rasa-url", socketUrl);
 
+  /** "14:05": the time shown under each message (rasa-webchat's showMessageDate). */
+  function messageTime(timestamp) {
+    var d = new Date(timestamp);
+    if (isNaN(d.getTime())) return "";
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return two(d.getHours()) + ":" + two(d.getMinutes());
+  }
+
+  // A question tapped before the socket is connected waits here (one: the last tapped) and is sent once,
+  // after the session is confirmed and the widget has sent its greeting. rasa-webchat's own sendMessage
+  // before a session both emits on the socket's buffer and keeps the message to send again, so the
+  // question was answered twice.
+  var queued = { question: null, timer: null };
+
+  function showQueued() {
+    var note = $("queued");
+    if (!note) return;
+    note.hidden = !queued.question;
+    note.textContent = queued.question ? (W.queued || "") + queued.question : "";
+  }
+
+  function sendQuestion(question) {
+    if (connection.state === "online" && connection.confirmed && webchat && typeof webchat.sendMessage === "function") {
+      webchat.sendMessage(question, question);
+    } else {
+      queued.question = question;
+    }
+    showQueued();
+  }
+
+  function sendQueuedSoon() {
+    if (queued.timer) window.clearTimeout(queued.timer);
+    queued.timer = window.setTimeout(function () {
+      queued.timer = null;
+      var question = queued.question;
+      if (!question || connection.state !== "online" || !webchat) return;
+      queued.question = null;
+      showQueued();
+      webchat.sendMessage(question, question);
+    }, QUEUE_AFTER_CONFIRM_MS);
+  }
+
   function mount() {
     var root = $("chat");
     showCatalogue();
     if (hasUserMessages()) foldExamplesOnPhone();  // a reload mid-conversation
     if (!window.WebChat || typeof window.WebChat.default !== "function") {
-      setStatus("offline", "组件加载失败");
+      setStatus("offline", W.status.widgetMissing);
       var p = document.createElement("p");
       p.className = "fallback";
-      p.textContent = "对话组件未能加载，请检查网页服务器是否已安装前端依赖（npm ci --prefix bot/web）。";
+      p.textContent = W.widgetMissing || "";
       root.appendChild(p);
       return;
     }
@@ -291,15 +353,17 @@
       showCloseButton: false,
       docViewer: false,             // it would open documents via a third-party viewer
       displayUnreadCount: false,
+      showMessageDate: messageTime,
       params: { storage: "session" },
       customMessageDelay: function (message) {
         var delay = (message || "").length * 8;
         return Math.max(250, Math.min(delay, 900));
       },
       onSocketEvent: {
-        connect: function () { setStatus("online", "在线"); },
-        disconnect: function () { setStatus("offline", "已断开"); },
-        connect_error: function () { setStatus("offline", "无法连接"); }
+        connect: function () { setStatus("online"); },
+        session_confirm: function () { connection.confirmed = true; sendQueuedSoon(); },
+        disconnect: function () { connection.confirmed = false; setStatus("offline"); },
+        connect_error: function () { connection.confirmed = false; setStatus("offline"); }
       },
       innerRef: function (handle) { webchat = handle; }
     }, root);
@@ -313,10 +377,8 @@
     if (!btn) return;
     var q = (btn.textContent || "").trim();
     if (!q) return;
-    if (webchat && typeof webchat.sendMessage === "function") {
-      webchat.sendMessage(q, q);
-      foldExamplesOnPhone();
-    }
+    sendQuestion(q);
+    foldExamplesOnPhone();
   });
 
   // Fold the examples on phones when the user sends a message or taps a quick reply.
@@ -339,9 +401,19 @@
     }
   }, true);
 
+  /** Mount once page-tabs.js has decided whether this tab keeps the stored conversation. */
+  function start() {
+    var check = window.POLICY_TAB_CHECK;
+    if (check && typeof check.then === "function") {
+      check.then(mount, mount);
+    } else {
+      mount();
+    }
+  }
+
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", mount);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    mount();
+    start();
   }
 })();

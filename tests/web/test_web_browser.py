@@ -43,11 +43,14 @@ WAIT_S = 30
 QUESTION = "平顶山小规模纳税人免征增值税的标准是多少？"
 INJECTIONS = ["<img src=x onerror=alert(1)>", "<script>alert('xss')</script>"]
 
-# Messages in display order: [{"client": bool, "text": str}], typing indicator excluded.
+# Messages in display order: [{"client": bool, "text": str}], typing indicator excluded; the time shown
+# under a message (.rw-message-date) is not part of its text.
 JS_MESSAGES = """
+const text = m => Array.from(m.children).filter(c => !c.classList.contains('rw-message-date'))
+  .map(c => c.innerText || '').join('\\n').trim();
 return Array.from(document.querySelectorAll('#chat .rw-messages-container .rw-message'))
   .filter(m => !m.classList.contains('rw-typing-indication'))
-  .map(m => ({client: !!m.querySelector('.rw-client'), text: (m.innerText || '').trim()}));
+  .map(m => ({client: !!m.querySelector('.rw-client'), text: text(m)}));
 """
 
 JS_TRAP_ALERTS = """

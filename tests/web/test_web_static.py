@@ -39,13 +39,23 @@ def test_page_is_chinese_with_title_header_and_examples():
 
 
 def test_page_refers_to_no_external_url():
-    for path in (INDEX, BOOTSTRAP, CSS):
+    for path in (INDEX, CSS, *WEB_DIR.glob("*.js")):
         text = path.read_text(encoding="utf-8")
         # comments may not mention hosts either
         assert not URL_RE.search(text), f"external URL in {path.name}: {URL_RE.search(text).group(0)}"
     html = INDEX.read_text(encoding="utf-8")
     srcs = re.findall(r'<script[^>]*\bsrc="([^"]+)"', html)
-    assert srcs == ["config.js", "catalogue.js", "node_modules/rasa-webchat/lib/index.js", "webchat.js"]
+    assert srcs == [
+        "config.js",
+        "catalogue.js",
+        "wording.js",
+        "page-tabs.js",
+        "node_modules/rasa-webchat/lib/index.js",
+        "webchat.js",
+        "page-header.js",
+        "page-help.js",
+        "page-answers.js",
+    ]
     hrefs = re.findall(r'<link[^>]*\bhref="([^"]+)"', html)
     assert all(not h.startswith(("http:", "https:", "//")) for h in hrefs)
     assert "Content-Security-Policy" in html
