@@ -9,10 +9,12 @@ python -m policy_db amount --benefit pds-rent-state-owned-relief --figure 月租
 python -m policy_db messages                   # the open messages users left; --all, --city 平顶山
 python -m policy_db messages --csv messages.csv   # as CSV for Excel (- for stdout)
 python -m policy_db messages --handled 3 4     # mark messages 3 and 4 handled
+python -m policy_db messages --purge-older-than 180   # delete messages left more than 180 days ago (the default)
 python -m policy_db report --since 7d          # what the bot could not answer, per city and topic (24h, 30d, 2026-11-01)
 python -m policy_db report --since 30d --csv unanswered.csv --tracker-url postgresql://…/rasa
 python -m policy_db draft 通知.docx --city 平顶山 --out /tmp/draft.yml   # a draft documents/<city>.yml
 python -m policy_db draft --compare --verbose  # the drafter against the curated files
+python -m policy_db review /tmp/draft.yml      # an HTML page to check a draft: records beside their clauses
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ from .calculator import MissingFigures, calculate
 from .completeness import main as completeness_main
 from .db import database_url, make_engine
 from .drafting.cli import add_draft_parser
+from .drafting.review import add_review_parser
 from .loader import DataError, load_policy_data, read_cities
-from .messages import Message, MessageStore, to_csv
+from .messages import DEFAULT_RETENTION_DAYS, Message, MessageStore, to_csv
 from .paths import data_dir, sources_dir
 from .query import PolicyDatabaseUnavailable, PolicyRepository
 from .spreadsheet import write_csv
@@ -125,6 +128,10 @@ def _messages(args: argparse.Namespace) -> int:
             return 2
     store = MessageStore(make_engine(args.database_url))
     try:
+        if args.purge_older_than is not None:
+            count = store.purge(args.purge_older_than)
+            print(f"已删除 {args.purge_older_than} 天前的留言: {count} 条")
+            return 0
         if args.handled:
             count = store.mark_handled(args.handled)
             others = len(set(args.handled)) - count
@@ -144,6 +151,12 @@ def _messages(args: argparse.Namespace) -> int:
         kind = "" if args.all else "未处理的"
         print(f"共 {len(items)} 条{kind}留言" if items else f"没有{kind}留言")
     return 0
+
+
+def _days(text: str) -> int:
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"不是天数: {text!r}(应为 0 或正整数)")
+    return int(text)
 
 
 def _listed(m: Message) -> str:
@@ -231,6 +244,14 @@ def main(argv: list[str] | None = None) -> int:
     out = m.add_mutually_exclusive_group()
     out.add_argument("--csv", metavar="FILE", help="export as CSV with a UTF-8 BOM for Excel (- for stdout)")
     out.add_argument("--handled", metavar="ID", type=int, nargs="+", help="mark these messages handled")
+    out.add_argument(
+        "--purge-older-than",
+        metavar="DAYS",
+        type=_days,
+        nargs="?",
+        const=DEFAULT_RETENTION_DAYS,
+        help=f"delete messages (handled or not) left more than DAYS days ago (default {DEFAULT_RETENTION_DAYS})",
+    )
     m.set_defaults(func=_messages)
     r = sub.add_parser("report", help="what the bot could not answer, from the tracker store: per city and topic")
     r.add_argument("--since", default="7d", help="7d, 24h, 30d, or a date or time (2026-11-01, UTC); default 7d")
@@ -242,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--csv", metavar="FILE", help="one row per question, CSV with a UTF-8 BOM for Excel (- for stdout)")
     r.set_defaults(func=_report)
     add_draft_parser(sub)  # python -m policy_db draft: policy_db/drafting/cli.py
+    add_review_parser(sub)  # python -m policy_db review: policy_db/drafting/review.py
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -76,7 +76,7 @@ def draft_document(
     for row, restated in matches.items():
         merged = context.departments_of.get(id(restated), []) + context.departments_of[row]
         context.departments_of[id(restated)] = list(dict.fromkeys(merged))
-    refs = _Refs(paragraphs)
+    refs = _Refs(paragraphs, layout.articles)
     benefits: list[dict[str, Any]] = []
     exclusions: list[dict[str, Any]] = []
     for paragraph in paragraphs:
@@ -147,7 +147,8 @@ class _Refs:
     """clause_ref and id slug of a section, written the way the documents cite themselves:
     「附件2 四(七)」「三(六)20」, and 「13」 for an item numbered through the whole document."""
 
-    def __init__(self, paragraphs: list[Paragraph]):
+    def __init__(self, paragraphs: list[Paragraph], articles: bool = False):
+        self.articles = articles  # 第X条: Section.part is the article (numbering.py)
         numbered = [p.section for p in paragraphs if p.section.item and not p.is_table_row and p.section.item]
         items = [(s.annex, s.item) for s in dict.fromkeys(numbered)]
         parts = {(s.annex, s.part) for s in numbered}
@@ -157,6 +158,9 @@ class _Refs:
         if paragraph.is_table_row:
             return f"{paragraph.annex}{paragraph.row}"
         annex, part, section, item = paragraph.section
+        if self.articles and part:
+            text = f"第{_chinese(part)}条" + (f"({_chinese(section)})" if section else "") + item
+            return f"{annex} {text}".strip()
         if item and not section and self.items_run_through:
             return item if not annex else f"{annex} {item}"
         text = _chinese(part) + (f"({_chinese(section)})" if section else "") + item
@@ -210,7 +214,32 @@ def _draft_unit(
         return None, ({"context": unit.text, "reason": reason, "review": "自动判定为重复,请确认"} if counted else None)
     if not grants and not figures:
         return None, None
+    if not figures and _only_duties(text):
+        return None, None  # 「本项奖励由市工信局牵头，市财政局配合」: who does it, read as 责任单位
+    if not grants and _about_the_document(text, figures, context.meta):
+        return None, None  # 「本办法自2025年3月1日起施行，有效期至…」: the document's own dates
     return _record(unit, text, figures, grants, context), None
+
+
+def _only_duties(text: str) -> bool:
+    """「本项奖励由市工信局牵头，市财政局配合」 says who does it and grants nothing of its own."""
+    words = drafting_words()
+    leads = "|".join(map(re.escape, words.lead_words))
+    helpers = "|".join(map(re.escape, words.helper_words + words.duty_endings))
+    if not re.match(rf"^[^,，。；;]{{0,8}}由[^,，。；;]{{2,40}}?(?:{leads})", text):
+        return False
+    rest = re.sub(rf"^[^,，。；;]{{0,8}}由[^,，。；;]{{2,40}}?(?:{leads})", "", text)
+    rest = re.sub(rf"[,，、]?[^,，。；;]{{2,60}}?(?:{helpers})", "", rest)
+    return not any(w in rest for w in words.grant_words)
+
+
+def _about_the_document(text: str, figures: list[DraftFigure], meta: Metadata) -> bool:
+    """A sentence on the document itself (本办法…施行/有效期): its dates are the document's fields."""
+    words = drafting_words()
+    if not any(f"本{kind}" in text for kind in words.document_types):
+        return False
+    own = {meta.valid_from, meta.valid_until, meta.published}
+    return all(f.kind in ("deadline", "years") and (f.kind == "years" or f.value in own) for f in figures)
 
 
 def _restates(text: str, figures: list[DraftFigure], body: Paragraph) -> bool:
