@@ -1,8 +1,10 @@
 """`python -m policy_db report`: the questions the bot could not answer, read from Rasa's SQL tracker store.
 
 The conversations are stored by Rasa's own SQLTrackerStore (a temporary SQLite file, and PostgreSQL where
-there is one) from Rasa's event classes; the bot's replies are the texts the actions write, made by the
-same functions (actions/answering), as the action server sends them (full-width punctuation)."""
+there is one) from Rasa's event classes. The bot's messages are the texts the actions write, made by the
+same functions (actions/answering) in full-width punctuation, each with its outcome (policy_db/outcomes.py)
+and city in the message's metadata as Rasa keeps them; the conversation state is the ``conversation`` slot
+as actions/answering/state.py writes it. The report reads the outcomes, never the wording."""
 
 from __future__ import annotations
 
@@ -30,16 +32,22 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions.answering import formatting, introduction
+from actions.answering import formatting, introduction, wording
 from actions.answering.punctuation import full_width
+from actions.answering.state import ConversationState, state_to_slot
 from devservers import POSTGRES_URL, PROJECT_DIR, pg_connect, quiet_env
+from policy_db import outcomes
 from policy_db.__main__ import main
 from policy_db.query import PassageHit
-from policy_db.reporting import Reason, ReplyReader, TrackerStoreUnknown, parse_since, tracker_url
+from policy_db.reporting import Reason, ReplyReader, TrackerStoreUnknown, parse_since, tracker_url, unanswered_questions
 from policy_db.reporting.listing import MAX_EXAMPLE_CHARS, NO_TOPIC
+from policy_db.reporting.replies import Recognised
 
 DOMAIN = Domain.load(PROJECT_DIR / "domain.yml")
 NOW = dt.datetime.now(dt.timezone.utc)
+CITIES = "三门峡、登封、平顶山、三明、滨州"
+
+Message = tuple[str, dict | None]  # a bot message: its text and its metadata (None: stored without any)
 
 
 # -- conversations as Rasa stores them ------------------------------------------------------------------
@@ -57,7 +65,7 @@ class Conversation:
         text: str,
         intent: str,
         action: str,
-        replies: list[str],
+        replies: list[Message],
         slots: dict | None = None,
         city_entity: str | None = None,
         days_ago: float | None = None,
@@ -71,7 +79,7 @@ class Conversation:
         if city_entity:
             self.events.append(SlotSet("city", city_entity, timestamp=at))
         self.events.append(ActionExecuted(action, timestamp=at + 1))
-        self.events += [BotUttered(reply, {}, timestamp=at + 1) for reply in replies]
+        self.events += [BotUttered(reply, {}, metadata, timestamp=at + 1) for reply, metadata in replies]
         self.events += [SlotSet(name, value, timestamp=at + 1) for name, value in (slots or {}).items()]
         if action == "action_default_fallback":
             self.events.append(UserUtteranceReverted(timestamp=at + 1))  # as Rasa's core fallback does
@@ -104,53 +112,180 @@ def report(capsys, policy_db_url: str, tracker: str, *args: str) -> str:
     return output.out
 
 
-# -- the bot's replies, made by the actions' own functions --------------------------------------------
-def not_found(city: str, question: str, departments: list[str] = (), hotline: str | None = None) -> str:
-    return full_width(formatting.not_found_text(city, question, list(departments), hotline))
+# -- the bot's messages, made by the actions' own functions, and the conversation state ------------------
+def said(text: str, outcome: str, city: str | None = None) -> Message:
+    """A message as the action server sends it (``utter_message(text=…, outcome=…, city=…)``) and Rasa keeps
+    it: the extra keys in the BotUttered's metadata, an empty one (no city) left out."""
+    metadata = {"outcome": outcome, "city": city}
+    return full_width(text), {key: value for key, value in metadata.items() if value}
 
 
-def answer(catalog, city: str, words: str) -> tuple[str, dict]:
+def state(**fields) -> dict:
+    """The ``conversation`` slot as the actions store it (fields of ConversationState)."""
+    return state_to_slot(ConversationState().updated(**fields))
+
+
+def not_found(city: str, question: str, departments: list[str] = (), hotline: str | None = None) -> Message:
+    return said(formatting.not_found_text(city, question, list(departments), hotline), outcomes.NOT_FOUND, city)
+
+
+def answer(catalog, city: str, words: str) -> tuple[Message, dict]:
     record = catalog.find_benefits(city=city, text=words, limit=1)[0].benefit
-    slots = {"city": city, "last_benefits": [record.key], "last_question": words}
-    return full_width(formatting.answer_card(record)), slots
+    slots = {
+        "conversation": state(city=city, subject=[record.key], topics=record.topics, question=words, aspect="amount"),
+        "city": city,
+    }
+    return said(formatting.answer_card(record), outcomes.ANSWERED, city), slots
 
 
-def passage(catalog, city: str, words: str) -> str:
+def passage(catalog, city: str, words: str) -> Message:
     [hit] = catalog.search_passages(words, city, limit=1)
     assert isinstance(hit, PassageHit)
-    return full_width(formatting.passage_text(city, hit, ["市工业和信息化局"]))
+    return said(formatting.passage_text(city, hit, ["市工业和信息化局"]), outcomes.PASSAGE_ONLY, city)
 
 
-# -- recognising the replies ------------------------------------------------------------------------
-def test_every_wording_of_nothing_found_is_recognised_with_its_city(catalog):
+def rephrase(catalog, city: str | None = None) -> Message:
+    return said(introduction.rephrase_text(catalog), outcomes.NOT_UNDERSTOOD, city)
+
+
+def out_of_scope(catalog, city: str | None = None) -> Message:
+    return said(introduction.out_of_scope_text(catalog), outcomes.OUT_OF_SCOPE, city)
+
+
+def ask_city() -> Message:
+    return said(wording.ASK_CITY.format(cities=CITIES), outcomes.ASKED_CITY)
+
+
+def bot_message(message: Message) -> BotUttered:
+    text, metadata = message
+    return BotUttered(text, {}, metadata)
+
+
+# -- reading the outcome of a bot message ------------------------------------------------------------
+def test_each_unanswered_outcome_in_the_metadata_is_read_with_its_city(catalog):
     reader = ReplyReader(catalog)
-    for text in (
-        not_found("三明", "低空经济有补贴吗", ["三明市商务局", "三明市财政局"]),
-        not_found("滨州", "低空经济", hotline="0543-12345"),
-        not_found("登封", "低空经济"),
-    ):
-        recognised = reader.read(text)
-        assert recognised is not None and recognised.reason is Reason.NOT_FOUND
-        assert recognised.city == text[len("政策库里没有找到") :][:2]
+    expected = [
+        (not_found("三明", "低空经济有补贴吗", ["三明市商务局", "三明市财政局"]), Recognised(Reason.NOT_FOUND, "三明")),
+        (not_found("滨州", "低空经济", hotline="0543-12345"), Recognised(Reason.NOT_FOUND, "滨州")),
+        (not_found("登封", "低空经济"), Recognised(Reason.NOT_FOUND, "登封")),
+        (passage(catalog, "平顶山", "企业上云"), Recognised(Reason.PASSAGE_ONLY, "平顶山")),
+        (rephrase(catalog), Recognised(Reason.NOT_UNDERSTOOD, None)),
+        (rephrase(catalog, "三门峡"), Recognised(Reason.NOT_UNDERSTOOD, "三门峡")),
+        (out_of_scope(catalog), Recognised(Reason.OUT_OF_SCOPE, None)),
+        (said(introduction.chinese_only_text(catalog), outcomes.OUT_OF_SCOPE), Recognised(Reason.OUT_OF_SCOPE)),
+    ]
+    for message, recognised in expected:
+        assert reader.read(bot_message(message)) == recognised, message
+    # The city is the metadata's, whatever the text says.
+    text, _ = not_found("三明", "低空经济")
+    assert reader.read(BotUttered(text, {}, {"outcome": outcomes.NOT_FOUND, "city": "滨州"})) == Recognised(
+        Reason.NOT_FOUND, "滨州"
+    )
 
 
-def test_answers_and_questions_back_are_not_taken_for_unanswered(catalog):
+def test_a_message_without_an_unanswered_outcome_is_not_counted(catalog):
     reader = ReplyReader(catalog)
     card, _ = answer(catalog, "平顶山", "小巨人")
-    assert reader.read(card) is None
-    assert reader.read(full_width(introduction.greeting(catalog)[0])) is None
-    assert reader.read("好的，查询平顶山的政策。您想了解哪方面？") is None
+    greeting, _ = introduction.greeting(catalog)
+    for message in (
+        card,
+        said(greeting, outcomes.SMALL_TALK),
+        said(wording.ASK_WHAT.format(city="平顶山"), outcomes.ASKED_TOPIC, "平顶山"),
+        ask_city(),
+    ):
+        assert reader.read(bot_message(message)) is None, message
+    answering = set(outcomes.ALL) - {
+        outcomes.NOT_FOUND,
+        outcomes.PASSAGE_ONLY,
+        outcomes.NOT_UNDERSTOOD,
+        outcomes.OUT_OF_SCOPE,
+        outcomes.OTHER_PLACE,
+    }
+    assert outcomes.ANSWERED in answering and len(answering) == 10
+    for outcome in sorted(answering):
+        assert reader.read(BotUttered("好的。", {}, {"outcome": outcome, "city": "平顶山"})) is None, outcome
+    # Stored before messages carried their outcome, or with none: no metadata, other keys only, an unknown outcome.
+    text, _ = not_found("三明", "低空经济有补贴吗")
+    older = Event.from_parameters({"event": "bot", "text": text, "data": {}, "timestamp": NOW.timestamp()})
+    assert isinstance(older, BotUttered) and reader.read(older) is None
+    for metadata in (
+        None,
+        {},
+        {"city": "三明"},
+        {"outcome": "nothing", "city": "三明"},
+        {"outcome": None},
+        {"outcome": [outcomes.NOT_FOUND]},
+    ):
+        assert reader.read(BotUttered(text, {}, metadata)) is None, metadata
 
 
-def test_a_source_sentence_instead_of_a_record_and_the_rephrase_are_recognised(catalog):
-    reader = ReplyReader(catalog)
-    quoted = reader.read(passage(catalog, "平顶山", "企业上云"))
-    assert quoted is not None and (quoted.reason, quoted.city) == (Reason.PASSAGE_ONLY, "平顶山")
-    rephrase = reader.read(full_width(introduction.rephrase_text(catalog)))
-    assert rephrase is not None and rephrase.reason is Reason.NOT_UNDERSTOOD
-    for text in (introduction.out_of_scope_text(catalog), introduction.chinese_only_text(catalog)):
-        recognised = reader.read(full_width(text))
-        assert recognised is not None and recognised.reason is Reason.OUT_OF_SCOPE
+def test_a_reply_worded_like_nothing_found_but_answered_is_not_counted(catalog, capsys, policy_db_url, tmp_path):
+    """The report reads the outcome, not the wording: the same words count only with the outcome not_found."""
+    text, _ = not_found("三明", "低空经济有补贴吗")
+    assert ReplyReader(catalog).read(BotUttered(text, {}, {"outcome": outcomes.ANSWERED, "city": "三明"})) is None
+    tracker_file = tmp_path / "worded.db"
+    store(
+        SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(tracker_file)),
+        Conversation().turn(
+            "三明低空经济有补贴吗",
+            "ask_reward",
+            "action_answer_policy",
+            [(text, {"outcome": outcomes.ANSWERED, "city": "三明"})],
+            {"conversation": state(city="三明", question="三明低空经济有补贴吗"), "city": "三明"},
+            "三明",
+        ),
+        Conversation().turn(
+            "三明做低空经济有补贴吗",
+            "ask_reward",
+            "action_answer_policy",
+            [(text, {"outcome": outcomes.NOT_FOUND, "city": "三明"})],
+            {"conversation": state(city="三明", question="三明做低空经济有补贴吗"), "city": "三明"},
+            "三明",
+        ),
+    )
+    out = tmp_path / "worded.csv"
+    report(capsys, policy_db_url, f"sqlite:///{tracker_file}", "--since", "1d", "--csv", str(out))
+    assert [(row["问题"], row["城市"], row["原因"]) for row in csv_rows(out)] == [
+        ("三明做低空经济有补贴吗", "三明", "没有找到")
+    ]
+
+
+def test_the_city_is_the_messages_else_the_one_asked_about_else_the_conversations(catalog):
+    """The city the bot's message carries; without one (Rasa's core fallback says nothing), the city the
+    question names, else the conversation's ``city`` slot, kept from before the report's span."""
+    card, answered_slots = answer(catalog, "平顶山", "平顶山评上国家级小巨人奖多少")
+    conversation = (
+        Conversation(days_ago=10)
+        .turn("平顶山评上国家级小巨人奖多少", "ask_reward", "action_answer_policy", [card], answered_slots, "平顶山")
+        .turn("嗯嗯那个那个", "ask_reward", "action_default_fallback", [], days_ago=0.5)
+        .turn("三门峡那个那个", "ask_reward", "action_default_fallback", [])
+        .turn(
+            "三明和滨州的低空经济补贴比一比",
+            "ask_reward",
+            "action_answer_policy",
+            [not_found("滨州", "低空经济补贴")],
+            {"conversation": state(city="滨州", question="三明和滨州的低空经济补贴比一比"), "city": "滨州"},
+        )
+        .turn("今天天气怎么样", "out_of_scope", "action_reply_out_of_scope", [out_of_scope(catalog, "滨州")])
+        .turn("上市公司的股票明天会涨吗", "out_of_scope", "action_reply_out_of_scope", [out_of_scope(catalog, "滨州")])
+        .turn("/restart", "restart", "action_restart", [])
+        .turn("嗯嗯嗯", "ask_reward", "action_default_fallback", [])
+    )
+    found = unanswered_questions(
+        [(conversation.id, conversation.events)], catalog, NOW - dt.timedelta(days=1), ReplyReader(catalog)
+    )
+    assert [(q.question, q.city, q.reason) for q in found] == [
+        ("嗯嗯那个那个", "平顶山", Reason.NOT_UNDERSTOOD),  # the slot, set ten days ago
+        ("三门峡那个那个", "三门峡", Reason.NOT_UNDERSTOOD),  # the city it names, not the slot's
+        ("三明和滨州的低空经济补贴比一比", "滨州", Reason.NOT_FOUND),  # the message's, not 三明 named first
+        # 「今天天气怎么样」 is out of scope indeed: the city of the bot's message does not make it a policy question.
+        ("上市公司的股票明天会涨吗", "滨州", Reason.OUT_OF_SCOPE),
+        ("嗯嗯嗯", None, Reason.NOT_UNDERSTOOD),  # after /restart the city is forgotten
+    ]
+    assert found[3].topics == ("上市",)
+    assert not unanswered_questions(
+        [(conversation.id, conversation.events)], catalog, NOW, ReplyReader(catalog)
+    )  # nothing since now
 
 
 # -- the report on a tracker store ------------------------------------------------------------------
@@ -158,8 +293,6 @@ def test_a_source_sentence_instead_of_a_record_and_the_rephrase_are_recognised(c
 def stored(catalog, sqlite_store) -> dict[str, Conversation]:
     """Conversations of the last days: answered, nothing found, not understood, out of scope, older ones."""
     card, answered_slots = answer(catalog, "平顶山", "平顶山评上国家级小巨人奖多少")
-    rephrase = full_width(introduction.rephrase_text(catalog))
-    outside = full_width(introduction.out_of_scope_text(catalog))
     conversations = {
         "answered": Conversation().turn(
             "平顶山评上国家级小巨人奖多少", "ask_reward", "action_answer_policy", [card], answered_slots, "平顶山"
@@ -169,26 +302,26 @@ def stored(catalog, sqlite_store) -> dict[str, Conversation]:
             "ask_reward",
             "action_answer_policy",
             [not_found("三明", "做低空经济有补贴吗", ["三明市商务局"])],
-            {"city": "三明", "last_benefits": []},
+            {"conversation": state(city="三明", question="三明做低空经济有补贴吗", aspect="amount"), "city": "三明"},
             "三明",
         ),
         "after an answer": Conversation()
         .turn("平顶山评上国家级小巨人奖多少", "ask_reward", "action_answer_policy", [card], answered_slots, "平顶山")
-        .turn("qwe asdf zxcv", "nlu_fallback", "action_handle_fallback", [rephrase]),
+        .turn("qwe asdf zxcv", "nlu_fallback", "action_handle_fallback", [rephrase(catalog, "平顶山")]),
         "city button": Conversation()
         .turn(
             "低空经济的企业有补贴吗",
             "ask_reward",
             "action_answer_policy",
-            ["请问您的企业在哪个城市？目前可查询：三门峡、登封、平顶山、三明、滨州。"],
-            {"pending_question": "低空经济的企业有补贴吗"},
+            [ask_city()],
+            {"conversation": state(pending_question="低空经济的企业有补贴吗", aspect="amount")},
         )
         .turn(
             '/inform_city{"city": "滨州"}',
             "inform_city",
             "action_answer_policy",
             [not_found("滨州", "低空经济的企业有补贴吗", hotline="0543-12345")],
-            {"city": "滨州", "pending_question": None},
+            {"conversation": state(city="滨州", question="低空经济的企业有补贴吗", aspect="amount"), "city": "滨州"},
             "滨州",
         ),
         "a city typed after an answer": Conversation()
@@ -198,13 +331,15 @@ def stored(catalog, sqlite_store) -> dict[str, Conversation]:
             "inform_city",
             "action_answer_policy",
             [not_found("三门峡", "评上国家级小巨人奖多少")],
-            {"city": "三门峡"},
+            {"conversation": state(city="三门峡", question="平顶山评上国家级小巨人奖多少"), "city": "三门峡"},
             "三门峡",
         ),
         "out of scope with a topic": Conversation().turn(
-            "上市公司的股票明天会涨吗", "out_of_scope", "action_reply_out_of_scope", [outside]
+            "上市公司的股票明天会涨吗", "out_of_scope", "action_reply_out_of_scope", [out_of_scope(catalog)]
         ),
-        "out of scope": Conversation().turn("今天天气怎么样", "out_of_scope", "action_reply_out_of_scope", [outside]),
+        "out of scope": Conversation().turn(
+            "今天天气怎么样", "out_of_scope", "action_reply_out_of_scope", [out_of_scope(catalog)]
+        ),
         "core fallback": Conversation().turn(
             "三门峡那个那个", "ask_reward", "action_default_fallback", [], city_entity="三门峡"
         ),
@@ -214,14 +349,23 @@ def stored(catalog, sqlite_store) -> dict[str, Conversation]:
             "ask_reward",
             "action_answer_policy",
             [not_found("登封", "低空经济补贴")],
-            {"city": "登封"},
+            {"conversation": state(city="登封", question="登封有低空经济补贴吗"), "city": "登封"},
             "登封",
         )
-        .turn("zzz yyy", "nlu_fallback", "action_handle_fallback", [rephrase], days_ago=0.1),
+        .turn("zzz yyy", "nlu_fallback", "action_handle_fallback", [rephrase(catalog, "登封")], days_ago=0.1),
         "restarted": Conversation()
         .turn("平顶山评上国家级小巨人奖多少", "ask_reward", "action_answer_policy", [card], answered_slots, "平顶山")
         .turn("/restart", "restart", "action_restart", [])
-        .turn("xx yy", "nlu_fallback", "action_handle_fallback", [rephrase]),
+        .turn("xx yy", "nlu_fallback", "action_handle_fallback", [rephrase(catalog)]),
+        # Stored before bot messages carried their outcome: the words of nothing found, no metadata.
+        "without outcomes": Conversation().turn(
+            "滨州数字化改造有补贴吗",
+            "ask_reward",
+            "action_answer_policy",
+            [(not_found("滨州", "数字化改造有补贴吗")[0], None)],
+            {"city": "滨州"},
+            "滨州",
+        ),
     }
     store(sqlite_store, *conversations.values())
     return conversations
@@ -301,7 +445,13 @@ def test_a_city_lists_its_most_asked_topic_first_with_three_shortened_examples(
     ] * 2
     asked += ["平顶山技术改造有没有新的支持"]
     conversations = [
-        Conversation().turn(q, "ask_reward", "action_answer_policy", [not_found("平顶山", q[3:])], {"city": "平顶山"})
+        Conversation().turn(
+            q,
+            "ask_reward",
+            "action_answer_policy",
+            [not_found("平顶山", q[3:])],
+            {"conversation": state(city="平顶山", question=q), "city": "平顶山"},
+        )
         for q in asked
     ]
     store(tracker, *conversations)
@@ -425,7 +575,7 @@ def test_a_postgresql_tracker_store_read_through_the_production_variables(
             "ask_reward",
             "action_answer_policy",
             [not_found("滨州", "低空经济有补贴吗")],
-            {"city": "滨州"},
+            {"conversation": state(city="滨州", question="滨州低空经济有补贴吗"), "city": "滨州"},
             "滨州",
         ),
     )
