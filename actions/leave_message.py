@@ -3,8 +3,9 @@ optional phone number, and `action_leave_message` stores it with policy_db.messa
 
 The stored message keeps what an officer needs to call back: the conversation id, the city, the
 question, the phone number, the bot's last answer before the request and the time. Nothing is lost
-silently: a message the store refuses (too long, too many today) or cannot write (database down) is
-answered with the reason and the city's 12345 hotline.
+silently: a message the store refuses (too long, a duplicate, too many today from this user or this
+client address, the inbox full) or cannot write (database down) is answered with the reason and the
+city's 12345 hotline.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from .answering.punctuation import full_width
 log = logging.getLogger(__name__)
 
 FORM = "leave_message_form"
+CLIENT_METADATA_KEY = "client"  # bot.channels.clients.CLIENT_METADATA_KEY (the action server does not import bot)
 NO_PHONE = "不留"  # the phone slot's value when the user leaves no number
 _FILLER = re.compile(r"[\s,，。.!！?？~…、]|吧|啊|呀|哈|嗯|呢")
 # The actions of this feature, whose texts are never "the bot's last answer" stored with a message.
@@ -50,6 +52,14 @@ def last_answer(events: list[dict[str, Any]]) -> str | None:
         elif event.get("event") == "bot" and event.get("text") and action not in OWN_ACTIONS:
             answer = event["text"]
     return answer
+
+
+def client_of(tracker: Tracker) -> str | None:
+    """The network address the channel saw for the user's last message (`client` in its metadata, set by
+    bot/channels/clients.py; a caller cannot set it), for the inbox's per-client limit; None without one."""
+    metadata = (tracker.latest_message or {}).get("metadata")
+    client = metadata.get(CLIENT_METADATA_KEY) if isinstance(metadata, dict) else None
+    return client if isinstance(client, str) and client else None
 
 
 def _catalog() -> Catalog | None:
@@ -132,7 +142,12 @@ class ActionLeaveMessage(Action):
         hotline = hotline_text(catalog, city)
         try:
             message = message_store().leave(
-                tracker.sender_id, question, phone=phone, city=city, last_answer=last_answer(tracker.events)
+                tracker.sender_id,
+                question,
+                phone=phone,
+                city=city,
+                last_answer=last_answer(tracker.events),
+                client=client_of(tracker),
             )
         except MessageRejected as refused:
             text = f"{refused.reason}\n{hotline}。"

@@ -27,7 +27,8 @@ def quiet_env(**extra: str) -> dict[str, str]:
     """This process's environment with TensorFlow, SQLAlchemy, warnings and Rasa telemetry silenced, plus `extra`.
 
     ``WECHAT_TOKEN`` gets a placeholder when unset, so a server whose credentials name the WeChat channel starts;
-    ``ACTION_SERVER_SECRET`` one, so a Rasa server reading endpoints.production.yml starts.
+    ``ACTION_SERVER_SECRET`` one, so a Rasa server reading endpoints.production.yml starts; the per-client
+    message rate is off unless set (all the harness's load comes from one address).
     """
     env = dict(os.environ)
     env.update(
@@ -38,6 +39,7 @@ def quiet_env(**extra: str) -> dict[str, str]:
     )
     env.setdefault("WECHAT_TOKEN", "test-token")
     env.setdefault("ACTION_SERVER_SECRET", "test-action-server-secret")  # the header of the endpoints files
+    env.setdefault("CLIENT_MESSAGES_PER_MINUTE", "0")  # every test and bench message comes from 127.0.0.1
     env.update(extra)
     return env
 

@@ -16,7 +16,14 @@ credentials.yml instead of ``rest:``) is the same channel and URL with these dif
 * the caller's ``input_channel`` and ``metadata`` fields are ignored (the channel is always
   ``rest``; nothing in this bot reads metadata, and it would be stored with every turn);
 * a blank ``message`` (missing, ``null``, not a string, only spaces or invisible characters) gets
-  the prompt of :mod:`bot.input_guard` and is not processed; a long one is cut, with a note first.
+  the prompt of :mod:`bot.input_guard` and is not processed; a long one is cut, with a note first;
+* one client address may send ``CLIENT_MESSAGES_PER_MINUTE`` messages a minute, whatever sender ids
+  it uses (:mod:`bot.channels.rate_limit`); past that the reply is HTTP 429 with :data:`RATE_LIMITED`;
+* one conversation has at most :data:`MAX_PENDING_PER_CONVERSATION` messages in processing on this
+  server: Rasa processes a conversation's messages one at a time behind its lock, so more would only
+  wait (24 parallel requests waited up to 24 s); the next gets HTTP 429 with :data:`STILL_WORKING`;
+* the client address goes with the message in its metadata (``client``; the caller's metadata is
+  ignored), for the inbox's per-client limit (:mod:`bot.channels.clients`).
 """
 
 from __future__ import annotations
@@ -35,11 +42,15 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
+from bot.channels.clients import client_address, with_client
+from bot.channels.rate_limit import RATE_LIMITED, ClientRateLimiter
 from bot.input_guard import admit
 
 logger = logging.getLogger(__name__)
 
 NAMESPACE = "rest"
+MAX_PENDING_PER_CONVERSATION = 2
+STILL_WORKING = "上一条消息还在处理中，请等回复后再发。"
 MAX_SENDER_CHARS = 64
 SENDER_PATTERN = re.compile(r"[A-Za-z0-9_.:@-]{1,%d}" % MAX_SENDER_CHARS)
 
@@ -113,6 +124,16 @@ class NamespacedRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+        limiter = ClientRateLimiter()
+        pending: Dict[str, int] = {}  # conversation id -> messages in processing on this server
+
+        def refused(client: str, sender: str) -> Optional[HTTPResponse]:
+            if not limiter.allow(client):
+                logger.warning("REST: client %s over its message rate (sender %r)", client, sender)
+                return _error(429, RATE_LIMITED)
+            if pending.get(conversation_id(sender), 0) >= MAX_PENDING_PER_CONVERSATION:
+                return _error(429, STILL_WORKING)
+            return None
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -130,11 +151,20 @@ class NamespacedRestInput(RestInput):
             text = body.get("message")
             if not isinstance(text, str):
                 text = None  # no text (Rasa's UserMessage fails on a number or a list): the guard's prompt
+            client = client_address(request)
+            refusal = refused(client, sender)
+            if refusal is not None:
+                return refusal
+            metadata = with_client(None, client)
             if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
-                return response.stream(self._stream(on_new_message, text, sender), content_type="text/event-stream")
+                return response.stream(
+                    self._stream(on_new_message, text, sender, metadata, pending), content_type="text/event-stream"
+                )
             collector = RestCollector()
             collector.shown_sender = sender
-            message = UserMessage(text, collector, conversation_id(sender), input_channel=NAMESPACE)
+            message = UserMessage(text, collector, conversation_id(sender), input_channel=NAMESPACE, metadata=metadata)
+            key = conversation_id(sender)
+            pending[key] = pending.get(key, 0) + 1
             try:
                 if await admit(message):
                     await on_new_message(message)
@@ -142,24 +172,35 @@ class NamespacedRestInput(RestInput):
                 logger.error("REST message from '%s' timed out", sender)
             except Exception:  # noqa: BLE001 - as Rasa's RestInput: logged, the reply holds what was sent
                 logger.exception("REST message from '%s' failed", sender)
+            finally:
+                _release(pending, key)
             return response.json(collector.messages)
 
         return webhook
 
     def _stream(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], text: Any, sender: str
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        text: Any,
+        sender: str,
+        metadata: Dict[str, Any],
+        pending: Dict[str, int],
     ) -> Callable[[Any], Awaitable[None]]:
+        key = conversation_id(sender)
+
         async def stream(resp: Any) -> None:
+            pending[key] = pending.get(key, 0) + 1
             queue: asyncio.Queue = asyncio.Queue()
             collector = RestQueueCollector(queue)
             collector.shown_sender = sender
 
             async def handle() -> None:
-                message = UserMessage(copy.deepcopy(text), collector, conversation_id(sender), input_channel=NAMESPACE)
+                message = UserMessage(copy.deepcopy(text), collector, key, input_channel=NAMESPACE, metadata=metadata)
                 try:
                     if await admit(message):
                         await on_new_message(message)
                 finally:
+                    _release(pending, key)
                     await queue.put("DONE")
 
             task = asyncio.ensure_future(handle())
@@ -171,3 +212,11 @@ class NamespacedRestInput(RestInput):
             await task
 
         return stream
+
+
+def _release(pending: Dict[str, int], key: str) -> None:
+    left = pending.get(key, 0) - 1
+    if left > 0:
+        pending[key] = left
+    else:
+        pending.pop(key, None)  # the map holds only conversations in processing

@@ -23,6 +23,11 @@ method, so they cannot be changed one by one):
   every channel: a blank one gets a prompt and is not sent to the bot, a long
   one is cut with a note. Message metadata is kept only when it is a small
   JSON object; socket packets are bounded.
+* One client address may send ``CLIENT_MESSAGES_PER_MINUTE`` messages a
+  minute, however many sessions it opens (:mod:`bot.channels.rate_limit`);
+  past that it is told :data:`~bot.channels.rate_limit.RATE_LIMITED`. The
+  address goes with each message in its metadata (``client``, replacing the
+  page's), for the inbox's per-client limit (:mod:`bot.channels.clients`).
 
 The signing secret is ``SOCKETIO_SESSION_SECRET`` (at least 32 characters), or
 else one generated on first start and kept in ``var/socketio_secret``.
@@ -58,6 +63,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.clients import UNKNOWN, client_address, with_client
+from bot.channels.rate_limit import RATE_LIMITED, ClientRateLimiter
 from bot.input_guard import admit
 from bot.origins import origin_of
 
@@ -248,6 +255,8 @@ class PolicySocketIOInput(SocketIOInput):
         self.sio = sio
         namespace = self.namespace
         sender_of_socket: Dict[Text, Text] = {}  # socket id -> the sender id it speaks as
+        client_of_socket: Dict[Text, Text] = {}  # socket id -> the client address it connected from
+        limiter = ClientRateLimiter()
 
         socketio_webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
 
@@ -271,12 +280,14 @@ class PolicySocketIOInput(SocketIOInput):
                 token = auth.get("token") if isinstance(auth, dict) else None
                 if not token or not decode_bearer_token(token, self.jwt_key, self.jwt_algorithm):
                     return False
+            client_of_socket[sid] = client_address(environ.get("sanic.request"))
             logger.debug(f"Socket {sid} connected.")
             return True
 
         @sio.on("disconnect", namespace=namespace)
         async def disconnect(sid: Text) -> None:
             sender_of_socket.pop(sid, None)
+            client_of_socket.pop(sid, None)
             logger.debug(f"Socket {sid} disconnected.")
 
         @sio.on("session_request", namespace=namespace)
@@ -316,13 +327,18 @@ class PolicySocketIOInput(SocketIOInput):
             sender_id = await sender_for_message(sid, data)
             if sender_id is None:
                 return
+            client = client_of_socket.get(sid, UNKNOWN)
+            if not limiter.allow(client):
+                logger.warning("Socket.IO: client %s over its message rate", client)
+                await sio.emit(self.bot_message_evt, {"text": RATE_LIMITED}, room=sid, namespace=namespace)
+                return
             text = data.get("message")
             message = UserMessage(
                 text if isinstance(text, str) else "",
                 LineBreakingSocketIOOutput(sio, self.bot_message_evt),
                 sender_id,
                 input_channel=self.name(),
-                metadata=bounded_metadata(data.get(self.metadata_key)),
+                metadata=with_client(bounded_metadata(data.get(self.metadata_key)), client),
             )
             await self._deliver(message, on_new_message)
 

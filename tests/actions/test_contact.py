@@ -223,8 +223,8 @@ def test_a_cancelled_form_stores_nothing(store):
 
 def test_the_daily_limit_is_told_to_the_user_with_the_hotline(store):
     slots = {"message_text": "问个事", "message_phone": NO_PHONE, "city": "三门峡"}
-    for _ in range(MAX_PER_SENDER_PER_DAY):
-        run_store(slots, sender="rest:busy")
+    for i in range(MAX_PER_SENDER_PER_DAY):
+        run_store({**slots, "message_text": f"问个事{i}"}, sender="rest:busy")  # the same one twice is a duplicate
     _, said = run_store(slots, sender="rest:busy")
     assert "够多" in said and "0398-12345" in said
     assert len(store.list()) == MAX_PER_SENDER_PER_DAY

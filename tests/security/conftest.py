@@ -61,6 +61,7 @@ class LaunchedBot:
             "WEB_INTERFACE",
             "SOCKETIO_SESSION_SECRET",
             "ACTION_SERVER_SECRET",
+            "CLIENT_MESSAGES_PER_MINUTE",
         ):
             inherited.pop(name, None)  # the test decides, not the developer's shell
         env = {
