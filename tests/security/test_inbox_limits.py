@@ -116,7 +116,9 @@ def test_an_inbox_created_before_the_client_column_gets_it(tmp_path):
             )
         )
         connection.execute(
-            text("INSERT INTO user_messages VALUES (1, 'rest:x', NULL, '旧留言', NULL, NULL, '2026-11-01 00:00:00.000000', 0, NULL)")
+            text(
+                "INSERT INTO user_messages VALUES (1, 'rest:x', NULL, '旧留言', NULL, NULL, '2026-11-01 00:00:00.000000', 0, NULL)"
+            )
         )
     store = MessageStore(engine)
     store.leave("rest:y", "新留言", client="203.0.113.7")
