@@ -69,8 +69,13 @@ def run_draft(args: argparse.Namespace) -> int:
     if not source.is_plain_text:
         text_out = args.text_out or (_text_next_to(args.out) if args.out else None)
         if text_out is None:
-            print("从 .docx/.html 起草时需要 --out 或 --text-out（原文的文本要另存为 .txt 供引用）", file=sys.stderr)
+            print(
+                "从 .docx/.html 或带页码的 PDF 复制文本起草时需要 --out 或 --text-out（原文的文本要另存为 .txt 供引用）",
+                file=sys.stderr,
+            )
             return 2
+        if text_out.resolve() == args.source.resolve():
+            text_out = text_out.with_suffix(".source.txt")  # never overwrite the officer's own file
         if not _write(text_out, source.text):
             return 2
         source_file = text_out.name

@@ -116,7 +116,7 @@ class _LayoutReader:
             return
         if section.annex:
             self.annex = section.annex
-        if self._continues_bullets(text):
+        if self._continues_bullets(text, follows_paragraph):
             self._close_list()
             self.paragraphs[-1].text += text
             self.follows_paragraph = True
@@ -137,9 +137,9 @@ class _LayoutReader:
         self._paragraph_line(text, section, opens, follows_paragraph)
         self.follows_paragraph = True
 
-    def _continues_bullets(self, text: str) -> bool:
+    def _continues_bullets(self, text: str, follows_paragraph: bool) -> bool:
         """「…按档给予奖励：」 then 「●营业收入…的，奖励30万元；」: one clause with its bands."""
-        if not text.startswith(tuple(BULLETS)) or not self.paragraphs or not self.follows_paragraph:
+        if not text.startswith(tuple(BULLETS)) or not self.paragraphs or not follows_paragraph:
             return False
         last = self.paragraphs[-1]
         ended = last.text.rstrip().endswith(("：", ":", "；", ";"))

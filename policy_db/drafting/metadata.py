@@ -229,8 +229,8 @@ def _valid_until(text: str, title: str, labels: tuple[str, ...]) -> tuple[dt.dat
     document = [
         m for m in scoped if any(f"本{t}" in compact[max(0, m.start() - 40) : m.start()] for t in words.document_types)
     ]
-    if match := (document or scoped or [None])[0]:
-        return _date(_ISO_DATE.match(match.group("date"))), match.group(0)
+    if chosen := (document or scoped):
+        return _date(_ISO_DATE.match(chosen[0].group("date"))), chosen[0].group(0)
     if match := re.search(r"[（(]\s*\d{4}\s*[-—–~至]\s*(?P<end>\d{4})\s*年?\s*[)）]", title):
         year = int(match.group("end"))
         return dt.date(year, 12, calendar.monthrange(year, 12)[1]), None

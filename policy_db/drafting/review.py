@@ -99,7 +99,11 @@ def _date_text(value: Any) -> str:
 
 
 def _marked_clause(
-    clause_text: str, span: Span | None, mine: list[Span], others: list[Span], document_dates: set[str] = frozenset()
+    clause_text: str,
+    span: Span | None,
+    mine: list[Span],
+    others: list[Span],
+    document_dates: frozenset[str] = frozenset(),
 ) -> tuple[str, int]:
     """The clause as HTML with its numbers marked; and how many are marked missed (a date the
     document's own fields took, 自2025年3月1日起施行, counts as taken elsewhere)."""
@@ -185,7 +189,7 @@ def render(draft: dict[str, Any], source_text: str) -> str:
         "<mark class='missed'>没有任何记录或排除取的数字</mark> <mark class='elsewhere'>别的记录或排除取的数字</mark></p>"
     )
     total_missed = 0
-    dates = {_date_text(document.get(k)) for k in ("published", "valid_from", "valid_until")} - {""}
+    dates = frozenset(_date_text(document.get(k)) for k in ("published", "valid_from", "valid_until")) - {""}
     for index, record in enumerate(draft.get("benefits") or []):
         clause, missed = _marked_clause(
             str(record.get("clause_text") or ""),

@@ -21,6 +21,8 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from .word_numbering import WordNumbering
+
 CELL_SEPARATOR = " | "
 TEXT_ENCODINGS = ("utf-8-sig", "gb18030")  # Chinese government sites still serve GBK files
 _HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
@@ -30,6 +32,10 @@ _HTML_BLOCKS = [
 ]  # fmt: skip
 _HTML_HIDDEN = ["script", "style", "noscript", "template", "head"]
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+_PAGE_MARK = re.compile(
+    r"^(?:[-—－–]+\s*\d{1,3}\s*[-—－–]+|第\s*\d{1,3}\s*页(?:\s*[/,，、]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})$"
+)
+_BARE_NUMBER = re.compile(r"^\d{1,3}$")
 
 
 class UnreadableSource(Exception):
@@ -39,13 +45,27 @@ class UnreadableSource(Exception):
 @dataclass(frozen=True)
 class SourceText:
     path: Path
-    kind: str  # text | docx | html
+    kind: str  # text | pdf-text (a text with page numbers, dropped here) | docx | html
     text: str
 
     @property
     def is_plain_text(self) -> bool:
         """A text file is cited as it is; other kinds are cited through the text extracted here."""
         return self.kind == "text"
+
+
+def without_page_numbers(text: str) -> tuple[str, int]:
+    """Text copied out of a PDF keeps the page numbers (「— 3 —」「第 3 页 共 8 页」「3/8」) between its
+    lines, often in the middle of a sentence. They are dropped, so a clause broken by a page ends up
+    whole in the text the draft cites; (text, how many lines were dropped). A bare number on a line
+    of its own counts only when the text has two of them at least."""
+    lines = text.splitlines()
+    marked = [i for i, line in enumerate(lines) if _PAGE_MARK.match(line.strip())]
+    bare = [i for i, line in enumerate(lines) if _BARE_NUMBER.match(line.strip())]
+    drop = set(marked) | (set(bare) if len(bare) >= 2 else set())
+    if not drop:
+        return text, 0
+    return "\n".join(line for i, line in enumerate(lines) if i not in drop) + "\n", len(drop)
 
 
 def read_source(path: Path) -> SourceText:
@@ -64,7 +84,8 @@ def read_source(path: Path) -> SourceText:
     elif suffix in _HTML_SUFFIXES:
         kind, text = "html", _html_text(raw)
     else:
-        kind, text = "text", _plain_text(raw, path)
+        text, dropped = without_page_numbers(_plain_text(raw, path))
+        kind = "pdf-text" if dropped else "text"
     if not re.search(r"[\u4e00-\u9fff]", text):
         raise UnreadableSource(f"{path} 中没有可读的中文文字")
     return SourceText(path, kind, text)
@@ -86,13 +107,14 @@ def _docx_text(path: Path) -> str:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise UnreadableSource(f"{path} 不是有效的 Word .docx 文件: {exc}") from exc
-    return _tidy(_docx_blocks(document.iter_inner_content()))
+    return _tidy(_docx_blocks(document.iter_inner_content(), WordNumbering.of(document)))
 
 
-def _docx_blocks(blocks: Iterable[Paragraph | Table]) -> Iterable[str]:
+def _docx_blocks(blocks: Iterable[Paragraph | Table], numbering: WordNumbering) -> Iterable[str]:
+    """Paragraphs with the numbers Word draws before them (word_numbering.py), table rows as lines."""
     for block in blocks:
         if isinstance(block, Paragraph):
-            yield block.text
+            yield numbering.label(block) + block.text
         else:
             for row in block.rows:
                 cells, seen = [], set()

@@ -21,9 +21,11 @@ from typing import Any
 
 from ..money import UNIT_FACTORS, format_yuan
 from .figures import DraftFigure
+from .layout import BULLETS
 from .words import drafting_words
 
 _PART_BREAK = re.compile(r"[,，;；:：]")
+_BAND_BREAK = re.compile(r"[;；:：]")  # a band may hold a comma: 「营业收入10亿元（含）至50亿元的，奖励30万元；」
 _BASIS_DROP = re.compile(r"^(?:对|按照|按其|按|其|再|不超过|最高|的)+|(?:达到|超过|未超过|实施奖补|的)+$")
 MAX_BASIS_CHARS = 16
 
@@ -39,7 +41,7 @@ def _amount(figure: DraftFigure) -> str:
 
 def _basis(text: str) -> str:
     """The noun a figure is of: the words since the last delimiter, without 对/按照/达到 around them."""
-    chunk = _PART_BREAK.split(text)[-1]
+    chunk = _PART_BREAK.split(text)[-1].lstrip(BULLETS)
     previous = None
     while previous != chunk:
         previous, chunk = chunk, _BASIS_DROP.sub("", chunk)
@@ -56,7 +58,7 @@ def _bracket(text: str, figures: list[DraftFigure]) -> dict[str, Any] | None:
     steps: list[dict[str, Any]] = []
     basis, unit = "", ""
     position = 0
-    for part in _PART_BREAK.split(text):
+    for part in _BAND_BREAK.split(text):
         begin, position = position, position + len(part) + 1
         inside = [f for f in figures if begin <= f.start < begin + len(part)]
         bounds = [f for f in inside if f.kind == "threshold" and f.is_money]

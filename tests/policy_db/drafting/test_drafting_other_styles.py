@@ -94,3 +94,40 @@ def test_a_pdf_copy_wrapped_mid_word(drafted):
     assert {("ratio", 50, "%"), ("cap", 20, "万元")} <= _figures(paid)  # 二十万\n元 across a line break
     assert paid["clause_ref"] == "第四条"
     assert "— 2 —" not in str(draft["benefits"])  # page numbers are no clause
+
+
+def test_word_automatic_numbering_is_computed(tmp_path):
+    """The numbers Word draws (numbering.xml) are in the text; the generator builds the fixture."""
+    import importlib.util
+
+    from policy_db.drafting.sources import read_source
+
+    spec = importlib.util.spec_from_file_location("make_docx", DOCUMENTS / "make_liuchuan_docx.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    lines = read_source(module.build(tmp_path / "built.docx")).text.splitlines()
+    assert "一、支持企业梯度成长" in lines and "三、强化服务保障" in lines
+    assert any(line.startswith("（二）对年营业收入首次达到以下规模") for line in lines)
+    assert any(line.startswith("2.对项目建设期内的贷款") for line in lines)  # 1. 2. start again under (一)
+    assert sum(line.startswith("●营业收入") for line in lines) == 3
+
+
+def test_bulleted_bands_are_one_benefit_with_tiers(drafted):
+    _, draft, _ = drafted["liuchuan_numbering.docx"]
+    bands = _record(draft, "●营业收入10亿元（含）至50亿元的")
+    assert bands["clause_ref"] == "一(二)" and "●营业收入100亿元（含）以上的" in bands["clause_text"]
+    assert bands["tiers"]["mode"] == "bracket" and bands["tiers"]["basis"] == "营业收入"
+    assert bands["tiers"]["steps"] == [
+        {"min": 10, "max": 50, "amount": "30万元"},
+        {"min": 50, "max": 100, "amount": "60万元"},
+        {"min": 100, "amount": "100万元"},
+    ]
+    assert _record(draft, "按设备购置额的8%")["clause_ref"] == "二(一)1"
+
+
+def test_page_numbers_of_a_pdf_copy_are_dropped_from_the_cited_text(drafted):
+    _, draft, text = drafted["heming_pdf.txt"]
+    assert "— 2 —" not in text and "第 3 页" not in text
+    capped = _record(draft, "最高不超过二十万")
+    assert "二十万元" in capped["clause_text"].replace("\n", "").replace(" ", "")  # the page broke 二十万|元
