@@ -3,6 +3,8 @@
 import asyncio
 import socket
 
+import pytest
+
 from bot.channels.wechat.store import MemoryStore, RedisStore, create_store
 
 
@@ -51,10 +53,64 @@ def test_memory_store_is_bounded():
     async def scenario():
         for i in range(500):
             clock.now += 0.01
+            await store.set(f"buttons:{i}", "x", ttl=1000)
+        for i in range(500):
+            clock.now += 0.01
             await store.add_if_absent(f"k{i}", ttl=1000)
 
     asyncio.run(scenario())
-    assert len(store) <= 50
+    assert len(store) <= 2 * 50  # live markers may take twice the room, never more
+
+
+def test_a_full_store_never_evicts_a_live_marker_before_its_ttl():
+    """Issue 21: at the cap the store evicted the MsgId marker it had just stored: a retry ran the bot twice."""
+    clock = FakeClock()
+    store = MemoryStore(clock=clock, max_entries=100)
+
+    async def scenario():
+        for i in range(100):
+            await store.set_json(f"buttons:u{i}", [i], ttl=60)  # a full store of cached button lists
+        for i in range(150):
+            assert await store.add_if_absent(f"msg:{i}", ttl=300) is True
+            await store.set_json(f"msg:{i}", {"state": "done"}, ttl=300)  # the answer over its marker
+        for i in range(150):
+            assert await store.add_if_absent(f"msg:{i}", ttl=300) is False  # every retry is recognised
+        clock.now += 301
+        assert await store.add_if_absent("msg:0", ttl=300) is True  # after the TTL it may go
+
+    asyncio.run(scenario())
+
+
+def test_a_full_store_costs_logarithmic_work_per_insert(monkeypatch):
+    """No scan or sort of every entry per insert: a handful of heap operations, whatever the size."""
+    import bot.channels.wechat.store as store_module
+
+    clock = FakeClock()
+    store = MemoryStore(clock=clock, max_entries=20_000)
+    pops = [0]
+    original = store_module.heappop
+
+    def counting(heap):
+        pops[0] += 1
+        return original(heap)
+
+    async def fill():
+        for i in range(20_000):
+            clock.now += 0.001
+            await store.set(f"buttons:{i}", "x", ttl=600)
+
+    asyncio.run(fill())
+    monkeypatch.setattr(store_module, "heappop", counting)
+    monkeypatch.setattr(store_module, "sorted", lambda *a, **k: pytest.fail("sorted every entry"), raising=False)
+
+    async def more():
+        for i in range(1000):
+            clock.now += 0.001
+            assert await store.add_if_absent(f"msg:{i}", ttl=300)
+
+    asyncio.run(more())
+    assert pops[0] <= 3 * 1000
+    assert len(store._data) == 20_000
 
 
 def test_create_store():
