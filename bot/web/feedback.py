@@ -155,14 +155,15 @@ class Feedback:
                     self._engine = make_engine(None)
             return self._engine
 
-    def handle(self, rel_path: str, payload: dict) -> Response:
+    def handle(self, rel_path: str, payload: dict, client: str | None = None) -> Response:
+        """Answer a POST to `rel_path`; `client` is the network address, which the message store limits."""
         if rel_path == "api/ratings":
             return self.rate(payload)
         reason = REASON_PATH_RE.match(rel_path)
         if reason:
             return self.add_reason(int(reason.group(1)), payload)
         if rel_path == "api/messages":
-            return self.leave_message(payload)
+            return self.leave_message(payload, client)
         raise BadRequest("没有这个接口。", status=404)
 
     def rate(self, payload: dict) -> Response:
@@ -193,7 +194,7 @@ class Feedback:
             raise BadRequest("没有这条评价。", status=404)
         return Response(200, {"id": rating_id})
 
-    def leave_message(self, payload: dict) -> Response:
+    def leave_message(self, payload: dict, client: str | None = None) -> Response:
         from policy_db.messages import MessageRejected, MessageStore
 
         catalog = self._catalog()
@@ -207,6 +208,7 @@ class Feedback:
                 phone=text_field(payload, "phone"),
                 city=city,
                 last_answer=text_field(payload, "lastAnswer"),
+                client=client,
             )
         except MessageRejected as exc:
             raise BadRequest(exc.reason) from exc

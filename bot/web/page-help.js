@@ -56,11 +56,13 @@
 
   var opener = null;
 
+  // The dialog is opened with show(), not showModal(), and laid over the page by CSS: axe-core cannot
+  // measure the contrast of text in the browser's top layer, where showModal() puts it. Escape closes it.
   function openHelp(part, from) {
     var dialog = $("help");
-    if (!dialog || typeof dialog.showModal !== "function") return;
+    if (!dialog || typeof dialog.show !== "function") return;
     opener = from || document.activeElement;
-    if (!dialog.open) dialog.showModal();
+    if (!dialog.open) dialog.show();
     var target = part === "message" ? $("message-question") : dialog.querySelector("a.hotline") || $("help-close");
     if (target) target.focus();
   }
@@ -160,6 +162,12 @@
   if (dialog) {
     dialog.addEventListener("close", function () {
       if (opener && typeof opener.focus === "function") opener.focus();
+    });
+    dialog.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") {
+        ev.preventDefault();
+        closeHelp();
+      }
     });
   }
   fillHotlines();

@@ -1,18 +1,17 @@
 """How long a message left on the page (question and phone number) is kept: what the message form promises.
 
-The page's privacy notice states this period (served to the page in ``/config.js`` as
-``messageRetentionDays``). ``MESSAGE_RETENTION_DAYS`` sets it; the default is :data:`DEFAULT_RETENTION_DAYS`.
+The period is the one ``python -m policy_db messages --purge-older-than`` deletes after when no number is
+given, :data:`policy_db.messages.DEFAULT_RETENTION_DAYS`: the notice and the deletion read the same value.
+It is served to the page in ``/config.js`` as ``messageRetentionDays``.
 """
 
 from __future__ import annotations
 
-import os
 
-RETENTION_ENV = "MESSAGE_RETENTION_DAYS"
-DEFAULT_RETENTION_DAYS = 180
-
-
-def message_retention_days() -> int:
-    """The period in days (a positive whole number); the default when the variable is unset or invalid."""
-    raw = (os.environ.get(RETENTION_ENV) or "").strip()
-    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_RETENTION_DAYS
+def message_retention_days() -> int | None:
+    """The period in days, or None when the policy modules cannot be imported (the page alone)."""
+    try:
+        from policy_db.messages import DEFAULT_RETENTION_DAYS
+    except ImportError:
+        return None
+    return DEFAULT_RETENTION_DAYS

@@ -93,11 +93,12 @@ def websocket_origin(origin: str) -> str:
 
 
 def content_security_policy(rasa: str) -> str:
-    """The page's CSP: own files only, and connections to the configured Rasa only."""
+    """The page's CSP: own files only, and connections to the configured Rasa and to this server (the
+    ratings and messages the page posts) only."""
     return (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
         "font-src 'self' data:; img-src 'self' data: blob:; media-src 'self'; "
-        f"connect-src {rasa} {websocket_origin(rasa)}; frame-src 'none'; object-src 'none'; "
+        f"connect-src 'self' {rasa} {websocket_origin(rasa)}; frame-src 'none'; object-src 'none'; "
         "base-uri 'self'; form-action 'none'; frame-ancestors 'self'"
     )
 
@@ -310,7 +311,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                 raise BadRequest("请求格式不对。", status=415)
             if not self.server.rate_limit.allow(self.client_address[0]):
                 raise BadRequest("提交太频繁，请稍后再试。", status=429)
-            response = self.server.feedback.handle(rel, parse_body(self.rfile.read(length)))
+            payload = parse_body(self.rfile.read(length))
+            response = self.server.feedback.handle(rel, payload, client=self.client_address[0])
             status, body = response.status, response.body
         except BadRequest as exc:
             status, body = exc.status, {"error": exc.message}

@@ -32,7 +32,7 @@
     noHotlines: "请拨打当地的12345政务服务便民热线。",
     privacy: function (days) {
       return "留电话只为工作人员回电答复您的问题；留言和电话只有处理留言的工作人员能看到，不公开、不作他用；" +
-        (days ? "保存" + days + "天后自动删除。" : "处理完毕后删除。");
+        (days ? "保存" + days + "天后删除。" : "处理完毕后删除。");
     },
     messageSent: function (id) { return "留言已提交（编号" + id + "），工作人员会尽快处理。"; },
     messageEmpty: "请写下您想咨询的问题。",

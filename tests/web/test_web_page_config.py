@@ -83,7 +83,7 @@ def test_csp_lets_the_page_connect_to_the_configured_rasa_only(configured_page, 
     status, headers, _ = _get(configured_page + path)
     assert status == 200
     csp = csp_directives(headers["Content-Security-Policy"])
-    assert csp["connect-src"] == [CONFIGURED_RASA, "ws://127.0.0.1:5999"]
+    assert csp["connect-src"] == ["'self'", CONFIGURED_RASA, "ws://127.0.0.1:5999"]
     assert csp["script-src"] == ["'self'"]
     assert csp["default-src"] == ["'self'"]
 
@@ -93,6 +93,7 @@ def test_without_configuration_the_page_uses_local_rasa(page_server):
     _, headers, body = _get(base + "/config.js")
     assert '"rasaUrl": "http://127.0.0.1:5005"' in body
     assert csp_directives(headers["Content-Security-Policy"])["connect-src"] == [
+        "'self'",
         "http://127.0.0.1:5005",
         "ws://127.0.0.1:5005",
     ]
