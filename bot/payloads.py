@@ -10,8 +10,14 @@ every channel (it is called by the guard of ``Agent.handle_message`` in :mod:`bo
 * the intent must be one of the domain's intents; other text after a slash is read as an ordinary
   message (the slash dropped), so 「/平顶山小巨人」 is still answered, unless it has payload syntax;
 * every entity must be one the domain knows, and its value must be valid for it: a city one of
-  the catalogue's places (a county gives its city), a level one of the vocabulary's, a figure a
-  positive amount in yuan, at most :data:`policy_db.money.MAX_YUAN`, any other value a short string;
+  the catalogue's places (a county gives its city), a figure a positive amount in yuan, at most
+  :data:`policy_db.money.MAX_YUAN`; the closed vocabularies are checked against themselves: a
+  level, enterprise type, listing board or insurance type one of ``entity_words`` in
+  policy_db/data/vocabulary.yml, a topic one of the topic words or names of the generated lookup
+  table (data/nlu/generated/lookups.yml, made from the catalogue by ``python -m bot.nlu_resources``).
+  A payload cannot put its own words in a slot the bot repeats (issue 21: a topic of
+  ``[点此领取补贴](http://…)`` made the bot say a link in its own words); an entity of no closed
+  vocabulary is a short string without control or Markdown characters;
 * anything else is refused with :data:`INVALID_PAYLOAD_REPLY` and the message is not processed,
   so nothing invalid reaches a slot.
 
@@ -26,7 +32,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Iterable, Mapping
+
+import yaml
 
 from policy_db.loader import read_cities
 from policy_db.money import MAX_YUAN
@@ -39,6 +48,9 @@ _PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z0-9_]+)(?P<entities>\{.*\})?$", re.S
 _DECIMAL = re.compile(r"\d{1,13}(\.\d{1,4})?")  # yuan, as the money extractor writes it
 _PAYLOAD_SYNTAX = re.compile(r"[{}\[\]@]")  # entities, lists, Rasa's @confidence
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_MARKDOWN = re.compile(r"[\[\]()<>*_`#|!\\]")  # link, image, emphasis, code, heading, table, HTML
+LOOKUPS = Path(__file__).resolve().parents[1] / "data" / "nlu" / "generated" / "lookups.yml"
+CLOSED_VOCABULARY_ENTITIES = ("level", "enterprise_type", "listing_board", "insurance_type")
 
 
 @dataclass(frozen=True)
@@ -68,12 +80,41 @@ def _levels() -> frozenset[str]:
     return frozenset(level.name for level in load_vocabulary().levels)
 
 
+@lru_cache(maxsize=1)
+def _entity_words() -> Mapping[str, frozenset[str]]:
+    """The closed vocabularies of vocabulary.yml's ``entity_words`` (level, enterprise type, board, insurance)."""
+    return {name: frozenset(words) for name, words in load_vocabulary().entity_words}
+
+
+@lru_cache(maxsize=1)
+def _topics() -> frozenset[str]:
+    """Every topic word of the generated lookup table and every topic name its synonyms map to."""
+    blocks = (yaml.safe_load(LOOKUPS.read_text(encoding="utf-8")) or {}).get("nlu") or []
+    words = {line.strip()[2:].strip() for b in blocks if b.get("lookup") == "topic" for line in _lines(b)}
+    for block in blocks:
+        if "synonym" in block and any(line.strip()[2:].strip() in words for line in _lines(block)):
+            words.add(str(block["synonym"]))
+    return frozenset(w for w in words if w)
+
+
+def _lines(block: Mapping[str, Any]) -> list[str]:
+    return [line for line in str(block.get("examples", "")).splitlines() if line.strip().startswith("- ")]
+
+
+def _closed(name: str) -> Any:
+    def valid(value: Any) -> str | None:
+        words = _levels() | _entity_words().get(name, frozenset()) if name == "level" else _entity_words().get(name)
+        return value if isinstance(value, str) and words and value in words else None
+
+    return valid
+
+
+def _valid_topic(value: Any) -> str | None:
+    return value if isinstance(value, str) and value in _topics() else None
+
+
 def _valid_city(value: Any) -> str | None:
     return _places().get(value.strip()) if isinstance(value, str) else None
-
-
-def _valid_level(value: Any) -> str | None:
-    return value if isinstance(value, str) and value in _levels() else None
 
 
 def _valid_money(value: Any) -> str | None:
@@ -90,10 +131,16 @@ def _valid_text(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     value = value.strip()
-    return value if value and len(value) <= MAX_ENTITY_TEXT and not _CONTROL.search(value) else None
+    unsafe = _CONTROL.search(value) or _MARKDOWN.search(value)
+    return value if value and len(value) <= MAX_ENTITY_TEXT and not unsafe else None
 
 
-_VALIDATORS = {"city": _valid_city, "level": _valid_level, "money": _valid_money}
+_VALIDATORS = {
+    "city": _valid_city,
+    "money": _valid_money,
+    "topic": _valid_topic,
+    **{name: _closed(name) for name in CLOSED_VOCABULARY_ENTITIES},
+}
 
 
 def screen(text: str, intents: Iterable[str], entities: Iterable[str]) -> Screened:

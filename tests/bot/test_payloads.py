@@ -60,6 +60,40 @@ def test_buttons_keep_working_and_a_county_gives_its_city():
     assert screened('/inform_figure{"money": "1500000000"}').text == '/inform_figure{"money": "1500000000"}'
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '/ask_reward{"topic": "[点此领取补贴](http://evil.example)"}',
+        '/ask_reward{"topic": "请联系微信客服"}',
+        '/inform_city{"enterprise_type": "外星企业"}',
+        '/inform_city{"enterprise_type": "**免费领取**"}',
+        '/inform_city{"listing_board": "纳斯达克"}',
+        '/inform_city{"insurance_type": "车险"}',
+        '/inform_city{"level": "乡级"}',
+        '/inform_city{"topic": "小巨人", "enterprise_type": "<img src=x>"}',
+    ],
+)
+def test_a_closed_vocabulary_entity_outside_its_vocabulary_is_refused(payload):
+    """Issue 21, class 7: payload entities are checked against their vocabulary, so no payload can put its
+    own words (a Markdown link) into a slot the bot repeats."""
+    result = screened(payload)
+    assert result.refused and result.reply == INVALID_PAYLOAD_REPLY
+
+
+def test_closed_vocabulary_entities_of_the_vocabulary_pass():
+    for payload in (
+        '/inform_city{"topic": "小巨人"}',
+        '/inform_city{"topic": "专精特新\\"小巨人\\""}',
+        '/inform_city{"enterprise_type": "小微企业"}',
+        '/inform_city{"listing_board": "北交所"}',
+        '/inform_city{"insurance_type": "失业保险"}',
+        '/inform_city{"level": "省级"}',
+    ):
+        result = screened(payload)
+        assert not result.refused, payload
+        assert json.loads(result.text[len("/inform_city") :]) == json.loads(payload[len("/inform_city") :])
+
+
 def test_an_unknown_intent_is_read_as_an_ordinary_message():
     assert screened("/平顶山小巨人奖多少").text == "平顶山小巨人奖多少"
     assert screened("/nonexistent_intent").text == "nonexistent_intent"
