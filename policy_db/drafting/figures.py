@@ -306,6 +306,8 @@ def _ratio_kind(text: str, start: int, end: int, is_fact: bool) -> tuple[str, bo
     before, after = text[max(0, start - CONTEXT_CHARS) : start], text[end : end + 4]
     if any(w in before[-6:] or w in after for w in words.share_words):
         return "share", True
+    if after.startswith(words.threshold_after):
+        return "threshold", True  # 担保费率降至1%以下的业务: which business qualifies
     if not before.endswith("的") and any(w in before for w in words.rate_before):
         return "rate", True  # 担保费率降至1%; but 利率(LPR)的35% is a ratio of a rate
     if before.endswith(words.cap_before):

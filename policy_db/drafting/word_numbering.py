@@ -31,6 +31,8 @@ class _Level:
     fmt: str
     text: str
     start: int
+    restart: int | None = None  # w:lvlRestart: 0 never starts again (第X条 through the chapters)
+    suffix: str = " "  # w:suff: a tab (written as a space) by default, or a space, or nothing
 
 
 @dataclass
@@ -53,8 +55,13 @@ class WordNumbering:
         for abstract in root.findall(qn("w:abstractNum")):
             levels = {}
             for lvl in abstract.findall(qn("w:lvl")):
+                restart = _val(lvl, "w:lvlRestart")
                 levels[int(lvl.get(qn("w:ilvl")))] = _Level(
-                    _val(lvl, "w:numFmt") or "decimal", _val(lvl, "w:lvlText") or "", int(_val(lvl, "w:start") or 1)
+                    _val(lvl, "w:numFmt") or "decimal",
+                    _val(lvl, "w:lvlText") or "",
+                    int(_val(lvl, "w:start") or 1),
+                    None if restart is None else int(restart),
+                    "" if _val(lvl, "w:suff") == "nothing" else " ",
                 )
             numbering.levels[abstract.get(qn("w:abstractNumId"))] = levels
         for num in root.findall(qn("w:num")):
@@ -83,16 +90,18 @@ class WordNumbering:
                     counters[at] = start - 1
         counters[ilvl] = (counters[ilvl] or levels[ilvl].start - 1) + 1
         for deeper in range(ilvl + 1, len(counters)):
-            counters[deeper] = 0
+            restart = levels[deeper].restart if deeper in levels else None
+            if restart is None or (restart > 0 and ilvl < restart):
+                counters[deeper] = 0
         level = levels[ilvl]
         if level.fmt == "bullet" or level.fmt == "none":
-            return BULLET if level.fmt == "bullet" else ""
+            return BULLET + level.suffix if level.fmt == "bullet" else ""
         text = level.text
         for n in range(ilvl + 1):
             shown = levels.get(n, level)
             value = counters[n] or shown.start
             text = text.replace(f"%{n + 1}", _format(value, shown.fmt))
-        return text
+        return text + level.suffix
 
 
 def _val(element: _Element, tag: str) -> str | None:

@@ -102,7 +102,7 @@ def test_word_automatic_numbering_is_computed(tmp_path):
 
     from policy_db.drafting.sources import read_source
 
-    spec = importlib.util.spec_from_file_location("make_docx", DOCUMENTS / "make_liuchuan_docx.py")
+    spec = importlib.util.spec_from_file_location("make_docx", DOCUMENTS / "make_docx.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -131,3 +131,13 @@ def test_page_numbers_of_a_pdf_copy_are_dropped_from_the_cited_text(drafted):
     assert "— 2 —" not in text and "第 3 页" not in text
     capped = _record(draft, "最高不超过二十万")
     assert "二十万元" in capped["clause_text"].replace("\n", "").replace(" ", "")  # the page broke 二十万|元
+
+
+def test_articles_numbered_by_word_count_on_across_chapters(drafted):
+    _, draft, text = drafted["tanxi_xize.docx"]
+    assert "第三章 申报程序" in text and "第六条 担保机构应于每年1月31日前" in text
+    guarantee = _record(draft, "单笔800万元以下的担保贷款")
+    assert guarantee["clause_ref"] == "第三条"
+    assert {("threshold", 800, "万元"), ("ratio", 30, "%"), ("cap", 120, "万元")} <= _figures(guarantee)
+    fees = _record(draft, "降至1%以下的业务")
+    assert ("threshold", 1, "%") in _figures(fees)  # which business qualifies, not the rate it gets
