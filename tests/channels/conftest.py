@@ -184,7 +184,9 @@ class StandInBot:
 class StandInWeChatAPI:
     def __init__(self, expires_in: int = 7200) -> None:
         self.expires_in = expires_in
-        self.token_requests = 0
+        self.token_requests = 0  # /cgi-bin/token and /cgi-bin/stable_token
+        self.stable_requests = 0
+        self.stable_token = ""
         self.send_requests = 0
         self.valid_tokens: set = set()
         self.messages: List[Dict[str, Any]] = []
@@ -206,6 +208,24 @@ class StandInWeChatAPI:
         self.valid_tokens.add(token)
         return web.json_response({"access_token": token, "expires_in": self.expires_in})
 
+    async def _stable_token(self, request: web.Request) -> web.Response:
+        """WeChat's stable token: the token in force is returned again (a fetch invalidates nobody's);
+        ``force_refresh`` issues a new one and invalidates the old."""
+        body = json.loads((await request.read()).decode("utf-8") or "{}")
+        if (
+            body.get("grant_type") != "client_credential"
+            or body.get("appid") != APP_ID
+            or body.get("secret") != APP_SECRET
+        ):
+            return web.json_response({"errcode": 40013, "errmsg": "invalid appid"})
+        self.token_requests += 1
+        self.stable_requests += 1
+        if body.get("force_refresh") or self.stable_token not in self.valid_tokens:
+            self.valid_tokens.discard(self.stable_token)
+            self.stable_token = f"STABLE_TOKEN_{self.token_requests}_{uuid.uuid4().hex[:6]}"
+            self.valid_tokens.add(self.stable_token)
+        return web.json_response({"access_token": self.stable_token, "expires_in": self.expires_in})
+
     async def _custom_send(self, request: web.Request) -> web.Response:
         raw = await request.read()
         self.send_requests += 1
@@ -223,6 +243,7 @@ class StandInWeChatAPI:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_get("/cgi-bin/token", self._token)
+        app.router.add_post("/cgi-bin/stable_token", self._stable_token)
         app.router.add_post("/cgi-bin/message/custom/send", self._custom_send)
         self.runner = web.AppRunner(app, access_log=None)
         await self.runner.setup()

@@ -156,6 +156,8 @@ class WeChatInput(InputChannel):
             self.config.app_secret,
             http_timeout=self.config.http_timeout,
             refresh_margin=self.config.token_refresh_margin,
+            shared=self.store,  # one token for every server on the same Redis (api.py)
+            key_prefix=self.config.key_prefix,
         )
         self.crypto: Optional[WeChatCrypto] = None
         if self.config.aes_enabled:
