@@ -39,6 +39,7 @@ from .loader import DataError, load_policy_data, read_cities
 from .messages import DEFAULT_RETENTION_DAYS, Message, MessageStore, to_csv
 from .paths import data_dir, sources_dir
 from .query import PolicyDatabaseUnavailable, PolicyRepository
+from .reporting.ratings import ratings_section
 from .spreadsheet import write_csv
 from .terminal import printable
 from .user_figures import read_figures
@@ -204,7 +205,7 @@ def _report(args: argparse.Namespace) -> int:
         shown = [
             replace(q, question=printable(q.question), conversation_id=printable(q.conversation_id)) for q in questions
         ]
-        print(reporting.listing(shown, since))
+        print(reporting.listing(shown, since) + ratings_section(make_engine(args.database_url), since))
     return 0
 
 

@@ -104,6 +104,7 @@
     bar.appendChild(box);
     var first = box.querySelector("button");
     if (first) first.focus();
+    box.scrollIntoView({ block: "nearest" });
   }
 
   function rate(bar, group, verdict) {
