@@ -15,7 +15,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: install db nlu-resources model update web run test lint bench bench-scale clean
+.PHONY: install db nlu-resources model update web run test unit lint bench bench-scale clean
 
 install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
@@ -66,6 +66,12 @@ run: install db model web
 
 test: install db model web
 	@scripts/test.sh
+
+# The tests that need no server, no trained model and no browser (a few minutes): actions in process,
+# the conversation simulator, the policy database and the officers' tools, the NLU components.
+UNIT_TESTS := tests/actions tests/bot tests/policy_db tests/conversation/test_simulator.py
+unit: install db
+	SQLALCHEMY_WARN_20=1 $(PY) -m pytest $(UNIT_TESTS) -p no:cacheprovider -q
 
 # Style and types (settings in pyproject.toml): ruff's rules, ruff's format, mypy on policy_db and actions.
 lint: install

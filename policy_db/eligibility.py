@@ -167,6 +167,10 @@ def check(req: Requirement, profile: EnterpriseProfile, vocab: EligibilityVocabu
         return ConditionCheck(req, FITS, condition)
     if not said_values:
         return ConditionCheck(req, UNKNOWN, f"需{condition}（您未提供）")
+    if spec and set(req.value) <= spec.excluded(held):
+        # 「商贸公司」 for a clause about 工业企业: the kinds cannot both hold (vocabulary.yml `excludes`).
+        mine = "、".join(spec.say(v) for v in sorted(said_values))
+        return ConditionCheck(req, DOES_NOT_FIT, f"需{condition}（您说的是{mine}）")
     if spec and spec.exclusive:
         mine = "、".join(spec.say(v) for v in sorted(said_values))
         return ConditionCheck(req, DOES_NOT_FIT, f"需{condition}（您说的是{mine}）")

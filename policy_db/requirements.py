@@ -44,6 +44,7 @@ class FieldValue:
     words: tuple[str, ...]
     implies: tuple[str, ...] = ()
     say: str | None = None  # how a condition says it (规上 → 规模以上企业)
+    excludes: tuple[str, ...] = ()  # values an enterprise holding this one cannot hold (工业企业 ≠ 商贸企业)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,12 @@ class EligibilityField:
     values: tuple[FieldValue, ...] = ()
     true_words: tuple[str, ...] = ()  # bool fields
     false_words: tuple[str, ...] = ()
+
+    def excluded(self, names: set[str] | frozenset[str]) -> set[str]:
+        """The values an enterprise holding `names` cannot hold (either side may say so)."""
+        out = {x for v in self.values if v.name in names for x in v.excludes}
+        out |= {v.name for v in self.values if set(v.excludes) & set(names)}
+        return out
 
     @property
     def value_names(self) -> tuple[str, ...]:
@@ -144,7 +151,13 @@ def parse_eligibility_fields(raw: list[dict] | None) -> EligibilityVocabulary:
                 phrase=str(rec.get("phrase", "为{value}")),
                 exclusive=bool(rec.get("exclusive", False)),
                 values=tuple(
-                    FieldValue(str(v["name"]), _words(v.get("words")), _words(v.get("implies")), v.get("say"))
+                    FieldValue(
+                        str(v["name"]),
+                        _words(v.get("words")),
+                        _words(v.get("implies")),
+                        v.get("say"),
+                        _words(v.get("excludes")),
+                    )
                     for v in rec.get("values") or ()
                 ),
                 true_words=_words(rec.get("true_words")),

@@ -319,10 +319,12 @@ def _without_figures(text: str, given) -> str:
 
 @lru_cache(maxsize=4)
 def _framing_words(vocabulary: Vocabulary) -> tuple[str, ...]:
-    """Level, aspect and figure-basis phrases, longest first: they frame a question, not its subject."""
+    """Level, aspect, figure-basis and turn-cue phrases, longest first: they frame a question, not its subject."""
     words = [w for lv in vocabulary.levels for w in lv.words]
     words += [w for a in vocabulary.aspects if a.name != "amount" for w in a.words]
     words += [w for w, _ in load_figure_vocabulary().words if len(w) > 1]
+    # The cue words of the kinds of turn (能缓多久, 也行吗, 一共多少) ask about a subject, they do not name one.
+    words += [w for kind, cue_words in vocabulary.cues if kind not in NOT_DOMAIN_CUES for w in cue_words if len(w) > 1]
     return tuple(sorted(set(words), key=len, reverse=True))
 
 

@@ -57,13 +57,20 @@ def follow_up(reader: Reader, turn: Turn, frame: Frame, today: dt.date | None) -
     subject = conversation.subject[0]
     covers_level = message.level and message.level in subject.name + subject.eligibility + subject.summary
     if message.level and not covers_level and conversation.question:
+        # 「那省级的呢」 after 小巨人 (a national title): the same subject at that level is its broader topic.
         again = reader.read(relevel(reader, conversation.question))
+        broader = broader_topics(reader.catalog, again.topics)
+        text = again.text
+        for narrow, broad in broader.items():
+            for word in sorted([narrow, *reader.catalog.topics.get(narrow, [])], key=len, reverse=True):
+                text = text.replace(word.replace('"', ""), topic_word(broad))
+        topics = tuple(dict.fromkeys(broader.get(t, t) for t in again.topics))
         return answer(
             reader.catalog,
             replace(
                 frame,
-                text=again.text,
-                topics=again.topics or frame.topics,
+                text=text,
+                topics=topics or frame.topics,
                 content=again.content,
                 aspect=message.aspect or "amount",
             ),
@@ -417,9 +424,8 @@ def overview(catalog: Catalog, city: str, frame: Frame) -> Reply:
     reply = Reply()
     if not records:
         departments = lead_departments(catalog, city, asked_categories(catalog, frame))
-        return reply.say(
-            formatting.not_found_text(city, _quote(catalog, frame.text), departments, hotlines(catalog).get(city))
-        )
+        text = formatting.not_found_text(city, _quote(catalog, frame.text), departments, hotlines(catalog).get(city))
+        return reply.say(text).as_outcome(outcomes.NOT_FOUND)
     reply.say(formatting.overview_text(city, records), formatting.item_buttons(records))
     reply.remember(
         city=city,

@@ -2,7 +2,7 @@
 
 The first row whose detector accepts the turn answers it; the order is part of the design (tested in
 tests/actions/test_turn_kinds.py): a refused figure before anything else, a choice from the last list
-before a lookup, the questions about the owner's own case (compare, rank, total, judge) before the
+before a lookup, comparisons, ranks and totals before documents (「这个文件里哪项最多」), a verdict before the
 aspects of a subject (validity now, how to apply, a duration), those before a plain follow-up, and a
 lookup last. A new conversational behaviour is a row here with its cue words in vocabulary.yml
 (`turn_cues`) and its test, not another `if` in a handler.
@@ -59,13 +59,15 @@ class TurnContext:
 
     @cached_property
     def follows_subject(self) -> bool:
-        """The message is about the subject already in play: it names no other topic, or only facts about the
-        enterprise (「个体户也行吗」 names 个体户 as what the owner is, not as a new subject)."""
+        """The message is about the subject already in play: it names no other topic (or only the subject's own),
+        or only facts about the enterprise (「个体户也行吗」 names 个体户 as what the owner is, not a new subject)."""
         message = self.message
         if not self.same_city:
             return False
         if message.topics:
-            return self.cue("judge") and facts_only(self.reader, message)
+            # 「能缓多久」 names 缓缴 again: topics the subject already has are no new subject.
+            same_topics = set(message.topics) <= set(self.conversation.subject[0].topics) and not message.content
+            return same_topics or (self.cue("judge") and facts_only(self.reader, message))
         return not message.content or lookup.covers(self.catalog, self.conversation.subject[0], message)
 
     @cached_property
@@ -262,11 +264,11 @@ TURN_KINDS: tuple[TurnKind, ...] = (
     TurnKind("refused_figure", _refused, _say_refused, "「融资-5亿」: a figure that is no real amount"),
     TurnKind("choose", _choice, _pick, "「第二个」: an item of the last list"),
     TurnKind("checkup", _checkup, _run_checkup, "「我们是邹平一家专精特新企业，能享受哪些」: 政策体检"),
-    TurnKind("documents", _about_documents, _documents, "「文号是多少」: the documents"),
-    TurnKind("other_place", _other_place, _place_not_covered, "「郑州有什么补贴」: a place not covered"),
     TurnKind("compare", _compare, reasoning.compare, "「平顶山和滨州哪个多」: one measure across cities"),
     TurnKind("rank", _rank, reasoning.rank, "「哪项钱最多」: a city's measures by what one enterprise gets"),
     TurnKind("total", _total, reasoning.total, "「加起来一共多少」: several benefits summed"),
+    TurnKind("documents", _about_documents, _documents, "「文号是多少」: the documents"),
+    TurnKind("other_place", _other_place, _place_not_covered, "「郑州有什么补贴」: a place not covered"),
     TurnKind("judge", _judge, reasoning.judge, "「个体户也行吗」「4800万能拿吗」: a verdict on the owner's case"),
     TurnKind("now", _now, subject_aspects.now, "「现在还能申请吗」: validity in today's terms"),
     TurnKind("how_to", _how_to, subject_aspects.how_to, "「怎么申请，找哪个部门」: how to apply, honestly"),

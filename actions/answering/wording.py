@@ -49,8 +49,8 @@ OTHER_PLACE = "暂未收录{place}的政策。目前可查询：{cities}。请�
 SMALL_ENTERPRISE_LEFT_OUT = "另有{count}项需规模以上企业才能申请，未列出。"
 
 # -- judge -------------------------------------------------------------------------------------------
-VERDICT_FITS = "符合：{name}，{reason}。"
-VERDICT_DOES_NOT_FIT = "不符合：{reason}，所以不能享受{name}。"
+VERDICT_FITS = "符合，可以享受：{name}，{reason}。"
+VERDICT_DOES_NOT_FIT = "不符合，不能享受：{reason}，所以{name}不适用于您。"
 VERDICT_UNKNOWN = "还需确认：{name}要看{reason}。"
 VERDICT_ASK = "请告诉我{facts}，我帮您判断。"
 VERDICT_NO_TERMS = "还需确认：文件对{name}没有可逐项核对的门槛，条件原文是：{eligibility}。"

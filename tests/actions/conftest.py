@@ -1,63 +1,15 @@
-"""Run actions the way the action server does: a Tracker in, a CollectingDispatcher and events out."""
+"""The action tests run actions in process (tests/support/in_process.py) on the test database."""
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass, field
-from typing import Any
-
 import pytest
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
 import actions.answering.action_base as action_base
 from policy_db import clock
 from tests.conftest import TODAY
+from tests.support.in_process import Conversation, Turn
 
-
-@dataclass
-class Turn:
-    texts: list[str]
-    buttons: list[dict]
-    events: list[dict]
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.texts)
-
-
-@dataclass
-class Conversation:
-    """A conversation with remembered slots; each `ask` runs one action on one user message."""
-
-    slots: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def state(self) -> dict[str, Any]:
-        """The stored conversation state (actions/answering/state.py)."""
-        return self.slots.get("conversation") or {}
-
-    def ask(self, action, text: str, intent: str, entities: list[dict] | None = None) -> Turn:
-        tracker = Tracker(
-            "tester",
-            dict(self.slots),
-            {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []},
-            [],
-            False,
-            None,
-            {},
-            "action_listen",
-        )
-        dispatcher = CollectingDispatcher()
-        events = asyncio.run(action.run(dispatcher, tracker, {}))
-        for event in events:
-            if event.get("event") == "slot":
-                self.slots[event["name"]] = event["value"]
-        return Turn(
-            [m.get("text") or "" for m in dispatcher.messages],
-            [b for m in dispatcher.messages for b in m.get("buttons") or []],
-            events,
-        )
+__all__ = ["Conversation", "Turn"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,162 @@
+"""The turn table: its order, and each kind of turn on conversations of our own."""
+
+from __future__ import annotations
+
+import re
+
+from actions.answering.turn_kinds import TURN_KINDS
+from actions.fallback import ActionHandleFallback, ActionReplyOutOfScope
+from actions.policy_answer import ActionAnswerPolicy
+from policy_db import outcomes
+
+ANSWER = ActionAnswerPolicy()
+NAMES = [kind.name for kind in TURN_KINDS]
+
+
+def before(first: str, then: str) -> bool:
+    return NAMES.index(first) < NAMES.index(then)
+
+
+def test_the_order_of_the_table():
+    assert NAMES[0] == "refused_figure" and NAMES[-1] == "lookup"
+    assert before("choose", "lookup") and before("checkup", "judge")
+    # 「这个文件里哪项钱最多」 is a rank, not a question about the documents.
+    assert all(before(kind, "documents") for kind in ("compare", "rank", "total"))
+    # A verdict, today's validity, how to apply and a duration come before a plain follow-up about the subject.
+    assert all(before(kind, "follow_up") for kind in ("judge", "now", "how_to", "duration"))
+    assert before("follow_up", "switch_city") and before("switch_city", "city_alone")
+    assert len(set(NAMES)) == len(NAMES)
+
+
+def test_every_kind_says_what_the_owner_says():
+    assert all(kind.doc and "「" in kind.doc for kind in TURN_KINDS)
+
+
+# -- follow-ups from the state ------------------------------------------------------------------------
+def test_a_short_amount_question_after_a_subject_is_answered(conversation):
+    conversation.ask(ANSWER, "三门峡企业去新三板挂牌有奖励吗", "ask_reward")
+    turn = conversation.ask(ActionHandleFallback(), "给多少钱", "nlu_fallback")
+    assert "80万元" in turn.text and turn.outcomes[0] == outcomes.ANSWERED
+
+
+def test_a_figure_given_late_is_computed_for_the_subject(conversation):
+    conversation.ask(ANSWER, "滨州搞智能化技术改造买设备有补贴吗", "ask_reward")
+    turn = conversation.ask(ActionReplyOutOfScope(), "设备软件我们花了3000万", "out_of_scope")
+    assert "300万元" in turn.text  # 3000万 × 10%, under the 500万 cap
+    again = conversation.ask(ActionHandleFallback(), "那能拿多少", "nlu_fallback")
+    assert "300万元" in again.text
+
+
+def test_a_figure_in_the_question_is_used_in_the_same_turn(conversation):
+    turn = conversation.ask(ANSWER, "滨州企业上市，融资额12亿能奖补多少", "ask_reward")
+    assert "700万元" in turn.text and "滨州" in turn.text
+
+
+def test_a_level_change_keeps_the_subject(conversation):
+    conversation.ask(ANSWER, "平顶山国家级小巨人奖多少", "ask_reward")
+    turn = conversation.ask(ANSWER, "那省级的呢", "ask_reward")
+    assert "20万元" in turn.text and "专精特新" in turn.text
+
+
+def test_a_cue_after_a_subject_is_never_out_of_scope(conversation):
+    first = conversation.ask(ANSWER, "平顶山工伤保险交不上可以缓一缓吗", "ask_social_insurance")
+    assert first.outcomes[0] == outcomes.ANSWERED
+    for text in ("谁管", "多久", "行吗", "截止到啥时候", "那三门峡呢"):
+        turn = conversation.ask(ActionReplyOutOfScope(), text, "out_of_scope")
+        assert turn.outcomes[0] not in (outcomes.OUT_OF_SCOPE, outcomes.NOT_UNDERSTOOD), text
+
+
+# -- judge --------------------------------------------------------------------------------------------
+def test_judge_a_kind_of_enterprise_the_clause_does_not_name_is_a_no(conversation):
+    turn = conversation.ask(ANSWER, "我们是平顶山做五金批发的商贸公司，头一回纳入规上，小升规奖励能拿吗", "ask_reward")
+    first = turn.texts[0].splitlines()[0]
+    assert first.startswith("不符合") and "工业企业" in first and "商贸企业" in first
+
+
+def test_judge_below_a_tier_threshold_gets_only_the_lower_amount(conversation):
+    turn = conversation.ask(ANSWER, "平顶山一家工业企业首次入库，主营业务收入3900万，奖励能拿吗", "ask_reward")
+    assert "可得：5万元" in turn.text and "3900万元" in turn.text and "可得：8万元" not in turn.text
+
+
+def test_judge_exactly_at_a_threshold_that_includes_it_is_a_yes(conversation):
+    turn = conversation.ask(ANSWER, "平顶山首次入库的工业企业，主营业务收入正好5000万，奖励能拿吗", "ask_reward")
+    assert turn.texts[0].startswith("符合") and "可得：8万元" in turn.text
+
+
+def test_judge_an_enterprise_type_after_a_subject(conversation):
+    conversation.ask(ANSWER, "平顶山服务业小微企业信用贷款额度多少", "ask_finance")
+    turn = conversation.ask(ANSWER, "我们是个体户，也行吗", "ask_finance")
+    assert turn.texts[0].startswith("符合") and "30万元" in turn.text
+
+
+def test_judge_with_an_unknown_fact_names_the_fact_to_give(conversation):
+    turn = conversation.ask(ANSWER, "我们是平顶山的工业企业，升规入库那个奖励能拿吗", "ask_reward")
+    first = turn.texts[0].splitlines()[0]
+    assert first.startswith("还需确认") and "首次" in first
+
+
+# -- compare, rank, total ------------------------------------------------------------------------------
+def _amount(line: str) -> float:
+    """The amount after the entry's name (「· 名称：最高300万元（…）」)."""
+    return float(re.findall(r"([0-9.]+)万元", line.rsplit("：", 1)[1])[0])
+
+
+def test_compare_two_cities_gives_each_city_its_own_figure(conversation, catalog):
+    turn = conversation.ask(ANSWER, "新三板挂牌，三门峡和平顶山哪边奖得多", "ask_reward")
+    lines = turn.text.splitlines()
+    smx = next(line for line in lines if line.startswith("· 三门峡"))
+    pds = next(line for line in lines if line.startswith("· 平顶山"))
+    assert "80万元" in smx and "80万元" not in pds
+    assert turn.outcomes[0] == outcomes.COMPARED
+
+
+def test_compare_after_switching_city(conversation):
+    conversation.ask(ANSWER, "三门峡新三板挂牌奖多少", "ask_reward")
+    conversation.ask(ANSWER, "那平顶山呢", "inform_city", [{"entity": "city", "value": "平顶山"}])
+    turn = conversation.ask(ANSWER, "哪边多，差多少", "ask_reward")
+    assert "三门峡" in turn.text and "平顶山" in turn.text and "多" in turn.text
+
+
+def test_rank_within_a_city_leaves_out_facts(conversation, catalog):
+    turn = conversation.ask(ANSWER, "滨州哪项奖励钱最多", "ask_reward")
+    facts = {b.name for b in catalog.in_city("滨州") if b.is_fact}
+    assert not any(name in turn.text for name in facts)
+    assert turn.texts[0].splitlines()[1].startswith("1.")
+
+
+def test_a_total_equals_the_sum_of_its_parts(conversation):
+    conversation.ask(ANSWER, "平顶山首次认定国家级小巨人奖多少", "ask_reward")
+    turn = conversation.ask(ANSWER, "设备投资1000万，加上设备补助一共多少", "ask_reward")
+    head = turn.texts[0].splitlines()[0]
+    total = _amount(head)
+    parts = [line for line in turn.texts[0].splitlines() if line.startswith("· ") and "未计入" not in line]
+    assert len(parts) >= 2 and abs(sum(_amount(line) for line in parts) - total) < 1e-6
+
+
+# -- now, how to, duration -------------------------------------------------------------------------------
+def test_a_passed_period_is_over_although_the_clause_gives_no_end_date(conversation):
+    turn = conversation.ask(ANSWER, "平顶山满负荷生产奖励现在还能申请吗", "ask_validity")
+    first = turn.texts[0].splitlines()[0]
+    assert "不能申请" in first and "2022年第一季度" in first and "有效期内" not in turn.text
+
+
+def test_an_undated_measure_of_an_old_document_is_not_called_valid(conversation):
+    turn = conversation.ask(ANSWER, "三门峡新三板挂牌奖励现在还有效吗", "ask_validity")
+    first = turn.texts[0].splitlines()[0]
+    assert first.startswith("文件未写明期限") and "2022年" in first and "仍在有效期内" not in turn.text
+
+
+def test_how_to_says_first_that_the_document_gives_no_procedure(conversation):
+    turn = conversation.ask(ANSWER, "平顶山小巨人奖励怎么申请，要什么材料", "ask_contact")
+    first = turn.texts[0].splitlines()[0]
+    assert first.startswith("文件未写明") and "市财政局" in first and "0375-12345" in first
+
+
+def test_a_duration_the_clause_does_not_give_is_said_plainly(conversation, catalog):
+    conversation.ask(ANSWER, "平顶山工伤保险交不上可以缓一缓吗", "ask_social_insurance")
+    turn = conversation.ask(ANSWER, "能缓多久", "ask_validity")
+    subject = catalog.get(conversation.state["subject"])[0]
+    if any(f.kind in ("months", "days", "years") for f in subject.figures):
+        assert any(f.text in turn.text for f in subject.figures)
+    else:
+        assert turn.texts[0].startswith("文件未写明")
