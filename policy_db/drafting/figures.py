@@ -60,7 +60,7 @@ _EXTRA_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("month_end", re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?:底|末)?(?![\d份])")),
     ("year_end", re.compile(r"(?P<y>\d{4})年(?:年)?(?:底|末)")),
     ("points", re.compile(r"(?P<n>\d+(?:\.\d+)?)个百分点")),
-    ("count", re.compile(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)(?P<u>家|场次|场|倍|个)(?!月|工作日|百分点)")),
+    ("count", re.compile(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)(?P<u>家|场次|场|倍|个)(?!月|工作日|百分点|基点)")),
     ("years", re.compile(rf"(?<![\d.年{_CN}])(?P<n>\d{{1,2}}|[{_CN_SMALL}]{{1,3}})年(?![底末度年级\d])")),
     ("day", re.compile(r"(?<=月)(?P<n>\d{1,2})号")),
     ("discount", re.compile(r"(?<![\d.])(?P<n>\d{1,2}(?:\.\d)?)折")),
@@ -162,10 +162,16 @@ def _figure(group: str, text: str, start: int, end: int, compact_text: str, is_f
         kind, sure = _ratio_kind(compact_text, start, end, is_fact)
         return DraftFigure(kind, Decimal(text[:-1]), unit, label, text, start, end, sure)
     if group == "months":
-        return DraftFigure("months", _number(text[: -len("个月")]), "个月", label, text, start, end)
+        kind = "threshold" if _at_least(compact_text, end) else "months"
+        return DraftFigure(kind, _number(text[: -len("个月")]), "个月", label, text, start, end)
     return DraftFigure(
         "working_days", _number(text.split("工作日")[0].rstrip("个")), "个工作日", label, text, start, end
     )
+
+
+def _at_least(text: str, end: int) -> bool:
+    """「签订6个月以上劳动合同」: a duration the enterprise must reach is a condition."""
+    return text[end:].startswith(tuple(drafting_words().above_after))
 
 
 def _extra(group: str, match: re.Match[str], compact_text: str, is_fact: bool) -> DraftFigure | None:
@@ -189,7 +195,8 @@ def _extra(group: str, match: re.Match[str], compact_text: str, is_fact: bool) -
         unit = "%" if match["base"] == "百分之" else "‰"
         return DraftFigure(kind, _number(match["n"]), unit, label, text, start, end, sure)
     if group == "days":
-        return DraftFigure("days", _number(match["n"]), "天", label, text, start, end)
+        kind = "threshold" if _at_least(compact_text, end) else "days"
+        return DraftFigure(kind, _number(match["n"]), "天", label, text, start, end)
     if group == "range_low":
         return _range_low(match, compact_text, is_fact)
     number = _number(match["n"]) if "n" in match.groupdict() else Decimal(0)
@@ -310,6 +317,8 @@ def _ratio_kind(text: str, start: int, end: int, is_fact: bool) -> tuple[str, bo
         return "threshold", True  # 担保费率降至1%以下的业务: which business qualifies
     if not before.endswith("的") and any(w in before for w in words.rate_before):
         return "rate", True  # 担保费率降至1%; but 利率(LPR)的35% is a ratio of a rate
+    if before.endswith(words.cap_before) and _is_condition(text, start, end):
+        return "threshold", True  # 裁员率不高于5.5%的企业: the enterprise's own rate
     if before.endswith(words.cap_before):
         return CAP_OR_RATIO, True  # 按照不超过10%的比例: not a condition 「超过10%」
     if is_fact and before.endswith(("不低于", "不少于")):

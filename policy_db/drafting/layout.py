@@ -96,6 +96,7 @@ class _LayoutReader:
     def __init__(self, wrap: int | None = None) -> None:
         self.wrap = wrap  # a line this long was cut by the PDF's line width, not by the author
         self.unit_columns: list[int] = []  # the 牵头/配合/责任单位 columns of the current table
+        self.number_column = 0  # the header's 序号 column
         self.words = drafting_words()
         self.paragraphs: list[Paragraph] = []
         self.garbled: list[str] = []
@@ -259,26 +260,52 @@ class _LayoutReader:
 
     # -- task tables -----------------------------------------------------------------------------------
     def _table_row(self, text: str, section: Section) -> None:
-        """A row 「(十七) 支持企业提质增效 | 37 | 实施…。 | 市市场监管局、工信局,… |」: number, task, units."""
+        """A row 「(十七) 支持企业提质增效 | 37 | 实施…。 | 市市场监管局、工信局,… |」: number, task, units.
+
+        The header row (「序号 | 政策名称 | 支持标准 | 经办部门」) says which columns hold departments
+        (a label ending in 单位/部门 …, data/drafting.yml); rows may have a heading cell before the
+        number, so columns are counted from the number. The task is the longest other cell; a short
+        one beside it (政策名称) is the row's heading."""
         cells = [cell.strip() for cell in text.split(TABLE_SEPARATOR)]
         number_at = next((i for i, cell in enumerate(cells) if cell.isdigit()), None)
         if number_at is None or number_at + 1 >= len(cells):
-            labels = [re.sub(r"\s+", "", cell) for cell in cells]
-            self.unit_columns = [i for i, label in enumerate(labels) if label in self.words.unit_columns]
+            self._table_header(cells)
             return  # a header or a heading row
-        content = cells[number_at + 1]
-        if self.unit_columns:  # 「牵头单位 | 配合单位」: every unit column of the header
-            units = "、".join(cells[i] for i in self.unit_columns if i < len(cells) and cells[i])
+        shift = number_at - self.number_column
+        unit_at = {i + shift for i in self.unit_columns}
+        if unit_at:  # 「牵头单位 | 配合单位」: every unit column of the header
+            units = "、".join(cells[i] for i in sorted(unit_at) if i < len(cells) and cells[i])
+            others = [c for i, c in enumerate(cells) if i > number_at and i not in unit_at and c]
+            content = max(others, key=len, default="")
+            heading = next((c for c in others if c != content and len(c) <= HEADING_MAX_CHARS), "")
         else:
+            content, heading = cells[number_at + 1], ""
             units = next((cell for cell in cells[number_at + 2 :] if cell), "")
         if not content:
             return
+        self.in_body = True  # a table of measures is the body: what follows it is not preamble
         paragraph = Paragraph(
-            section=section, text=content, in_body=True, row=cells[number_at], annex=self.annex or "附件"
+            section=section,
+            text=content,
+            in_body=True,
+            row=cells[number_at],
+            annex=self.annex or "附件",
+            heading=heading,
         )
         if units:
             paragraph.department_texts.append(units)
         self.paragraphs.append(paragraph)
+
+    def _table_header(self, cells: list[str]) -> None:
+        labels = [re.sub(r"\s+", "", cell) for cell in cells]
+        units = [
+            i
+            for i, label in enumerate(labels)
+            if label in self.words.unit_columns or (label.endswith(self.words.unit_column_endings) and len(label) <= 8)
+        ]
+        if units:
+            self.unit_columns = units
+            self.number_column = next((i for i, label in enumerate(labels) if label in self.words.number_columns), 0)
 
 
 def list_text(text: str) -> str:

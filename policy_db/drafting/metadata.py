@@ -32,6 +32,7 @@ _CN_DIGITS = "〇一二三四五六七八九零"
 _CN_DATE = re.compile(
     r"(?P<y>[〇零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,3})月(?P<d>[一二三四五六七八九十]{1,3})日"
 )
+DOC_NUMBER_KEY = "文号(单独)"
 _BULLET = re.compile(r"^[•·\-*\s]+")
 MAX_TITLE_CHARS = 90
 MIN_TITLE_CHARS = 6
@@ -78,6 +79,23 @@ def _portal_table(lines: list[str]) -> dict[str, str]:
     return found
 
 
+def _info_lines(lines: list[str], labels: tuple[str, ...]) -> dict[str, str]:
+    """A page's info line 「汝人社〔2025〕8号　发布时间：2025-03-20　来源：汝阳市人社局」: the known labels
+    in pieces of a line cut at its spaces (a 文号 standing alone in a piece is read too)."""
+    found: dict[str, str] = {}
+    label = "|".join(map(re.escape, sorted(labels, key=len, reverse=True)))
+    for line in lines:
+        pieces = [p for p in re.split(r"[\s\u3000]+", line) if p]
+        if len(pieces) < 2 or "|" in line:
+            continue
+        for piece in pieces:
+            if match := re.fullmatch(rf"(?P<label>{label})[:：](?P<value>\S+)", piece):
+                found.setdefault(match["label"], match["value"])
+            elif _DOC_NUMBER.fullmatch(piece):
+                found.setdefault(DOC_NUMBER_KEY, piece)
+    return found
+
+
 def _by_label(table: dict[str, str], labels: tuple[str, ...]) -> str:
     return next((table[label] for label in labels if table.get(label)), "")
 
@@ -92,12 +110,15 @@ def read_metadata(text: str, city: CityRecord) -> Metadata:
     notes: list[str] = []
     table = _portal_table(lines)
     lines = [line for line in lines if "|" not in line or not table]
+    labels = words.title_labels + words.doc_number_labels + words.source_labels + words.published_labels
+    for key, value in _info_lines(head, labels + words.signed_labels).items():
+        table.setdefault(key, value)
 
     title = _by_label(table, words.title_labels) or _title(head, words.document_types)
     if not title:
         title = next((line for line in lines if len(line) >= MIN_TITLE_CHARS), city.full_name)[:MAX_TITLE_CHARS]
         notes.append("title: 未找到像标题的行,取了第一行")
-    doc_number = _by_label(table, words.doc_number_labels) or next(
+    doc_number = _by_label(table, (*words.doc_number_labels, DOC_NUMBER_KEY)) or next(
         (m.group(0) for line in lines if (m := _DOC_NUMBER.fullmatch(line))), None
     )
     if doc_number is None:

@@ -41,6 +41,8 @@ class DraftingWords:
     duty_endings: tuple[str, ...]
     department_endings: tuple[str, ...]
     unit_columns: tuple[str, ...]
+    unit_column_endings: tuple[str, ...]
+    number_columns: tuple[str, ...]
     who_nouns: tuple[str, ...]
     local_prefixes: tuple[str, ...]
     subject_verbs: tuple[str, ...]
