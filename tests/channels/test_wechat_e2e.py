@@ -296,9 +296,10 @@ def test_access_token_is_cached_and_refreshed_after_expiry(client, wechat_api):
     assert wechat_api.token_requests == 1
 
     # Jump past the token's lifetime (7200 s) without sleeping.
-    api_client = client.channel.api
-    real_clock = api_client.clock
+    api_client, store = client.channel.api, client.channel.store  # the token is also kept in the store
+    real_clock, real_store_clock = api_client.clock, store.clock
     api_client.clock = lambda: real_clock() + 7200
+    store.clock = lambda: real_store_clock() + 7200
     client.send_text("长答复", openid="o_token_late")
     wait_until(lambda: len(wechat_api.messages) == 8)
     assert wechat_api.token_requests == 2
