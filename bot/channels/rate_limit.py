@@ -9,11 +9,15 @@ its client returns within seconds. Each Rasa server counts on its own: behind a 
 servers a client gets at most n times the rate (docs/production.md shows the matching nginx limit).
 
 Set with ``CLIENT_MESSAGES_PER_MINUTE`` (default 20; 0 turns the limit off) and
-``CLIENT_MESSAGE_BURST`` (default 8).
+``CLIENT_MESSAGE_BURST`` (default 8). Callers on this machine's loopback (the operator's tools, health
+checks, a test or evaluation run against `make run`) are not limited unless ``RATE_LIMIT_LOOPBACK=1``:
+the public reaches the bot through a proxy that passes their own address (bot/channels/clients.py), so
+only local tools arrive as 127.0.0.1 or ::1.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import threading
 import time
@@ -29,6 +33,7 @@ class RateLimits:
     per_minute: float = 20
     burst: float = 8
     max_clients: int = 100_000
+    limit_loopback: bool = False
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> RateLimits:
@@ -44,7 +49,15 @@ class RateLimits:
         return cls(
             per_minute=read("CLIENT_MESSAGES_PER_MINUTE", defaults.per_minute),
             burst=max(1.0, read("CLIENT_MESSAGE_BURST", defaults.burst)),
+            limit_loopback=(env.get("RATE_LIMIT_LOOPBACK") or "").strip() in ("1", "true", "yes"),
         )
+
+
+def is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class ClientRateLimiter:
@@ -58,7 +71,7 @@ class ClientRateLimiter:
 
     def allow(self, key: str) -> bool:
         limits = self.limits
-        if limits.per_minute <= 0:
+        if limits.per_minute <= 0 or (not limits.limit_loopback and is_loopback(key)):
             return True
         now = self.clock()
         with self._lock:

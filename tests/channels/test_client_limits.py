@@ -33,6 +33,7 @@ def _server(loop_thread, bot: StandInBot) -> Iterator[ChannelServer]:
 def limited(loop_thread, monkeypatch) -> Iterator[ChannelServer]:
     monkeypatch.setenv("CLIENT_MESSAGES_PER_MINUTE", "6")
     monkeypatch.setenv("CLIENT_MESSAGE_BURST", "3")
+    monkeypatch.setenv("RATE_LIMIT_LOOPBACK", "1")  # the test client is on loopback, which is not limited by default
     yield from _server(loop_thread, StandInBot())
 
 
@@ -128,3 +129,15 @@ def test_a_bucket_refills_at_the_rate_and_memory_is_bounded():
 )
 def test_the_client_key_is_the_address_or_the_ipv6_network(ip, key):
     assert client_address(SimpleNamespace(remote_addr="", ip=ip)) == key
+
+
+def test_loopback_callers_are_not_limited_unless_asked():
+    limiter = ClientRateLimiter(RateLimits(per_minute=1, burst=1))
+    assert all(limiter.allow("127.0.0.1") for _ in range(50)) and all(limiter.allow("::1") for _ in range(5))
+    assert limiter.allow("203.0.113.9") and not limiter.allow("203.0.113.9")
+    strict = ClientRateLimiter(
+        RateLimits.from_env(
+            {"CLIENT_MESSAGES_PER_MINUTE": "1", "CLIENT_MESSAGE_BURST": "1", "RATE_LIMIT_LOOPBACK": "1"}
+        )
+    )
+    assert strict.allow("127.0.0.1") and not strict.allow("127.0.0.1")
