@@ -236,7 +236,7 @@ def _only_duties(text: str) -> bool:
 def _about_the_document(text: str, figures: list[DraftFigure], meta: Metadata) -> bool:
     """A sentence on the document itself (本办法…施行/有效期): its dates are the document's fields."""
     words = drafting_words()
-    if not any(f"本{kind}" in text for kind in words.document_types):
+    if not any(f"{own}{kind}" in text for own in words.self_reference for kind in words.document_types):
         return False
     own = {meta.valid_from, meta.valid_until, meta.published}
     return all(f.kind in ("deadline", "years") and (f.kind == "years" or f.value in own) for f in figures)

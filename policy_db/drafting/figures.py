@@ -48,6 +48,11 @@ _EXTRA_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "days",
         re.compile(rf"(?<![\d.月{_CN}])(?P<n>\d{{1,3}}|[{_CN_SMALL}百]+)个?(?:自然)?(?:天|日(?=内|以内|之内|后|起))"),
     ),
+    # 不少于90日: a count of days after a word that compares it
+    (
+        "days",
+        re.compile(rf"(?:(?<=不少于)|(?<=不超过)|(?<=不低于)|(?<=超过)|(?<=满))(?P<n>\d{{1,3}}|[{_CN_SMALL}百]+)个?日"),
+    ),
     # the lower end of a range whose unit is written once: 一至三年、10—20万元
     (
         "range_low",
@@ -195,7 +200,9 @@ def _extra(group: str, match: re.Match[str], compact_text: str, is_fact: bool) -
         unit = "%" if match["base"] == "百分之" else "‰"
         return DraftFigure(kind, _number(match["n"]), unit, label, text, start, end, sure)
     if group == "days":
-        kind = "threshold" if _at_least(compact_text, end) else "days"
+        before = compact_text[max(0, start - 4) : start]
+        compared = before.endswith(words.threshold_before) and not before.endswith(words.cap_before)
+        kind = "threshold" if _at_least(compact_text, end) or compared else "days"
         return DraftFigure(kind, _number(match["n"]), "天", label, text, start, end)
     if group == "range_low":
         return _range_low(match, compact_text, is_fact)
@@ -313,6 +320,8 @@ def _ratio_kind(text: str, start: int, end: int, is_fact: bool) -> tuple[str, bo
     before, after = text[max(0, start - CONTEXT_CHARS) : start], text[end : end + 4]
     if any(w in before[-6:] or w in after for w in words.share_words):
         return "share", True
+    if any(w in _chunk_before(text, start) for w in words.performance_words):
+        return "target", True  # 培训满意度不低于95%: a level the government commits to
     if after.startswith(words.threshold_after):
         return "threshold", True  # 担保费率降至1%以下的业务: which business qualifies
     if not before.endswith("的") and any(w in before for w in words.rate_before):

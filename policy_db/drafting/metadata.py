@@ -173,7 +173,11 @@ def _title(head: list[str], document_types: tuple[str, ...]) -> str:
         if re.search(r"[:：。,，]", line) or not line.endswith(document_types):
             continue
         following = head[i + 1] if i + 1 < len(head) else ""
-        return line + following if _YEAR_RANGE.match(following) else line
+        title = line + following if _YEAR_RANGE.match(following) else line
+        before = head[i - 1] if i > 0 else ""
+        if title.startswith("关于") and _is_unit(before, drafting_words().issuer_endings):
+            title = before + title  # 「金禾市人民政府办公室」 on the line above 「关于印发…的通知」
+        return title
     return ""
 
 
