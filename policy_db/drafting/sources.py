@@ -21,6 +21,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from .departments import is_department
 from .word_numbering import WordNumbering
 
 CELL_SEPARATOR = " | "
@@ -121,8 +122,20 @@ def _docx_blocks(blocks: Iterable[Paragraph | Table], numbering: WordNumbering) 
                 for cell in row.cells:  # a merged cell is returned once per grid column it spans
                     if id(cell._tc) not in seen:
                         seen.add(id(cell._tc))
-                        cells.append("".join(cell.text.split()))
+                        cells.append(join_cell_lines(p.text for p in cell.paragraphs))
                 yield CELL_SEPARATOR.join(cells)
+
+
+def join_cell_lines(lines: Iterable[str]) -> str:
+    """The lines of one table cell as one text: 「市大数据」+「管理局」 is one name cut by a line break, but
+    「市财政局」 over 「市税务局」 are two names, one a line, and get a 「、」 between them."""
+    kept = ["".join(line.split()) for line in lines]
+    kept = [line for line in kept if line]
+    out = kept[0] if kept else ""
+    for previous, line in zip(kept, kept[1:]):
+        both_names = is_department(previous) and is_department(line) and not previous.endswith(("、", "，", ","))
+        out += ("、" if both_names else "") + line
+    return out
 
 
 def _html_text(raw: bytes) -> str:
@@ -130,7 +143,11 @@ def _html_text(raw: bytes) -> str:
     for hidden in soup(_HTML_HIDDEN):
         hidden.decompose()
     for row in soup.find_all("tr"):
-        cells = [" ".join(cell.get_text("").split()) for cell in row.find_all(["td", "th"])]
+        cells = []
+        for cell in row.find_all(["td", "th"]):
+            for br in cell.find_all("br"):
+                br.replace_with(NavigableString("\n"))
+            cells.append(join_cell_lines(cell.get_text("").splitlines()))
         row.replace_with(NavigableString("\n" + CELL_SEPARATOR.join(cells) + "\n"))
     for br in soup.find_all("br"):
         br.replace_with(NavigableString("\n"))

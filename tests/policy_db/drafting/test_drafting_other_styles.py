@@ -141,3 +141,24 @@ def test_articles_numbered_by_word_count_on_across_chapters(drafted):
     assert {("threshold", 800, "万元"), ("ratio", 30, "%"), ("cap", 120, "万元")} <= _figures(guarantee)
     fees = _record(draft, "降至1%以下的业务")
     assert ("threshold", 1, "%") in _figures(fees)  # which business qualifies, not the rate it gets
+
+
+def test_names_in_a_table_cell_broken_by_lines(tmp_path):
+    """A cell's lines join: a name cut by <br> is one name, a name a line are two."""
+    import docx
+
+    from policy_db.drafting.sources import read_source
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<table><tr><td>1</td><td>奖励</td><td>市大数据<br>管理局</td><td>市财政局<br>市税务局</td></tr></table>",
+        encoding="utf-8",
+    )
+    assert "1 | 奖励 | 市大数据管理局 | 市财政局、市税务局" in read_source(page).text
+    document = docx.Document()
+    cell = document.add_table(rows=1, cols=2).cell(0, 1)
+    cell.text = "市工业和信息化局"
+    cell.add_paragraph("市财政局")
+    document.tables[0].cell(0, 0).text = "对首台套给予奖励"
+    document.save(str(tmp_path / "cells.docx"))
+    assert "对首台套给予奖励 | 市工业和信息化局、市财政局" in read_source(tmp_path / "cells.docx").text
