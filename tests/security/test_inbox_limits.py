@@ -181,3 +181,47 @@ def test_old_messages_are_deleted_by_the_purge_command(url, capsys):
     assert [m.question for m in store.list(include_handled=True)] == ["1天前的问题"]
     with pytest.raises(SystemExit):
         main(["--database-url", url, "messages", "--purge-older-than", "-3"])
+
+
+@pytest.fixture()
+def pg_url():
+    """A fresh PostgreSQL schema, first on the search path, dropped afterwards (skipped without PostgreSQL)."""
+    import uuid
+
+    from devservers import POSTGRES_URL, pg_connect
+
+    try:
+        admin = pg_connect()
+    except Exception as exc:  # noqa: BLE001 - no PostgreSQL here
+        pytest.skip(f"PostgreSQL unavailable: {exc}")
+    schema = f"inbox_{uuid.uuid4().hex[:8]}"
+    with admin.cursor() as cursor:
+        cursor.execute(f"create schema {schema}")
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f"drop schema if exists {schema} cascade")
+        admin.close()
+
+
+def test_the_limits_and_the_purge_hold_on_postgresql(pg_url):
+    engine = create_engine(pg_url, future=True)
+    with engine.begin() as connection:  # an inbox made before the client column
+        connection.execute(
+            text(
+                "CREATE TABLE user_messages (id SERIAL PRIMARY KEY, conversation_id VARCHAR(200) NOT NULL, "
+                "city VARCHAR(20), question TEXT NOT NULL, phone VARCHAR(20), last_answer TEXT, "
+                "created_at TIMESTAMP NOT NULL, handled BOOLEAN NOT NULL, handled_at TIMESTAMP)"
+            )
+        )
+    store = MessageStore(engine, InboxLimits(per_client_per_day=2))
+    store.leave("rest:a", "问题一", client="203.0.113.7", now=at(0))
+    with pytest.raises(MessageRejected, match="已经收到"):
+        store.leave("rest:b", "问题一", client="198.51.100.1", now=at(1))
+    store.leave("rest:c", "问题二", client="203.0.113.7", now=at(2))
+    with pytest.raises(MessageRejected) as refused:
+        store.leave("rest:d", "问题三", client="203.0.113.7", now=at(3))
+    assert refused.value.reason == CLIENT_LIMIT
+    assert store.purge(1, now=at(60 * 24 + 3)) == 2
+    engine.dispose()
