@@ -40,6 +40,7 @@
   var DEFAULT_INIT_PAYLOAD = "/greet";
   var KNOWN_GREETINGS = ["/greet", "/bot_capability"];
   var QUEUE_AFTER_CONFIRM_MS = 400;   // after session_confirm, the widget sends the greeting first
+  var GREETING_WAIT_MS = 8000;        // a queued question waits this long at most for the greeting to show
   var W = window.POLICY_WORDING || { status: {} };
 
   function $(id) { return document.getElementById(id); }
@@ -312,16 +313,28 @@
     showQueued();
   }
 
+  /** Whether the bot has shown something (the greeting, or a restored conversation). */
+  function botHasSpoken() {
+    return !!document.querySelector("#chat .rw-messages-container .rw-message:not(.rw-typing-indication) .rw-response");
+  }
+
   function sendQueuedSoon() {
     if (queued.timer) window.clearTimeout(queued.timer);
-    queued.timer = window.setTimeout(function () {
+    var waited = 0;
+    function attempt() {
       queued.timer = null;
       var question = queued.question;
-      if (!question || connection.state !== "online" || !webchat) return;
+      if (!question || connection.state !== "online" || !connection.confirmed || !webchat) return;
+      if (!botHasSpoken() && waited < GREETING_WAIT_MS) {   // the greeting is shown first
+        waited += QUEUE_AFTER_CONFIRM_MS;
+        queued.timer = window.setTimeout(attempt, QUEUE_AFTER_CONFIRM_MS);
+        return;
+      }
       queued.question = null;
       showQueued();
       webchat.sendMessage(question, question);
-    }, QUEUE_AFTER_CONFIRM_MS);
+    }
+    queued.timer = window.setTimeout(attempt, QUEUE_AFTER_CONFIRM_MS);
   }
 
   function mount() {
