@@ -43,11 +43,17 @@ def slow(loop_thread, monkeypatch) -> Iterator[ChannelServer]:
     yield from _server(loop_thread, StandInBot(work_seconds=1.0, rasa_lock=True))
 
 
-def post(server: ChannelServer, sender: str, text: str = "平顶山小巨人奖多少", **extra) -> requests.Response:
+def post(
+    server: ChannelServer, sender: str, forwarded_for: str | None = None, text: str = "平顶山小巨人奖多少", **extra
+) -> requests.Response:
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
     with requests.Session() as http:
         http.trust_env = False
         return http.post(
-            f"{server.base_url}/webhooks/rest/webhook", json={"sender": sender, "message": text, **extra}, timeout=30
+            f"{server.base_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text, **extra},
+            headers=headers,
+            timeout=30,
         )
 
 
@@ -141,3 +147,23 @@ def test_loopback_callers_are_not_limited_unless_asked():
         )
     )
     assert strict.allow("127.0.0.1") and not strict.allow("127.0.0.1")
+
+
+def test_behind_a_proxy_the_forwarded_address_is_the_client(loop_thread, monkeypatch):
+    """With Sanic's PROXIES_COUNT (SANIC_PROXIES_COUNT=1 behind one nginx) the address nginx forwards is
+    the client's: limits apply per user, not to the proxy."""
+    monkeypatch.setenv("CLIENT_MESSAGES_PER_MINUTE", "6")
+    monkeypatch.setenv("CLIENT_MESSAGE_BURST", "1")
+    bot = StandInBot()
+    server = ChannelServer(loop_thread, NamespacedRestInput(), bot, url_prefix="/webhooks/rest")
+    server.app.config.PROXIES_COUNT = 1
+    loop_thread.run(server.start())
+    try:
+        replies = [
+            post(server, f"s{i}", headers_ip)
+            for i, headers_ip in enumerate(["203.0.113.7", "203.0.113.7", "198.51.100.1"])
+        ]
+    finally:
+        loop_thread.run(server.stop())
+    assert [r.status_code for r in replies] == [200, 429, 200]
+    assert [c["metadata"][CLIENT_METADATA_KEY] for c in bot.calls] == ["203.0.113.7", "198.51.100.1"]
