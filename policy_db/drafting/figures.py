@@ -66,7 +66,7 @@ _EXTRA_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("year_end", re.compile(r"(?P<y>\d{4})年(?:年)?(?:底|末)")),
     ("points", re.compile(r"(?P<n>\d+(?:\.\d+)?)个百分点")),
     ("count", re.compile(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)(?P<u>家|场次|场|倍|个)(?!月|工作日|百分点|基点)")),
-    ("years", re.compile(rf"(?<![\d.年{_CN}])(?P<n>\d{{1,2}}|[{_CN_SMALL}]{{1,3}})年(?![底末度年级\d])")),
+    ("years", re.compile(rf"(?<![\d.年第{_CN}])(?P<n>\d{{1,2}}|[{_CN_SMALL}]{{1,3}})年(?![底末度年级\d])")),
     ("day", re.compile(r"(?<=月)(?P<n>\d{1,2})号")),
     ("discount", re.compile(r"(?<![\d.])(?P<n>\d{1,2}(?:\.\d)?)折")),
     ("pair", re.compile(r"(?P<a>\d+)[:∶](?P<b>\d+)(?=比例)")),
@@ -337,7 +337,7 @@ def _ratio_kind(text: str, start: int, end: int, is_fact: bool) -> tuple[str, bo
         return compared, True
     if any(w in text[max(0, start - CAP_WINDOW) : start] for w in words.cap_before):
         return CAP_OR_RATIO, True
-    if re.search(r"按[^,，;；。]{1,12}的$", before):
+    if re.search(r"按[^,，;；。]{1,40}的$", _chunk_before(text, start)):
         return "ratio", True  # 按市场价的50%收取: a share of a base, also in a sentence that grants nothing
     if is_fact:
         return "target", False

@@ -67,14 +67,16 @@ def _cn_dates(text: str) -> str:
     return _CN_DATE.sub(arabic, text)
 
 
-def _portal_table(lines: list[str]) -> dict[str, str]:
-    """A portal's metadata table 「标　　题： | … | 发布日期： | …」, read by label (spaces dropped)."""
+def _portal_table(lines: list[str], labels: tuple[str, ...]) -> dict[str, str]:
+    """A portal's metadata table 「标　　题： | … | 发布日期： | …」, read by label (spaces dropped): a
+    cell ending in a colon, or one of the known labels, names the cell after it."""
     found: dict[str, str] = {}
     for line in lines:
         cells = [c.strip() for c in line.split("|")]
         for label, value in zip(cells, cells[1:]):
             key = re.sub(r"\s+", "", label)
-            if key.endswith((":", "：")) and value and not value.endswith((":", "：")):
+            named = key.endswith((":", "：")) or key in labels
+            if named and value and not value.endswith((":", "：")) and value not in labels:
                 found.setdefault(key.rstrip(":："), value)
     return found
 
@@ -108,10 +110,11 @@ def read_metadata(text: str, city: CityRecord) -> Metadata:
     first_clause = next((i for i, line in enumerate(walked) if line.opens_section), len(lines))
     head, tail = lines[:first_clause], lines[first_clause:]
     notes: list[str] = []
-    table = _portal_table(lines)
-    lines = [line for line in lines if "|" not in line or not table]
     labels = words.title_labels + words.doc_number_labels + words.source_labels + words.published_labels
-    for key, value in _info_lines(head, labels + words.signed_labels).items():
+    labels += words.signed_labels
+    table = _portal_table(lines, labels)
+    lines = [line for line in lines if "|" not in line or not table]
+    for key, value in _info_lines(head, labels).items():
         table.setdefault(key, value)
 
     title = _by_label(table, words.title_labels) or _title(head, words.document_types)

@@ -151,11 +151,27 @@ def _html_text(raw: bytes) -> str:
         row.replace_with(NavigableString("\n" + CELL_SEPARATOR.join(cells) + "\n"))
     for br in soup.find_all("br"):
         br.replace_with(NavigableString("\n"))
+    _number_ordered_lists(soup)
     for block in soup.find_all(_HTML_BLOCKS):
         if isinstance(block, Tag):
             block.insert_before(NavigableString("\n"))
             block.append(NavigableString("\n"))
     return _tidy(soup.get_text("").splitlines())
+
+
+def _number_ordered_lists(soup: BeautifulSoup) -> None:
+    """An <ol>'s items are numbered by the browser, not in the text: write 「1.」 before each (from its
+    `start`), so clause references and record splits follow the numbers a reader sees."""
+    for ordered in soup.find_all("ol"):
+        if not isinstance(ordered, Tag):
+            continue
+        start = str(ordered.get("start") or "1")
+        number = int(start) if start.isdigit() else 1
+        for item in ordered.find_all("li", recursive=False):
+            value = str(item.get("value") or "")
+            number = int(value) if value.isdigit() else number
+            item.insert(0, NavigableString(f"{number}."))
+            number += 1
 
 
 def _tidy(lines: Iterable[str]) -> str:

@@ -162,3 +162,19 @@ def test_names_in_a_table_cell_broken_by_lines(tmp_path):
     document.tables[0].cell(0, 0).text = "对首台套给予奖励"
     document.save(str(tmp_path / "cells.docx"))
     assert "对首台套给予奖励 | 市工业和信息化局、市财政局" in read_source(tmp_path / "cells.docx").text
+
+
+def test_a_pages_numbered_lists_and_label_cells(drafted):
+    _, draft, text = drafted["qiaocheng_list.html"]
+    assert "2.对首次在本市举办的国际性展会" in text  # <ol> numbers, as the browser shows them
+    assert _record(draft, "国际性展会")["clause_ref"] == "一2"
+    document = draft["document"]
+    assert (document["doc_number"], document["issuer"]) == ("桥商规〔2025〕5号", "桥城市商务局")
+    assert document["published"] == dt.date(2025, 8, 5)  # 发布时间, not 成文时间
+    assert "市商务局" in {d["name"] for d in draft["departments"]}  # 「市商务局（牵头）」
+
+
+def test_full_width_digits_and_one_is_two_is(drafted):
+    _, draft, _ = drafted["dongshan_yijian.txt"]
+    assert ("amount", 10, "万元") in _figures(_record(draft, "示范企业"))
+    assert ("fund", 2, "亿元") in _figures(_record(draft, "纾困基金"))
