@@ -178,3 +178,12 @@ def test_full_width_digits_and_one_is_two_is(drafted):
     _, draft, _ = drafted["dongshan_yijian.txt"]
     assert ("amount", 10, "万元") in _figures(_record(draft, "示范企业"))
     assert ("fund", 2, "亿元") in _figures(_record(draft, "纾困基金"))
+
+
+def test_numbering_carried_by_a_paragraph_style_and_a_word_task_table(drafted):
+    _, draft, text = drafted["zhuxi_renwu.docx"]
+    assert "二、支持政策" in text.splitlines()  # the style's numPr, not the paragraph's
+    assert "2 | 落实工业项目奖励政策 | 市工业和信息化局 | 市财政局、市统计局" in text
+    reward = _record(draft, "完成投资5亿元以上的工业项目")
+    assert reward["clause_ref"] == "二"
+    assert {("threshold", 5, "亿元"), ("amount", 50, "万元")} <= _figures(reward)
