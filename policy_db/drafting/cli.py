@@ -141,6 +141,11 @@ def compare_all(data_dir: Path, sources_dir: Path) -> list[Comparison]:
 def _compare(data_dir: Path, sources_dir: Path, truth_dirs: list[Path], verbose: bool) -> int:
     comparisons = compare_all(data_dir, sources_dir)
     for folder in truth_dirs:
-        comparisons += [evaluate(truth, data_dir)[0] for truth in truths_in(folder, data_dir)]
+        try:
+            truths = truths_in(folder, data_dir)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            print(f"无法读取 {folder} 的对照文件: {exc}", file=sys.stderr)
+            return 2
+        comparisons += [evaluate(truth, data_dir)[0] for truth in truths]
     print(table(comparisons, verbose))
     return 0

@@ -33,6 +33,7 @@ from .sources import read_source
 from .yaml_out import to_yaml
 
 TRUTH_SUFFIX = ".truth.yml"
+SOURCE_SUFFIXES = {".txt", ".docx", ".html", ".htm", ".shtml", ".xhtml"}
 _SHARED_DATA = ("cities.yml", "vocabulary.yml", "categories.yml", "topics.yml")
 METADATA_FIELDS = ("title", "doc_number", "issuer", "published", "valid_from", "valid_until")
 
@@ -52,7 +53,10 @@ def truths_in(folder: Path, data_dir: Path) -> list[Truth]:
     for path in sorted(folder.glob(f"*{TRUTH_SUFFIX}")):
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         stem = path.name.removesuffix(TRUTH_SUFFIX)
-        (source,) = [p for p in folder.iterdir() if p.stem == stem and not p.name.endswith((".yml", ".py"))]
+        sources = [p for p in folder.iterdir() if p.stem == stem and p.suffix.lower() in SOURCE_SUFFIXES]
+        if len(sources) != 1:
+            raise ValueError(f"{path}: 需要恰好一个同名的原文文件({stem}.txt/.docx/.html),找到 {len(sources)} 个")
+        (source,) = sources
         entry = raw["city"]
         city = known.get(entry["name"]) or CityRecord(**entry)
         out.append(Truth(source, city, entry["name"] not in known, raw))

@@ -94,6 +94,8 @@ def test_a_pdf_copy_wrapped_mid_word(drafted):
     assert {("ratio", 50, "%"), ("cap", 20, "万元")} <= _figures(paid)  # 二十万\n元 across a line break
     assert paid["clause_ref"] == "第四条"
     assert "— 2 —" not in str(draft["benefits"])  # page numbers are no clause
+    fund = _record(draft, "创新券资金1500万")  # an article before the first (一) is no preamble
+    assert fund["clause_ref"] == "第二条" and ("fund", 1500, "万元") in _figures(fund)
 
 
 def test_word_automatic_numbering_is_computed(tmp_path):
@@ -187,3 +189,25 @@ def test_numbering_carried_by_a_paragraph_style_and_a_word_task_table(drafted):
     reward = _record(draft, "完成投资5亿元以上的工业项目")
     assert reward["clause_ref"] == "二"
     assert {("threshold", 5, "亿元"), ("amount", 50, "万元")} <= _figures(reward)
+
+
+def test_a_pdf_copy_drafted_from_the_command_line(tmp_path):
+    """The text without page numbers is written next to the draft and cited from there."""
+    from tests.support.cli import run_policy_db
+
+    source = tmp_path / "heming_pdf.txt"
+    source.write_text((DOCUMENTS / "heming_pdf.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_policy_db("draft", source, "--city", "平顶山", "--out", tmp_path / "heming_pdf.yml")
+    assert result.returncode == 0, result.stderr
+    assert "— 2 —" in source.read_text(encoding="utf-8")  # the officer's file is left as it was
+    cited = tmp_path / "heming_pdf.source.txt"
+    assert "— 2 —" not in cited.read_text(encoding="utf-8")
+    assert "source_file: heming_pdf.source.txt" in (tmp_path / "heming_pdf.yml").read_text(encoding="utf-8")
+
+
+def test_a_truth_file_without_its_text_is_reported(tmp_path):
+    from tests.support.cli import run_policy_db
+
+    (tmp_path / "lost.truth.yml").write_text("city: {name: 平顶山}\nfigures: []\n", encoding="utf-8")
+    result = run_policy_db("draft", "--compare", "--truth", tmp_path)
+    assert result.returncode == 2 and "lost" in result.stderr and "Traceback" not in result.stderr
