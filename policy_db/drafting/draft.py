@@ -312,7 +312,7 @@ def _own_deadline(text: str, figures: list[DraftFigure], meta: Metadata) -> Draf
     ends = [
         f
         for f in figures
-        if f.kind == "deadline" and text[max(0, f.start - 4) : f.start].endswith(words.deadline_before)
+        if f.kind == "deadline" and text[max(0, f.start - 6) : f.start].endswith(words.deadline_before)
     ]
     if len(ends) != 1:
         return None

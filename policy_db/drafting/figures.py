@@ -184,7 +184,7 @@ def _extra(group: str, match: re.Match[str], compact_text: str, is_fact: bool) -
     label = label_of(compact_text, start, end)
     words = drafting_words()
     if group in ("date", "month_end", "year_end"):
-        before, after = compact_text[max(0, start - 4) : start], compact_text[end : end + 2]
+        before, after = compact_text[max(0, start - 6) : start], compact_text[end : end + 2]
         if not (before.endswith(words.deadline_before) or after.startswith(words.deadline_after)):
             return None  # a date that is no limit (落款, 于2020年6月份)
         date = _date(group, match)
@@ -366,7 +366,11 @@ def _ends_with_near(before: str, words: tuple[str, ...]) -> bool:
     """「最高补贴5.04万元」「每场最高20万元」「给予最高不超过200万元」: the word ends right before the
     figure or one verb before it."""
     trimmed = re.sub(r"(给予|补贴|补助|奖励|资助)$", "", before)
-    return before.endswith(words) or trimmed.endswith(words)
+    if before.endswith(words) or trimmed.endswith(words):
+        return True
+    # 「最高可获得50万元」「最高可达50万元」: a verb of getting between the word and the figure
+    verbs = "|".join(map(re.escape, drafting_words().cap_verbs))
+    return bool(re.search(f"(?:{'|'.join(map(re.escape, words))})(?:{verbs})$", before))
 
 
 def label_of(text: str, start: int, end: int) -> str:

@@ -16,6 +16,7 @@ class DraftingWords:
     grant_words: tuple[str, ...]
     reward_words: tuple[str, ...]
     cap_before: tuple[str, ...]
+    cap_verbs: tuple[str, ...]
     threshold_before: tuple[str, ...]
     reach_before: tuple[str, ...]
     threshold_after: tuple[str, ...]
