@@ -210,8 +210,10 @@
 
   var cue = { seen: -1 };
 
+  var SHOWN_BUBBLES = ".rw-message:not(.rw-typing-indication) .rw-response";
+
   function lastBubbleHidden(list) {
-    var bubbles = list.querySelectorAll(".rw-response");
+    var bubbles = list.querySelectorAll(SHOWN_BUBBLES);
     if (!bubbles.length) return false;
     var last = bubbles[bubbles.length - 1].getBoundingClientRect();
     return last.top >= list.getBoundingClientRect().bottom - 4;
@@ -232,15 +234,13 @@
   }
 
   function updateCue(list, userMoved) {
-    var count = list.querySelectorAll(".rw-response").length;
+    var count = list.querySelectorAll(SHOWN_BUBBLES).length;
     var b = cueButton();
     if (cue.seen >= 0 && count > cue.seen && userMoved && lastBubbleHidden(list)) b.hidden = false;
     cue.seen = count;
     if (!b.getAttribute("data-wired")) {
       b.setAttribute("data-wired", "true");
       b.addEventListener("click", function () {
-        var bubbles = list.querySelectorAll(".rw-response");
-        if (bubbles.length) bubbles[bubbles.length - 1].scrollIntoView({ block: "nearest" });
         list.scrollTop = list.scrollHeight;
         b.hidden = true;
         list.focus();

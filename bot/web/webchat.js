@@ -224,15 +224,22 @@
   // end. After each update (the observer runs after the widget's own scrolling) the list is scrolled
   // back so the newest answer's first line is at the top, unless the whole answer fits anyway or
   // the user has scrolled since the question was sent.
-  var scroll = { userMoved: false, clientMessages: -1 };
+  // A user who scrolls to read above keeps that place: the widget's own scroll to the end is undone (the
+  // position of the user's last scroll is kept), and page-answers.js shows a cue for the new answer below.
+  var scroll = { userMoved: false, clientMessages: -1, inputAt: 0, keep: null };
+  var USER_SCROLL_MS = 1000;    // a scroll this soon after the user's wheel, touch or key is the user's
 
   function showNewestAnswerStart(list) {
     var clients = clientMessageCount(list);
     if (clients !== scroll.clientMessages) {   // the user sent a message: follow the answer again
       scroll.clientMessages = clients;
       scroll.userMoved = false;
+      scroll.keep = null;
     }
-    if (scroll.userMoved) return;
+    if (scroll.userMoved) {
+      if (scroll.keep !== null && Math.abs(list.scrollTop - scroll.keep) > 1) list.scrollTop = scroll.keep;
+      return;
+    }
     var start = newestAnswerStart(list);
     if (!start) return;
     var offset = start.getBoundingClientRect().top - list.getBoundingClientRect().top;
@@ -244,7 +251,16 @@
   function watchUserScrolling(list) {
     if (list.getAttribute("data-scroll-watched")) return;
     list.setAttribute("data-scroll-watched", "true");
-    function moved() { scroll.userMoved = true; }
+    function moved() {
+      scroll.userMoved = true;
+      scroll.inputAt = Date.now();
+    }
+    list.addEventListener("scroll", function () {
+      if (Date.now() - scroll.inputAt > USER_SCROLL_MS) return;   // the widget's scrolling, or ours
+      var atEnd = list.scrollHeight - list.clientHeight - list.scrollTop <= 4;
+      scroll.keep = atEnd ? null : list.scrollTop;
+      if (atEnd) scroll.userMoved = false;                         // back at the end: follow again
+    }, { passive: true });
     list.addEventListener("wheel", moved, { passive: true });
     list.addEventListener("touchstart", moved, { passive: true });
     list.addEventListener("mousedown", moved);
