@@ -110,6 +110,8 @@ def clause_figures(compact_text: str, is_fact: bool) -> list[DraftFigure]:
     found: list[DraftFigure] = []
     taken: list[tuple[int, int]] = []
     for figure in find_figures(compact_text):
+        if compact_text[figure.end :].startswith(drafting_words().foreign_currencies):
+            continue  # 1亿美元: not in the units of the data; the completeness pass makes it an exclusion
         match = FIGURE_PATTERN.fullmatch(figure.text)
         assert match is not None and match.lastgroup is not None
         found.append(_figure(match.lastgroup, figure.text, figure.start, figure.end, compact_text, is_fact))

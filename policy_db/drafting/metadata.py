@@ -82,19 +82,26 @@ def _portal_table(lines: list[str], labels: tuple[str, ...]) -> dict[str, str]:
 
 
 def _info_lines(lines: list[str], labels: tuple[str, ...]) -> dict[str, str]:
-    """A page's info line 「汝人社〔2025〕8号　发布时间：2025-03-20　来源：汝阳市人社局」: the known labels
-    in pieces of a line cut at its spaces (a 文号 standing alone in a piece is read too)."""
+    """A page's info line 「汝人社〔2025〕8号　发布时间：2025-03-20　来源：汝阳市人社局」, or labels run
+    together out of <span>s 「发文机关：怀玉市人民政府办公室发文字号：怀政办〔2025〕7号成文日期：…」: each known
+    label's value runs to the next label or space (a 文号 standing alone in a piece is read too)."""
     found: dict[str, str] = {}
     label = "|".join(map(re.escape, sorted(labels, key=len, reverse=True)))
     for line in lines:
-        pieces = [p for p in re.split(r"[\s\u3000]+", line) if p]
-        if len(pieces) < 2 or "|" in line:
+        if "|" in line:
             continue
-        for piece in pieces:
-            if match := re.fullmatch(rf"(?P<label>{label})[:：](?P<value>\S+)", piece):
-                found.setdefault(match["label"], match["value"])
-            elif _DOC_NUMBER.fullmatch(piece):
-                found.setdefault(DOC_NUMBER_KEY, piece)
+        marks = list(re.finditer(rf"(?P<label>{label})\s*[:：]\s*", line))
+        if marks and (marks[0].start() == 0 or len(marks) >= 2):
+            for mark, following in zip(marks, [*marks[1:], None]):
+                value = line[mark.end() : following.start() if following else len(line)]
+                value = re.split(r"[\s\u3000]{1,}", value.strip(), maxsplit=1)[0] if value.strip() else ""
+                if value:
+                    found.setdefault(mark["label"], value)
+        pieces = [p for p in re.split(r"[\s\u3000]+", line) if p]
+        if len(pieces) >= 2:
+            for piece in pieces:
+                if _DOC_NUMBER.fullmatch(piece):
+                    found.setdefault(DOC_NUMBER_KEY, piece)
     return found
 
 

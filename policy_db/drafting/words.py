@@ -17,6 +17,7 @@ class DraftingWords:
     reward_words: tuple[str, ...]
     cap_before: tuple[str, ...]
     cap_verbs: tuple[str, ...]
+    foreign_currencies: tuple[str, ...]
     threshold_before: tuple[str, ...]
     reach_before: tuple[str, ...]
     threshold_after: tuple[str, ...]

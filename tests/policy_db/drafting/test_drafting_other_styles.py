@@ -211,3 +211,16 @@ def test_a_truth_file_without_its_text_is_reported(tmp_path):
     (tmp_path / "lost.truth.yml").write_text("city: {name: 平顶山}\nfigures: []\n", encoding="utf-8")
     result = run_policy_db("draft", "--compare", "--truth", tmp_path)
     assert result.returncode == 2 and "lost" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_portal_page_with_labels_run_together_and_an_article_on_its_own_line(drafted):
+    _, draft, _ = drafted["huaiyu_gov.html"]
+    document = draft["document"]
+    assert (document["doc_number"], document["issuer"]) == ("怀政办〔2025〕7号", "怀玉市人民政府办公室")
+    assert document["published"] == dt.date(2025, 1, 24)
+    insured = _record(draft, "投保出口信用保险")
+    assert insured["clause_ref"] == "第三条"  # 「第三条」 alone on its line, the text on the next
+    assert {("ratio", 60, "%"), ("cap", 80, "万元")} <= _figures(insured)
+    bands = _record(draft, "首次突破1亿美元")
+    assert _figures(bands) == {("amount", 50, "万元"), ("amount", 100, "万元")}  # no 亿元 from 亿美元
+    assert any("1亿美元" in e["context"] for e in draft["exclusions"])  # left for the officer, in red
