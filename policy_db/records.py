@@ -135,6 +135,7 @@ class DocumentRecord:
     valid_until: dt.date | None = None
     validity_note: str | None = None
     source_file: str  # the official text, in policy_db/sources/
+    url: str | None = None  # the official original's web address, only when the source text states it
     review: str | None = None  # what a draft (python -m policy_db draft) asks a person to check
     full_text: str = data_field(key=None, default="", repr=False, compare=False)  # read from source_file
 

@@ -2,9 +2,14 @@
 
 The page server serves ``/sources/<document key>`` from the policy database's documents (title,
 文号, dates and the verbatim text kept from ``policy_db/sources/``), and ``/sources/`` lists them
-all. Every line that opens a section (附件N, 一、, (一), 1.) carries the id
-:attr:`policy_db.clauses.Section.anchor`, which is also what a citation links to, so a link in an
-answer (``/sources/<key>#c-a2-4-3``) lands on the clause the figure came from.
+all. Every numbered clause (附件N, 一、, (一), 1.) is a ``<section>`` with the id
+:attr:`policy_db.clauses.Section.anchor`, holding its heading, its text and its sub-clauses, which is
+also what a citation links to: a link in an answer (``/sources/<key>#c-a2-4-3``) lands on the clause the
+figure came from and highlights the whole of it, not only its heading.
+
+The source texts keep the line breaks of the pages they were copied from, some in the middle of a
+sentence (三门峡's 「…着力促进工业经济平稳增长,」 / 「结合我市实际,…」). Such a line is joined to the next one
+(:func:`paragraphs`), so a sentence is never cut in two on a phone; every character is kept.
 
 Links between the pages are relative (``./<key>``, ``../``), so they also work when a proxy serves
 the page under a path of its own.
@@ -18,7 +23,7 @@ import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from policy_db.clauses import walk
+from policy_db.clauses import Line, walk
 from policy_db.records import DocumentRecord
 
 PAGE_STYLE = """
@@ -29,10 +34,13 @@ nav a{margin-right:1.25rem}
 h1{font-size:1.3rem;line-height:1.5;margin:.5rem 0}
 .meta{color:#404040;margin:.25rem 0 .75rem}
 p{margin:.4rem 0}
-p.clause{font-weight:600;margin-top:1rem;scroll-margin-top:.75rem}
-p:target{background:#fff3b0;outline:2px solid #8a6d00;outline-offset:2px}
+section.clause{scroll-margin-top:.75rem;border-radius:4px}
+.clause-head{margin-top:1rem}
+.clause-head strong{font-weight:700}
+section.clause:target{background:#fff3b0;outline:2px solid #8a6d00;outline-offset:2px;padding:0 .25rem}
+.official{margin:.25rem 0 .75rem}
 a{color:#0b57d0}
-a:focus-visible,p:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}
+a:focus-visible,section:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}
 ul.documents{list-style:none;padding:0;margin:0}
 ul.documents li{border-bottom:1px solid #e0e0e0;padding:.75rem 0}
 ul.documents a{font-weight:600}
@@ -49,6 +57,7 @@ class SourceDocument:
     full_text: str
     valid_until: dt.date | None = None
     validity_note: str | None = None
+    url: str | None = None  # the official original, when its address is known
 
     @classmethod
     def of(cls, record: DocumentRecord) -> SourceDocument:
@@ -61,6 +70,7 @@ class SourceDocument:
             full_text=record.full_text,
             valid_until=record.valid_until,
             validity_note=record.validity_note,
+            url=getattr(record, "url", None),
         )
 
 
@@ -86,31 +96,87 @@ def _page(title: str, header: str, main: str) -> str:
     )
 
 
+SENTENCE_ENDS = tuple("。！？；：!?;:")
+CONTINUED_ENDS = tuple("，,、")
+WRAPPED_MIN_CHARS = 30  # a line cut by the width of the page it was copied from is at least this long
+
+
+def _continues(line: str, following: Line) -> bool:
+    """Whether `following` carries on the sentence `line` breaks off (and is not a clause or table row)."""
+    if following.opens_section or "|" in line or "|" in following.text or line.endswith(SENTENCE_ENDS):
+        return False
+    if line.endswith(CONTINUED_ENDS):
+        return True
+    return len(line) >= WRAPPED_MIN_CHARS and (line[-1].isalnum() or "\u4e00" <= line[-1] <= "\u9fff")
+
+
+def paragraphs(full_text: str) -> list[Line]:
+    """The document's lines with every sentence broken across lines joined into one (section of its start)."""
+    joined: list[Line] = []
+    for line in walk(full_text):
+        if joined and _continues(joined[-1].text, line):
+            last = joined.pop()
+            line = Line(last.text + line.text, last.section, last.opens_section)
+        joined.append(line)
+    return joined
+
+
+HEADING_MAX_CHARS = 40  # a clause's own title (「(一)深化“万人助万企活动”。」) is short; the rest is its text
+
+
+def _heading(text: str) -> str:
+    """A clause's first paragraph as HTML: its number and title in bold, the text that follows plain."""
+    end = text.find("。") + 1
+    if 0 < end <= HEADING_MAX_CHARS:
+        return f"<strong>{html.escape(text[:end])}</strong>{html.escape(text[end:])}"
+    if len(text) <= HEADING_MAX_CHARS:
+        return f"<strong>{html.escape(text)}</strong>"
+    return html.escape(text)
+
+
+def _body(full_text: str) -> str:
+    """The text as nested <section>s, one per numbered clause (anchored once), each holding its paragraphs."""
+    out: list[str] = []
+    open_anchors: list[str] = []
+    seen: set[str] = set()
+    for line in paragraphs(full_text):
+        text = html.escape(line.text)
+        anchor = line.section.anchor if line.opens_section else ""
+        if not anchor or anchor in seen:
+            out.append(f"<p>{text}</p>")
+            continue
+        seen.add(anchor)
+        while open_anchors and not anchor.startswith(open_anchors[-1] + "-"):
+            open_anchors.pop()
+            out.append("</section>")
+        open_anchors.append(anchor)
+        out.append(
+            f'<section class="clause" id="{anchor}" tabindex="-1">\n<p class="clause-head">{_heading(line.text)}</p>'
+        )
+    out += ["</section>"] * len(open_anchors)
+    return "\n".join(out)
+
+
 def render(
     document: SourceDocument, back_href: str = "../", index_href: str = "./", today: dt.date | None = None
 ) -> str:
-    """The whole page, as HTML: the document's header, then every line, numbered lines anchored."""
-    lines = []
-    seen: set[str] = set()
-    for line in walk(document.full_text):
-        text = html.escape(line.text)
-        anchor = line.section.anchor if line.opens_section else ""
-        if anchor and anchor not in seen:
-            seen.add(anchor)
-            lines.append(f'<p class="clause" id="{anchor}" tabindex="-1">{text}</p>')
-        else:
-            lines.append(f"<p>{text}</p>")
+    """The whole page, as HTML: the document's header, then its text, every numbered clause a section."""
     number = html.escape(document.doc_number or "文号未载明")
     title = html.escape(document.title)
     validity = html.escape(validity_text(document, today or dt.date.today()))
     note = f'<p class="meta">{html.escape(document.validity_note)}</p>\n' if document.validity_note else ""
+    if document.url:
+        note += (
+            f'<p class="official"><a href="{html.escape(document.url)}" rel="noreferrer">'
+            "政府网站上的原文</a>（以原文为准）</p>\n"
+        )
     header = (
         f'<nav aria-label="页面导航"><a href="{html.escape(back_href)}">返回政策通</a>'
         f'<a href="{html.escape(index_href)}">全部政策文件</a></nav>\n<h1>{title}</h1>\n'
         f'<p class="meta">{html.escape(document.city)} · {number} · {date_text(document.published)}</p>\n'
         f'<p class="meta">{validity}</p>\n{note}'
     )
-    return _page(document.title, header, "\n".join(lines))
+    return _page(document.title, header, _body(document.full_text))
 
 
 def render_index(documents: Iterable[SourceDocument], back_href: str = "../") -> str:
