@@ -39,6 +39,8 @@ class NameList:
 def split_names(text: str, city_names: tuple[str, ...] = ()) -> NameList:
     """The names in a 责任单位 list, 市 carried over as the list means it."""
     out = NameList([])
+    labels = "|".join(map(re.escape, drafting_words().responsible_label))
+    text = re.sub(rf"(?:{labels})\s*[:：]", "", text)  # 「市发改委；配合单位：市财政局」: one list of names
     for group in _split_outside_brackets(text, _SEPARATORS):
         pieces = [_clean(p) for p in _split_outside_brackets(group, _LIST_SEPARATOR)]
         pieces = [p for p in pieces if p]

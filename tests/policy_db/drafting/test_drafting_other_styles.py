@@ -224,3 +224,14 @@ def test_a_portal_page_with_labels_run_together_and_an_article_on_its_own_line(d
     bands = _record(draft, "首次突破1亿美元")
     assert _figures(bands) == {("amount", 50, "万元"), ("amount", 100, "万元")}  # no 亿元 from 亿美元
     assert any("1亿美元" in e["context"] for e in draft["exclusions"])  # left for the officer, in red
+
+
+def test_lists_under_other_labels(city):
+    from policy_db.drafting.draft import draft_document
+
+    text = (
+        "某市若干措施\n一、总则\n（一）对企业给予奖励10万元。（牵头单位：市发展改革委；配合单位：市财政局、市工信局）\n"
+        "（二）对企业给予补贴5万元。\n牵头部门：市商务局\n"
+    )
+    draft = draft_document(text, "x.txt", city("平顶山"), DATA_DIR)
+    assert [b["departments"] for b in draft["benefits"]] == [["市发展改革委", "市财政局", "市工信局"], ["市商务局"]]
