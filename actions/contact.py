@@ -28,10 +28,14 @@ class ActionContactPerson(PolicyAction):
 
     def answer(self, reader: Reader, turn: Turn) -> Reply:
         message = turn.message
-        if message.topics or message.categories:
+        about_a_policy = message.topics or message.categories
+        if about_a_policy or ("how_to" in message.cues and message.domain_words):
             asked = reader.read(message.text, "ask_contact", turn.entities)
             policy_turn = replace(turn, message=asked, intent="ask_contact")
-            return add_hotline_when_asked(respond(reader, policy_turn), reader.catalog, policy_turn)
+            reply = add_hotline_when_asked(respond(reader, policy_turn), reader.catalog, policy_turn)
+            # 「有困难从哪个渠道反映」: a channel the documents name is the answer; else a person is.
+            if about_a_policy or reply.outcome not in (outcomes.NOT_FOUND, outcomes.PASSAGE_ONLY):
+                return reply
         city = turn.merged.city
         lines = [f"人工咨询、投诉建议请拨打{hotline_text(reader.catalog, city)}。"]
         subject = turn.conversation.subject

@@ -25,7 +25,7 @@ class ActionRememberProfile(PolicyAction):
             pending = reader.read(conversation.pending_question)
             frame = replace(pending, city=city, figures=message.figures or pending.figures)
             return respond(reader, replace(turn, message=frame))
-        if message.topics or describes_enterprise(read_profile(catalog, message.text)):
+        if message.topics or describes_enterprise(read_profile(catalog, message.text)) or message.asks_something:
             return respond(reader, turn)  # a question of its own, or a description for 政策体检
         kind = next(
             (

@@ -27,6 +27,7 @@ class FigureBase:
     units: tuple[str, ...] = ()  # counts: 人/名/辆/年/个月
     qualifiers: tuple[str, ...] = ()  # counts: 高级工, 中级工 …
     ask: str = ""
+    bare_yuan: bool = False  # a number with no unit after its word is yuan (月租7000): vocabulary.yml `bare_yuan`
 
     @property
     def asked_as(self) -> str:
@@ -92,6 +93,7 @@ def parse_bases(raw: list[dict]) -> tuple[list[FigureBase], list[str]]:
                 units,
                 tuple(str(q) for q in rec.get("qualifiers") or ()),
                 str(rec.get("ask") or ""),
+                bool(rec.get("bare_yuan", False)),
             )
         )
     return bases, problems

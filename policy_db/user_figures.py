@@ -124,6 +124,7 @@ def _read(text: str, vocab: FigureVocabulary) -> UserFigures:
             refused.append(RefusedFigure("money", m.text, m.start, m.end, m.problem or "", name))
     if len(mentions) < MAX_FIGURES:  # at the cap the money figures may not all be known: read no more
         taken = [(m.start, m.end) for m in mentions]
+        _read_bare_money(normal, vocab, taken, figures)
         _read_rates(text, normal, clauses, vocab, taken, figures, refused)
         _read_counts(text, normal, vocab, taken, figures, refused)
     figures.sort(key=lambda f: f.start)
@@ -176,6 +177,41 @@ def _basis_near(
             if base.kind == kind and text.startswith(word, end + offset, right):
                 return base, word
     return None, None
+
+
+# 「月租7000」「租金六千五」: a number with no unit right after a money basis word is yuan. Not when a unit
+# or a counter follows (月租7000万 is a money mention already; 月租3个月 a count).
+_BARE_NUMBER = re.compile(rf"(?P<number>{_RUN})(?![0-9.,万亿千百十元块%‰个人名位辆场年月天日号倍次家岁吨亩户项])")
+_BARE_GAP = re.compile(r"[是为：:了约大概有就才要]{0,2}")
+MAX_BARE_YUAN = Decimal(10) ** 12
+
+
+def _read_bare_money(
+    normal: str, vocab: FigureVocabulary, taken: list[tuple[int, int]], figures: list[UserFigure]
+) -> None:
+    """Money figures written as a bare number right after the word of their measure (月租7000 → 7000元)."""
+    for word, base in vocab.words:
+        if not base.bare_yuan or len(word) < 2:
+            continue
+        start = normal.find(word)
+        while start >= 0 and len(figures) < MAX_FIGURES:
+            gap = _BARE_GAP.match(normal, start + len(word))
+            number = _BARE_NUMBER.match(normal, gap.end() if gap else start + len(word))
+            written = number.group("number") if number else ""
+            # 「房租一共」 is no figure: a bare Chinese numeral counts only with a magnitude (六千五, 七千).
+            plausible = any(c.isdigit() for c in written) or any(c in "十百千万" for c in written)
+            if number and plausible and not _overlaps(number.start(), number.end(), taken):
+                try:
+                    value = chinese_number(number.group("number"))
+                except FigureError:
+                    value = Decimal(0)
+                if 0 < value < MAX_BARE_YUAN:
+                    text = number.group(0)
+                    figures.append(
+                        UserFigure("money", value, text, number.start(), number.end(), base.name, None, word)
+                    )
+                    taken.append((number.start(), number.end()))
+            start = normal.find(word, start + 1)
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

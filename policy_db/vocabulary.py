@@ -59,6 +59,8 @@ class Vocabulary:
     stale_after_years: int = 2  # an undated measure of an older document gets a caveat, not 有效
     # Cue words of each kind of turn (actions/answering/turn_kinds.py): judge, compare, total, now …
     cues: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # What a follow-up asks that a clause may not give: cue kind -> (figure kinds, at least, what it is).
+    asked_measures: tuple[tuple[str, tuple[str, ...], int, str], ...] = ()
 
     def cue_words(self, kind: str) -> tuple[str, ...]:
         return next((words for name, words in self.cues if name == kind), ())
@@ -101,6 +103,10 @@ def parse_vocabulary(raw: dict) -> Vocabulary:
         period_compare_words=_words((raw.get("periods") or {}).get("compare_words")),
         stale_after_years=int((raw.get("periods") or {}).get("stale_after_years") or 2),
         cues=tuple((str(k), _words(w)) for k, w in (raw.get("turn_cues") or {}).items()),
+        asked_measures=tuple(
+            (str(k), _words(m.get("kinds")), int(m.get("min") or 1), str(m.get("what") or k))
+            for k, m in (raw.get("asked_measures") or {}).items()
+        ),
     )
 
 

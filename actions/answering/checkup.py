@@ -76,7 +76,7 @@ def checkup_text(catalog: Catalog, profile: EnterpriseProfile, today: dt.date | 
             listed.append(benefit)
             figure = formatting.headline(benefit, None)[0] if benefit.figures or benefit.tier else benefit.summary
             figure = formatting.shorten(figure, MAX_FIGURE_CHARS)
-            state = "已过期" if benefit.is_expired(today) else "有效"
+            state = formatting.state_tag(benefit, today)
             mark = "符合" if assessment.fits else "待确认"
             lines.append(f"{len(listed)}. {benefit.name}:{figure}({mark};{state})")
             if assessment.missing:

@@ -27,6 +27,7 @@ MIN_FUZZY_TOPIC_LENGTH = 3
 _CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _FILLER = re.compile(r"[\s,，。.!！?？~、]|吧|呢|啊|呀|的|看看|说说|详细|讲讲|要|选|就|那|这")
 
+QUESTION_MARKS = ("吗", "?", "？", "么")
 # Cue kinds that say nothing of the policy domain by themselves (「我们」, 「平台」).
 NOT_DOMAIN_CUES = frozenset({"self", "procedure"})
 AMOUNT_OVER = ("validity", "conditions")  # aspects a figure question with the owner's figures overrides
@@ -75,6 +76,12 @@ class Frame:
     def has_subject(self) -> bool:
         """The message names something to look up (a topic or content words), not only a modifier."""
         return bool(self.topics or self.content)
+
+    @property
+    def asks_something(self) -> bool:
+        """A question about something of the policy domain (「商场的大屏可以免费用吗」), not only a description."""
+        question = any(mark in self.text for mark in QUESTION_MARKS) or bool(self.aspect or self.cues)
+        return question and bool(self.domain_words)
 
     @property
     def has_domain_cue(self) -> bool:
@@ -127,6 +134,9 @@ class Reader:
             # A question of its own: the words a figure was given with name subjects too (「上市融资15亿,
             # 另外技改…」); only a bare figure message (「那融资额8亿呢」) leaves them out.
             topics = tuple(dict.fromkeys(topics + tuple(catalog.topics_in(text))))
+        # The kinds of help the words name (税 -> tax_fee): when they name one, it ranks the records rather
+        # than the classifier's guess (「交不上税能延期吗」 is about tax, though 延期 sounds like a loan).
+        categories = tuple(c for c, words in self.vocabulary.category_words if any(w in subject_text for w in words))
         return Frame(
             text=text,
             city=city,
@@ -134,14 +144,14 @@ class Reader:
             topics=topics,
             level=self.level(text),
             aspect=self._asked_aspect(text, given, intent),
-            category=self.category(intent),
+            category=categories[0] if len(categories) == 1 else self.category(intent),
             figures=figures,
             refused_figures=refused,
             choice=choice,
             content=content,
             domain_words=tuple(w for w in content if w in _indexes_for(catalog).known_words),
             focus=self.focus(subject_text),
-            categories=tuple(c for c, words in self.vocabulary.category_words if any(w in subject_text for w in words)),
+            categories=categories,
             cues=self.cues(text),
         )
 
@@ -161,6 +171,8 @@ class Reader:
         aspect = self.aspect(text)
         if aspect in AMOUNT_OVER and given.figures and asks_for_figure(text):
             return None
+        if aspect == "contact" and asks_for_figure(text):
+            return None  # 「优惠多少，找谁」: the card gives the figure and the 责任单位
         return aspect or INTENT_ASPECT.get(intent or "")
 
     def aspect(self, text: str) -> str | None:

@@ -29,6 +29,7 @@ from .hotline import hotlines
 from .introduction import topic_buttons, topic_word
 from .reply import Reply
 from .selection import (
+    GENERIC_WORDS,
     VALIDITY_WORDS,
     Selection,
     asked_categories,
@@ -47,7 +48,12 @@ from .selection import (
 OVERVIEW_SIZE = 8
 MAX_SIBLINGS = 8  # records of one topic compared for the owner's distinctive words
 MAX_SEVERAL = 5  # entries in a several-subject answer
+PAYING_SHARE = 0.8  # a record that pays an amount is preferred within this share of the best score
 MAX_POINT_CHARS = 80
+KEY_POINT_ASPECTS = ("amount", "conditions")  # answers that add the sentence the card does not show
+CLAUSE_ANCHOR_CHARS = 16  # the start of a clause, found in the paragraph it stands in
+MAX_SOURCE_PASSAGES = 3  # source passages of the record's document searched for the key sentence
+MIN_NOVEL_SOURCE_WORDS = 2  # words a source sentence must add to the card to be shown as the key point
 
 
 # -- the subject changes only in part -------------------------------------------------------------
@@ -176,16 +182,13 @@ def several_subjects(catalog: Catalog, frame: Frame, search_text: str, selection
         hits = catalog.find_benefits(
             city=frame.city, category=frame.category, topics=[topic], text=search_text, limit=5
         )
-        best = next(
-            (
-                h.benefit
-                for h in hits
-                if h.benefit not in records and topic in h.benefit.topics and not h.benefit.is_fact
-            ),
-            None,
-        )
-        if best is not None:
-            records.append(best)
+        candidates = [
+            h for h in hits if h.benefit not in records and topic in h.benefit.topics and not h.benefit.is_fact
+        ]
+        # 「能拿什么」 asks for money: of the close candidates, one that pays an amount.
+        paying = [h for h in candidates if _pays(h.benefit) and h.score >= PAYING_SHARE * candidates[0].score]
+        chosen = (paying or candidates)[:1]
+        records += [hit.benefit for hit in chosen]
     # Facets of one subject (设机构、入驻产业园、办论坛): a record of the topic whose own words, found in none
     # of its siblings, the owner used.
     for topic in frame.topics:
@@ -223,6 +226,10 @@ def several_subjects(catalog: Catalog, frame: Frame, search_text: str, selection
         if best is not None:
             records.append(best)
     return records[:MAX_SEVERAL] if len(records) >= 2 else []
+
+
+def _pays(benefit: BenefitRecord) -> bool:
+    return any(f.kind in ("amount", "cap") for f in benefit.figures) or benefit.tier is not None
 
 
 def _render_several(
@@ -282,17 +289,38 @@ def not_found(catalog: Catalog, city: str, frame: Frame) -> Reply:
 
 
 def key_sentence(catalog: Catalog, benefit: BenefitRecord, question: str, shown: str) -> str | None:
-    """The clause sentence that answers what the card does not (「会影响待遇吗」 -> 不影响…享受待遇)."""
-    wanted = set(catalog.tokenizer.tokens(question))
+    """The sentence that answers what the card does not (「会影响待遇吗」 -> 不影响…享受待遇): from the clause,
+    else a whole sentence of the paragraph the clause stands in that shares more of the question's words
+    (「新增可再生能源算不算总量」 -> 新增可再生能源不纳入…总量控制)."""
+    wanted = set(catalog.tokenizer.tokens(question)) - GENERIC_WORDS
     best, best_overlap = None, 0
     for sentence in re.split(r"(?<=[。;;,,])", benefit.clause_text):
         words = set(catalog.tokenizer.tokens(sentence)) & wanted
         novel = [w for w in words if w not in shown]
-        if novel and len(words) >= 1 and len(words) > best_overlap:
+        if novel and len(words) > best_overlap:
             best, best_overlap = sentence.strip(" ,,;;。"), len(words)
+    paragraph = _paragraph_of(benefit)
+    for hit in catalog.search_passages(question, benefit.city, limit=MAX_SOURCE_PASSAGES):
+        if hit.document.key != benefit.document.key or re.sub(r"\s", "", hit.passage.text) not in paragraph:
+            continue  # only the paragraph that holds the record's own clause
+        for sentence in re.split(r"(?<=[。;;])", hit.passage.text):
+            words = set(catalog.tokenizer.tokens(sentence)) & wanted
+            novel = [w for w in words if w not in shown]
+            if len(novel) >= MIN_NOVEL_SOURCE_WORDS and len(words) > best_overlap:
+                best, best_overlap = sentence.strip(" ,,;;。"), len(words)
     if best and len(best) > MAX_POINT_CHARS:
         best = best[:MAX_POINT_CHARS] + "…"
     return best
+
+
+def _paragraph_of(benefit: BenefitRecord) -> str:
+    """The source paragraph (line) the record's clause stands in, without white space; "" when not found."""
+    anchor = re.sub(r"\s", "", benefit.clause_text)[:CLAUSE_ANCHOR_CHARS]
+    for line in benefit.document.full_text.splitlines():
+        plain = re.sub(r"\s", "", line)
+        if anchor and anchor in plain:
+            return plain
+    return ""
 
 
 def render(
@@ -310,9 +338,11 @@ def render(
     text = format_aspect(
         aspect, AspectRequest(records if aspect in ("contact", "validity") else [main], today, calculation, frame.focus)
     )
-    if aspect == "amount":
+    if aspect in KEY_POINT_ASPECTS:
         point = key_sentence(catalog, main, question, text)
-        text += f"\n原文要点:{point}" if point else ""
+        if point:  # what the owner asked that the card does not show comes right under its title
+            title, _, rest = text.partition("\n")
+            text = f"{title}\n原文要点:{point}\n{rest}"
     # Related records come in the same reply (the view does not jump to a later bubble), numbered lines with
     # their gist and a button each, valid ones first; they become the last list, so 「第2个」 or a button picks one.
     related = sorted(selection.related, key=lambda b: b.is_expired(today)) if aspect == "amount" and selection else []

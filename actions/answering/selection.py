@@ -121,7 +121,8 @@ def computes_from(benefit: BenefitRecord, given: UserFigures) -> bool:
 
 def computed_from(benefit: BenefitRecord) -> set[str]:
     """The figure bases (policy_db/data/vocabulary.yml figure_bases) the record's amount is computed from."""
-    bases = {term.base for term in benefit.formula.terms if term.base} if benefit.formula else set()
+    terms = benefit.formula.terms if benefit.formula else ()
+    bases = {term.base for term in terms if term.base} | {f.basis for term in terms for f in term.per if f.basis}
     bases |= {benefit.tier.basis} if benefit.tier else set()
     vocabulary = load_figure_vocabulary()
     named = set()

@@ -17,7 +17,6 @@ from .reply import Reply
 if TYPE_CHECKING:
     from .turn_kinds import TurnContext
 
-DURATION_KINDS = ("months", "days", "working_days", "years", "deadline")
 MAX_SENTENCE_CHARS = 90
 
 
@@ -88,14 +87,20 @@ def how_to(ctx: TurnContext) -> Reply:
     return _remember_subject(Reply().say("\n".join(lines)), ctx, "apply")
 
 
-def duration(ctx: TurnContext) -> Reply:
-    """「能缓多久」: the period the clause gives, or plainly that it gives none."""
+def asked_measure(ctx: TurnContext) -> tuple[str, tuple[str, ...], int, str] | None:
+    """The measure the message asks of the subject (「能缓多久」: duration; 「分几次给」: stages), if any."""
+    return next((m for m in load_vocabulary().asked_measures if ctx.cue(m[0])), None)
+
+
+def measure(ctx: TurnContext) -> Reply:
+    """「能缓多久」「分几次给，每次多少」: what the clause gives of it, or plainly that it gives none."""
     main = ctx.subject[0]
-    periods = [f for f in main.figures if f.kind in DURATION_KINDS]
-    if periods:
+    asked = asked_measure(ctx)
+    _, kinds, at_least, what = asked or ("", (), 1, "")
+    if len([f for f in main.figures if f.kind in kinds]) >= at_least:
         card = formatting.answer_card(main, None, ctx.today, ())
         return _remember_subject(Reply().say(card), ctx, "amount")
-    first = wording.NOT_SAID.format(what=wording.DURATION_WHAT, name=main.name)
+    first = wording.NOT_SAID.format(what=what, name=main.name)
     lines = [
         first + wording.NOT_SAID_ASK.format(lead=formatting.lead_unit(main)),
         f"【{main.city}】{main.name}：{main.summary}",

@@ -25,7 +25,7 @@ from .checkup import describes_enterprise, read_profile
 from .context import Conversation, Turn
 from .frame import Frame, Reader
 from .reply import Reply
-from .selection import asks_for_figure, select_in_city
+from .selection import asks_for_figure, computed_from, select_in_city
 
 
 @dataclass
@@ -68,6 +68,8 @@ class TurnContext:
             # 「能缓多久」 names 缓缴 again: topics the subject already has are no new subject.
             same_topics = set(message.topics) <= set(self.conversation.subject[0].topics) and not message.content
             return same_topics or (self.cue("judge") and facts_only(self.reader, message))
+        if message.figures and {f.basis for f in message.figures} & computed_from(self.conversation.subject[0]):
+            return True  # 「我们今年打算办3场」: a figure the subject's amount is computed from
         return not message.content or lookup.covers(self.catalog, self.conversation.subject[0], message)
 
     @cached_property
@@ -144,11 +146,14 @@ def _checkup(ctx: TurnContext) -> bool:
     if not may_describe:
         return False
     told = read_profile(ctx.catalog, message.text)
-    asks_one_thing = (bool(message.topics) or asks_for_figure(message.text)) and not lookup.asks_list(message.text)
+    asks_one_thing = (
+        bool(message.topics) or asks_for_figure(message.text) or message.asks_something
+    ) and not lookup.asks_list(message.text)
     return describes_enterprise(told) and not asks_one_thing
 
 
 def _about_documents(ctx: TurnContext) -> bool:
+    """「文号是多少」「哪天发的」「那个方案是哪些部门联合发的」."""
     message = ctx.message
     about_a_document = ctx.reader.aspect(message.text) == "document" and any(
         noun in message.text for noun in ctx.reader.vocabulary.document_nouns
@@ -177,7 +182,9 @@ def _total(ctx: TurnContext) -> bool:
 def _judge(ctx: TurnContext) -> bool:
     if not ctx.cue("judge") or ctx.frame.city is None:
         return False
-    return bool(ctx.subject) and (ctx.describes_itself or ctx.follows_subject)
+    # A fact about the policy (a fund, a target, how a quota is counted) is not something to qualify for:
+    # 「算不算县里的总量」 is answered from its clause.
+    return bool(ctx.subject) and not ctx.subject[0].is_fact and (ctx.describes_itself or ctx.follows_subject)
 
 
 def _now(ctx: TurnContext) -> bool:
@@ -191,8 +198,8 @@ def _how_to(ctx: TurnContext) -> bool:
     return (ctx.cue("how_to") or ctx.message.aspect == "apply") and bool(ctx.subject)
 
 
-def _duration(ctx: TurnContext) -> bool:
-    return ctx.cue("duration") and ctx.follows_subject and not ctx.message.figures
+def _measure(ctx: TurnContext) -> bool:
+    return subject_aspects.asked_measure(ctx) is not None and ctx.follows_subject and not ctx.message.figures
 
 
 def _follow_up(ctx: TurnContext) -> bool:
@@ -272,7 +279,7 @@ TURN_KINDS: tuple[TurnKind, ...] = (
     TurnKind("judge", _judge, reasoning.judge, "「个体户也行吗」「4800万能拿吗」: a verdict on the owner's case"),
     TurnKind("now", _now, subject_aspects.now, "「现在还能申请吗」: validity in today's terms"),
     TurnKind("how_to", _how_to, subject_aspects.how_to, "「怎么申请，找哪个部门」: how to apply, honestly"),
-    TurnKind("duration", _duration, subject_aspects.duration, "「能缓多久」: a period the clause may not give"),
+    TurnKind("measure", _measure, subject_aspects.measure, "「能缓多久」「分几次给」: what the clause may not give"),
     TurnKind("follow_up", _follow_up, _follow, "「那省级的呢」「找谁办」「要是8亿呢」: one part of the subject"),
     TurnKind("switch_city", _switch_city, _reask, "「那三明呢」: the last question in another city"),
     TurnKind("city_alone", _city_alone, _ask_what, "「三明」: which kind of help"),

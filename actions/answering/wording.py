@@ -31,7 +31,6 @@ APPLY_LEAD = "牵头单位：{lead}"
 # -- a question the clause does not answer -------------------------------------------------------------
 NOT_SAID = "文件未写明{what}：《{name}》的条款没有规定{what}。"
 NOT_SAID_ASK = "具体请咨询{lead}。"
-DURATION_WHAT = "期限（能缓多久、多长时间）"
 
 # -- state of the conversation ------------------------------------------------------------------------
 ASK_CITY = "请问您的企业在哪个城市？目前可查询：{cities}。"

@@ -23,7 +23,7 @@ def test_the_order_of_the_table():
     # 「这个文件里哪项钱最多」 is a rank, not a question about the documents.
     assert all(before(kind, "documents") for kind in ("compare", "rank", "total"))
     # A verdict, today's validity, how to apply and a duration come before a plain follow-up about the subject.
-    assert all(before(kind, "follow_up") for kind in ("judge", "now", "how_to", "duration"))
+    assert all(before(kind, "follow_up") for kind in ("judge", "now", "how_to", "measure"))
     assert before("follow_up", "switch_city") and before("switch_city", "city_alone")
     assert len(set(NAMES)) == len(NAMES)
 
@@ -160,3 +160,43 @@ def test_a_duration_the_clause_does_not_give_is_said_plainly(conversation, catal
         assert any(f.text in turn.text for f in subject.figures)
     else:
         assert turn.texts[0].startswith("文件未写明")
+
+
+# -- mends found on conversations of our own ---------------------------------------------------------------
+def test_a_figure_of_the_subjects_measure_is_a_follow_up_whatever_else_the_message_says(conversation):
+    conversation.ask(ANSWER, "滨州企业办高端论坛之类的活动政府给补贴吗", "ask_reward")
+    turn = conversation.ask(ANSWER, "我们明年准备搞两场", "inform_figure")
+    assert "40万元" in turn.text  # 20万元 × 2场
+    again = conversation.ask(ActionHandleFallback(), "一共最多多少", "nlu_fallback")
+    assert "40万元" in again.text
+
+
+def test_a_rent_given_without_a_unit_is_yuan(conversation):
+    turn = conversation.ask(ANSWER, "平顶山个体户租国有门面，疫情影响停业了，月租5000能少交多少", "ask_rent_utility")
+    assert "30000元" in turn.text or "3万元" in turn.text  # 5000 × 3 + 5000 × 6 × 50%
+
+
+def test_stages_the_clause_does_not_give_are_said_plainly(conversation):
+    conversation.ask(ANSWER, "三门峡企业境内首发上市奖励多少", "ask_reward")
+    turn = conversation.ask(ANSWER, "分几次给", "ask_reward")
+    assert turn.texts[0].startswith("文件未写明")
+
+
+def test_a_fact_about_the_policy_is_answered_from_its_paragraph_not_judged(conversation):
+    turn = conversation.ask(ANSWER, "滨州光伏项目投产后新增的能耗算不算各县的能源消费总量", "ask_condition")
+    assert not turn.texts[0].startswith(("符合", "不符合", "还需确认"))
+    assert "不纳入" in turn.texts[0].splitlines()[1]  # the sentence that answers it, right under the title
+
+
+def test_the_words_kind_of_help_ranks_before_the_classifiers_guess(conversation):
+    turn = conversation.ask(ANSWER, "平顶山的税交不上了能不能延后", "ask_finance")
+    assert "纳税" in turn.texts[0].splitlines()[0]
+
+
+def test_a_description_that_asks_something_is_answered(conversation):
+    from actions.profile import ActionRememberProfile
+
+    turn = conversation.ask(
+        ActionRememberProfile(), "我们在平顶山开了家小超市，商场的户外大屏可以免费用吗", "inform_profile"
+    )
+    assert "大屏" in turn.text and "免费" in turn.text
