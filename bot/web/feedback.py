@@ -85,7 +85,14 @@ def cited_records(catalog: Catalog | None, hrefs: object) -> list[str]:
     is the linked clause (the same best section the citation's anchor was made from)."""
     if catalog is None or not isinstance(hrefs, list):
         return []
-    from actions.answering.citations import clause_anchor
+    from policy_db.clauses import best_section, walk
+
+    sections: dict[str, list] = {}
+
+    def clause_anchor(full_text: str, clause_ref: str) -> str | None:  # as citations link: the best section
+        known = sections.setdefault(full_text, [line.section for line in walk(full_text) if line.opens_section])
+        section = best_section(clause_ref, known)
+        return section.anchor if section else None
 
     ids: list[str] = []
     for href in hrefs[:MAX_SOURCES]:
