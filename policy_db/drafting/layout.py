@@ -52,7 +52,7 @@ class Paragraph:
     heading: str = ""  # the heading of its section (「加大“小升规”奖励考核」)
     in_body: bool = True  # False: before the first numbered clause (title, addressees, preamble)
     row: str = ""  # the row number, when it is a row of a task table
-    annex: str = ""  # the annex a table row is in (「附件」 for an unnumbered 附 件)
+    annex: str = ""  # the annex a table row is in (「附件」 for an unnumbered 附 件, 「表」 in the body)
     department_texts: list[str] = field(default_factory=list)  # the 责任单位 lists that cover it
     lead_texts: list[str] = field(default_factory=list)  # 「由市工信局牵头,市住建局配合」: the units named in it
     is_heading: bool = False
@@ -289,7 +289,7 @@ class _LayoutReader:
             text=content,
             in_body=True,
             row=cells[number_at],
-            annex=self.annex or "附件",
+            annex=self.annex or "表",  # a table in the body: 「表3」 (in an annex: 「附件3」, as curated)
             heading=heading,
         )
         if units:
