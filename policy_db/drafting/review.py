@@ -3,7 +3,8 @@
 Each drafted record stands beside its clause text. In the clause, the figures the record took are
 highlighted (`mark.taken`); every number of the clause that no record and no exclusion took is
 marked red (`mark.missed`): what the drafter missed. Numbers another record or an exclusion took
-are underlined (`mark.elsewhere`). The record's `review:` note, its figures and its 责任单位 are
+are underlined (`mark.elsewhere`); a calendar year (2022年) is grey (`mark.year`), a plan's name
+(三年行动计划) unmarked. The record's `review:` note, its figures and its 责任单位 are
 listed beside it, and the exclusions follow with their reasons. The page needs nothing but a browser.
 
 Positions are worked out in the source text without whitespace (the way the loader finds a clause
@@ -23,6 +24,7 @@ from typing import Any
 import yaml
 
 from ..completeness import compact
+from .words import drafting_words
 
 # A number as an officer reads it: arabic (with decimals), or Chinese numerals with what they count.
 NUMBER = re.compile(
@@ -38,6 +40,7 @@ h1{font-size:1.3em} .doc{color:#555;font-size:.9em}
 .record h2{font-size:1em;margin:0 0 .4em} .clause{line-height:1.8}
 mark.taken{background:#ffe58a;padding:0 .1em} mark.missed{background:#fff;color:#c00;font-weight:bold;
 outline:2px solid #c00} mark.elsewhere{background:none;text-decoration:underline dotted}
+mark.year{background:none;color:#666}
 .review{background:#fff4e5;border-left:4px solid #f0a020;padding:.3em .6em}
 table{border-collapse:collapse;font-size:.9em} td,th{border:1px solid #ddd;padding:.1em .4em}
 .missed-note{color:#c00} .exclusion{border-top:1px dashed #ccc;padding:.4em 0}
@@ -127,8 +130,13 @@ def _marked_clause(
         where = Span(offsets[number.start()], offsets[number.start()] + len(compact(number.group(0))))
         if any(where.overlaps(s) for s in taken_here):
             continue
+        after = clause_text[number.end() : number.end() + 6]
+        if after.startswith("年") and after[1:].startswith(drafting_words().plan_words):
+            continue  # 三年行动计划: the name of a plan
         elsewhere = any(where.overlaps(s) for s in others) or number.group("date") in document_dates
         kind = "elsewhere" if elsewhere else "missed"
+        if kind == "missed" and re.fullmatch(r"\d{4}", number.group(0)) and after.startswith("年"):
+            kind = "year"  # 2022年新增…: a calendar year, no figure to take
         missed += kind == "missed"
         marks.append((number.start(), number.end(), kind))
     out, at = [], 0
@@ -139,6 +147,7 @@ def _marked_clause(
             "taken": "本条记录取了这个数字",
             "missed": "没有任何记录或排除取这个数字",
             "elsewhere": "别的记录或排除取了",
+            "year": "年份",
         }[kind]
         out.append(html.escape(clause_text[at:begin]))
         out.append(f'<mark class="{kind}" title="{title}">{html.escape(clause_text[begin:end])}</mark>')

@@ -96,3 +96,16 @@ def test_the_page_in_chromium(draft, tmp_path):
         assert clause.location["x"] > fields.location["x"]  # the clause stands beside its record
     finally:
         browser.quit()
+
+
+def test_a_calendar_year_and_a_plans_name_are_not_missed_figures():
+    draft = {
+        "document": {"title": "t"},
+        "benefits": [
+            {"id": "x-1", "clause_text": "实施三年行动计划，2022年新增企业100家以上", "figures": [], "departments": []}
+        ],
+        "exclusions": [],
+    }
+    soup = BeautifulSoup(render(draft, "实施三年行动计划，2022年新增企业100家以上。"), "html.parser")
+    assert [m.get_text() for m in soup.select(".clause mark.missed")] == ["100"]
+    assert [m.get_text() for m in soup.select(".clause mark.year")] == ["2022"]
