@@ -270,6 +270,8 @@ def _money_kind(text: str, start: int, end: int, is_fact: bool) -> tuple[str, bo
         return "threshold", True
     if _ends_with_near(before, words.cap_before):
         return ("threshold", True) if _is_condition(text, start, end) else ("cap", True)
+    if not is_fact and re.sub(r"(?:在|为|处于)$", "", _chunk_before(text, start)).endswith(words.measure_words):
+        return "threshold", True  # 营业收入在2000万元至1亿元之间的: the enterprise's own figure
     if after.startswith(words.below_after) and not after.startswith(words.threshold_after):
         return "cap", True
     if re.search(r"\d(?:亿元|万元|元|亿|万)(?:\(含\)|（含）)?至$", before):
@@ -324,6 +326,8 @@ def _ratio_kind(text: str, start: int, end: int, is_fact: bool) -> tuple[str, bo
         return "share", True
     if any(w in _chunk_before(text, start) for w in words.performance_words):
         return "target", True  # 培训满意度不低于95%: a level the government commits to
+    if re.search(f"比例(?:{'|'.join(map(re.escape, words.ratio_set_words))})$", before):
+        return "ratio", True  # 加计扣除比例提高到100%: the ratio the enterprise gets
     if after.startswith(words.threshold_after):
         return "threshold", True  # 担保费率降至1%以下的业务: which business qualifies
     if not before.endswith("的") and any(w in before for w in words.rate_before):

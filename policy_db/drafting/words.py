@@ -34,6 +34,7 @@ class DraftingWords:
     series_joins: tuple[str, ...]
     plan_words: tuple[str, ...]
     performance_words: tuple[str, ...]
+    ratio_set_words: tuple[str, ...]
     deadline_before: tuple[str, ...]
     deadline_after: tuple[str, ...]
     increment_words: tuple[str, ...]

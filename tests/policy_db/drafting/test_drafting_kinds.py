@@ -1,0 +1,58 @@
+"""What each figure of a clause is, from the words around it, as an officer reads it: the figure's kind,
+value and unit (policy_db/drafting/figures.py with the words of data/drafting.yml)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from policy_db.drafting.figures import clause_figures
+from policy_db.drafting.words import drafting_words
+
+CASES = [
+    ("对认定为国家级孵化器的，给予一次性奖励100万元", [("amount", 100, "万元")]),
+    ("按照实际投资额的5%给予补助，最高不超过500万元", [("ratio", 5, "%"), ("cap", 500, "万元")]),
+    ("对年主营业务收入首次突破10亿元的企业，奖励经营团队50万元", [("threshold", 10, "亿元"), ("amount", 50, "万元")]),
+    (
+        "年营业收入首次突破5亿元、20亿元的，分别给予三十万元、八十万元奖励",
+        [("threshold", 5, "亿元"), ("threshold", 20, "亿元"), ("amount", 30, "万元"), ("amount", 80, "万元")],
+    ),
+    (
+        "对上年度营业收入不超过4亿元的中小企业，按投入的百分之二十给予补助，最高五十万元",
+        [("threshold", 4, "亿元"), ("ratio", 20, "%"), ("cap", 50, "万元")],
+    ),
+    ("对单户担保金额500万元及以下的小微企业，担保费率降至1%", [("threshold", 500, "万元"), ("rate", 1, "%")]),
+    ("资金池规模5亿元，按本金损失的40%给予补偿", [("fund", 5, "亿元"), ("ratio", 40, "%")]),
+    ("市级财政每年安排专项资金3亿元", [("fund", 3, "亿元")]),
+    ("设立总规模两亿元的应急转贷资金，单笔转贷期限不超过十五天", [("fund", 2, "亿元"), ("days", 15, "天")]),
+    ("企业应当在通知发布之日起30日内提出申请", [("days", 30, "天")]),
+    ("给予每户不超过5万元的一次性补助", [("cap", 5, "万元")]),
+    ("奖励标准为每人每年2万元，最长不超过3年", [("amount", 2, "万元"), ("years", 3, "年")]),
+    (
+        "对小微企业年应纳税所得额不超过100万元的部分，减按25%计入应纳税所得额",
+        [("threshold", 100, "万元"), ("ratio", 25, "%")],
+    ),
+    ("研发费用加计扣除比例提高到100%", [("ratio", 100, "%")]),
+    (
+        "企业上年度营业收入在2000万元至1亿元之间的，奖励10万元",
+        [("threshold", 2000, "万元"), ("threshold", 1, "亿元"), ("amount", 10, "万元")],
+    ),
+    (
+        "给予一百万元至三百万元安家补贴，奖励期限一至三年",
+        [("amount", 100, "万元"), ("cap", 300, "万元"), ("years", 1, "年"), ("years", 3, "年")],
+    ),
+    ("贷款额度最高可达1000万元，期限1年", [("cap", 1000, "万元"), ("years", 1, "年")]),
+    ("补助金额按投资额的百分之十计算，上限为三百万元", [("ratio", 10, "%"), ("cap", 300, "万元")]),
+    ("对裁员率不高于5.5%的企业返还失业保险费的60%", [("threshold", 5.5, "%"), ("ratio", 60, "%")]),
+    ("每年组织免费培训不少于20场次，培训满意度不低于95%", [("target", 20, "场次"), ("target", 95, "%")]),
+    ("对年出口额首次突破1亿美元的企业，奖励五十万元", [("amount", 50, "万元")]),
+    ("出台企业上市三年行动计划", []),
+]
+
+
+@pytest.mark.parametrize(("clause", "expected"), CASES, ids=[c for c, _ in CASES])
+def test_kind_value_and_unit(clause, expected):
+    is_fact = not any(word in clause for word in drafting_words().grant_words)
+    found = sorted((f.kind, Decimal(str(f.value)), f.unit) for f in clause_figures(clause, is_fact))
+    assert found == sorted((kind, Decimal(str(value)), unit) for kind, value, unit in expected)
