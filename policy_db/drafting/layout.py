@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..clauses import Section
+from .departments import is_department
 from .numbering import has_articles, walk_any
 from .words import drafting_words
 
@@ -211,9 +212,9 @@ class _LayoutReader:
         prefixes = "".join(self.words.local_prefixes)
         verbs = "|".join(map(re.escape, self.words.subject_verbs))
         endings = "|".join(map(re.escape, sorted(self.words.department_endings, key=len, reverse=True)))
-        name = rf"(?P<name>[{prefixes}][^,，。；;：:、()（）]{{1,16}}?(?:{endings}))(?={verbs})"
-        found = [m.group("name") for m in re.finditer(rf"(?:^|(?<=[,，。；;：:由])){name}", text)]
-        found += [m.group("name") for m in re.finditer(rf"会同{name}", text)]
+        unit = rf"(?P<name>[{prefixes}][^,，。；;：:、()（）]{{1,16}}?(?:{endings}))"
+        found = [m.group("name") for m in re.finditer(rf"(?:^|(?<=[,，。；;：:由)）])){unit}(?={verbs})", text)]
+        found += [m.group("name") for m in re.finditer(rf"会同{unit}", text)]  # 会同 names the unit it works with
         return found
 
     # -- 责任单位 lists ------------------------------------------------------------------------------------
@@ -346,22 +347,28 @@ def heading_of(line: str) -> str:
 def inline_lists(text: str) -> list[tuple[int, int, str]]:
     """The 责任单位 lists inside a paragraph: (start, end, names), the span including its brackets.
 
-    「(责任单位:市税务局、市财政局,各县〔市、区〕政府〔管委会〕)」 and, at the end of a paragraph,
-    「(市发展改革委、市工业和信息化局按职责分工负责)」."""
+    「(责任单位:市税务局、市财政局,各县〔市、区〕政府〔管委会〕)」「【责任单位：市金融局】」, a label without
+    brackets after a sentence 「。责任单位：市科技局、市财政局。」, and brackets that hold only units and their
+    roles 「(市发展改革委、市工业和信息化局按职责分工负责)」「（市发改委牵头，市财政局、市工信局配合）」."""
     words = drafting_words()
     found = []
     closers = _closing_brackets(text)
     label = "|".join(map(re.escape, words.responsible_label))
-    for match in re.finditer(rf"[（(]\s*(?:{label})\s*[:：]", text):
+    for match in re.finditer(rf"[（(【\[]\s*(?:{label})\s*[:：]", text):
         end = closers.get(match.start(), len(text))
         found.append((match.start(), end + 1, text[match.end() : end].strip()))
-    duty = "|".join(map(re.escape, words.duty_endings))
+    for match in re.finditer(rf"(?<=[。；;])\s*(?:{label})\s*[:：](?P<names>[^。；;]+)[。；;]?", text):
+        if not any(s <= match.start() < e for s, e, _ in found):
+            found.append((match.start(), match.end(), match.group("names").strip()))
+    roles = "|".join(map(re.escape, sorted(words.lead_words + words.helper_words + words.duty_endings, key=len)[::-1]))
     for start, end in closers.items():
         inner = text[start + 1 : end]
-        if re.search(rf"(?:{duty})\s*$", inner) and not any(s <= start < e for s, e, _ in found):
-            names = re.sub(rf"(?:{duty})\s*$", "", inner).strip()
-            if names and not re.search(r"[。；;:：]", names):
-                found.append((start, end + 1, names))
+        if any(s <= start < e for s, e, _ in found) or not re.search(rf"(?:{roles})\s*$", inner):
+            continue
+        names = re.sub(rf"(?:{roles})", "、", inner).strip("、，, ")
+        pieces = [p.strip() for p in re.split(r"[、，,]", names) if p.strip()]
+        if pieces and not re.search(r"[。；;:：]", names) and all(is_department(p) for p in pieces):
+            found.append((start, end + 1, names))
     return sorted(found)
 
 
