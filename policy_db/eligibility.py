@@ -59,13 +59,20 @@ class EnterpriseProfile:
     headcount: int | None = None
     investment_yuan: Decimal | None = None
     first_time: bool | None = None  # 首次认定 (True), 以前就认定过 (False)
+    # Other measures the owner gave, by eligibility field (季度销售额, 劳动合同期限, 大中华区排名 …): (field, value)
+    measures: frozenset[tuple[str, Decimal]] = frozenset()
+
+    def measure(self, name: str) -> Decimal | None:
+        return dict(self.measures).get(name)
 
     def merged(self, newer: EnterpriseProfile) -> EnterpriseProfile:
         """This profile updated with what `newer` says: sets are joined, single values replaced."""
         changes: dict[str, Any] = {}
         for f in fields(self):
             old, new = getattr(self, f.name), getattr(newer, f.name)
-            if isinstance(old, frozenset):
+            if f.name == "measures":
+                changes[f.name] = frozenset({**dict(old), **dict(new)}.items())
+            elif isinstance(old, frozenset):
                 changes[f.name] = old | new
             elif new is not None:
                 changes[f.name] = new
@@ -146,7 +153,8 @@ def check(req: Requirement, profile: EnterpriseProfile, vocab: EligibilityVocabu
     vocab = vocab or load_eligibility_vocabulary()
     spec = vocab.field(req.field)
     condition = describe(req, vocab)
-    have = getattr(profile, PROFILE_ATTRIBUTES.get(req.field, ""), None)
+    attribute = PROFILE_ATTRIBUTES.get(req.field)
+    have = getattr(profile, attribute, None) if attribute else profile.measure(req.field)
     if isinstance(req.value, bool):
         if have is None:
             return ConditionCheck(req, UNKNOWN, f"需{condition}（您未说明是否首次）")
@@ -194,7 +202,7 @@ def assess(
         return Assessment(UNKNOWN, "这是政策规定的事实，不是企业申领的项目")
     if profile.city and profile.city != benefit.city:
         return Assessment(DOES_NOT_FIT, f"这是{benefit.city}的政策（您的企业在{profile.city}）")
-    checks = tuple(check(r, profile, vocab) for r in benefit.requires)
+    checks = _grouped(tuple(check(r, profile, vocab) for r in benefit.requires))
     failed = [c for c in checks if c.outcome == DOES_NOT_FIT]
     if failed:
         return Assessment(DOES_NOT_FIT, "；".join(c.text for c in failed), (), checks)
@@ -205,6 +213,36 @@ def assess(
     if not checks:
         return Assessment(UNKNOWN, f"文件没有可逐项核对的门槛，请以条件原文为准：{benefit.eligibility}")
     return Assessment(FITS, "符合：" + "；".join(c.text for c in checks), (), checks)
+
+
+def _grouped(checks: tuple[ConditionCheck, ...]) -> tuple[ConditionCheck, ...]:
+    """Alternatives (requirements of one `group`) as one check: it holds when any of them holds, fails when
+    all fail, and is open otherwise (「季度销售额未超过45万元或月销售额未超过15万元」)."""
+    out: list[ConditionCheck] = []
+    groups: dict[str, list[ConditionCheck]] = {}
+    for c in checks:
+        if c.requirement.group:
+            if c.requirement.group not in groups:
+                groups[c.requirement.group] = []
+                out.append(c)  # the group's place, replaced below
+            groups[c.requirement.group].append(c)
+        else:
+            out.append(c)
+    for i, c in enumerate(out):
+        members = groups.get(c.requirement.group or "")
+        if not members:
+            continue
+        fits = [m for m in members if m.outcome == FITS]
+        failed = [m for m in members if m.outcome == DOES_NOT_FIT]
+        if fits:
+            out[i] = fits[0]
+        elif failed and len(failed) == len(members):
+            out[i] = ConditionCheck(c.requirement, DOES_NOT_FIT, "，".join(m.text for m in failed))
+        elif failed:  # the owner's figure fails one alternative: that decides, unless another is met
+            out[i] = ConditionCheck(failed[0].requirement, DOES_NOT_FIT, failed[0].text)
+        else:
+            out[i] = ConditionCheck(c.requirement, UNKNOWN, "或".join(m.text for m in members))
+    return tuple(out)
 
 
 # -- reading a profile from an owner's words -------------------------------------------------
@@ -288,7 +326,7 @@ def _money_fields(text: str, vocab: EligibilityVocabulary) -> dict[str, Decimal]
         left = max([m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)] or [0])
         right_match = _CLAUSE_BREAK.search(text, end)
         right = right_match.start() if right_match else len(text)
-        best: tuple[int, str] | None = None
+        best: tuple[int, int, str] | None = None
         for spec in money_specs:
             for word in spec.words:
                 for m in re.finditer(re.escape(word), text[left:right]):
@@ -299,10 +337,11 @@ def _money_fields(text: str, vocab: EligibilityVocabulary) -> dict[str, Decimal]
                         distance = w_start - end
                     else:
                         continue
-                    if best is None or distance < best[0]:
-                        best = (distance, spec.name)
+                    # the nearest word; at the same distance the longer one (季度销售额 over 销售额)
+                    if best is None or (distance, -len(word)) < best[:2]:
+                        best = (distance, -len(word), spec.name)
         if best is not None:
-            out.setdefault(best[1], yuan)
+            out.setdefault(best[2], yuan)
     return out
 
 
@@ -337,6 +376,8 @@ def profile_from_text(
         hits = [(text.find(p), -len(p), c) for p, c in catalog_words.items() if p and p in text]
         city = min(hits)[2] if hits else None
     money = _money_fields(text, vocab)
+    measures = {name: value for name, value in money.items() if name not in PROFILE_ATTRIBUTES}
+    measures.update(_number_fields(text, vocab))
     return EnterpriseProfile(
         city=city,
         recognitions=_words_of(text, vocab.field("recognition")),
@@ -349,4 +390,38 @@ def profile_from_text(
         investment_yuan=money.get("investment"),
         headcount=_headcount(text),
         first_time=_first_time(text, vocab.field("first_time")),
+        measures=frozenset(measures.items()),
     )
+
+
+def _number_value(written: str) -> Decimal | None:
+    if written == "半":
+        return Decimal("0.5")
+    try:
+        if re.fullmatch(r"\d+(?:\.\d+)?", written):
+            return Decimal(written)
+        return Decimal(str(cn2an.cn2an(written.replace("两", "二"), "smart")))
+    except (ValueError, KeyError, IndexError, ArithmeticError):
+        return None
+
+
+def _number_fields(text: str, vocab: EligibilityVocabulary) -> dict[str, Decimal]:
+    """Number fields written in a field's forms near one of its words, in the same clause: 「大中华区排名第30」 →
+    china_rank 30, 「签了3年劳动合同」「合同只签了半年」 → contract_years 3, 0.5."""
+    out: dict[str, Decimal] = {}
+    for spec in vocab.fields:
+        if spec.type != "number" or not spec.forms or not spec.words:
+            continue
+        for clause in _CLAUSE_BREAK.split(text):
+            if not any(word in clause for word in spec.words):
+                continue
+            for form in spec.forms:
+                pattern = re.escape(form).replace(
+                    re.escape("{n}"), r"(?P<n>\d+(?:\.\d+)?|[零一二两三四五六七八九十百千半]+)"
+                )
+                match = re.search(pattern, clause)
+                value = _number_value(match.group("n")) if match else None
+                if value is not None:
+                    out.setdefault(spec.name, value)
+                    break
+    return out

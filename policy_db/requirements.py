@@ -57,6 +57,7 @@ class EligibilityField:
     phrase: str = "为{value}"  # word fields
     exclusive: bool = False  # word fields: one value per enterprise
     values: tuple[FieldValue, ...] = ()
+    forms: tuple[str, ...] = ()  # number fields: how a value is written, {n} the number (第{n}, {n}强, {n}年)
     true_words: tuple[str, ...] = ()  # bool fields
     false_words: tuple[str, ...] = ()
 
@@ -106,6 +107,7 @@ class Requirement:
     op: str
     value: Any
     unit: str | None = None  # as written in the data (money: 万元; the value is already in yuan)
+    group: str | None = None  # requirements of one group are alternatives: meeting any one of them is enough
 
     def to_dict(self) -> dict[str, Any]:
         value = self.value
@@ -113,7 +115,7 @@ class Requirement:
             value = float(value / MONEY_UNITS[self.unit]) if self.unit in MONEY_UNITS else float(value)
         elif isinstance(value, tuple):
             value = list(value) if self.op == "in" else value[0]
-        return {"field": self.field, "op": self.op, "value": value, "unit": self.unit}
+        return {"field": self.field, "op": self.op, "value": value, "unit": self.unit, "group": self.group}
 
     def to_storage(self) -> dict[str, Any]:
         """The exact form kept in the database's JSON column (numbers as text, in yuan for money)."""
@@ -122,7 +124,7 @@ class Requirement:
             value = str(value)
         elif isinstance(value, tuple):
             value = list(value)
-        return {"field": self.field, "op": self.op, "value": value, "unit": self.unit}
+        return {"field": self.field, "op": self.op, "value": value, "unit": self.unit, "group": self.group}
 
     @classmethod
     def from_storage(cls, raw: dict[str, Any]) -> Requirement:
@@ -131,7 +133,7 @@ class Requirement:
             value = Decimal(value)
         elif isinstance(value, list):
             value = tuple(str(v) for v in value)
-        return cls(str(raw["field"]), str(raw["op"]), value, raw.get("unit"))
+        return cls(str(raw["field"]), str(raw["op"]), value, raw.get("unit"), raw.get("group"))
 
 
 def _words(value: Any) -> tuple[str, ...]:
@@ -160,6 +162,7 @@ def parse_eligibility_fields(raw: list[dict] | None) -> EligibilityVocabulary:
                     )
                     for v in rec.get("values") or ()
                 ),
+                forms=_words(rec.get("forms")),
                 true_words=_words(rec.get("true_words")),
                 false_words=_words(rec.get("false_words")),
             )
@@ -220,6 +223,7 @@ def _requirement(
     item: dict, where: str, add_problem: Callable[[str, str], None], vocab: EligibilityVocabulary
 ) -> Requirement | None:
     name, op, value, unit = item.get("field"), item.get("op"), item.get("value"), item.get("unit")
+    group = str(item["group"]) if item.get("group") else None
     spec = vocab.field(str(name)) if name is not None else None
     if spec is None:
         add_problem(where, f"未知的 field {name!r},可选: {', '.join(vocab.names)}")
@@ -234,7 +238,7 @@ def _requirement(
         if not isinstance(value, bool):
             add_problem(where, f"field {name} 的 value 必须是 true 或 false: {value!r}")
             return None
-        return Requirement(spec.name, op, value, None)
+        return Requirement(spec.name, op, value, None, group)
     if spec.type in ("money", "number"):
         try:
             number = Decimal(str(value))
@@ -247,10 +251,10 @@ def _requirement(
             if unit not in MONEY_UNITS:
                 add_problem(where, f"field {name} 的 unit 必须是 元/万元/亿元: {unit!r}")
                 return None
-            return Requirement(spec.name, op, number * MONEY_UNITS[unit], unit)
+            return Requirement(spec.name, op, number * MONEY_UNITS[unit], unit, group)
         if unit is not None and unit != spec.unit:
             add_problem(where, f"field {name} 的 unit 应为 {spec.unit!r}: {unit!r}")
-        return Requirement(spec.name, op, number, spec.unit)
+        return Requirement(spec.name, op, number, spec.unit, group)
     words = tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
     if op == "==" and len(words) != 1:
         add_problem(where, "op == 只能给一个 value;多个取值用 op: in")
@@ -262,4 +266,4 @@ def _requirement(
             f"field {name} 的取值 {', '.join(unknown)} 不在 vocabulary.yml 中,可选: {', '.join(spec.value_names)}",
         )
         return None
-    return Requirement(spec.name, op, words, None)
+    return Requirement(spec.name, op, words, None, group)

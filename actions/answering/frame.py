@@ -156,8 +156,14 @@ class Reader:
         )
 
     def cues(self, text: str) -> tuple[str, ...]:
-        """The kinds of turn whose cue words (vocabulary.yml `turn_cues`) occur in the message."""
-        return tuple(kind for kind, words in self.vocabulary.cues if any(word in text for word in words))
+        """The kinds of turn whose cue words (vocabulary.yml `turn_cues`) occur in the message; a yes/no
+        question with a modal word (`judge_forms`) is a judge cue too."""
+        v = self.vocabulary
+        found = [kind for kind, words in v.cues if any(word in text for word in words)]
+        yes_no = any(w in text for w in v.judge_yes_no) and any(w in text for w in v.judge_modal)
+        if "judge" not in found and yes_no and not asks_for_figure(text):
+            found.append("judge")
+        return tuple(found)
 
     # -- the parts of a message ------------------------------------------------------------
     def category(self, intent: str | None) -> str | None:

@@ -156,6 +156,9 @@ def _profile(value: Any) -> EnterpriseProfile:
             kept[f.name] = raw
         elif f.name == "city" and isinstance(raw, str):
             kept[f.name] = raw[:MAX_TEXT]
+        elif f.name == "measures" and isinstance(raw, dict):
+            measures = {k: _decimal(v) for k, v in list(raw.items())[:MAX_KEYS] if isinstance(k, str)}
+            kept[f.name] = frozenset((k, v) for k, v in measures.items() if v is not None)
     return EnterpriseProfile(**kept)
 
 
@@ -191,7 +194,9 @@ def _figure_to_slot(figure: UserFigure) -> dict[str, Any]:
 def _profile_to_slot(profile: EnterpriseProfile) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in asdict(profile).items():
-        if isinstance(value, (set, frozenset)):
+        if name == "measures":
+            out[name] = {field: str(number) for field, number in sorted(value)}
+        elif isinstance(value, (set, frozenset)):
             out[name] = sorted(value)
         elif isinstance(value, Decimal):
             out[name] = str(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -33,14 +34,17 @@ def test_a_full_state_survives_the_tracker(catalog):
         aspect="contact",
         figures=(_figure("60000000", "营业收入"), _figure("0.035", "LPR", "rate")),
         profile=EnterpriseProfile(
-            city="平顶山", enterprise_types=frozenset({"个体工商户"}), revenue_yuan=Decimal("48000000")
+            city="平顶山",
+            enterprise_types=frozenset({"个体工商户"}),
+            revenue_yuan=Decimal("48000000"),
+            measures=frozenset({("quarterly_sales", Decimal("520000")), ("contract_years", Decimal("0.5"))}),
         ),
         listed=tuple(keys),
         question="平顶山省级专精特新奖多少",
         pending_question=None,
         compared=tuple(keys[1:]),
     )
-    stored = state_to_slot(state)
+    stored = json.loads(json.dumps(state_to_slot(state)))  # what a tracker store keeps is JSON
     again = state_from_slot(stored, catalog, load_vocabulary())
     assert again == state
     assert again.figures[0].value == Decimal("60000000") and again.figures[0].basis == "营业收入"

@@ -67,9 +67,11 @@ def test_unknown_kind_is_rejected(data_dir):
         _load(data_dir, kind="goal")
 
 
-def test_every_vocabulary_field_is_a_profile_attribute():
-    names = load_eligibility_vocabulary().names
-    assert set(names) == set(PROFILE_ATTRIBUTES)
+def test_every_vocabulary_field_is_a_profile_attribute_or_a_measure():
+    """Fields with an attribute of their own, and money or number fields kept as measures."""
+    vocab = load_eligibility_vocabulary()
+    measured = {f.name for f in vocab.fields if f.type in ("money", "number")} - set(PROFILE_ATTRIBUTES)
+    assert set(vocab.names) == set(PROFILE_ATTRIBUTES) | measured
     assert all(hasattr(EnterpriseProfile(), attr) for attr in PROFILE_ATTRIBUTES.values())
 
 
@@ -189,3 +191,43 @@ def test_profiles_merge_across_turns():
     merged = first.merged(second)
     assert merged.city == "滨州" and merged.revenue_yuan == Decimal(6e7)
     assert merged.recognitions == {"专精特新", "高新技术企业"}
+
+
+# -- alternatives and measures read from the owner's words --------------------------------------------
+def _vat_benefit(catalog):
+    return catalog.get(["pds-vat-small-scale-exempt"])[0]
+
+
+def test_a_quarterly_figure_above_the_limit_decides_no(catalog):
+    profile = profile_from_text("我们是小规模纳税人，按季度报税，这个季度销售额52万")
+    result = assess(_vat_benefit(catalog), profile)
+    assert result.does_not_fit and "45万元" in result.reason and "52万元" in result.reason
+
+
+def test_exactly_at_an_upper_limit_that_includes_it_fits(catalog):
+    profile = profile_from_text("我们是小规模纳税人，这个季度销售额45万")
+    assert assess(_vat_benefit(catalog), profile).fits
+
+
+def test_either_alternative_is_enough(catalog):
+    profile = profile_from_text("小规模纳税人，月销售额12万")
+    assert assess(_vat_benefit(catalog), profile).fits
+
+
+def test_an_alternative_not_given_asks_for_it(catalog):
+    result = assess(_vat_benefit(catalog), profile_from_text("我们是小规模纳税人"))
+    assert result.unknown and "销售额" in result.reason
+
+
+def test_a_rank_inside_the_top_group_fits_and_outside_does_not(catalog):
+    grant = catalog.get(["bz-hr-firm-introduction-grant"])[0]
+    assert assess(grant, profile_from_text("人力资源服务企业，大中华区排名第30")).fits
+    assert assess(grant, profile_from_text("人力资源服务企业，大中华区排名第50")).fits  # 50强 includes the 50th
+    assert assess(grant, profile_from_text("人力资源服务企业，大中华区排名第51")).does_not_fit
+
+
+def test_a_contract_of_half_a_year_is_not_one_year(catalog):
+    subsidy = catalog.get(["pds-trade-si-subsidy"])[0]
+    short = assess(subsidy, profile_from_text("小微企业，招了个失业人员，合同只签了半年"))
+    assert short.does_not_fit and "1年" in short.reason
+    assert assess(subsidy, profile_from_text("小微企业，招了个大学生，签了3年劳动合同")).fits
