@@ -154,7 +154,7 @@ def check(req: Requirement, profile: EnterpriseProfile, vocab: EligibilityVocabu
     spec = vocab.field(req.field)
     condition = describe(req, vocab)
     attribute = PROFILE_ATTRIBUTES.get(req.field)
-    have = getattr(profile, attribute, None) if attribute else profile.measure(req.field)
+    have: Any = getattr(profile, attribute, None) if attribute else profile.measure(req.field)
     if isinstance(req.value, bool):
         if have is None:
             return ConditionCheck(req, UNKNOWN, f"需{condition}（您未说明是否首次）")
