@@ -26,7 +26,7 @@ from .words import DraftingWords, drafting_words
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［【(（]\d{4}[〕\]］】)）]\s*\d+\s*号")
 _ISO_DATE = re.compile(r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?")
-_CN_DATE_LINE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日$")
+_CN_DATE_LINE = re.compile(r"^[（(]?(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日[)）]?$")
 _YEAR_RANGE = re.compile(r"^[（(]\s*\d{4}\s*[-—–~至]\s*(?P<end>\d{4})\s*年?\s*[)）]$")
 _CN_DIGITS = "〇一二三四五六七八九零"
 _CN_DATE = re.compile(
@@ -187,6 +187,8 @@ def _title(head: list[str], document_types: tuple[str, ...]) -> str:
         before = head[i - 1] if i > 0 else ""
         if title.startswith("关于") and _is_unit(before, drafting_words().issuer_endings):
             title = before + title  # 「金禾市人民政府办公室」 on the line above 「关于印发…的通知」
+        elif "关于" in before and "关于" not in title and not re.search(r"[:：。,，；;]", before):
+            title = before + title  # 「…人民政府关于进一步支持」 over 「中小企业发展的若干措施」
         return title
     return ""
 

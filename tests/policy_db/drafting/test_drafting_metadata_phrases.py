@@ -1,0 +1,28 @@
+"""The document's own fields however the text lays them out: a title over two lines, a 落款 date in
+brackets or in Chinese numerals, 发布 vs 印发, the document's validity vs one clause's."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from policy_db.drafting.metadata import read_metadata
+
+
+def test_a_title_over_two_lines_and_a_date_in_brackets(city):
+    text = (
+        "某某市人民政府关于进一步支持\n中小企业发展的若干措施\n某政〔2025〕3号\n一、总则\n（一）对企业奖励10万元。\n"
+        "本措施自印发之日起施行。\n某某市人民政府\n（2025年3月1日）\n"
+    )
+    meta = read_metadata(text, city("平顶山"))
+    assert meta.title == "某某市人民政府关于进一步支持中小企业发展的若干措施"
+    assert (meta.issuer, meta.doc_number) == ("某某市人民政府", "某政〔2025〕3号")
+    assert meta.published == meta.valid_from == dt.date(2025, 3, 1)
+
+
+def test_the_documents_validity_not_one_clauses(city):
+    text = (
+        "某某市促进投资若干措施\n一、总则\n（一）对企业奖励10万元，本条执行期至2025年6月30日。\n"
+        "本措施自二〇二五年一月一日起施行，有效期至二〇二七年十二月三十一日。\n"
+    )
+    meta = read_metadata(text, city("平顶山"))
+    assert meta.valid_from == dt.date(2025, 1, 1) and meta.valid_until == dt.date(2027, 12, 31)
