@@ -144,6 +144,8 @@ def _in_series(text: str, found: list[DraftFigure]) -> list[DraftFigure]:
             out[i] = replace(second, kind=first.kind, sure=True)
         elif between in words.series_joins and first.kind == "threshold" and second.kind == "amount":
             out[i] = replace(second, kind="threshold")
+        elif between and between in _RANGE and first.unit == second.unit and first.kind in ("ratio", "rate"):
+            out[i] = replace(second, kind=first.kind, sure=True)  # 按市场价的百分之五十至百分之七十
         elif between and between in _RANGE and second.is_money:
             if first.kind == "threshold":
                 out[i] = replace(second, kind="threshold")

@@ -57,6 +57,7 @@ class Paragraph:
     department_texts: list[str] = field(default_factory=list)  # the 责任单位 lists that cover it
     lead_texts: list[str] = field(default_factory=list)  # 「由市工信局牵头,市住建局配合」: the units named in it
     is_heading: bool = False
+    is_condition: bool = False  # an item under 「应当同时具备下列条件：」: its figures are conditions
 
     @property
     def is_table_row(self) -> bool:
@@ -98,6 +99,7 @@ class _LayoutReader:
         self.wrap = wrap  # a line this long was cut by the PDF's line width, not by the author
         self.unit_columns: list[int] = []  # the 牵头/配合/责任单位 columns of the current table
         self.number_column = 0  # the header's 序号 column
+        self.condition_intro: Section | None = None  # the section of a 「具备下列条件：」 paragraph
         self.words = drafting_words()
         self.paragraphs: list[Paragraph] = []
         self.garbled: list[str] = []
@@ -164,8 +166,14 @@ class _LayoutReader:
         if continues and last is not None:
             last.text += text
             self._find_leads(last)
+            self._conditions_follow(last)
             return
         paragraph = Paragraph(section=section, text=text, in_body=self.in_body)
+        intro = self.condition_intro
+        if intro is not None and section != intro and all(not a or a == b for a, b in zip(intro, section)):
+            paragraph.is_condition = True
+        else:
+            self.condition_intro = None
         if opens:
             heading = heading_of(text)
             if heading:
@@ -175,7 +183,14 @@ class _LayoutReader:
             )
         paragraph.heading = self._heading_for(section)
         self._find_leads(paragraph)
+        self._conditions_follow(paragraph)
         self.paragraphs.append(paragraph)
+
+    def _conditions_follow(self, paragraph: Paragraph) -> None:
+        """「申领的企业应当同时具备下列条件：」 introduces items that are conditions, not facts."""
+        text = paragraph.text.rstrip()
+        if text.endswith(("：", ":")) and any(w in text for w in self.words.condition_intro_words):
+            self.condition_intro = paragraph.section
 
     def _heading_for(self, section: Section) -> str:
         """The heading of the innermost numbered unit the section is in that has one."""

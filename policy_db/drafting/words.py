@@ -35,6 +35,7 @@ class DraftingWords:
     plan_words: tuple[str, ...]
     performance_words: tuple[str, ...]
     ratio_set_words: tuple[str, ...]
+    condition_intro_words: tuple[str, ...]
     deadline_before: tuple[str, ...]
     deadline_after: tuple[str, ...]
     increment_words: tuple[str, ...]

@@ -235,3 +235,15 @@ def test_lists_under_other_labels(city):
     )
     draft = draft_document(text, "x.txt", city("平顶山"), DATA_DIR)
     assert [b["departments"] for b in draft["benefits"]] == [["市发展改革委", "市财政局", "市工信局"], ["市商务局"]]
+
+
+def test_items_under_a_list_of_conditions_are_conditions(drafted):
+    _, draft, _ = drafted["heming_pdf.txt"]
+    item = _record(draft, "研发人员占职工总数的比例不低于10%")
+    assert {("threshold", 2, "亿元"), ("threshold", 10, "%")} <= _figures(item)
+
+
+def test_a_range_of_ratios_is_two_ratios(drafted):
+    _, draft, _ = drafted["songxi_fangan.txt"]
+    flat = _record(draft, "人才公寓租金")
+    assert {("ratio", 50, "%"), ("ratio", 70, "%")} <= _figures(flat)
