@@ -207,7 +207,7 @@ def _draft_unit(
     if not unit.paragraph.in_body:
         exclusion = {"context": unit.text, "reason": PREAMBLE_REASON, "review": "自动判定为序言或页眉,请确认"}
         return None, (exclusion if counted else None)
-    grants = any(w in text for w in drafting_words().grant_words)
+    grants = any(w in text + unit.paragraph.grant_context for w in drafting_words().grant_words)
     figures = clause_figures(text, is_fact=not grants and not unit.paragraph.is_condition)
     if body is not None and _restates(text, figures, body):
         reason = f"附件任务分工表第{unit.paragraph.row}项,重复正文 {unit.ref.split(',')[0]} 的内容"

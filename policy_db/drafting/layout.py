@@ -28,6 +28,7 @@ _NUMBERING = re.compile(
     r"^\s*(?:附件\s*\d+\s*[:：]?|第[一二三四五六七八九十百零〇两]+[条章节]|[一二三四五六七八九十]+、"
     r"|[（(][一二三四五六七八九十]+[)）]|\d+\s*[.．、](?!\d))\s*"
 )
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:亿元|万元|元|%|‰|％)|[一二两三四五六七八九十百千]+(?:亿元|万元|元)")
 BULLETS = "●•·▪◆■□○◇◦‧"  # a bulleted line goes on the paragraph that introduces the list
 WRAP_SHARE = 0.3  # this share of the long lines of one length: the text was hard-wrapped (a PDF copy)
 WRAP_MIN_CHARS = 15
@@ -58,6 +59,7 @@ class Paragraph:
     lead_texts: list[str] = field(default_factory=list)  # 「由市工信局牵头,市住建局配合」: the units named in it
     is_heading: bool = False
     is_condition: bool = False  # an item under 「应当同时具备下列条件：」: its figures are conditions
+    grant_context: str = ""  # a table row: its header's labels (「奖励标准」 grants what the row says)
 
     @property
     def is_table_row(self) -> bool:
@@ -99,6 +101,7 @@ class _LayoutReader:
         self.wrap = wrap  # a line this long was cut by the PDF's line width, not by the author
         self.unit_columns: list[int] = []  # the 牵头/配合/责任单位 columns of the current table
         self.number_column = 0  # the header's 序号 column
+        self.header: list[str] = []  # the labels of the current table's header row
         self.condition_intro: Section | None = None  # the section of a 「具备下列条件：」 paragraph
         self.words = drafting_words()
         self.paragraphs: list[Paragraph] = []
@@ -289,11 +292,16 @@ class _LayoutReader:
             return  # a header or a heading row
         shift = number_at - self.number_column
         unit_at = {i + shift for i in self.unit_columns}
-        if unit_at:  # 「牵头单位 | 配合单位」: every unit column of the header
+        if self.header:  # a header row named the columns: 「牵头单位 | 配合单位」 are every unit column
             units = "、".join(cells[i] for i in sorted(unit_at) if i < len(cells) and cells[i])
-            others = [c for i, c in enumerate(cells) if i > number_at and i not in unit_at and c]
-            content = max(others, key=len, default="")
-            heading = next((c for c in others if c != content and len(c) <= HEADING_MAX_CHARS), "")
+            others = [i for i, c in enumerate(cells) if i > number_at and i not in unit_at and c]
+            content = max((cells[i] for i in others), key=len, default="")
+            heading = next((cells[i] for i in others if cells[i] != content and len(cells[i]) <= HEADING_MAX_CHARS), "")
+            if any(_FIGURE.search(cells[i]) for i in others if cells[i] != content):
+                # 「1 | 重点实验室 | 国家级 | 500万元」: the standard stands in a cell of its own, so the
+                # clause is the row itself, verbatim from its first cell after the number to its last
+                raw = text.split(TABLE_SEPARATOR)
+                content, heading = TABLE_SEPARATOR.join(raw[number_at + 1 : max(others) + 1]).strip(), ""
         else:
             content, heading = cells[number_at + 1], ""
             units = next((cell for cell in cells[number_at + 2 :] if cell), "")
@@ -307,21 +315,24 @@ class _LayoutReader:
             row=cells[number_at],
             annex=self.annex or "表",  # a table in the body: 「表3」 (in an annex: 「附件3」, as curated)
             heading=heading,
+            grant_context=" ".join(self.header),
         )
         if units:
             paragraph.department_texts.append(units)
         self.paragraphs.append(paragraph)
 
     def _table_header(self, cells: list[str]) -> None:
+        """「序号 | 工作任务 | 牵头单位 | 配合单位」: the labels of the columns of the rows that follow."""
         labels = [re.sub(r"\s+", "", cell) for cell in cells]
-        units = [
+        if not any(label in self.words.number_columns for label in labels):
+            return  # a heading row of the table (「(十七) 支持企业提质增效 | | |」), not its header
+        self.header = labels
+        self.unit_columns = [
             i
             for i, label in enumerate(labels)
             if label in self.words.unit_columns or (label.endswith(self.words.unit_column_endings) and len(label) <= 8)
         ]
-        if units:
-            self.unit_columns = units
-            self.number_column = next((i for i, label in enumerate(labels) if label in self.words.number_columns), 0)
+        self.number_column = next((i for i, label in enumerate(labels) if label in self.words.number_columns), 0)
 
 
 def list_text(text: str) -> str:

@@ -247,3 +247,10 @@ def test_a_range_of_ratios_is_two_ratios(drafted):
     _, draft, _ = drafted["songxi_fangan.txt"]
     flat = _record(draft, "人才公寓租金")
     assert {("ratio", 50, "%"), ("ratio", 70, "%")} <= _figures(flat)
+
+
+def test_an_annex_table_of_standards_gives_one_benefit_a_row(drafted):
+    _, draft, _ = drafted["fengyi_biaozhun.docx"]
+    row = _record(draft, "重点实验室 | 国家级 | 500万元")
+    assert row["clause_ref"] == "附件1" and _figures(row) == {("amount", 500, "万元")}
+    assert row.get("kind") != "fact"  # the header 「奖励标准」 says the rows grant
