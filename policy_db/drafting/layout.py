@@ -324,15 +324,17 @@ class _LayoutReader:
     def _table_header(self, cells: list[str]) -> None:
         """「序号 | 工作任务 | 牵头单位 | 配合单位」: the labels of the columns of the rows that follow."""
         labels = [re.sub(r"\s+", "", cell) for cell in cells]
-        if not any(label in self.words.number_columns for label in labels):
-            return  # a heading row of the table (「(十七) 支持企业提质增效 | | |」), not its header
-        self.header = labels
-        self.unit_columns = [
+        units = [
             i
             for i, label in enumerate(labels)
             if label in self.words.unit_columns or (label.endswith(self.words.unit_column_endings) and len(label) <= 8)
         ]
-        self.number_column = next((i for i, label in enumerate(labels) if label in self.words.number_columns), 0)
+        numbered = [i for i, label in enumerate(labels) if label in self.words.number_columns]
+        if not numbered and not units:
+            return  # a heading row of the table (「(十七) 支持企业提质增效 | | |」), not its header
+        self.header, self.unit_columns = labels, units
+        # a header without 序号 over numbered rows: its first column is the one after the number
+        self.number_column = numbered[0] if numbered else -1
 
 
 def list_text(text: str) -> str:

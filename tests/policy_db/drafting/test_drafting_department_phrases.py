@@ -37,3 +37,10 @@ def test_departments_of_the_clause(city, clause, expected):
     assert sorted(reward["departments"]) == sorted(expected)
     if "由" not in clause:  # a list is not part of the clause the record quotes
         assert "责任单位" not in reward["clause_text"] and "牵头" not in reward["clause_text"]
+
+
+def test_a_task_table_whose_header_has_no_number_column(city):
+    text = "某市措施\n一、总则\n工作任务 | 牵头单位 | 配合单位\n1 | 对企业给予奖励10万元 | 市商务局 | 市财政局\n"
+    draft = draft_document(text, "x.txt", city("平顶山"), DATA_DIR)
+    (row,) = [b for b in draft["benefits"] if "10万元" in b["clause_text"]]
+    assert row["clause_text"] == "对企业给予奖励10万元" and row["departments"] == ["市商务局", "市财政局"]
