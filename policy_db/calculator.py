@@ -314,3 +314,49 @@ def total_with(
         total += amount
         parts.append((other.name, format_yuan(amount)))
     return Total(total, tuple(parts)) if len(parts) > 1 else None
+
+
+@dataclass(frozen=True)
+class StillToPay:
+    """What the owner still pays over the relief period: the full cost less the relief (Decimal, to the fen)."""
+
+    amount_yuan: Decimal
+    working: str  # 月租4600元 × 9个月 − 2.76万元 = 1.38万元
+
+    @property
+    def amount_text(self) -> str:
+        return format_yuan(self.amount_yuan)
+
+
+PERIOD_UNITS = ("个月",)
+
+
+def still_to_pay(benefit: BenefitRecord, figures: UserFigures) -> StillToPay | None:
+    """For relief given as months of one monthly cost (免3个月、减半6个月), the cost over all those months
+    less the relief: what the owner still pays. None when the clause is not of that shape or the owner's
+    monthly figure is missing."""
+    formula = benefit.formula
+    if formula is None or not formula.terms:
+        return None
+    bases = {term.base for term in formula.terms}
+    periods = [f for term in formula.terms for f in term.per if f.value is not None and f.unit in PERIOD_UNITS]
+    if len(bases) != 1 or None in bases or len(periods) != len(formula.terms):
+        return None
+    relief = calculate(benefit, figures)
+    base = next(iter(bases))
+    monthly = _money_figure_of(base, figures)
+    if not isinstance(relief, Calculation) or monthly is None:
+        return None
+    months = sum((f.value for f in periods if f.value is not None), Decimal(0))
+    full = monthly * months
+    rest = _fen(full - relief.amount_yuan)
+    working = f"{base}{format_yuan(monthly)} × {_plain(months)}个月 − {relief.amount_text} = {format_yuan(rest)}"
+    return StillToPay(rest, working.translate(_FULL_WIDTH))
+
+
+def _money_figure_of(base: str, figures: UserFigures) -> Decimal | None:
+    named = figures.of(base)
+    if named:
+        return named[0].value
+    unnamed = figures.unlabelled("money")
+    return unnamed[0].value if len(unnamed) == 1 else None

@@ -61,6 +61,9 @@ class Vocabulary:
     cues: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # What a follow-up asks that a clause may not give: cue kind -> (figure kinds, at least, what it is).
     asked_measures: tuple[tuple[str, tuple[str, ...], int, str], ...] = ()
+    stage_words: tuple[str, ...] = ()  # a figure label naming a stage: the stages of one measure add up
+    judge_modal: tuple[str, ...] = ()  # 能, 可以 … with a yes/no form (吗, 能不能 …) makes a judge turn
+    judge_yes_no: tuple[str, ...] = ()
 
     def cue_words(self, kind: str) -> tuple[str, ...]:
         return next((words for name, words in self.cues if name == kind), ())
@@ -103,6 +106,9 @@ def parse_vocabulary(raw: dict) -> Vocabulary:
         period_compare_words=_words((raw.get("periods") or {}).get("compare_words")),
         stale_after_years=int((raw.get("periods") or {}).get("stale_after_years") or 2),
         cues=tuple((str(k), _words(w)) for k, w in (raw.get("turn_cues") or {}).items()),
+        stage_words=_words(raw.get("stage_words")),
+        judge_modal=_words((raw.get("judge_forms") or {}).get("modal")),
+        judge_yes_no=_words((raw.get("judge_forms") or {}).get("yes_no")),
         asked_measures=tuple(
             (str(k), _words(m.get("kinds")), int(m.get("min") or 1), str(m.get("what") or k))
             for k, m in (raw.get("asked_measures") or {}).items()

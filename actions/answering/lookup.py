@@ -14,13 +14,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
+from decimal import Decimal
 
 from policy_db import outcomes
 from policy_db.calculator import Calculation, bases_needed, calculate, total_with
+from policy_db.money import format_yuan
 from policy_db.query import Catalog
 from policy_db.records import BenefitRecord
+from policy_db.user_figures import UserFigures
 
 from . import formatting, wording
+from .amounts import Amount, amount_of
 from .aspects import AspectRequest, format_aspect
 from .checkup import checkup_text
 from .context import Turn
@@ -33,6 +37,7 @@ from .selection import (
     VALIDITY_WORDS,
     Selection,
     asked_categories,
+    asks_for_figure,
     bases_named,
     best_passage,
     broader_topics,
@@ -238,7 +243,10 @@ def _render_several(
     records = sorted(records, key=lambda b: b.is_expired(today))  # valid ones first, the best of each first
     given = frame.given if frame.figures else None
     calculations = [_named_basis_calculation(r, given) if given else None for r in records]
-    reply = Reply().say(formatting.several_text(city, records, calculations, today), formatting.item_buttons(records))
+    text = formatting.several_text(city, records, calculations, today)
+    if asks_for_figure(frame.text):  # 「资助和补贴最多能拿多少」: the sum of what the entries pay, worked out
+        text = _with_sum(records, calculations, today) + text
+    reply = Reply().say(text, formatting.item_buttons(records))
     reply.remember(
         city=frame.city,
         subject=[r.key for r in records],
@@ -251,6 +259,27 @@ def _render_several(
         figures=frame.figures,
     )
     return reply
+
+
+def _with_sum(records: list[BenefitRecord], calculations: list, today: dt.date | None) -> str:
+    """「合计最多可得：90万元」 over the entries that pay an amount (expired ones left out), or nothing."""
+    parts = []
+    for record, calculation in zip(records, calculations):
+        if record.is_expired(today):
+            continue
+        amount = (
+            Amount(calculation.amount_yuan, calculation.amount_text, calculation.working, calculation.upto)
+            if isinstance(calculation, Calculation)
+            else amount_of(record, UserFigures())
+        )
+        if amount is not None:
+            parts.append(amount)
+    if len(parts) < 2:
+        return ""
+    whole = sum((a.yuan for a in parts), Decimal(0))
+    working = " + ".join(a.text for a in parts) + f" = {format_yuan(whole)}"
+    head = wording.TOTAL_HEAD.format(amount=("最高" if any(a.upto for a in parts) else "") + format_yuan(whole))
+    return f"{head}\n{wording.TOTAL_WORKING.format(working=working)}\n"
 
 
 def _named_basis_calculation(benefit: BenefitRecord, given) -> Calculation | None:

@@ -8,19 +8,21 @@ policy (fund sizes, targets) are never counted as money an enterprise gets.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from policy_db import outcomes
-from policy_db.calculator import Calculation, calculate
+from policy_db.calculator import Calculation, calculate, still_to_pay
 from policy_db.eligibility import EnterpriseProfile, assess, describe
-from policy_db.money import UNIT_FACTORS, format_yuan
+from policy_db.money import format_yuan
 from policy_db.records import BenefitRecord
 from policy_db.requirements import load_eligibility_vocabulary
 from policy_db.user_figures import UserFigures
 
-from . import formatting, wording
+from . import formatting, lookup, wording
+from .amounts import Amount, amount_of
+from .amounts import said as _said
 from .reply import Reply
 from .selection import select_in_city
 
@@ -30,46 +32,6 @@ if TYPE_CHECKING:
 MONEY_KINDS = ("amount", "cap")
 MAX_RANKED = 5
 PROFILE_MONEY = {"营业收入": "revenue_yuan", "设备投资": "investment_yuan"}  # figure base -> profile attribute
-
-
-@dataclass(frozen=True)
-class Amount:
-    """What one enterprise can receive from a record: computed from its figures, or the clause's figure."""
-
-    yuan: Decimal
-    text: str
-    working: str | None = None
-    upto: bool = False
-
-
-def amount_of(benefit: BenefitRecord, given: UserFigures) -> Amount | None:
-    """The amount from the owner's figures when the record computes one, else its largest money figure."""
-    if benefit.is_fact:
-        return None
-    if given:
-        computed = calculate(benefit, given)
-        if isinstance(computed, Calculation):
-            return Amount(computed.amount_yuan, computed.amount_text, computed.working, computed.upto)
-    money = [
-        (f.value * UNIT_FACTORS[f.unit], f)
-        for f in benefit.figures
-        if f.kind in MONEY_KINDS and f.value is not None and f.unit in UNIT_FACTORS
-    ]
-    if benefit.tier is not None:
-        steps = [y for s in benefit.tier.steps if (y := s.amount_yuan or s.cap_yuan) is not None]
-        if steps and benefit.tier.mode == "cumulative":
-            total = sum(steps, Decimal(0))
-            return Amount(total, format_yuan(total), None, True)
-        if steps:
-            return Amount(max(steps), format_yuan(max(steps)), None, True)
-    if not money:
-        return None
-    yuan, figure = max(money, key=lambda pair: pair[0])
-    return Amount(yuan, format_yuan(yuan), None, figure.kind == "cap")
-
-
-def _said(amount: Amount) -> str:
-    return ("最高" if amount.upto else "") + amount.text
 
 
 # -- judge --------------------------------------------------------------------------------------------
@@ -106,10 +68,10 @@ def judge(ctx: TurnContext) -> Reply:
     lines = [first]
     if required and not assessment.fits:
         lines.append(wording.VERDICT_REQUIRES.format(conditions=required))
-    given = ctx.frame.given
-    calculation = calculate(main, given) if ctx.frame.figures else None
-    lines.append(formatting.answer_card(main, calculation if isinstance(calculation, Calculation) else None, ctx.today))
-    reply = Reply().say("\n".join(lines)).as_outcome(outcomes.VERDICT)
+    # The verdict first, then the card as a lookup shows it (with the related records it would list).
+    reply = lookup.render(ctx.catalog, "amount", ctx.subject, ctx.frame, ctx.today, ctx.selection, ctx.frame.text)
+    reply.messages[0]["text"] = "\n".join(lines) + "\n" + reply.messages[0]["text"]
+    reply.as_outcome(outcomes.VERDICT)
     return reply.remember(
         city=main.city,
         subject=ctx.subject,
@@ -123,6 +85,19 @@ def judge(ctx: TurnContext) -> Reply:
     )
 
 
+# -- what the owner still pays -------------------------------------------------------------------------
+def still_pay(ctx: TurnContext) -> Reply:
+    """「按政策这9个月我自己还要掏多少房租」: the cost over the relief period less the relief, then the card."""
+    main = ctx.subject[0]
+    given = ctx.frame.given
+    rest = still_to_pay(main, given)
+    calculation = calculate(main, given)
+    card = formatting.answer_card(main, calculation if isinstance(calculation, Calculation) else None, ctx.today)
+    text = (wording.STILL_PAY.format(amount=rest.amount_text, working=rest.working) + "\n" if rest else "") + card
+    reply = Reply().say(text).as_outcome(outcomes.TOTAL if rest else outcomes.NEEDS_FIGURE)
+    return reply.remember(city=main.city, subject=[main], topics=main.topics, figures=ctx.frame.figures)
+
+
 # -- compare ------------------------------------------------------------------------------------------
 def remembered_cities(ctx: TurnContext) -> list[str]:
     """The cities of the records the conversation compared or switched between (「那平顶山呢」 then 「哪边多」)."""
@@ -130,9 +105,45 @@ def remembered_cities(ctx: TurnContext) -> list[str]:
     return list(dict.fromkeys(r.city for r in records))
 
 
+def compared_figures(ctx: TurnContext) -> list:
+    """The owner's money figures of this message that measure the same thing (or name no measure)."""
+    money = [f for f in ctx.message.figures if f.kind == "money"]
+    bases = {f.basis for f in money if f.basis}
+    return money if len(bases) <= 1 else []
+
+
+def compare_figures(ctx: TurnContext) -> Reply:
+    """「融资19亿和21亿差多少」: the subject's amount at each figure and the difference."""
+    main = ctx.subject[0]
+    lines = [wording.COMPARE_FIGURES_HEAD.format(name=f"【{main.city}】{main.name}")]
+    results: list[tuple[str, Decimal]] = []
+    for figure in compared_figures(ctx):
+        computed = calculate(main, UserFigures((figure,)))
+        if isinstance(computed, Calculation):
+            given = format_yuan(figure.value)
+            lines.append(
+                wording.COMPARE_FIGURE_LINE.format(given=given, amount=computed.amount_text, working=computed.working)
+            )
+            results.append((given, computed.amount_yuan))
+    if len(results) < 2:
+        return formatting_fallback(ctx)
+    (low_given, low), (high_given, high) = min(results, key=lambda r: r[1]), max(results, key=lambda r: r[1])
+    if high == low:
+        lines.append(wording.COMPARE_EQUAL.format(amount=format_yuan(high)))
+    else:
+        lines.append(
+            wording.COMPARE_DIFFERENCE.format(difference=format_yuan(high - low), larger=high_given, smaller=low_given)
+        )
+    lines.append(formatting.source_line(main))
+    reply = Reply().say("\n".join(lines)).as_outcome(outcomes.COMPARED)
+    return reply.remember(city=main.city, subject=[main], topics=main.topics, figures=ctx.frame.figures)
+
+
 def compare(ctx: TurnContext) -> Reply:
     """The same measure in two or more cities: each city's figure, which is larger and by how much."""
     catalog, frame = ctx.catalog, ctx.frame
+    if len(catalog.cities_in(ctx.message.text)) <= 1 and len(remembered_cities(ctx)) <= 1:
+        return compare_figures(ctx)
     named = catalog.cities_in(ctx.message.text)
     given = frame.given
     per_city: dict[str, BenefitRecord | None] = {}
@@ -157,8 +168,9 @@ def compare(ctx: TurnContext) -> Reply:
             lines.append(wording.COMPARE_NO_AMOUNT.format(city=city, name=record.name, summary=record.summary))
             continue
         amounts[city] = amount
-        working = f"；{amount.working}" if amount.working else ""
-        lines.append(wording.COMPARE_LINE.format(city=city, figure=_said(amount) + working, name=record.name))
+        # A computed amount with its working; else the clause's own figures (比例、上限), not one number alone.
+        figure = f"{_said(amount)}（{amount.working}）" if amount.working else formatting.headline(record)[0]
+        lines.append(wording.COMPARE_LINE.format(city=city, figure=figure, name=record.name))
     if len(amounts) >= 2:
         ranked = sorted(amounts.items(), key=lambda item: item[1].yuan, reverse=True)
         (top, best), (second, runner_up) = ranked[0], ranked[1]
@@ -197,8 +209,6 @@ def rank(ctx: TurnContext) -> Reply:
 # -- total --------------------------------------------------------------------------------------------
 def _parts(ctx: TurnContext) -> list[BenefitRecord]:
     """The benefits to add up: those the message names, else the ones in play (subject, compared, listed)."""
-    from . import lookup  # lookup imports the turn table's neighbours; import here to keep modules small
-
     frame = ctx.frame
     parts: list[BenefitRecord] = []
     if frame.topics and frame.city:
@@ -252,6 +262,4 @@ def total(ctx: TurnContext) -> Reply:
 
 def formatting_fallback(ctx: TurnContext) -> Reply:
     """Nothing to add up: the subject's own card (what the document gives)."""
-    from . import lookup
-
     return lookup.answer(ctx.catalog, ctx.frame, ctx.today)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from policy_db.calculator import Calculation, calculate
 from policy_db.figure_bases import load_vocabulary as load_figure_vocabulary
-from policy_db.money import money_mentions
+from policy_db.money import UNIT_FACTORS, money_mentions
 from policy_db.query import Catalog, PassageHit, ScoredBenefit
 from policy_db.records import BenefitRecord
 from policy_db.user_figures import UserFigures
@@ -112,6 +112,15 @@ def is_figure_follow_up(catalog: Catalog, text: str, basis: str) -> bool:
     return not content
 
 
+def amounts_yuan(benefit: BenefitRecord) -> set:
+    """The fixed amounts a record pays, in yuan (50万元 -> 500000)."""
+    return {
+        f.value * UNIT_FACTORS[f.unit]
+        for f in benefit.figures
+        if f.kind in ("amount", "cap") and f.value is not None and f.unit in UNIT_FACTORS
+    }
+
+
 def computes_from(benefit: BenefitRecord, given: UserFigures) -> bool:
     """The record's amount can be computed from the owner's figures (their basis is the clause's)."""
     if benefit.tier is None and benefit.formula is None:
@@ -187,7 +196,11 @@ def select_in_city(
         benefits = [h for h in hits if not h.benefit.is_fact and h.score >= FACT_YIELDS_SHARE * best.score]
         if benefits:
             best = benefits[0]
-    if given and not computes_from(best.benefit, given):
+    named = [h for h in hits if given and amounts_yuan(h.benefit) & {f.value for f in given.money()}]
+    if named:
+        # 「那50万的奖励还能拿吗」: a sum the owner names is the benefit they mean, not a figure of theirs.
+        best = named[0]
+    elif given and not computes_from(best.benefit, given):
         # The user gave a figure: prefer a close record whose amount is computed from that figure.
         tiered = [
             h

@@ -25,7 +25,7 @@ from .checkup import describes_enterprise, read_profile
 from .context import Conversation, Turn
 from .frame import Frame, Reader
 from .reply import Reply
-from .selection import asks_for_figure, computed_from, select_in_city
+from .selection import Selection, asks_for_figure, computed_from, select_in_city
 
 
 @dataclass
@@ -77,22 +77,29 @@ class TurnContext:
         """The records the message is about: the remembered subject, or what its own words select."""
         if self.follows_subject:
             return list(self.conversation.subject)
-        frame = self.frame
-        if frame.city is None or not (frame.topics or frame.content):
+        if self.selection is None:
             return list(self.conversation.subject) if self.same_city else []
+        return self.selection.records
+
+    @cached_property
+    def selection(self) -> Selection | None:
+        """What the message's own words select in its city (the best record and related ones), if it names any."""
+        frame = self.frame
+        if self.follows_subject or frame.city is None or not (frame.topics or frame.content):
+            return None
         text = self.catalog.without_places(frame.text)
-        selection = select_in_city(
+        return select_in_city(
             self.catalog, frame.city, text, list(frame.topics), frame.category, frame.given, frame.level
         )
-        return selection.records
 
     @property
     def describes_itself(self) -> bool:
-        """The owner says something of the enterprise or gives a figure (facts a verdict can use)."""
+        """The owner says something of the enterprise or gives a figure (facts a verdict can use). A title or
+        board named alone (「小巨人能拿吗」) is the subject, not a fact about the owner."""
         if self.message.figures or self.cue("self"):
             return True
         told = read_profile(self.catalog, self.message.text)
-        return bool(told.enterprise_types or told.recognitions or told.boards or told.levels)
+        return bool(told.enterprise_types or told.measures or told.first_time is not None)
 
 
 def facts_only(reader: Reader, message: Frame) -> bool:
@@ -168,7 +175,10 @@ def _other_place(ctx: TurnContext) -> bool:
 def _compare(ctx: TurnContext) -> bool:
     if not ctx.cue("compare") and not (ctx.cue("rank") and len(ctx.catalog.cities_in(ctx.message.text)) > 1):
         return False
-    return len(ctx.catalog.cities_in(ctx.message.text)) > 1 or len(reasoning.remembered_cities(ctx)) > 1
+    if len(ctx.catalog.cities_in(ctx.message.text)) > 1 or len(reasoning.remembered_cities(ctx)) > 1:
+        return True
+    # 「融资19亿和21亿差多少」: one measure at two of the owner's figures.
+    return len(reasoning.compared_figures(ctx)) > 1 and bool(ctx.subject)
 
 
 def _rank(ctx: TurnContext) -> bool:
@@ -176,7 +186,12 @@ def _rank(ctx: TurnContext) -> bool:
 
 
 def _total(ctx: TurnContext) -> bool:
-    return ctx.cue("total") and ctx.frame.city is not None and bool(ctx.subject or ctx.message.topics)
+    asks = ctx.cue("total") and asks_for_figure(ctx.message.text)
+    return asks and ctx.frame.city is not None and bool(ctx.subject or ctx.message.topics)
+
+
+def _still_pay(ctx: TurnContext) -> bool:
+    return ctx.cue("still_pay") and bool(ctx.subject) and ctx.subject[0].formula is not None
 
 
 def _judge(ctx: TurnContext) -> bool:
@@ -273,6 +288,7 @@ TURN_KINDS: tuple[TurnKind, ...] = (
     TurnKind("checkup", _checkup, _run_checkup, "「我们是邹平一家专精特新企业，能享受哪些」: 政策体检"),
     TurnKind("compare", _compare, reasoning.compare, "「平顶山和滨州哪个多」: one measure across cities"),
     TurnKind("rank", _rank, reasoning.rank, "「哪项钱最多」: a city's measures by what one enterprise gets"),
+    TurnKind("still_pay", _still_pay, reasoning.still_pay, "「这几个月我自己还要掏多少」: the cost less the relief"),
     TurnKind("total", _total, reasoning.total, "「加起来一共多少」: several benefits summed"),
     TurnKind("documents", _about_documents, _documents, "「文号是多少」: the documents"),
     TurnKind("other_place", _other_place, _place_not_covered, "「郑州有什么补贴」: a place not covered"),

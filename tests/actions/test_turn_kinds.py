@@ -21,7 +21,8 @@ def test_the_order_of_the_table():
     assert NAMES[0] == "refused_figure" and NAMES[-1] == "lookup"
     assert before("choose", "lookup") and before("checkup", "judge")
     # 「这个文件里哪项钱最多」 is a rank, not a question about the documents.
-    assert all(before(kind, "documents") for kind in ("compare", "rank", "total"))
+    assert all(before(kind, "documents") for kind in ("compare", "rank", "still_pay", "total"))
+    assert before("still_pay", "total")  # 「自己还要掏多少」 is not the relief's sum
     # A verdict, today's validity, how to apply and a duration come before a plain follow-up about the subject.
     assert all(before(kind, "follow_up") for kind in ("judge", "now", "how_to", "measure"))
     assert before("follow_up", "switch_city") and before("switch_city", "city_alone")
@@ -131,6 +132,25 @@ def test_a_total_equals_the_sum_of_its_parts(conversation):
     total = _amount(head)
     parts = [line for line in turn.texts[0].splitlines() if line.startswith("· ") and "未计入" not in line]
     assert len(parts) >= 2 and abs(sum(_amount(line) for line in parts) - total) < 1e-6
+
+
+def test_what_the_owner_still_pays_is_the_cost_less_the_relief(conversation):
+    turn = conversation.ask(
+        ANSWER, "平顶山个体户租国有门面，月租3000，受疫情影响停业，这9个月我自己还要掏多少", "ask_rent_utility"
+    )
+    first = turn.texts[0].splitlines()[0]
+    assert "9000元" in first or "9千元" in first  # 3000 × 9 − (3000 × 3 + 3000 × 6 × 50%) = 9000
+
+
+def test_two_figures_of_one_measure_are_compared(conversation):
+    turn = conversation.ask(ANSWER, "滨州上市按融资额奖补，融资9亿和15亿差多少", "ask_reward")
+    assert "200万元" in turn.text and "700万元" in turn.text and "相差：500万元" in turn.text
+
+
+def test_staged_amounts_add_up_in_a_comparison(conversation):
+    turn = conversation.ask(ANSWER, "平顶山和三门峡企业上市奖励各是多少，哪个多", "ask_reward")
+    pds = next(line for line in turn.text.splitlines() if line.startswith("· 平顶山"))
+    assert "1000万元" in pds
 
 
 # -- now, how to, duration -------------------------------------------------------------------------------
