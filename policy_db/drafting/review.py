@@ -3,8 +3,9 @@
 Each drafted record stands beside its clause text. In the clause, the figures the record took are
 highlighted (`mark.taken`); every number of the clause that no record and no exclusion took is
 marked red (`mark.missed`): what the drafter missed. Numbers another record or an exclusion took
-are underlined (`mark.elsewhere`); a calendar year (2022年) is grey (`mark.year`), a plan's name
-(三年行动计划) unmarked. The record's `review:` note, its figures and its 责任单位 are
+are underlined (`mark.elsewhere`); a date or calendar year (2022年, 3月31日) is grey (`mark.date`);
+what only looks like a number is not marked: a plan's name (三年行动计划), an ordinal (第三年), an
+item's own number (（1）) or a name (5G). The record's `review:` note, its figures and its 责任单位 are
 listed beside it, and the exclusions follow with their reasons. The page needs nothing but a browser.
 
 Positions are worked out in the source text without whitespace (the way the loader finds a clause
@@ -28,7 +29,7 @@ from .words import drafting_words
 
 # A number as an officer reads it: arabic (with decimals), or Chinese numerals with what they count.
 NUMBER = re.compile(
-    r"(?P<date>\d{4}年\d{1,2}月\d{1,2}日)"
+    r"(?P<date>(?:\d{4}年)?\d{1,2}月\d{1,2}日)"
     r"|\d+(?:\.\d+)?(?:亿元|万元|元|亿|万|%|‰|个月|个工作日|天)?"
     r"|(?:百分之|千分之)[零〇一二两三四五六七八九十百点]+"
     r"|[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:亿元|万元|元|个月|个工作日|天|(?=年|日内|家|倍|场))"
@@ -40,7 +41,7 @@ h1{font-size:1.3em} .doc{color:#555;font-size:.9em}
 .record h2{font-size:1em;margin:0 0 .4em} .clause{line-height:1.8}
 mark.taken{background:#ffe58a;padding:0 .1em} mark.missed{background:#fff;color:#c00;font-weight:bold;
 outline:2px solid #c00} mark.elsewhere{background:none;text-decoration:underline dotted}
-mark.year{background:none;color:#666}
+mark.date{background:none;color:#666}
 .review{background:#fff4e5;border-left:4px solid #f0a020;padding:.3em .6em}
 table{border-collapse:collapse;font-size:.9em} td,th{border:1px solid #ddd;padding:.1em .4em}
 .missed-note{color:#c00} .exclusion{border-top:1px dashed #ccc;padding:.4em 0}
@@ -101,6 +102,15 @@ def _date_text(value: Any) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if hasattr(value, "year") else ""
 
 
+def _not_a_figure(before: str, number: str, after: str) -> bool:
+    """三年行动计划, 第三年, （1）首次认定的, 5G: numbers that are no figure of the clause."""
+    if after.startswith("年") and after[1:].startswith(drafting_words().plan_words):
+        return True
+    if before == "第" or re.match(r"[A-Za-z]", after):
+        return True
+    return before in "（(" and bool(before) and after.startswith((")", "）"))
+
+
 def _marked_clause(
     clause_text: str,
     span: Span | None,
@@ -131,12 +141,14 @@ def _marked_clause(
         if any(where.overlaps(s) for s in taken_here):
             continue
         after = clause_text[number.end() : number.end() + 6]
-        if after.startswith("年") and after[1:].startswith(drafting_words().plan_words):
-            continue  # 三年行动计划: the name of a plan
+        before = clause_text[max(0, number.start() - 1) : number.start()]
+        if _not_a_figure(before, number.group(0), after):
+            continue
         elsewhere = any(where.overlaps(s) for s in others) or number.group("date") in document_dates
         kind = "elsewhere" if elsewhere else "missed"
-        if kind == "missed" and re.fullmatch(r"\d{4}", number.group(0)) and after.startswith("年"):
-            kind = "year"  # 2022年新增…: a calendar year, no figure to take
+        calendar_year = re.fullmatch(r"\d{4}", number.group(0)) and after.startswith("年")
+        if kind == "missed" and (calendar_year or number.group("date")):
+            kind = "date"  # 2022年新增…, 每年3月1日至3月31日: a date, no figure to take
         missed += kind == "missed"
         marks.append((number.start(), number.end(), kind))
     out, at = [], 0
@@ -147,7 +159,7 @@ def _marked_clause(
             "taken": "本条记录取了这个数字",
             "missed": "没有任何记录或排除取这个数字",
             "elsewhere": "别的记录或排除取了",
-            "year": "年份",
+            "date": "日期或年份",
         }[kind]
         out.append(html.escape(clause_text[at:begin]))
         out.append(f'<mark class="{kind}" title="{title}">{html.escape(clause_text[begin:end])}</mark>')

@@ -98,6 +98,14 @@ def test_the_page_in_chromium(draft, tmp_path):
         browser.quit()
 
 
+def test_dates_ordinals_item_numbers_and_names_are_not_missed_figures():
+    clause = "（1）第三年起每年3月1日至3月31日申报5G项目，奖励10万元"
+    draft = {"document": {}, "benefits": [{"id": "x", "clause_text": clause, "figures": []}], "exclusions": []}
+    soup = BeautifulSoup(render(draft, clause), "html.parser")
+    assert [m.get_text() for m in soup.select(".clause mark.missed")] == ["10万元"]
+    assert [m.get_text() for m in soup.select(".clause mark.date")] == ["3月1日", "3月31日"]
+
+
 def test_a_calendar_year_and_a_plans_name_are_not_missed_figures():
     draft = {
         "document": {"title": "t"},
@@ -108,4 +116,4 @@ def test_a_calendar_year_and_a_plans_name_are_not_missed_figures():
     }
     soup = BeautifulSoup(render(draft, "实施三年行动计划，2022年新增企业100家以上。"), "html.parser")
     assert [m.get_text() for m in soup.select(".clause mark.missed")] == ["100"]
-    assert [m.get_text() for m in soup.select(".clause mark.year")] == ["2022"]
+    assert [m.get_text() for m in soup.select(".clause mark.date")] == ["2022"]
