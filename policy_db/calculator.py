@@ -343,7 +343,7 @@ def still_to_pay(benefit: BenefitRecord, figures: UserFigures) -> StillToPay | N
     if len(bases) != 1 or None in bases or len(periods) != len(formula.terms):
         return None
     relief = calculate(benefit, figures)
-    base = next(iter(bases))
+    base = next(iter(bases)) or ""
     monthly = _money_figure_of(base, figures)
     if not isinstance(relief, Calculation) or monthly is None:
         return None
