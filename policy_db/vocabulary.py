@@ -61,6 +61,9 @@ class Vocabulary:
     cues: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # What a follow-up asks that a clause may not give: cue kind -> (figure kinds, at least, what it is).
     asked_measures: tuple[tuple[str, tuple[str, ...], int, str], ...] = ()
+    small_types: tuple[str, ...] = ()  # 政策体检: these kinds of enterprise …
+    small_leaves_out: str | None = None  # … do not get measures that need this recognition listed (规上)
+    money_words: tuple[str, ...] = ()  # 「奖励补贴」: an overview asking for these lists measures that pay money
     stage_words: tuple[str, ...] = ()  # a figure label naming a stage: the stages of one measure add up
     judge_modal: tuple[str, ...] = ()  # 能, 可以 … with a yes/no form (吗, 能不能 …) makes a judge turn
     judge_yes_no: tuple[str, ...] = ()
@@ -107,6 +110,9 @@ def parse_vocabulary(raw: dict) -> Vocabulary:
         stale_after_years=int((raw.get("periods") or {}).get("stale_after_years") or 2),
         cues=tuple((str(k), _words(w)) for k, w in (raw.get("turn_cues") or {}).items()),
         stage_words=_words(raw.get("stage_words")),
+        money_words=_words(raw.get("money_words")),
+        small_types=_words((raw.get("checkup_small") or {}).get("types")),
+        small_leaves_out=(raw.get("checkup_small") or {}).get("leaves_out"),
         judge_modal=_words((raw.get("judge_forms") or {}).get("modal")),
         judge_yes_no=_words((raw.get("judge_forms") or {}).get("yes_no")),
         asked_measures=tuple(

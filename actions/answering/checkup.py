@@ -15,8 +15,9 @@ from policy_db.eligibility import EnterpriseProfile, assess, places_of, profile_
 from policy_db.query import Catalog
 from policy_db.records import BenefitRecord
 from policy_db.requirements import load_eligibility_vocabulary
+from policy_db.vocabulary import load_vocabulary
 
-from . import formatting
+from . import formatting, wording
 
 MAX_ENTRIES = 12
 MAX_PER_CATEGORY = 4
@@ -58,7 +59,7 @@ def candidates(catalog: Catalog, profile: EnterpriseProfile) -> list[tuple[Benef
 
 def checkup_text(catalog: Catalog, profile: EnterpriseProfile, today: dt.date | None = None) -> tuple[str, list]:
     """The report and the records it lists (for 「第二个」 afterwards)."""
-    found = candidates(catalog, profile)
+    found, left_out = _without_scale_measures(candidates(catalog, profile), profile)
     said = "、".join(sorted(profile.recognitions | profile.plans | profile.boards | profile.enterprise_types))
     if not found:
         return (
@@ -81,11 +82,30 @@ def checkup_text(catalog: Catalog, profile: EnterpriseProfile, today: dt.date | 
             lines.append(f"{len(listed)}. {benefit.name}:{figure}({mark};{state})")
             if assessment.missing:
                 lines.append(f"   条件:{assessment.reason[:60]}")
+    if left_out:
+        lines.append(wording.SMALL_ENTERPRISE_LEFT_OUT.format(count=left_out))
     missing = _missing_labels(found)
     if missing:
         lines.append(f"告诉我{'、'.join(missing)},我可以帮您确认其余几项。")
     lines.append("回复序号可看某一项的详细条件、责任单位和出处。")
     return "\n".join(lines), listed
+
+
+def _without_scale_measures(found: list, profile: EnterpriseProfile) -> tuple[list, int]:
+    """For a small enterprise that did not say it is 规上: the measures that need it, left out and counted."""
+    vocabulary = load_vocabulary()
+    scale = vocabulary.small_leaves_out
+    small = set(vocabulary.small_types) & profile.enterprise_types
+    if not scale or not small or scale in profile.recognitions:
+        return found, 0
+
+    def needs_scale(benefit: BenefitRecord) -> bool:
+        return any(
+            isinstance(r.value, tuple) and scale in r.value and r.field == "recognition" for r in benefit.requires
+        )
+
+    kept = [(b, a) for b, a in found if not needs_scale(b)]
+    return kept, len(found) - len(kept)
 
 
 def _missing_labels(found: list) -> list[str]:

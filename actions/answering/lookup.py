@@ -22,6 +22,7 @@ from policy_db.money import format_yuan
 from policy_db.query import Catalog
 from policy_db.records import BenefitRecord
 from policy_db.user_figures import UserFigures
+from policy_db.vocabulary import load_vocabulary
 
 from . import formatting, wording
 from .amounts import Amount, amount_of
@@ -479,6 +480,9 @@ def overview(catalog: Catalog, city: str, frame: Frame) -> Reply:
     )  # valid ones first
     if frame.category and frame.category != "other":
         records = [b for b in records if b.category == frame.category]
+    elif any(word in frame.text for word in load_vocabulary().money_words):
+        # 「有哪些奖励补贴」 asks for money: measures that pay an amount, not approval deadlines or loan rates.
+        records = [b for b in records if _pays(b)] or records
     records = records[:OVERVIEW_SIZE]
     reply = Reply()
     if not records:

@@ -62,7 +62,7 @@ class TurnContext:
         """The message is about the subject already in play: it names no other topic (or only the subject's own),
         or only facts about the enterprise (「个体户也行吗」 names 个体户 as what the owner is, not a new subject)."""
         message = self.message
-        if not self.same_city:
+        if not self.same_city or self.broad_question:
             return False
         if message.topics:
             # 「能缓多久」 names 缓缴 again: topics the subject already has are no new subject.
@@ -71,6 +71,12 @@ class TurnContext:
         if message.figures and {f.basis for f in message.figures} & computed_from(self.conversation.subject[0]):
             return True  # 「我们今年打算办3场」: a figure the subject's amount is computed from
         return not message.content or lookup.covers(self.catalog, self.conversation.subject[0], message)
+
+    @property
+    def broad_question(self) -> bool:
+        """「有哪些奖励补贴」: a broad question of its own (no subject, no aspect of one) starts a new list."""
+        message = self.message
+        return lookup.asks_list(message.text) and not message.has_subject and not message.aspect
 
     @cached_property
     def subject(self) -> list[BenefitRecord]:
@@ -222,8 +228,10 @@ def _follow_up(ctx: TurnContext) -> bool:
 
 
 def _switch_city(ctx: TurnContext) -> bool:
+    """「那三明呢」; not 「平顶山有哪些奖励补贴」, a broad question of its own."""
     message, conversation = ctx.message, ctx.conversation
-    return bool(message.city and not message.has_subject and (conversation.pending_question or conversation.question))
+    remembered = conversation.pending_question or conversation.question
+    return bool(message.city and not message.has_subject and remembered) and not lookup.asks_list(message.text)
 
 
 def _city_alone(ctx: TurnContext) -> bool:
@@ -309,6 +317,9 @@ def context_of(reader: Reader, turn: Turn, today: dt.date | None = None) -> Turn
     if message.aspect == "document" and reader.aspect(message.text) != "document" and message.topics:
         # 「文件里说的技改基金规模多少」: only the classifier said "document"; the words ask about a topic.
         frame = replace(frame, aspect="amount")
+    if lookup.asks_list(message.text) and not message.has_subject and not message.aspect:
+        # 「有哪些奖励补贴」 after a question about 上市: a broad question of its own, not narrowed by the last topic.
+        frame = replace(frame, topics=(), content=(), text=message.text, figures=message.figures)
     subject = turn.conversation.subject
     same_city = bool(subject) and (message.city is None or message.city == subject[0].city)
     if same_city and message.has_subject and reader.vocabulary.contrasts(message.text):

@@ -220,3 +220,29 @@ def test_a_description_that_asks_something_is_answered(conversation):
         ActionRememberProfile(), "我们在平顶山开了家小超市，商场的户外大屏可以免费用吗", "inform_profile"
     )
     assert "大屏" in turn.text and "免费" in turn.text
+
+
+# -- overviews that fit the question ---------------------------------------------------------------------
+def test_an_overview_of_rewards_lists_money_not_deadlines_or_rates(conversation, catalog):
+    turn = conversation.ask(ANSWER, "平顶山都有哪些奖励补贴", "ask_reward")
+    listed = catalog.get(conversation.state["listed"])
+    assert listed and all(any(f.kind in ("amount", "cap") for f in b.figures) or b.tier or b.formula for b in listed)
+    assert "工作日" not in turn.text
+
+
+def test_the_last_topic_does_not_narrow_a_new_broad_question(conversation):
+    conversation.ask(ANSWER, "三门峡企业新三板挂牌有奖励吗", "ask_reward")
+    turn = conversation.ask(ANSWER, "平顶山有哪些奖励补贴", "ask_reward")
+    assert "平顶山" in turn.text and len(conversation.state["listed"]) > 2
+    assert not all("挂牌" in line or "上市" in line for line in turn.text.splitlines()[1:])
+
+
+def test_a_checkup_for_a_small_enterprise_leaves_out_what_needs_scale(conversation, catalog):
+    from actions.profile import ActionRememberProfile
+
+    turn = conversation.ask(
+        ActionRememberProfile(), "我们是平顶山的小微企业，开了个小工厂，能享受哪些政策", "inform_profile"
+    )
+    listed = catalog.get(conversation.state["listed"])
+    assert listed and not any(r.field == "recognition" and "规上" in r.value for b in listed for r in b.requires)
+    assert "规模以上" in turn.text  # said once

@@ -157,3 +157,14 @@ def test_no_rule_and_bases_needed():
     assert bases_needed(records()["pds-apprentice-subsidy"]) == ["中级工人数", "年数", "高级工人数"]
     assert bases_needed(records()["smx-tech-transfer-subsidy"]) == ["上年度技术合同成交额"]
     assert bases_needed(records()["pds-xjr-national"]) == []
+
+
+def test_what_the_owner_still_pays_over_the_relief_period(catalog):
+    from policy_db.calculator import still_to_pay
+    from policy_db.user_figures import read_figures
+
+    relief = catalog.get(["pds-rent-state-owned-relief"])[0]
+    rest = still_to_pay(relief, read_figures("月租4000元"))
+    # 4000 × 9 months − (4000 × 3 + 4000 × 6 × 50%) = 36000 − 24000
+    assert rest is not None and rest.amount_yuan == 12000 and "9个月" in rest.working
+    assert still_to_pay(relief, read_figures("营收4000万")) is None  # no monthly rent given

@@ -68,3 +68,14 @@ def test_dates_and_ordinals_are_not_counts():
 def test_full_width_and_separators():
     assert read_figures("融资１，５００万").values() == {"融资额": Decimal(15_000_000)}
     assert read_figures("融资1,500,000,000元").values() == {"融资额": Decimal(1_500_000_000)}
+
+
+def test_a_rent_without_a_unit_is_yuan_but_not_a_revenue_or_a_word():
+    """「月租7000」 is 7000元 (rents are said so, vocabulary bare_yuan); 「营收5000」 may mean 5000万 and stays
+    unread; 「房租一共」 holds no figure."""
+    rent = read_figures("月租7000，能省多少").figures
+    assert [(f.value, f.basis) for f in rent] == [(Decimal(7000), "月租")]
+    assert [f.value for f in read_figures("每月租金六千五").figures] == [Decimal(6500)]
+    assert read_figures("我们营收5000").figures == ()
+    assert read_figures("房租一共能少交多少").figures == ()
+    assert [f.value for f in read_figures("月租1.2万").figures] == [Decimal(12000)]
