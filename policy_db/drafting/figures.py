@@ -306,7 +306,17 @@ def _is_fund(text: str, start: int, end: int) -> bool:
         r"的[^,，;；。]{0,12}?(?:基金|资金池)", text[end:]
     ):
         return True
-    return bare.endswith(words.fund_nouns) and any(w in before for w in words.fund_setup_words)
+    if bare.endswith(words.fund_nouns) and any(w in before for w in words.fund_setup_words):
+        return True
+    # 「专项资金由市财政预算安排，每年不少于2亿元」: the sentence is about the fund, the figure's own
+    # phrase only says how much (每年, 不少于 …)
+    sentence = re.split(r"[。；;]", text[:start])[-1]
+    qualifiers = "|".join(
+        map(re.escape, words.cap_before + words.reach_before + words.threshold_before + words.period_words)
+    )
+    only_amount = not re.sub(f"(?:{qualifiers}|为|共|共计|合计)+", "", before)
+    subject = re.match(f"^[^,，]{{0,20}}?(?:{'|'.join(map(re.escape, words.fund_nouns))})", sentence)
+    return only_amount and subject is not None and any(w in sentence for w in words.fund_setup_words)
 
 
 def _is_condition(text: str, start: int, end: int) -> bool:

@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..clauses import Section
-from .departments import is_department
+from .departments import is_department, split_names
 from .numbering import has_articles, walk_any
 from .words import drafting_words
 
@@ -222,7 +222,21 @@ class _LayoutReader:
                 if named := re.match(rf"(?P<with>[^,，;；]{{2,60}}?)(?:{helpers})", chunk):
                     found.append(named.group("with"))
         found += self._subjects(paragraph.text)
+        found += self._done_by(paragraph.text)
         paragraph.lead_texts = found
+
+    def _done_by(self, text: str) -> list[str]:
+        """「由市工业和信息化局、市财政局共同管理」「由市科学技术局负责解释」: units named after 由 that do
+        something, when every name of the list is a unit's."""
+        verbs = "|".join(map(re.escape, self.words.by_words))
+        found = []
+        for match in re.finditer(rf"由(?P<names>[^,，。；;:：由]{{2,60}}?)(?:{verbs})", text):
+            roles = "|".join(map(re.escape, self.words.lead_words + self.words.helper_words))
+            listed = re.sub(f"(?:{roles})", "、", match.group("names"))  # 由市科技局会同市财政局审核
+            names = split_names(listed)
+            if names.names and not names.rejected:
+                found.append(listed)
+        return found
 
     def _subjects(self, text: str) -> list[str]:
         """Departments that are the subject of a sentence in running text: 「市财政局在审核通过后7个工作日内

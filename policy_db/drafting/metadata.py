@@ -33,6 +33,9 @@ _CN_DATE = re.compile(
     r"(?P<y>[〇零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,3})月(?P<d>[一二三四五六七八九十]{1,3})日"
 )
 DOC_NUMBER_KEY = "文号(单独)"
+_NUMBERED_LINE = re.compile(
+    r"^(?:第[一二三四五六七八九十百零〇]+[条章节]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])"
+)
 _BULLET = re.compile(r"^[•·\-*\s]+")
 MAX_TITLE_CHARS = 90
 MIN_TITLE_CHARS = 6
@@ -250,19 +253,29 @@ def _date(match: re.Match[str] | None) -> dt.date | None:
         return None
 
 
+def _sentence_before(text: str, at: int) -> str:
+    """The words of the sentence before position `at` (back to the last 。；)."""
+    return re.split(r"[。；;]", text[:at])[-1]
+
+
 def _clause_scope(before: str, words: DraftingWords) -> bool:
-    """「本条执行期至…」「其中第（四）项执行期至…」: one clause's period, not the document's."""
-    return any(w in before for w in words.clause_scope_words)
+    """「本条执行期至…」「其中第（四）项执行期至…」「本细则第三条第（三）项政策执行期至…」: one clause's
+    period, not the document's (`before`: the sentence up to the label)."""
+    cited = re.search(r"(?<=\S)第[一二三四五六七八九十百零〇\d（）()]+[条项款]", before)
+    return bool(cited) or any(w in before for w in words.clause_scope_words)
 
 
 def _valid_until(text: str, title: str, labels: tuple[str, ...]) -> tuple[dt.date | None, str | None]:
     label = "|".join(map(re.escape, labels))
-    compact = re.sub(r"\s+", "", text)
+    # each numbered line starts a sentence of its own, so 「第七条」 is never read as a citation
+    compact = "".join(
+        ("。" if _NUMBERED_LINE.match(line.strip()) else "") + re.sub(r"\s+", "", line) for line in text.splitlines()
+    )
     matches = list(
         re.finditer(rf"(?:{label})(?:为|至|截至|截止|到|截止到)+(?P<date>\d{{4}}年\d{{1,2}}月\d{{1,2}}日)", compact)
     )
     words = drafting_words()
-    scoped = [m for m in matches if not _clause_scope(compact[max(0, m.start() - 12) : m.start()], words)]
+    scoped = [m for m in matches if not _clause_scope(_sentence_before(compact, m.start()), words)]
     document = [
         m for m in scoped if any(f"本{t}" in compact[max(0, m.start() - 40) : m.start()] for t in words.document_types)
     ]

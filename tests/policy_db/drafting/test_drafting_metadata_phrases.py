@@ -26,3 +26,12 @@ def test_the_documents_validity_not_one_clauses(city):
     )
     meta = read_metadata(text, city("平顶山"))
     assert meta.valid_from == dt.date(2025, 1, 1) and meta.valid_until == dt.date(2027, 12, 31)
+
+
+def test_a_period_of_one_cited_item_is_not_the_documents(city):
+    text = (
+        "某某市技术改造资金管理实施细则\n第一条 为规范管理，制定本细则。\n第二条 对企业奖励10万元。\n"
+        "第三条 本细则第二条政策执行期至2026年12月31日。\n第四章 附则\n第四条 本细则自2025年7月1日起施行，有效期至2030年6月30日。\n"
+    )
+    meta = read_metadata(text, city("平顶山"))
+    assert meta.valid_until == dt.date(2030, 6, 30)  # not 2026-12-31 of 「本细则第二条」
