@@ -41,8 +41,15 @@ _RANGE_UNITS = {"万元": "万元", "亿元": "亿元", "元": "元", "%": "%", 
 # The figures find_figures does not look for, in the order they are tried (a span found first wins).
 _EXTRA_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # 三十万元、一千五百元、两亿元: money in Chinese numerals (the unit kept as written: 二千万元 is 2000万元)
-    ("cn_money", re.compile(rf"(?<![{_CN}])(?P<n>[{_CN}]+?)(?P<u>亿元|万元|元)")),
-    ("cn_ratio", re.compile(rf"(?P<base>百分之|千分之)(?P<n>[{_CN}]+)")),
+    # 奖励五十万 (万 or 亿 without 元, before a stop), 5千元
+    (
+        "cn_money",
+        re.compile(
+            rf"(?<![{_CN}\d])(?P<n>[{_CN}]+?)(?P<u>亿元|万元|元|万(?=[,，。；;、)）]|$)|亿(?=[,，。；;、)）]|$))"
+        ),
+    ),
+    ("thousand", re.compile(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)千元")),
+    ("cn_ratio", re.compile(rf"(?P<base>百分之|千分之|万分之)(?P<n>[{_CN}]+)")),
     # 30日内、15天、十五天: a count of days (never the day of a date: 6月30日)
     (
         "days",
@@ -199,10 +206,14 @@ def _extra(group: str, match: re.Match[str], compact_text: str, is_fact: bool) -
         kind, sure = _money_kind(compact_text, start, end, is_fact)
         unit = _MONEY_UNITS[match["u"]]
         return DraftFigure(kind, _number(match["n"]), unit, label, text, start, end, sure)
+    if group == "thousand":
+        kind, sure = _money_kind(compact_text, start, end, is_fact)
+        return DraftFigure(kind, _number(match["n"]) * 1000, "元", label, text, start, end, sure)
     if group == "cn_ratio":
         kind, sure = _ratio_kind(compact_text, start, end, is_fact)
         unit = "%" if match["base"] == "百分之" else "‰"
-        return DraftFigure(kind, _number(match["n"]), unit, label, text, start, end, sure)
+        value = _number(match["n"]) / (10 if match["base"] == "万分之" else 1)  # 万分之五 is 0.5‰
+        return DraftFigure(kind, value, unit, label, text, start, end, sure)
     if group == "days":
         before = compact_text[max(0, start - 4) : start]
         compared = before.endswith(words.threshold_before) and not before.endswith(words.cap_before)
