@@ -17,7 +17,7 @@
   var TAB_KEY = "policy_tab";
   var CHAT_KEY = "chat_session";
   var CHANNEL = "policy-tabs";
-  var ANSWER_WAIT_MS = 300;
+  var ANSWER_WAIT_MS = 500;   // a busy machine may take a while to answer; only reloads wait (a first visit has no id)
 
   function storage() {
     try { return window.sessionStorage; } catch (e) { return null; }

@@ -29,6 +29,11 @@ The source documents are pages of their own: ``/sources/`` lists them and
 clause with an anchor (``/sources/<key>#c-a2-4-3`` is 附件2 四(三)), which is where
 an answer's citation links to. An unknown key is a 404.
 
+The page's own files are served under content-hashed names (``assets/<name>.<hash>.<ext>``, written
+into index.html as it is served), gzip-compressed and cached as immutable (``bot.web.assets``). The page
+posts ratings of answers and messages for a person to ``api/…`` (``bot.web.feedback``), which are stored
+in the policy database, so they work while Rasa is down and never need Rasa's HTTP API.
+
 Slow clients cannot hold the server: each connection has its own thread, must
 deliver its whole request within ``--timeout`` seconds (default
 :data:`DEFAULT_TIMEOUT_S`; one byte at a time does not extend it), and is

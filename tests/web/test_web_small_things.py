@@ -141,7 +141,12 @@ def test_a_duplicated_tab_shows_no_answers_without_their_question(chrome, web_ur
     driver.execute_script("for (const [k, v] of Object.entries(arguments[0])) sessionStorage.setItem(k, v);", stored)
     driver.refresh()
     open_page(driver, web_url + "?duplicate")
-    wait_reply(driver, -1, "the duplicate's own greeting")
+    try:
+        wait_reply(driver, -1, "the duplicate's own greeting")
+    except AssertionError:
+        shot(driver, artifacts_dir, "small-desktop-duplicated-tab-failed")
+        logs = [entry["message"] for entry in driver.get_log("browser")]
+        raise AssertionError(f"no greeting; messages {messages(driver)}; console {logs}") from None
     assert [m["text"] for m in messages(driver) if m["client"]] == []
     own = driver.execute_script("return window.POLICY_SESSION_ID()")
     assert own.split(".")[0] != stored["chat_session"].split('"session_id":"')[1][:32]
