@@ -225,7 +225,7 @@ class Reader:
             plain = plain.replace(word, " ")
         tokens = self.catalog.tokenizer.tokens(plain)
         generic = self.vocabulary.generic_words
-        return tuple(dict.fromkeys(t for t in tokens if len(t) > 1 and t not in generic and not t.isdigit()))
+        return tuple(dict.fromkeys(t for t in tokens if len(t) > 1 and not _made_of(t, generic) and not t.isdigit()))
 
     def focus(self, text: str) -> tuple[str, ...]:
         """Figure-basis words named without a figure (「高级工呢」), and CAP when the ceiling is asked for."""
@@ -333,6 +333,13 @@ def _without_figures(text: str, given) -> str:
         if figure.word and len(figure.word) > 1:
             text = text.replace(figure.word, " ", 1)
     return text
+
+
+def _made_of(token: str, words: frozenset[str]) -> bool:
+    """The token is generic words run together (「那能」 = 那 + 能, jieba's join of two of them)."""
+    if token in words:
+        return True
+    return any(token[:i] in words and _made_of(token[i:], words) for i in range(1, len(token)))
 
 
 @lru_cache(maxsize=4)
