@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..clauses import Section
-from .departments import is_department, split_names
+from .departments import split_names
 from .numbering import has_articles, walk_any
 from .words import drafting_words
 
@@ -391,7 +391,8 @@ def inline_lists(text: str) -> list[tuple[int, int, str]]:
 
     「(责任单位:市税务局、市财政局,各县〔市、区〕政府〔管委会〕)」「【责任单位：市金融局】」, a label without
     brackets after a sentence 「。责任单位：市科技局、市财政局。」, and brackets that hold only units and their
-    roles 「(市发展改革委、市工业和信息化局按职责分工负责)」「（市发改委牵头，市财政局、市工信局配合）」."""
+    roles 「(市发展改革委、市工业和信息化局按职责分工负责)」「（市发改委牵头，市财政局、市工信局配合）」, or
+    units alone in brackets that close the paragraph 「…给予奖励。（市工信局、市财政局，各县〔市、区〕政府）」."""
     words = drafting_words()
     found = []
     closers = _closing_brackets(text)
@@ -405,11 +406,12 @@ def inline_lists(text: str) -> list[tuple[int, int, str]]:
     roles = "|".join(map(re.escape, sorted(words.lead_words + words.helper_words + words.duty_endings, key=len)[::-1]))
     for start, end in closers.items():
         inner = text[start + 1 : end]
-        if any(s <= start < e for s, e, _ in found) or not re.search(rf"(?:{roles})\s*$", inner):
+        closing = not text[end + 1 :].strip(" 。.；;")  # 「…给予奖励。（市工信局、市财政局）」 ends the paragraph
+        if any(s <= start < e for s, e, _ in found) or not (closing or re.search(rf"(?:{roles})\s*$", inner)):
             continue
         names = re.sub(rf"(?:{roles})", "、", inner).strip("、，, ")
-        pieces = [p.strip() for p in re.split(r"[、，,]", names) if p.strip()]
-        if pieces and not re.search(r"[。；;:：]", names) and all(is_department(p) for p in pieces):
+        listed = split_names(names)  # 各县〔市、区〕政府 is one name
+        if listed.names and not listed.rejected and not re.search(r"[。；;:：]", names):
             found.append((start, end + 1, names))
     return sorted(found)
 
