@@ -30,7 +30,7 @@ from .words import drafting_words
 # A number as an officer reads it: arabic (with decimals), or Chinese numerals with what they count.
 NUMBER = re.compile(
     r"(?P<date>(?:\d{4}年)?\d{1,2}月\d{1,2}日)"
-    r"|\d+(?:\.\d+)?(?:亿元|万元|元|亿|万|%|‰|个月|个工作日|天)?"
+    r"|\d+(?:\.\d+)?(?:亿元|万元|元|亿|万|%|‰|个月|个工作日|天|日(?=内|以内|之内|后|起))?"
     r"|(?:百分之|千分之)[零〇一二两三四五六七八九十百点]+"
     r"|[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*(?:亿元|万元|元|个月|个工作日|天|(?=年|日内|家|倍|场))"
 )
