@@ -67,6 +67,7 @@ FIGURE_UNITS = {
 # (a fund the city sets up, how city and county share the cost, a target) that people ask about.
 BENEFIT_KINDS = ("benefit", "fact")
 TIER_MODES = ("bracket", "cumulative", "proportional")
+STACKING_RULES = ("就高不重复",)
 
 
 def _parsed(parse: Callable[[str], Decimal]) -> FieldReader:
@@ -136,6 +137,9 @@ class DocumentRecord:
     validity_note: str | None = None
     source_file: str  # the official text, in policy_db/sources/
     url: str | None = None  # the official original's web address, only when the source text states it
+    # How the document's benefits combine for one enterprise: 就高不重复 (the highest of them, not their sum);
+    # null when the document says nothing (they add up, and in_addition_to says what is paid on top)
+    stacking: str | None = data_field(default=None, choices=STACKING_RULES)
     review: str | None = None  # what a draft (python -m policy_db draft) asks a person to check
     full_text: str = data_field(key=None, default="", repr=False, compare=False)  # read from source_file
 

@@ -61,3 +61,35 @@ def amount_of(benefit: BenefitRecord, given: UserFigures) -> Amount | None:
 def said(amount: Amount) -> str:
     """「最高500万元」 or 「300万元」."""
     return ("最高" if amount.upto else "") + amount.text
+
+
+@dataclass(frozen=True)
+class Stacked:
+    """Amounts that add up for one enterprise, and those a document's stacking rule leaves out."""
+
+    counted: list[tuple[BenefitRecord, Amount]]
+    left_out: list[tuple[BenefitRecord, Amount, BenefitRecord, str]]  # (record, amount, the higher one, rule)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((a.yuan for _, a in self.counted), Decimal(0))
+
+
+def stacked(parts: list[tuple[BenefitRecord, Amount]]) -> Stacked:
+    """Apply each document's stacking rule (documents/<city>.yml `stacking`): under 就高不重复 only the highest
+    of that document's amounts counts; other documents' amounts add up."""
+    counted: list[tuple[BenefitRecord, Amount]] = []
+    left_out: list[tuple[BenefitRecord, Amount, BenefitRecord, str]] = []
+    by_document: dict[str, list[tuple[BenefitRecord, Amount]]] = {}
+    for record, amount in parts:
+        if record.document.stacking:
+            by_document.setdefault(record.document.key, []).append((record, amount))
+        else:
+            counted.append((record, amount))
+    for entries in by_document.values():
+        best = max(entries, key=lambda entry: entry[1].yuan)
+        counted.append(best)
+        left_out += [(r, a, best[0], r.document.stacking or "") for r, a in entries if r is not best[0]]
+    order = {id(record): i for i, (record, _) in enumerate(parts)}
+    counted.sort(key=lambda entry: order[id(entry[0])])
+    return Stacked(counted, left_out)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
-from decimal import Decimal
 
 from policy_db import outcomes
 from policy_db.calculator import Calculation, bases_needed, calculate, total_with
@@ -25,7 +24,7 @@ from policy_db.user_figures import UserFigures
 from policy_db.vocabulary import load_vocabulary
 
 from . import formatting, wording
-from .amounts import Amount, amount_of
+from .amounts import Amount, amount_of, stacked
 from .aspects import AspectRequest, format_aspect
 from .checkup import checkup_text
 from .context import Turn
@@ -263,7 +262,8 @@ def _render_several(
 
 
 def _with_sum(records: list[BenefitRecord], calculations: list, today: dt.date | None) -> str:
-    """「合计最多可得：90万元」 over the entries that pay an amount (expired ones left out), or nothing."""
+    """「合计最多可得：90万元」 over the entries that pay an amount (expired ones left out, a document's stacking
+    rule applied), or nothing."""
     parts = []
     for record, calculation in zip(records, calculations):
         if record.is_expired(today):
@@ -274,12 +274,13 @@ def _with_sum(records: list[BenefitRecord], calculations: list, today: dt.date |
             else amount_of(record, UserFigures())
         )
         if amount is not None:
-            parts.append(amount)
-    if len(parts) < 2:
+            parts.append((record, amount))
+    stack = stacked(parts)
+    if len(stack.counted) < 2:
         return ""
-    whole = sum((a.yuan for a in parts), Decimal(0))
-    working = " + ".join(a.text for a in parts) + f" = {format_yuan(whole)}"
-    head = wording.TOTAL_HEAD.format(amount=("最高" if any(a.upto for a in parts) else "") + format_yuan(whole))
+    amounts = [a for _, a in stack.counted]
+    working = " + ".join(a.text for a in amounts) + f" = {format_yuan(stack.total)}"
+    head = wording.TOTAL_HEAD.format(amount=("最高" if any(a.upto for a in amounts) else "") + format_yuan(stack.total))
     return f"{head}\n{wording.TOTAL_WORKING.format(working=working)}\n"
 
 

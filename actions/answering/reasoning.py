@@ -21,8 +21,9 @@ from policy_db.requirements import load_eligibility_vocabulary
 from policy_db.user_figures import UserFigures
 
 from . import formatting, lookup, wording
-from .amounts import Amount, amount_of
+from .amounts import Amount, amount_of, stacked
 from .amounts import said as _said
+from .checkup import candidates
 from .reply import Reply
 from .selection import select_in_city
 
@@ -230,36 +231,98 @@ def _parts(ctx: TurnContext) -> list[BenefitRecord]:
 
 def total(ctx: TurnContext) -> Reply:
     """「加起来一共多少」: each part's amount (computed from the owner's figures where it can be), the sum
-    with the working shown, and parts that cannot be added said plainly."""
+    with the working shown, parts a stacking rule leaves out named with the rule, and parts that cannot be
+    added said plainly."""
     given = ctx.frame.given
-    parts = _parts(ctx)
-    lines: list[str] = []
-    counted: list[tuple[BenefitRecord, Amount]] = []
-    for record in parts:
+    unknown: list[str] = []
+    parts: list[tuple[BenefitRecord, Amount]] = []
+    for record in _parts(ctx):
         amount = amount_of(record, given)
         if amount is None:
-            lines.append(wording.TOTAL_UNKNOWN_PART.format(name=record.name, missing="文件未列金额，未计入"))
-            continue
-        working = f"（{amount.working}）" if amount.working else ""
-        lines.append(wording.TOTAL_PART.format(name=record.name, amount=_said(amount) + working))
-        counted.append((record, amount))
-    if not counted:
+            unknown.append(wording.TOTAL_UNKNOWN_PART.format(name=record.name, missing="文件未列金额，未计入"))
+        else:
+            parts.append((record, amount))
+    if not parts:
         return formatting_fallback(ctx)
-    whole = sum((a.yuan for _, a in counted), Decimal(0))
-    working = " + ".join(a.text for _, a in counted) + f" = {format_yuan(whole)}"
-    upto = any(a.upto for _, a in counted)
-    head = wording.TOTAL_HEAD.format(amount=("最高" if upto else "") + format_yuan(whole))
-    text = "\n".join([head, wording.TOTAL_WORKING.format(working=working), *lines])
-    text += "\n" + "\n".join(formatting.source_line(r) for r, _ in counted[:3])
+    stack = stacked(parts)
+    lines = [
+        wording.TOTAL_PART.format(
+            name=record.name, amount=_said(amount) + (f"（{amount.working}）" if amount.working else "")
+        )
+        for record, amount in stack.counted
+    ]
+    lines += [
+        wording.TOTAL_NOT_STACKED.format(name=record.name, other=higher.name, rule=rule)
+        for record, _, higher, rule in stack.left_out
+    ]
+    working = " + ".join(a.text for _, a in stack.counted) + f" = {format_yuan(stack.total)}"
+    upto = any(a.upto for _, a in stack.counted)
+    head = wording.TOTAL_HEAD.format(amount=("最高" if upto else "") + format_yuan(stack.total))
+    text = "\n".join([head, wording.TOTAL_WORKING.format(working=working), *lines, *unknown])
+    text += "\n" + "\n".join(formatting.source_line(r) for r, _ in stack.counted[:3])
     reply = Reply().say(text).as_outcome(outcomes.TOTAL)
-    return reply.remember(
-        city=ctx.frame.city,
-        compared=[r for r, _ in counted],
-        subject=[r for r, _ in counted][:1],
-        figures=ctx.frame.figures,
-    )
+    counted = [r for r, _ in stack.counted]
+    return reply.remember(city=ctx.frame.city, compared=counted, subject=counted[:1], figures=ctx.frame.figures)
 
 
 def formatting_fallback(ctx: TurnContext) -> Reply:
     """Nothing to add up: the subject's own card (what the document gives)."""
     return lookup.answer(ctx.catalog, ctx.frame, ctx.today)
+
+
+# -- where would we get the most ----------------------------------------------------------------------------
+MAX_PER_CITY = 4
+
+
+def where_most(ctx: TurnContext) -> Reply:
+    """「我们在平顶山和滨州之间选址，专精特新，准备上市融资8亿，在哪能拿得最多」: for each city, everything the
+    described enterprise may receive that pays an amount, its estimated total, and what each depends on."""
+    catalog = ctx.catalog
+    named = catalog.cities_in(ctx.message.text)
+    cities = named if len(named) > 1 else [c.name for c in catalog.cities]
+    profile = owner_profile(ctx)
+    given = ctx.frame.given
+    per_city: list[tuple[str, Decimal, list[tuple[BenefitRecord, Amount, bool]]]] = []
+    for city in cities:
+        entries = []
+        for benefit, assessment in candidates(catalog, replace(profile, city=city)):
+            amount = amount_of(benefit, given)
+            if amount is not None and not benefit.is_expired(ctx.today):
+                entries.append((benefit, amount, assessment.fits))
+        entries = _one_per_exclusive_value(entries)
+        stack = stacked([(b, a) for b, a, _ in entries])
+        kept = [(b, a, fits) for b, a, fits in entries if any(b is c for c, _ in stack.counted)]
+        per_city.append((city, stack.total, kept))
+    per_city.sort(key=lambda item: item[1], reverse=True)
+    said = "、".join(sorted(profile.recognitions | profile.plans | profile.boards | profile.enterprise_types))
+    lines = [wording.WHERE_HEAD.format(said=said or "企业")]
+    for city, total, kept in per_city:
+        lines.append(wording.WHERE_CITY.format(city=city, total=format_yuan(total), count=len(kept)))
+        for benefit, amount, fits in kept[:MAX_PER_CITY]:
+            mark = "" if fits else wording.WHERE_TO_CONFIRM
+            lines.append(wording.WHERE_LINE.format(name=benefit.name, amount=_said(amount), mark=mark))
+    best = per_city[0] if per_city and per_city[0][1] > 0 else None
+    if best:
+        lines.append(wording.WHERE_BEST.format(city=best[0], total=format_yuan(best[1])))
+    lines.append(wording.WHERE_NOTE)
+    reply = Reply().say("\n".join(lines)).as_outcome(outcomes.COMPARED)
+    records = [b for _, _, kept in per_city for b, _, _ in kept]
+    return reply.remember(listed=records[:8], profile=ctx.turn.profile, figures=ctx.frame.figures)
+
+
+def _one_per_exclusive_value(entries: list) -> list:
+    """Measures for different values of a field an enterprise holds one of (国家级 or 省级) that the owner has
+    not stated cannot all apply: of those, only the one paying most is counted."""
+    vocab = load_eligibility_vocabulary()
+    open_exclusive: dict[str, list] = {}
+    kept = []
+    for entry in entries:
+        benefit, _, fits = entry
+        fields = [r.field for r in benefit.requires if (spec := vocab.field(r.field)) is not None and spec.exclusive]
+        if fits or not fields:
+            kept.append(entry)
+        else:
+            open_exclusive.setdefault(fields[0], []).append(entry)
+    kept += [max(group, key=lambda entry: entry[1].yuan) for group in open_exclusive.values()]
+    order = {id(entry[0]): i for i, entry in enumerate(entries)}
+    return sorted(kept, key=lambda entry: order[id(entry[0])])

@@ -196,6 +196,16 @@ def _total(ctx: TurnContext) -> bool:
     return asks and ctx.frame.city is not None and bool(ctx.subject or ctx.message.topics)
 
 
+def _where_most(ctx: TurnContext) -> bool:
+    """A described enterprise choosing among cities, asking what it would get overall (not one measure)."""
+    if not ctx.cue("where_most") or len(ctx.catalog.cities_in(ctx.message.text)) == 1:
+        return False
+    told = read_profile(ctx.catalog, ctx.message.text)
+    described = told.plans or told.recognitions or told.boards or told.enterprise_types
+    overall = lookup.asks_list(ctx.message.text) or ctx.cue("total") or ctx.message.aspect == "checkup"
+    return bool(described) and (overall or not ctx.message.topics)
+
+
 def _still_pay(ctx: TurnContext) -> bool:
     return ctx.cue("still_pay") and bool(ctx.subject) and ctx.subject[0].formula is not None
 
@@ -294,6 +304,9 @@ TURN_KINDS: tuple[TurnKind, ...] = (
     TurnKind("refused_figure", _refused, _say_refused, "「融资-5亿」: a figure that is no real amount"),
     TurnKind("choose", _choice, _pick, "「第二个」: an item of the last list"),
     TurnKind("checkup", _checkup, _run_checkup, "「我们是邹平一家专精特新企业，能享受哪些」: 政策体检"),
+    TurnKind(
+        "where_most", _where_most, reasoning.where_most, "「在滨州和平顶山之间选址，哪里拿得最多」: totals per city"
+    ),
     TurnKind("compare", _compare, reasoning.compare, "「平顶山和滨州哪个多」: one measure across cities"),
     TurnKind("rank", _rank, reasoning.rank, "「哪项钱最多」: a city's measures by what one enterprise gets"),
     TurnKind("still_pay", _still_pay, reasoning.still_pay, "「这几个月我自己还要掏多少」: the cost less the relief"),

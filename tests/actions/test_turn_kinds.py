@@ -246,3 +246,32 @@ def test_a_checkup_for_a_small_enterprise_leaves_out_what_needs_scale(conversati
     listed = catalog.get(conversation.state["listed"])
     assert listed and not any(r.field == "recognition" and "规上" in r.value for b in listed for r in b.requires)
     assert "规模以上" in turn.text  # said once
+
+
+# -- stacking rules and where an enterprise would get the most ----------------------------------------------
+def test_a_documents_stacking_rule_counts_only_the_highest(catalog):
+    from actions.answering.amounts import amount_of, stacked
+    from policy_db.user_figures import UserFigures
+
+    sanming = [b for b in catalog.in_city("三明") if amount_of(b, UserFigures())][:3]
+    assert sanming and all(b.document.stacking == "就高不重复" for b in sanming)
+    parts = [(b, amount_of(b, UserFigures())) for b in sanming]
+    result = stacked(parts)
+    assert len(result.counted) == 1 and result.total == max(a.yuan for _, a in parts)
+    assert {r.key for r, _, _, rule in result.left_out} == {b.key for b in sanming} - {result.counted[0][0].key}
+
+
+def test_where_an_enterprise_would_get_the_most(conversation):
+    turn = conversation.ask(
+        ANSWER,
+        "我们是准备上市的专精特新企业，预计募资12亿，平顶山和滨州之间选址，落户哪边总共能拿的支持多",
+        "ask_reward",
+    )
+    text = turn.texts[0]
+    cities = [line for line in text.splitlines() if line.startswith("【")]
+    assert [c[1 : c.index("】")] for c in cities][:2] in (["平顶山", "滨州"], ["滨州", "平顶山"])
+    totals = [float(re.findall(r"约([0-9.]+)万元", c)[0]) for c in cities]
+    assert totals == sorted(totals, reverse=True)  # the most first
+    assert "估算最多" in text and turn.outcomes[0] == outcomes.COMPARED
+    binzhou = text[text.index("【滨州】") :].split("【")[1]
+    assert "700万元" in binzhou  # 募资12亿: the 10亿–20亿 tier
