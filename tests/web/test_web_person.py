@@ -144,3 +144,37 @@ def test_with_rasa_down_one_offline_state_offers_12345_and_the_message_form(
     assert rows[0]["电话"] == "13900001111" and rows[0]["城市"] == "平顶山"
     assert rows[0]["会话"].startswith("web:")
     assert f"编号{rows[0]['编号']}" in result.text
+
+
+def test_a_connection_lost_mid_conversation_shows_the_same_offline_state_and_comes_back(
+    chrome, page_server, policy_db_url, artifacts_dir
+):
+    from standin_rasa import REPLY, StandinRasa
+
+    port = free_port()
+    page = page_server(env={"RASA_PUBLIC_URL": f"http://127.0.0.1:{port}", "DATABASE_URL": policy_db_url})
+    rasa = StandinRasa(port, origin=page).start()
+    try:
+        driver = chrome
+        SCREENS["phone"](driver)
+        open_page(driver, page + "/")
+        i = send_text(driver, "你好")
+        wait_reply(driver, i, "the stand-in's reply")
+        status = driver.find_element(By.ID, "status")
+        notice = driver.find_element(By.ID, "offline")
+        assert not notice.is_displayed()
+
+        rasa.stop()  # Rasa goes away mid-conversation
+        wait_for(lambda: status.get_attribute("data-state") == "offline", "the connection lost", 60)
+        assert status.text == "未连接" and notice.is_displayed() and "12345" in notice.text
+        assert not driver.find_element(By.CSS_SELECTOR, "#chat .rw-new-message").is_displayed()
+        assert "正在连接" not in driver.find_element(By.TAG_NAME, "body").text
+        assert REPLY in driver.find_element(By.ID, "chat").text  # the conversation stays readable
+        shot(driver, artifacts_dir, "person-phone-connection-lost")
+
+        rasa.start()  # and comes back: the page reconnects by itself
+        wait_for(lambda: status.get_attribute("data-state") == "online", "the connection back", 60)
+        assert not notice.is_displayed()
+        assert driver.find_element(By.CSS_SELECTOR, "#chat .rw-new-message").is_displayed()
+    finally:
+        rasa.stop()
