@@ -246,7 +246,8 @@ def test_a_message_before_any_session_request_needs_an_issued_id():
     assert [m.sender_id for m in h.received] == [sender_of(victim)]
 
 
-def test_sender_ids_are_namespaced_and_plain():
+def test_sender_ids_are_namespaced_and_plain(monkeypatch):
+    monkeypatch.setenv("CLIENT_MESSAGES_PER_MINUTE", "0")  # 20 sockets of one (unknown) address: no rate here
     h = Harness()
     for i in range(20):
         session_id = h.session(f"sid-{i}", {"session_id": f"user\n{i}"})
@@ -401,7 +402,8 @@ def test_normal_message_reaches_the_bot_unchanged():
     message = h.received[0]
     assert message.sender_id == sender_of(session_id)
     assert message.input_channel == "socketio"
-    assert message.metadata == {"language": "zh"}
+    # the channel adds the client address it saw ("unknown": this harness never connects a real socket)
+    assert message.metadata == {"language": "zh", "client": "unknown"}
     assert h.emitted("bot_uttered") == []
 
 
