@@ -308,7 +308,8 @@ def _is_fund(text: str, start: int, end: int) -> bool:
     「设立规模20亿元的…基金」「安排…专项资金3亿元」「补贴总额度不超过1000万元」."""
     words = drafting_words()
     before = _chunk_before(text, start)
-    bare = re.sub(f"(?:{'|'.join(map(re.escape, words.cap_before + words.reach_before))}|为|共)+$", "", before)
+    compared = words.cap_before + words.reach_before + words.threshold_before
+    bare = re.sub(f"(?:{'|'.join(map(re.escape, compared))}|为|共)+$", "", before)
     if bare.endswith(words.fund_before) or text[end : end + CONTEXT_CHARS].startswith(words.fund_after):
         return True
     if any(w in text[end : end + 12] for w in words.fund_words) and not text[end:].startswith("的"):
