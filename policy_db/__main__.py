@@ -42,6 +42,7 @@ from .query import PolicyDatabaseUnavailable, PolicyRepository
 from .reporting.ratings import ratings_section
 from .spreadsheet import write_csv
 from .terminal import printable
+from .untyped import report as untyped_report
 from .user_figures import read_figures
 from .vocabulary import load_categories
 
@@ -64,11 +65,17 @@ def _build(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     try:
-        load_policy_data(args.data_dir, args.sources_dir)
+        data = load_policy_data(args.data_dir, args.sources_dir)
     except DataError as exc:
         print(exc, file=sys.stderr)
         return 2
-    return completeness_main([str(p) for p in sorted((args.data_dir / "documents").glob("*.yml"))], args.sources_dir)
+    code = completeness_main([str(p) for p in sorted((args.data_dir / "documents").glob("*.yml"))], args.sources_dir)
+    untyped = untyped_report(b for d in data.documents for b in d.benefits)
+    # Work for an officer, not an error: conditions a verdict cannot check until they are typed in requires.
+    print(f"条件写在文字里、未写成 requires 的记录：{len(untyped)} 条" + ("（--verbose 列出）" if untyped else ""))
+    if getattr(args, "verbose", False):
+        print("\n".join(f"  {line}" for line in untyped))
+    return code
 
 
 def _query(args: argparse.Namespace) -> int:
@@ -226,7 +233,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="validate the data files and (re)build the database").set_defaults(func=_build)
-    sub.add_parser("check", help="validate the data files and run the completeness check").set_defaults(func=_check)
+    check = sub.add_parser("check", help="validate the data files and run the completeness check")
+    check.add_argument("--verbose", action="store_true", help="list the conditions written but not typed")
+    check.set_defaults(func=_check)
     q = sub.add_parser("query", help="find benefits")
     q.add_argument("--city")
     q.add_argument("--category", choices=load_categories().keys)
