@@ -11,14 +11,15 @@ from dataclasses import replace
 
 from policy_db import outcomes
 
+from .answering import wording
 from .answering.action_base import PolicyAction
 from .answering.context import Turn
 from .answering.frame import Reader
-from .answering.hotline import NO_DEPARTMENT_PHONES, add_hotline_when_asked, asks_for_phone, hotline_text
+from .answering.hotline import add_hotline_when_asked, asks_for_phone, hotline_text
 from .answering.reply import Reply
 from .answering.turn_kinds import respond
 
-LEAVE_MESSAGE_BUTTON = {"title": "我要留言", "payload": "/leave_message"}
+LEAVE_MESSAGE_BUTTON = {"title": wording.LEAVE_MESSAGE_BUTTON_TITLE, "payload": "/leave_message"}
 MAX_SUBJECT_DEPARTMENTS = 2
 
 
@@ -37,12 +38,16 @@ class ActionContactPerson(PolicyAction):
             if about_a_policy or reply.outcome not in (outcomes.NOT_FOUND, outcomes.PASSAGE_ONLY):
                 return reply
         city = turn.merged.city
-        lines = [f"人工咨询、投诉建议请拨打{hotline_text(reader.catalog, city)}。"]
+        lines = [wording.CONTACT_HOTLINE.format(hotline=hotline_text(reader.catalog, city))]
         subject = turn.conversation.subject
         if subject and subject[0].departments and asks_for_phone(message.text):
             departments = "、".join(subject[0].departments[:MAX_SUBJECT_DEPARTMENTS])
-            lines.append(f"{subject[0].name}的责任单位是{departments}({NO_DEPARTMENT_PHONES})。")
-        lines.append("也可以在这里留言:回复“留言”,写下问题和联系电话,工作人员会看到。")
+            lines.append(
+                wording.CONTACT_SUBJECT_UNITS.format(
+                    name=subject[0].name, units=departments, no_phones=wording.NO_DEPARTMENT_PHONES
+                )
+            )
+        lines.append(wording.CONTACT_LEAVE_MESSAGE)
         reply = Reply().say("\n".join(lines), [LEAVE_MESSAGE_BUTTON]).as_outcome(outcomes.HAND_OFF)
         if message.city:
             reply.remember(city=message.city)

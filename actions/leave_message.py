@@ -24,6 +24,7 @@ from policy_db.messages import MessageRejected, MessageStore, check_question, ph
 from policy_db.query import Catalog, PolicyDatabaseUnavailable
 from policy_db.vocabulary import load_vocabulary
 
+from .answering import wording
 from .answering.catalog import current_catalog, repository
 from .answering.hotline import hotline_text
 from .answering.punctuation import full_width
@@ -77,9 +78,7 @@ def message_store() -> MessageStore:
 
 def _cancelled(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
     city = tracker.get_slot("city")
-    dispatcher.utter_message(
-        text=full_width(f"好的,这条留言不留了。需要人工咨询可拨打{hotline_text(_catalog(), city)}。")
-    )
+    dispatcher.utter_message(text=full_width(wording.MESSAGE_CANCELLED.format(hotline=hotline_text(_catalog(), city))))
     return {"message_text": None, "message_phone": None, "requested_slot": None}
 
 
@@ -117,7 +116,7 @@ class ValidateLeaveMessageForm(FormValidationAction):
             dispatcher.utter_message(text=full_width(refused.reason))
             return {"message_phone": None}
         if phone is None:
-            dispatcher.utter_message(text="没有看到电话号码。")
+            dispatcher.utter_message(text=wording.MESSAGE_NO_PHONE_SEEN)
             return {"message_phone": None}
         return {"message_phone": phone}
 
@@ -153,13 +152,11 @@ class ActionLeaveMessage(Action):
             text = f"{refused.reason}\n{hotline}。"
         except (SQLAlchemyError, OSError) as exc:
             log.error("a message could not be stored: %s", exc)
-            text = f"抱歉,留言系统暂时出了故障,这条留言没有保存成功。请稍后再试,或直接拨打{hotline}。"
+            text = wording.MESSAGE_STORE_FAILED.format(hotline=hotline)
         else:
             if message.phone:
-                text = (
-                    f"已记下您的留言(编号{message.id}),工作人员处理后会打{message.phone}联系您。急事可拨打{hotline}。"
-                )
+                text = wording.MESSAGE_LEFT_WITH_PHONE.format(id=message.id, phone=message.phone, hotline=hotline)
             else:
-                text = f"已记下您的留言(编号{message.id})。您没有留电话,工作人员无法回电,需要答复请拨打{hotline}。"
+                text = wording.MESSAGE_LEFT_WITHOUT_PHONE.format(id=message.id, hotline=hotline)
         dispatcher.utter_message(text=full_width(text))
         return [SlotSet("message_text", None), SlotSet("message_phone", None)]

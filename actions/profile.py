@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from .answering import wording
 from .answering.action_base import PolicyAction
 from .answering.checkup import describes_enterprise, read_profile
 from .answering.context import Turn
@@ -35,13 +36,13 @@ class ActionRememberProfile(PolicyAction):
             ),
             None,
         )
-        noted = "".join(part for part in (city and f"{city}的", kind or "企业") if part)
+        of_city = city and wording.NOTED_OF_CITY.format(city=city)
+        noted = "".join(part for part in (of_city, kind or wording.NOTED_ENTERPRISE) if part)
         if city:
-            reply = Reply().say(f"好的,记下了:{noted}。您想了解哪方面的政策?", topic_buttons(catalog, city))
+            reply = Reply().say(wording.NOTED_ASK_TOPIC.format(noted=noted), topic_buttons(catalog, city))
         else:
-            reply = Reply().say(
-                f"好的,记下了:{noted}。请问企业在哪个城市?目前可查询:{'、'.join(c.name for c in catalog.cities)}。"
-            )
+            cities = "、".join(c.name for c in catalog.cities)
+            reply = Reply().say(wording.NOTED_ASK_CITY.format(noted=noted, cities=cities))
         reply.remember(city=city)
         if message.figures:
             reply.remember(figures=message.figures)

@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from policy_db import outcomes
 from policy_db.query import PolicyDatabaseUnavailable
 
+from . import wording
 from .catalog import current_catalog
 from .context import Turn, read_turn
 from .frame import Reader
@@ -23,9 +24,6 @@ from .reply import Reply
 from .state import state_events
 
 log = logging.getLogger(__name__)
-SERVICE_UNAVAILABLE = (
-    "抱歉，政策数据库暂时无法访问，请稍后再试。急需办理可先联系当地工业和信息化局、财政局或人力资源和社会保障局。"
-)
 
 
 class PolicyAction(Action, metaclass=ABCMeta):
@@ -48,7 +46,7 @@ class PolicyAction(Action, metaclass=ABCMeta):
             reply = self.answer(reader, turn)
         except PolicyDatabaseUnavailable as exc:
             log.error("policy database unavailable: %s", exc)
-            dispatcher.utter_message(text=SERVICE_UNAVAILABLE, outcome=outcomes.SERVICE_UNAVAILABLE)
+            dispatcher.utter_message(text=wording.SERVICE_UNAVAILABLE, outcome=outcomes.SERVICE_UNAVAILABLE)
             return []
         after = replace(turn.state, profile=turn.profile).updated(**reply.changes)
         for message in reply.messages:

@@ -62,11 +62,8 @@ def checkup_text(catalog: Catalog, profile: EnterpriseProfile, today: dt.date | 
     found, left_out = _without_scale_measures(candidates(catalog, profile), profile)
     said = "、".join(sorted(profile.recognitions | profile.plans | profile.boards | profile.enterprise_types))
     if not found:
-        return (
-            f"按您说的情况({profile.city},{said}),政策库里没有找到对应的{profile.city}政策。"
-            "可以说说企业的资质(专精特新、高新技术企业、规上)、计划(上市、技改、招聘)或营业收入。"
-        ), []
-    lines = [f"【{profile.city}·政策体检】按您说的情况({said}),可能享受以下{len(found)}项:"]
+        return wording.CHECKUP_NONE.format(city=profile.city, said=said), []
+    lines = [wording.CHECKUP_HEAD.format(city=profile.city, said=said, count=len(found))]
     listed: list[BenefitRecord] = []
     by_category: dict[str, list] = {}
     for benefit, assessment in found:
@@ -78,16 +75,18 @@ def checkup_text(catalog: Catalog, profile: EnterpriseProfile, today: dt.date | 
             figure = formatting.headline(benefit, None)[0] if benefit.figures or benefit.tier else benefit.summary
             figure = formatting.shorten(figure, MAX_FIGURE_CHARS)
             state = formatting.state_tag(benefit, today)
-            mark = "符合" if assessment.fits else "待确认"
-            lines.append(f"{len(listed)}. {benefit.name}:{figure}({mark};{state})")
+            mark = wording.CHECKUP_FITS if assessment.fits else wording.CHECKUP_TO_CONFIRM
+            lines.append(
+                wording.CHECKUP_LINE.format(i=len(listed), name=benefit.name, figure=figure, mark=mark, state=state)
+            )
             if assessment.missing:
-                lines.append(f"   条件:{assessment.reason[:60]}")
+                lines.append(wording.CHECKUP_CONDITION.format(reason=assessment.reason[:60]))
     if left_out:
         lines.append(wording.SMALL_ENTERPRISE_LEFT_OUT.format(count=left_out))
     missing = _missing_labels(found)
     if missing:
-        lines.append(f"告诉我{'、'.join(missing)},我可以帮您确认其余几项。")
-    lines.append("回复序号可看某一项的详细条件、责任单位和出处。")
+        lines.append(wording.CHECKUP_ASK.format(labels="、".join(missing)))
+    lines.append(wording.PICK_BY_NUMBER)
     return "\n".join(lines), listed
 
 

@@ -22,12 +22,11 @@ from functools import lru_cache
 from policy_db.clauses import Section, best_section, walk, written_out
 from policy_db.records import DocumentRecord
 
+from . import wording
+
 log = logging.getLogger(__name__)
 
 PUBLIC_URL_ENV = "WEB_PUBLIC_URL"
-SOURCE_LINK_LABEL = "查看原文"
-NO_NUMBER = "文号未载明"
-NO_DATE = "发布日期未载明"
 
 
 def format_date(day: dt.date | None) -> str:
@@ -36,8 +35,8 @@ def format_date(day: dt.date | None) -> str:
 
 def document_citation(document: DocumentRecord) -> str:
     """《标题》（文号，YYYY年M月D日发布）, saying plainly when the document gives no 文号 or date."""
-    number = document.doc_number or NO_NUMBER
-    published = f"{format_date(document.published)}发布" if document.published else NO_DATE
+    number = document.doc_number or wording.NO_NUMBER
+    published = f"{format_date(document.published)}发布" if document.published else wording.NO_DATE
     return f"《{document.title}》（{number}，{published}）"
 
 
@@ -50,7 +49,7 @@ def clause_citation(document: DocumentRecord, clause_ref: str) -> str:
     """The clause written out (第十八条, 附件2 四（三）) and its link, for a document cited once elsewhere."""
     text = written_out(clause_ref)
     href = source_href(document, clause_ref)
-    return f"{text} {markdown_link(SOURCE_LINK_LABEL, href)}" if href else text
+    return f"{text} {markdown_link(wording.SOURCE_LINK_LABEL, href)}" if href else text
 
 
 def markdown_link(label: str, href: str) -> str:

@@ -20,7 +20,6 @@ from policy_db.vocabulary import CAP_FOCUS
 
 from . import wording
 from .citations import citation, clause_citation, document_citation, format_date
-from .hotline import HOTLINE_NAME
 
 HEADLINE_KINDS = ("amount", "cap", "ratio", "rate", "months", "working_days", "days", "years", "deadline")
 MAX_HEADLINE_FIGURES = 4
@@ -29,7 +28,6 @@ MAX_SEVERAL_FIGURE_CHARS = 70
 MAX_SOURCE_CHARS = 300  # the verbatim clause 「原文」 shows: every clause of the five documents fits
 MAX_BUTTON_CHARS = 30
 MAX_SUCCESSOR_UNITS = 3  # units named for a successor policy: the lead unit and the next two
-DEFAULT_UNIT = "当地工业和信息化部门"
 
 
 def bold(text: str) -> str:
@@ -63,24 +61,27 @@ def headline(
     those the owner asked about (`focus`: 「高级工呢」, 上限) first."""
     lines = []
     if isinstance(calculation, Calculation):
-        lines.append(f"{'最高可得' if calculation.upto else '可得'}:{calculation.amount_text}")
-        lines.append(f"计算:{calculation.working}")
+        lines.append(
+            (wording.CALC_UPTO if calculation.upto else wording.CALC_AMOUNT).format(amount=calculation.amount_text)
+        )
+        lines.append(wording.CALC_WORKING.format(working=calculation.working))
         if calculation.total:
-            lines.append(f"合计可得:{calculation.total.amount_text}({calculation.total.working})")
+            total = calculation.total
+            lines.append(wording.CALC_TOTAL.format(amount=total.amount_text, working=total.working))
         if calculation.note:
-            lines.append(f"说明:{calculation.note}")
+            lines.append(wording.LABEL_NOTE + calculation.note)
         return lines
     shown = sorted((f for f in b.figures if f.kind in HEADLINE_KINDS), key=lambda f: not _in_focus(f, focus))
     figures = [_figure(f) for f in shown][:MAX_HEADLINE_FIGURES]
     if figures:
-        lines.append(";".join(figures))
+        lines.append("；".join(figures))
     if b.tier is not None:
         lines += [f"· {line}" for line in tiers.describe(b.tier)]
     if isinstance(calculation, MissingFigures):
         lines.append(calculation.message)
     elif b.tier is not None or b.formula is not None:
         needed = "、".join(bases_needed(b))
-        lines.append(f"(告诉我{needed},我帮您算出具体金额)")
+        lines.append(wording.FIGURES_HINT.format(needed=needed))
     if not lines:
         lines.append(b.summary)
     return lines
@@ -115,46 +116,51 @@ def ended_line(b: BenefitRecord, today: dt.date | None = None) -> str:
 
 
 def lead_unit(b: BenefitRecord) -> str:
-    return b.departments[0] if b.departments else DEFAULT_UNIT
+    return b.departments[0] if b.departments else wording.DEFAULT_UNIT
 
 
 def successor_units(b: BenefitRecord) -> str:
     units = b.departments[:MAX_SUCCESSOR_UNITS]
     if not units:
-        return DEFAULT_UNIT
+        return wording.DEFAULT_UNIT
     if len(units) == 1:
         return units[0]
-    return f"牵头单位{units[0]},或{'、'.join(units[1:])}"
+    return wording.SUCCESSOR_UNITS.format(lead=units[0], others="、".join(units[1:]))
 
 
 def source_line(b: BenefitRecord) -> str:
-    return f"出处:{citation(b.document, b.clause_ref)}"
+    return wording.LABEL_SOURCE + citation(b.document, b.clause_ref)
 
 
 def departments_line(b: BenefitRecord) -> str:
-    return f"责任单位:{'、'.join(b.departments)}" if b.departments else f"责任单位:文件未列明,可咨询{DEFAULT_UNIT}"
+    if b.departments:
+        return wording.LABEL_DEPARTMENTS + "、".join(b.departments)
+    return wording.LABEL_DEPARTMENTS + wording.DEPARTMENTS_NOT_LISTED.format(unit=wording.DEFAULT_UNIT)
 
 
 def eligibility_line(b: BenefitRecord) -> str:
-    return f"对象:{b.eligibility}"
+    return wording.LABEL_ELIGIBILITY + b.eligibility
 
 
 def status_text(b: BenefitRecord, today: dt.date | None = None) -> str:
     """Whether the policy still applies, and how old its document is: 已于2022年12月31日到期，2022年文件."""
     validity = validity_of(b, today)
-    year = f"{validity.published_year}年文件" if validity.published_year else "文件未载明年份"
+    year = (
+        wording.STATUS_YEAR.format(year=validity.published_year) if validity.published_year else wording.STATUS_NO_YEAR
+    )
     if validity.ended:
-        return f"已于{format_date(validity.until)}到期，{year}"
+        return wording.STATUS_ENDED.format(until=format_date(validity.until), year=year)
     if validity.state == VALID:
-        return f"有效至{format_date(validity.until)}，{year}"
-    if validity.state == STALE:
-        return f"文件未规定期限，发布于{year.removesuffix('文件')}，请确认是否仍执行"
-    return f"文件未规定期限，{year}"
+        return wording.STATUS_VALID.format(until=format_date(validity.until), year=year)
+    if validity.state == STALE:  # a stale document always has its year (policy_db.validity)
+        return wording.STATUS_STALE.format(year=validity.published_year)
+    return wording.STATUS_UNDATED.format(year=year)
 
 
 def state_tag(b: BenefitRecord, today: dt.date | None = None) -> str:
     """One word for a list entry: 有效, 已过期, or 期限未定 for an undated measure of an older document."""
-    return {ENDED: "已过期", VALID: "有效", STALE: "期限未定"}.get(validity_of(b, today).state, "有效")
+    tags = {ENDED: wording.TAG_ENDED, VALID: wording.TAG_VALID, STALE: wording.TAG_STALE}
+    return tags.get(validity_of(b, today).state, wording.TAG_VALID)
 
 
 def answer_card(
@@ -173,30 +179,37 @@ def answer_card(
         lines.append(ended_line(b, today))
     lines += [*details, eligibility_line(b)]
     if b.conditions:
-        lines.append("条件:" + ";".join(b.conditions[:2]))
+        lines.append(wording.LABEL_CONDITIONS + "；".join(b.conditions[:2]))
     if not expired:
         lines.append(validity_line(b, today))
     lines += [departments_line(b), source_line(b)]
     return "\n".join(lines)
 
 
+# What several_text leaves out of an entry's figure: the offer to compute, the working and the tier steps.
+_NOT_IN_A_LIST = (wording.FIGURES_HINT.split("{")[0], wording.CALC_WORKING.split("{")[0], "· ")
+
+
 def several_text(city: str, records: list[BenefitRecord], calculations: list, today: dt.date | None = None) -> str:
     """One short entry per subject the owner named (上市、技改、招聘 ...), each with its figure and source."""
     documents = list({b.document.key: b.document for b in records}.values())
-    lines = [f"【{city}】您问到的{len(records)}项政策:"]
+    lines = [wording.SEVERAL_HEAD.format(city=city, count=len(records))]
     for i, (b, calculation) in enumerate(zip(records, calculations), 1):
-        lines_ = [line for line in headline(b, calculation) if not line.startswith(("(", "计算", "· "))]
+        lines_ = [line for line in headline(b, calculation) if not line.startswith(_NOT_IN_A_LIST)]
         figure = "；".join(lines_).removeprefix(b.name + ":") or b.summary
         state = state_tag(b, today)
-        lines.append(f"{i}. {b.name}:{shorten(figure, MAX_SEVERAL_FIGURE_CHARS)}({state})")
+        lines.append(
+            wording.SEVERAL_LINE.format(i=i, name=b.name, figure=shorten(figure, MAX_SEVERAL_FIGURE_CHARS), state=state)
+        )
         # One document for all: each entry names its clause, the document is cited once below.
         source = (
             clause_citation(b.document, b.clause_ref) if len(documents) == 1 else citation(b.document, b.clause_ref)
         )
-        lines.append(f"   出处:{source};责任单位:{'、'.join(b.departments[:2]) or '见原文'}")
+        units = "、".join(b.departments[:2]) or wording.SEVERAL_NO_UNITS
+        lines.append(wording.SEVERAL_SOURCE.format(source=source, units=units))
     if len(documents) == 1:
-        lines.append(f"以上均出自{document_citation(documents[0])}。")
-    lines.append("回复序号可看某一项的详细条件、责任单位和出处。")
+        lines.append(wording.SEVERAL_ONE_DOCUMENT.format(document=document_citation(documents[0])))
+    lines.append(wording.PICK_BY_NUMBER)
     return "\n".join(lines)
 
 
@@ -205,14 +218,11 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-RELATED_HEADING = "相关政策:"
-
-
 def related_lines(records: list[BenefitRecord], today: dt.date | None = None) -> str:
     """The related records' gist, numbered as their buttons (related_buttons), expired ones tagged."""
-    lines = [RELATED_HEADING]
+    lines = [wording.RELATED_HEADING]
     for i, b in enumerate(records, 1):
-        tag = "（已过期）" if b.is_expired(today) else ""
+        tag = wording.EXPIRED_MARK if b.is_expired(today) else ""
         lines.append(f"{i}. {b.name}{tag}:{b.summary}")
     return "\n".join(lines)
 
@@ -222,7 +232,7 @@ def related_buttons(records: list[BenefitRecord], today: dt.date | None = None) 
     expired ones tagged; the caller keeps them as the last list."""
     buttons = []
     for i, b in enumerate(records, 1):
-        tag = "（已过期）" if b.is_expired(today) else ""
+        tag = wording.EXPIRED_MARK if b.is_expired(today) else ""
         name = shorten(b.name, MAX_BUTTON_CHARS - len(tag) - len(f"{i}. ") - 1)
         buttons.append({"title": f"{i}. {name}{tag}", "payload": f"第{i}个"})
     return buttons
@@ -232,18 +242,18 @@ def contact_text(records: list[BenefitRecord]) -> str:
     lines = []
     for b in records:
         lines += [f"【{b.city}】{b.name}", departments_line(b), source_line(b)]
-    lines.append("建议先联系排在第一位的牵头单位。")
+    lines.append(wording.CONTACT_LEAD_FIRST)
     return "\n".join(lines)
 
 
 def conditions_text(b: BenefitRecord, today: dt.date | None = None) -> str:
     figures = [_figure(f) for f in b.figures if f.kind in HEADLINE_KINDS][:MAX_HEADLINE_FIGURES]
-    lines = [f"【{b.city}】{b.name}", *([";".join(figures)] if figures else []), eligibility_line(b)]
+    lines = [f"【{b.city}】{b.name}", *(["；".join(figures)] if figures else []), eligibility_line(b)]
     lines += [f"· {c}" for c in b.conditions]
     thresholds = [_figure(f) for f in b.figures if f.kind == "threshold"]
     if thresholds:
-        lines.append("门槛:" + ";".join(thresholds))
-    lines += [f"原文:{shorten(b.clause_text, MAX_CLAUSE_CHARS)}", validity_line(b, today), source_line(b)]
+        lines.append(wording.LABEL_THRESHOLDS + "；".join(thresholds))
+    lines += [wording.LABEL_CLAUSE + shorten(b.clause_text, MAX_CLAUSE_CHARS), validity_line(b, today), source_line(b)]
     return "\n".join(lines)
 
 
@@ -253,36 +263,37 @@ def validity_text(records: list[BenefitRecord], today: dt.date | None = None) ->
         lines += [f"【{b.city}】{b.name}", validity_line(b, today)]
         note = b.validity_note or b.document.validity_note
         if note:
-            lines.append(f"说明:{note}")
+            lines.append(wording.LABEL_NOTE + note)
         lines.append(source_line(b))
     return "\n".join(lines)
 
 
 def per_city_text(per_city: dict[str, BenefitRecord], topic_label: str, today: dt.date | None = None) -> str:
-    lines = [f"各地“{topic_label}”政策要点:"]
+    lines = [wording.PER_CITY_HEAD.format(topic=topic_label)]
     for city, b in per_city.items():
-        lines.append(f"· {city}:{b.summary}{'（已过期）' if b.is_expired(today) else ''}")
-    lines.append("您是哪个城市的企业?选择城市后我给出条件、有效期、责任单位和出处。")
+        lines.append(f"· {city}:{b.summary}{wording.EXPIRED_MARK if b.is_expired(today) else ''}")
+    lines.append(wording.PER_CITY_ASK)
     return "\n".join(lines)
 
 
 def overview_text(city: str, records: list[BenefitRecord], today: dt.date | None = None) -> str:
-    label = records[0].category_label if len({r.category for r in records}) == 1 else "主要"
-    lines = [f"{city}的{label}政策(共列{len(records)}条,问具体一条可得详细条件和出处):"]
+    label = records[0].category_label if len({r.category for r in records}) == 1 else wording.OVERVIEW_MAIN
+    lines = [wording.OVERVIEW_HEAD.format(city=city, label=label, count=len(records))]
     lines += [
-        f"{i}. {b.name}{'（已过期）' if b.is_expired(today) else ''}:{b.summary}" for i, b in enumerate(records, 1)
+        f"{i}. {b.name}{wording.EXPIRED_MARK if b.is_expired(today) else ''}:{b.summary}"
+        for i, b in enumerate(records, 1)
     ]
     return "\n".join(lines)
 
 
 def passage_text(city: str, hit, departments: list[str]) -> str:
-    ask = f"具体适用请咨询{city}{'、'.join(departments)}。" if departments else ""
+    ask = wording.PASSAGE_ASK.format(city=city, units="、".join(departments)) if departments else ""
     return "\n".join(
         [
-            f"【{city}】政策库中没有与此直接对应的惠企条目,原文中最相关的是:",
+            wording.PASSAGE_HEAD.format(city=city),
             f"“{hit.passage.text}”",
-            f"出处:{citation(hit.document, hit.passage.section)}",
-            f"该句不是给企业的具体奖补标准,仅供参考。{ask}",
+            wording.LABEL_SOURCE + citation(hit.document, hit.passage.section),
+            wording.PASSAGE_NOTE.format(ask=ask),
         ]
     )
 
@@ -290,15 +301,12 @@ def passage_text(city: str, hit, departments: list[str]) -> str:
 def not_found_text(city: str, question: str, departments: list[str], hotline: str | None = None) -> str:
     """Nothing matches: say so, and whom to ask (the units of this kind of help in the city, else its 12345)."""
     if departments:
-        ask = f"可咨询{city}{'、'.join(departments)}"
+        ask = wording.NOT_FOUND_ASK_UNITS.format(city=city, units="、".join(departments))
     elif hotline:
-        ask = f"可拨打{city}{HOTLINE_NAME}({hotline})咨询"
+        ask = wording.NOT_FOUND_ASK_HOTLINE.format(city=city, hotline=wording.HOTLINE_NAME, number=hotline)
     else:
-        ask = f"可咨询{city}相关主管部门"
-    return (
-        f"政策库里没有找到{city}与“{question[:30]}”对应的条款。{ask}。"
-        "您也可以换个说法,或问问奖励补贴、贷款融资、社保、税费、房租水电等方面。"
-    )
+        ask = wording.NOT_FOUND_ASK_DEFAULT.format(city=city)
+    return wording.NOT_FOUND.format(city=city, question=question[:30], ask=ask)
 
 
 def city_buttons(cities: list[str]) -> list[dict]:
@@ -308,19 +316,19 @@ def city_buttons(cities: list[str]) -> list[dict]:
 def document_lines(doc, today: dt.date | None = None) -> list[str]:
     """One document's metadata: title, 文号 (or plainly none), issuer, date and overall validity."""
     today = today or clock.today()
-    number = f"文号:{doc.doc_number}" if doc.doc_number else "文号:该文件原文未载明文号"
-    published = f"发布日期:{format_date(doc.published)}" if doc.published else "发布日期:原文未载明"
+    number = wording.LABEL_DOC_NUMBER + (doc.doc_number or wording.NO_DOC_NUMBER)
+    published = wording.LABEL_PUBLISHED + (format_date(doc.published) if doc.published else wording.NO_PUBLISHED)
     if doc.valid_until is None:
-        state = "有效期:文件未规定统一有效期,各条款以所列期限为准"
+        state = wording.DOC_VALIDITY_NONE
     elif doc.valid_until < today:
-        state = f"有效期:至{format_date(doc.valid_until)},已过期"
+        state = wording.DOC_VALIDITY_ENDED.format(until=format_date(doc.valid_until))
     else:
-        state = f"有效期:至{format_date(doc.valid_until)},仍有效"
-    return [f"《{doc.title}》", number, f"发文单位:{doc.issuer}", published, state]
+        state = wording.DOC_VALIDITY_VALID.format(until=format_date(doc.valid_until))
+    return [f"《{doc.title}》", number, wording.LABEL_ISSUER + doc.issuer, published, state]
 
 
 def documents_text(city: str | None, documents: list, today: dt.date | None = None) -> str:
-    head = f"{city}收录的政策文件:" if city else f"政策库收录{len(documents)}份文件:"
+    head = wording.DOCUMENTS_OF_CITY.format(city=city) if city else wording.DOCUMENTS_ALL.format(count=len(documents))
     lines = [head]
     for doc in documents:
         if not city:
@@ -331,7 +339,9 @@ def documents_text(city: str | None, documents: list, today: dt.date | None = No
 
 def source_text(b: BenefitRecord) -> str:
     """「原文」: the clause verbatim (a long one up to a sentence end, marked 节选), then its citation."""
-    return "\n".join([f"【{b.city}】{b.name}", f"原文:{excerpt(b.clause_text, MAX_SOURCE_CHARS)}", source_line(b)])
+    return "\n".join(
+        [f"【{b.city}】{b.name}", wording.LABEL_CLAUSE + excerpt(b.clause_text, MAX_SOURCE_CHARS), source_line(b)]
+    )
 
 
 SENTENCE_ENDS = "。；;！？"
@@ -343,17 +353,17 @@ def excerpt(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     end = max(text.rfind(mark, 0, limit) for mark in SENTENCE_ENDS) + 1
-    return (text[:end] if end > limit // 2 else text[:limit]) + "……（节选）"
+    return (text[:end] if end > limit // 2 else text[:limit]) + wording.EXCERPT_MARK
 
 
 def apply_text(b: BenefitRecord, today: dt.date | None = None) -> str:
     """How to apply: the file names no procedure, so say whom to ask and what to have ready."""
     lines = [f"【{b.city}】{b.name}", eligibility_line(b)]
     if b.conditions:
-        lines.append("需满足:" + ";".join(b.conditions[:3]))
-    lead = b.departments[0] if b.departments else DEFAULT_UNIT
+        lines.append(wording.LABEL_REQUIREMENTS + "；".join(b.conditions[:3]))
+    lead = b.departments[0] if b.departments else wording.DEFAULT_UNIT
     lines += [
-        f"办理:文件未规定申报流程和材料,请向{lead}咨询申报时间和所需材料。",
+        wording.APPLY_ASK.format(lead=lead),
         departments_line(b),
         validity_line(b, today),
         source_line(b),

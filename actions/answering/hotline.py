@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING
 from policy_db.query import Catalog
 from policy_db.vocabulary import load_vocabulary
 
+from . import wording
+
 if TYPE_CHECKING:  # for annotations only, so formatting and the lookup can import this module
     from .context import Turn
     from .reply import Reply
-
-HOTLINE_NAME = "12345政务服务便民热线"
-NO_DEPARTMENT_PHONES = "数据库只收录责任单位，没有部门电话"
 
 
 def asks_for_phone(text: str) -> bool:
@@ -35,11 +34,11 @@ def hotline_text(catalog: Catalog | None, city: str | None) -> str:
     `city` is None; without the catalogue (database down), the local hotline without a number."""
     numbers = hotlines(catalog)
     if city in numbers:
-        return f"{city}{HOTLINE_NAME}:{numbers[city]}(在当地可直接拨打12345)"
+        return wording.HOTLINE_OF_CITY.format(city=city, hotline=wording.HOTLINE_NAME, number=numbers[city])
     if not numbers:
-        return f"当地的{HOTLINE_NAME}"
+        return wording.HOTLINE_LOCAL.format(hotline=wording.HOTLINE_NAME)
     listed = "、".join(f"{name} {number}" for name, number in numbers.items())
-    return f"当地的{HOTLINE_NAME}(在当地可直接拨打12345,外地加区号):{listed}"
+    return wording.HOTLINE_EVERY_CITY.format(hotline=wording.HOTLINE_NAME, listed=listed)
 
 
 def add_hotline_when_asked(reply: Reply, catalog: Catalog, turn: Turn) -> Reply:
@@ -47,5 +46,7 @@ def add_hotline_when_asked(reply: Reply, catalog: Catalog, turn: Turn) -> Reply:
     gets the hotline after it: the answer names the 责任单位, the data has no number of theirs."""
     if asks_for_phone(turn.message.text):
         city = reply.changes.get("city") or turn.merged.city
-        reply.say(f"{NO_DEPARTMENT_PHONES};电话咨询可拨打{hotline_text(catalog, city)}。")
+        reply.say(
+            wording.PHONE_ASKED.format(no_phones=wording.NO_DEPARTMENT_PHONES, hotline=hotline_text(catalog, city))
+        )
     return reply

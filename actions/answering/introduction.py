@@ -18,6 +18,8 @@ from policy_db.query import Catalog
 from policy_db.records import BenefitRecord, FigureRecord
 from policy_db.vocabulary import Categories, Category, load_categories
 
+from . import wording
+
 MAX_EXAMPLES = 6  # example questions on the page: one per city, the first cities of the catalogue
 GREETING_BUTTONS = 3  # questions without a city: the bot then lists the figure per city
 TOPICS_PER_KIND = 4  # topics named for each kind of help in the capabilities text
@@ -184,13 +186,17 @@ def _first_example(catalog: Catalog, today: dt.date | None) -> str | None:
     return examples[0].question if examples else None
 
 
+def _for_example(template: str, example: str | None) -> str:
+    """「，比如“…”。」 after a sentence, or only its end when the catalogue gives no example."""
+    return template.format(example=example) if example else wording.SENTENCE_END
+
+
 def greeting(catalog: Catalog, today: dt.date | None = None) -> tuple[str, list[dict]]:
     """The welcome: the cities covered, the kinds of help, one example; buttons ask without a city."""
     categories = load_categories()
     example = _first_example(catalog, today)
-    text = (
-        f"您好！我是政策通，可以帮您查{_cities_text(catalog)}的惠企政策：{_kinds_text(categories)}，"
-        "以及找哪个部门办理。请直接提问" + (f"，比如“{example}”。" if example else "。")
+    text = wording.GREETING.format(
+        cities=_cities_text(catalog), kinds=_kinds_text(categories), example=_for_example(wording.FOR_EXAMPLE, example)
     )
     buttons: list[dict] = []
     for category, topics in topics_by_kind(catalog, categories, per_kind=1):
@@ -204,17 +210,13 @@ def greeting(catalog: Catalog, today: dt.date | None = None) -> tuple[str, list[
 def capabilities(catalog: Catalog, today: dt.date | None = None) -> str:
     """What the bot can answer: per kind of help its most widespread topics, the aspects, one example."""
     categories = load_categories()
-    lines = [f"我能回答这些惠企政策问题（{_cities_text(catalog)}）："]
+    lines = [wording.CAPABILITIES_HEAD.format(cities=_cities_text(catalog))]
     kinds = [(c, topics) for c, topics in topics_by_kind(catalog, categories) if not c.catch_all]
     for number, (category, topics) in enumerate(kinds, 1):
-        lines.append(f"{number}. {category.label}：{'、'.join(topics)}等")
-    lines.append(f"{len(kinds) + 1}. 要什么条件、找哪个部门、政策到什么时候")
+        lines.append(wording.CAPABILITIES_KIND.format(number=number, label=category.label, topics="、".join(topics)))
+    lines.append(wording.CAPABILITIES_ASPECTS.format(number=len(kinds) + 1))
     example = _first_example(catalog, today)
-    lines.append(
-        "告诉我城市和想问的事"
-        + (f"，比如“{example}”。" if example else "。")
-        + "给出融资额或营收，我会按档位算出金额。"
-    )
+    lines.append(wording.CAPABILITIES_ASK.format(example=_for_example(wording.FOR_EXAMPLE, example)))
     return "\n".join(lines)
 
 
@@ -223,25 +225,20 @@ def rephrase_text(catalog: Catalog, today: dt.date | None = None) -> str:
     examples = example_questions(catalog, today)
     shown = [f"“{examples[0].question}”"] if examples else []
     if len(examples) > 1:
-        shown.append(f"“{examples[1].city}{topic_word(examples[1].topic)}该找哪个部门”")
-    return "抱歉，我没太明白。可以换个说法吗？" + (f"比如{''.join(shown)}。" if shown else "请说明城市和想问的政策。")
+        contact = wording.CONTACT_EXAMPLE.format(city=examples[1].city, topic=topic_word(examples[1].topic))
+        shown.append(f"“{contact}”")
+    asked = wording.REPHRASE_EXAMPLES.format(questions="".join(shown)) if shown else wording.REPHRASE_NO_EXAMPLE
+    return wording.REPHRASE.format(examples=asked)
 
 
 def chinese_only_text(catalog: Catalog, today: dt.date | None = None) -> str:
     example = _first_example(catalog, today)
-    return (
-        "目前仅支持中文提问。请用中文描述您的问题"
-        + (f"，例如“{example}”。" if example else "。")
-        + "（Please ask in Chinese.）"
-    )
+    return wording.CHINESE_ONLY.format(example=_for_example(wording.FOR_INSTANCE, example))
 
 
 def out_of_scope_text(catalog: Catalog) -> str:
     categories = load_categories()
-    return (
-        f"抱歉，这个问题不在我的服务范围内。我只解答{_cities_text(catalog)}的惠企政策，"
-        f"比如{_kinds_text(categories)}和办理部门。"
-    )
+    return wording.OUT_OF_SCOPE.format(cities=_cities_text(catalog), kinds=_kinds_text(categories))
 
 
 def page_catalogue(catalog: Catalog, today: dt.date | None = None) -> dict:
@@ -266,7 +263,7 @@ def topic_buttons(catalog: Catalog, city: str, today: dt.date | None = None) -> 
         or {b.category for b in benefits}
     )
     return [
-        {"title": category.label, "payload": f"{city}有哪些{category.label}政策"}
+        {"title": category.label, "payload": wording.KIND_IN_CITY_QUESTION.format(city=city, label=category.label)}
         for category in load_categories()
         if category.key in offered and not category.catch_all
     ]
