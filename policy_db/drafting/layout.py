@@ -25,7 +25,7 @@ from .numbering import has_articles, walk_any
 from .words import drafting_words
 
 _NUMBERING = re.compile(
-    r"^\s*(?:附件\s*\d+\s*[:：]?|第[一二三四五六七八九十百零〇两]+[条章节]|[一二三四五六七八九十]+、"
+    r"^\s*(?:附件\s*\d+\s*[:：]?|第\s*[一二三四五六七八九十百零〇两\s]+[条章节]|[一二三四五六七八九十]+、"
     r"|[（(][一二三四五六七八九十]+[)）]|\d+\s*[.．、](?!\d))\s*"
 )
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:亿元|万元|元|%|‰|％)|[一二两三四五六七八九十百千]+(?:亿元|万元|元)")
@@ -380,9 +380,11 @@ def heading_of(line: str) -> str:
     """The heading of a numbered line: 「(三)加大“小升规”奖励考核。对首次…」 -> 「加大“小升规”奖励考核」."""
     rest = strip_numbering(line).strip()
     first = re.split(r"[。！？!?]", rest, maxsplit=1)[0].strip()
-    if first and len(first) <= HEADING_MAX_CHARS and not re.search(r"\d", first) and not first.endswith(_OPEN_ENDINGS):
-        return first
-    return ""
+    if not first or len(first) > HEADING_MAX_CHARS or re.search(r"\d", first) or first.endswith(_OPEN_ENDINGS):
+        return ""
+    if re.search(r"[,，]", first) and first.startswith(drafting_words().clause_openers):
+        return ""  # 「对新认定的…平台，给予一次性」 cut by a line end: a clause, not a heading
+    return first
 
 
 # -- clauses of a paragraph -------------------------------------------------------------------------------

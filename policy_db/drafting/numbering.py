@@ -33,7 +33,12 @@ def _number(numeral: str) -> str | None:
 
 def has_articles(text: str) -> bool:
     """Whether the text is numbered in 第X条 articles (two at least: one could be a citation)."""
-    return sum(1 for line in text.splitlines() if ARTICLE.match(line.strip())) >= 2
+    return sum(1 for line in text.splitlines() if ARTICLE.match(_tight(line))) >= 2
+
+
+def _tight(line: str) -> str:
+    """「第 一 条」 as a PDF copy spaces it out reads 「第一条」."""
+    return re.sub(r"\s+", "", line)
 
 
 def walk_any(text: str) -> Iterator[Line]:
@@ -44,12 +49,13 @@ def walk_any(text: str) -> Iterator[Line]:
     annex = article = section = item = ""
     for line in walk(text):  # for its 附件 lines
         stripped = line.text
+        tight = _tight(stripped)
         opens = True
         if line.section.annex != annex and not line.section.part:
             annex, article, section, item = line.section.annex, "", "", ""
-        if (match := ARTICLE.match(stripped)) and (number := _number(match.group(1))):
+        if (match := ARTICLE.match(tight)) and (number := _number(match.group(1))):
             article, section, item = number, "", ""
-        elif CHAPTER.match(stripped):
+        elif CHAPTER.match(tight):
             article, section, item = "", "", ""
         elif (match := _SECTION.match(stripped)) and (number := _number(match.group(1) or match.group(2))):
             section, item = number, ""

@@ -37,6 +37,7 @@ _PAGE_MARK = re.compile(
     r"^(?:[-—－–]+\s*\d{1,3}\s*[-—－–]+|第\s*\d{1,3}\s*页(?:\s*[/,，、]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})$"
 )
 _BARE_NUMBER = re.compile(r"^\d{1,3}$")
+RUNNING_HEADER_CHARS = 30
 
 
 class UnreadableSource(Exception):
@@ -66,7 +67,23 @@ def without_page_numbers(text: str) -> tuple[str, int]:
     drop = set(marked) | (set(bare) if len(bare) >= 2 else set())
     if not drop:
         return text, 0
+    drop |= _running_headers(lines, drop)
     return "\n".join(line for i, line in enumerate(lines) if i not in drop) + "\n", len(drop)
+
+
+def _running_headers(lines: list[str], pages: set[int]) -> set[int]:
+    """The line a PDF repeats beside every page number (「临海市人民政府行政规范性文件」): the same short
+    text next to two page numbers at least (the first line of the document too, where it stands)."""
+    beside: dict[str, list[int]] = {}
+    for page in pages:
+        for step in (-1, 1):
+            i = page + step
+            while 0 <= i < len(lines) and not lines[i].strip():
+                i += step
+            if 0 <= i < len(lines) and i not in pages and len(lines[i].strip()) <= RUNNING_HEADER_CHARS:
+                beside.setdefault(lines[i].strip(), []).append(i)
+    repeated = {text for text, where in beside.items() if len(set(where)) >= 2}
+    return {i for i, line in enumerate(lines) if line.strip() in repeated}
 
 
 def read_source(path: Path) -> SourceText:

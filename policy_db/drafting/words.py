@@ -37,6 +37,7 @@ class DraftingWords:
     performance_words: tuple[str, ...]
     ratio_set_words: tuple[str, ...]
     condition_intro_words: tuple[str, ...]
+    clause_openers: tuple[str, ...]
     deadline_before: tuple[str, ...]
     deadline_after: tuple[str, ...]
     increment_words: tuple[str, ...]

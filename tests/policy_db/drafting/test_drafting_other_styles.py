@@ -254,3 +254,12 @@ def test_an_annex_table_of_standards_gives_one_benefit_a_row(drafted):
     row = _record(draft, "重点实验室 | 国家级 | 500万元")
     assert row["clause_ref"] == "附件1" and _figures(row) == {("amount", 500, "万元")}
     assert row.get("kind") != "fact"  # the header 「奖励标准」 says the rows grant
+
+
+def test_a_pdf_copy_with_running_headers_and_spaced_article_numbers(drafted):
+    _, draft, text = drafted["linhai_pdf.txt"]
+    assert "行政规范性文件" not in text and "- 2 -" not in text  # the page furniture is gone
+    first = _record(draft, "国家级工业互联网平台")
+    assert first["clause_ref"] == "第一条" and first["clause_text"].startswith("对新认定的国家级")  # 「第 一 条」
+    capped = _record(draft, "数字化改造")
+    assert ("cap", 300, "万元") in _figures(capped)  # 「最高不超过」 | page break, header | 「300万元」
