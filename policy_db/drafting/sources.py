@@ -29,8 +29,9 @@ TEXT_ENCODINGS = ("utf-8-sig", "gb18030")  # Chinese government sites still serv
 _HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 _HTML_BLOCKS = [
     "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "blockquote",
-    "title", "table", "ul", "ol", "dd", "dt", "pre", "header", "footer",
+    "title", "table", "ul", "ol", "dd", "dt", "pre", "header", "footer", "tr", "td", "th",
 ]  # fmt: skip
+_LAYOUT_BLOCKS = ["p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article"]
 _HTML_HIDDEN = ["script", "style", "noscript", "template", "head"]
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _PAGE_MARK = re.compile(
@@ -143,6 +144,13 @@ def _docx_blocks(blocks: Iterable[Paragraph | Table], numbering: WordNumbering) 
                 yield CELL_SEPARATOR.join(cells)
 
 
+def _is_layout_row(row: Tag) -> bool:
+    """Old portals lay whole pages out in tables: a row of one cell, or one whose cells hold paragraphs
+    or tables of their own, is layout, not a row of data."""
+    cells = row.find_all(["td", "th"], recursive=False)
+    return len(cells) <= 1 or any(cell.find(_LAYOUT_BLOCKS) for cell in cells)
+
+
 def join_cell_lines(lines: Iterable[str]) -> str:
     """The lines of one table cell as one text: 「市大数据」+「管理局」 is one name cut by a line break, but
     「市财政局」 over 「市税务局」 are two names, one a line, and get a 「、」 between them."""
@@ -159,7 +167,9 @@ def _html_text(raw: bytes) -> str:
     soup = BeautifulSoup(raw, "html.parser")  # finds the charset from the bytes and <meta charset>
     for hidden in soup(_HTML_HIDDEN):
         hidden.decompose()
-    for row in soup.find_all("tr"):
+    for row in reversed(soup.find_all("tr")):  # inner tables first
+        if _is_layout_row(row):
+            continue  # a page laid out in a table: its cells hold paragraphs, read as blocks below
         cells = []
         for cell in row.find_all(["td", "th"]):
             for br in cell.find_all("br"):

@@ -263,3 +263,11 @@ def test_a_pdf_copy_with_running_headers_and_spaced_article_numbers(drafted):
     assert first["clause_ref"] == "第一条" and first["clause_text"].startswith("对新认定的国家级")  # 「第 一 条」
     capped = _record(draft, "数字化改造")
     assert ("cap", 300, "万元") in _figures(capped)  # 「最高不超过」 | page break, header | 「300万元」
+
+
+def test_a_page_laid_out_in_tables_keeps_its_paragraphs_and_its_data_table(drafted):
+    _, draft, text = drafted["taoyuan_layout.html"]
+    lines = text.splitlines()
+    assert "二、对年销售额首次突破5000万元、1亿元的商贸企业，分别给予5万元、10万元奖励。（县商务局、县统计局）" in lines
+    assert "2 | 县域商业网点改造 | 每个网点补助3万元 | 县商务局、县市场监管局" in lines
+    assert _record(draft, "突破5000万元")["clause_ref"] == "二"
