@@ -63,7 +63,8 @@ class Vocabulary:
     asked_measures: tuple[tuple[str, tuple[str, ...], int, str], ...] = ()
     small_types: tuple[str, ...] = ()  # 政策体检: these kinds of enterprise …
     small_leaves_out: str | None = None  # … do not get measures that need this recognition listed (规上)
-    money_words: tuple[str, ...] = ()  # 「奖励补贴」: an overview asking for these lists measures that pay money
+    money_words: tuple[str, ...] = ()
+    pointer_words: tuple[str, ...] = ()  # 「那50万」: a sum pointed at names a benefit  # 「奖励补贴」: an overview asking for these lists measures that pay money
     stage_words: tuple[str, ...] = ()  # a figure label naming a stage: the stages of one measure add up
     judge_modal: tuple[str, ...] = ()  # 能, 可以 … with a yes/no form (吗, 能不能 …) makes a judge turn
     judge_yes_no: tuple[str, ...] = ()
@@ -111,6 +112,7 @@ def parse_vocabulary(raw: dict) -> Vocabulary:
         cues=tuple((str(k), _words(w)) for k, w in (raw.get("turn_cues") or {}).items()),
         stage_words=_words(raw.get("stage_words")),
         money_words=_words(raw.get("money_words")),
+        pointer_words=_words(raw.get("pointer_words")),
         small_types=_words((raw.get("checkup_small") or {}).get("types")),
         small_leaves_out=(raw.get("checkup_small") or {}).get("leaves_out"),
         judge_modal=_words((raw.get("judge_forms") or {}).get("modal")),

@@ -61,6 +61,7 @@ class Frame:
     focus: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()  # kinds of help the words name (贷款 -> finance), in vocabulary order
     cues: tuple[str, ...] = ()  # the kinds of turn whose cue words the message uses (judge, compare, total …)
+    named_amounts: tuple[Decimal, ...] = ()  # sums the owner names as a benefit (「那50万奖励」), not figures of theirs
 
     @property
     def figure_yuan(self) -> Decimal | None:
@@ -126,7 +127,8 @@ class Reader:
             or _entity_topics(catalog, entities)
             or self._fuzzy_topics(subject_text, city)
         )
-        figures = given.figures[:MAX_FIGURES_PER_MESSAGE]
+        named = tuple(f for f in given.figures if _names_a_benefit(text, f))
+        figures = tuple(f for f in given.figures if f not in named)[:MAX_FIGURES_PER_MESSAGE]
         refused = tuple(f"“{f.text}”不是有效的金额:{f.reason.rstrip('。')}" for f in given.refused)
         choice = self.choice(text)
         content = () if choice is not None else self.content(subject_text)  # 「第三个」 names no subject
@@ -153,15 +155,18 @@ class Reader:
             focus=self.focus(subject_text),
             categories=categories,
             cues=self.cues(text),
+            named_amounts=tuple(f.value for f in named),
         )
 
     def cues(self, text: str) -> tuple[str, ...]:
         """The kinds of turn whose cue words (vocabulary.yml `turn_cues`) occur in the message; a yes/no
-        question with a modal word (`judge_forms`) is a judge cue too."""
+        question with a modal word (`judge_forms`) is a judge cue too, unless a cue of another kind says what it
+        asks (「现在还有效吗」 asks about validity)."""
         v = self.vocabulary
         found = [kind for kind, words in v.cues if any(word in text for word in words)]
         yes_no = any(w in text for w in v.judge_yes_no) and any(w in text for w in v.judge_modal)
-        if "judge" not in found and yes_no and not asks_for_figure(text):
+        other_question = set(found) - NOT_DOMAIN_CUES - {"amount"}
+        if "judge" not in found and yes_no and not asks_for_figure(text) and not other_question:
             found.append("judge")
         return tuple(found)
 
@@ -281,6 +286,7 @@ def merge(previous: Frame, message: Frame) -> Frame:
     )
 
 
+BENEFIT_WORD_GAP = 2  # 「5万元的奖励」: characters between a sum and the word for the money received
 MAX_REMEMBERED_FIGURES = 6
 MAX_FIGURES_PER_MESSAGE = 6  # a message of 166 figures is read for its first few: the work per message is bounded
 
@@ -333,6 +339,19 @@ def _without_figures(text: str, given) -> str:
         if figure.word and len(figure.word) > 1:
             text = text.replace(figure.word, " ", 1)
     return text
+
+
+def _names_a_benefit(text: str, figure: UserFigure) -> bool:
+    """「拿到5万奖励」「那50万的补贴」「还能再拿那50万吗」: a sum followed by a word for money received, or pointed
+    at (那、这个), names a benefit; it is not the owner's own figure (no revenue of 5万)."""
+    if figure.kind != "money" or figure.basis:
+        return False
+    vocabulary = load_vocabulary()
+    after = text[figure.end : figure.end + BENEFIT_WORD_GAP + 2]
+    before = text[max(0, figure.start - 2) : figure.start]
+    return any(after.lstrip("的元").startswith(word) for word in vocabulary.money_words) or before.endswith(
+        vocabulary.pointer_words
+    )
 
 
 def _made_of(token: str, words: frozenset[str]) -> bool:

@@ -130,7 +130,9 @@ def answer(catalog: Catalog, frame: Frame, today: dt.date | None) -> Reply:
     search_text = catalog.without_places(frame.text)
     if aspect == "validity" and not frame.topics and is_generic(catalog, search_text, VALIDITY_WORDS):
         return documents(catalog, city, today)  # 「三明的政策还能用吗」
-    selection = select_in_city(catalog, city, search_text, list(frame.topics), frame.category, frame.given, frame.level)
+    selection = select_in_city(
+        catalog, city, search_text, list(frame.topics), frame.category, frame.given, frame.level, frame.named_amounts
+    )
     if not selection.found and frame.category and not frame.topics and is_generic(catalog, search_text):
         return overview(catalog, city, frame)
     if not selection.found and not frame.topics and is_generic(catalog, search_text) and asks_list(frame.text):
@@ -155,7 +157,9 @@ def _broader(catalog: Catalog, frame: Frame, city: str, search_text: str, today:
         for word in sorted([narrow, *catalog.topics.get(narrow, [])], key=len, reverse=True):
             text = text.replace(word, broad)
     topics = list(dict.fromkeys(broader.get(t, t) for t in frame.topics))
-    selection = select_in_city(catalog, city, text, topics, frame.category, frame.given, frame.level)
+    selection = select_in_city(
+        catalog, city, text, topics, frame.category, frame.given, frame.level, frame.named_amounts
+    )
     if not selection.found:
         return None
     narrow_words = "、".join(f"“{topic_word(t)}”" for t in broader)

@@ -152,7 +152,9 @@ def compare(ctx: TurnContext) -> Reply:
         text = catalog.without_places(frame.text)
         topics = list(frame.topics) or list(ctx.conversation.frame.topics)
         for city in named:
-            selection = select_in_city(catalog, city, text, topics, frame.category, given, frame.level)
+            selection = select_in_city(
+                catalog, city, text, topics, frame.category, given, frame.level, frame.named_amounts
+            )
             per_city[city] = selection.main
     else:
         for remembered in [*ctx.conversation.compared, *ctx.conversation.subject[:1]]:
@@ -214,7 +216,9 @@ def _parts(ctx: TurnContext) -> list[BenefitRecord]:
     parts: list[BenefitRecord] = []
     if frame.topics and frame.city:
         text = ctx.catalog.without_places(frame.text)
-        selection = select_in_city(ctx.catalog, frame.city, text, list(frame.topics), None, frame.given, frame.level)
+        selection = select_in_city(
+            ctx.catalog, frame.city, text, list(frame.topics), None, frame.given, frame.level, frame.named_amounts
+        )
         several = lookup.several_subjects(ctx.catalog, replace(frame, text=frame.text + "有哪些"), text, selection)
         parts = several or selection.records[:1]
     in_play = [*ctx.conversation.subject, *ctx.conversation.compared]

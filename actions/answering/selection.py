@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from policy_db.calculator import Calculation, calculate
@@ -173,6 +174,7 @@ def select_in_city(
     category: str | None,
     given: UserFigures | None = None,
     level: str | None = None,
+    named: tuple[Decimal, ...] = (),
 ) -> Selection:
     relevant = Relevance(catalog, text, topics)
     hits = at_level(
@@ -196,10 +198,10 @@ def select_in_city(
         benefits = [h for h in hits if not h.benefit.is_fact and h.score >= FACT_YIELDS_SHARE * best.score]
         if benefits:
             best = benefits[0]
-    named = [h for h in hits if given and amounts_yuan(h.benefit) & {f.value for f in given.money()}]
-    if named:
+    meant = [h for h in hits if amounts_yuan(h.benefit) & set(named)]
+    if meant:
         # 「那50万的奖励还能拿吗」: a sum the owner names is the benefit they mean, not a figure of theirs.
-        best = named[0]
+        best = meant[0]
     elif given and not computes_from(best.benefit, given):
         # The user gave a figure: prefer a close record whose amount is computed from that figure.
         tiered = [

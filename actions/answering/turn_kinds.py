@@ -95,17 +95,24 @@ class TurnContext:
             return None
         text = self.catalog.without_places(frame.text)
         return select_in_city(
-            self.catalog, frame.city, text, list(frame.topics), frame.category, frame.given, frame.level
+            self.catalog,
+            frame.city,
+            text,
+            list(frame.topics),
+            frame.category,
+            frame.given,
+            frame.level,
+            frame.named_amounts,
         )
 
     @property
     def describes_itself(self) -> bool:
         """The owner says something of the enterprise or gives a figure (facts a verdict can use). A title or
-        board named alone (「小巨人能拿吗」) is the subject, not a fact about the owner."""
+        named alone (「小巨人能拿吗」) is the subject, not a fact about the owner; a board is where it lists."""
         if self.message.figures or self.cue("self"):
             return True
         told = read_profile(self.catalog, self.message.text)
-        return bool(told.enterprise_types or told.measures or told.first_time is not None)
+        return bool(told.enterprise_types or told.measures or told.boards or told.first_time is not None)
 
 
 def facts_only(reader: Reader, message: Frame) -> bool:
