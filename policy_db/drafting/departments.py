@@ -44,13 +44,14 @@ def split_names(text: str, city_names: tuple[str, ...] = ()) -> NameList:
     for group in _split_outside_brackets(text, _SEPARATORS):
         pieces = [_clean(p) for p in _split_outside_brackets(group, _LIST_SEPARATOR)]
         pieces = [p for p in pieces if p]
-        city_prefix = bool(pieces) and pieces[0].startswith("市")
+        # 「市工信局、发改委」 means 市发改委; 「县商务局、财政局」 县财政局
+        prefix = next((p for p in drafting_words().local_prefixes if pieces and pieces[0].startswith(p)), "")
         for piece in pieces:
             for name in _split_conjunction(piece):
                 if not is_department(name):
                     out.rejected.append(name)
-                elif city_prefix and _takes_city_prefix(name, city_names):
-                    out.names.append("市" + name)
+                elif prefix and _takes_city_prefix(name, city_names):
+                    out.names.append(prefix + name)
                 else:
                     out.names.append(name)
     return out
