@@ -307,7 +307,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.cache_control = "no-store"
         rel = self._rel_path() or ""
         try:
-            length = int(self.headers.get("Content-Length") or "0")
+            raw_length = self.headers.get("Content-Length") or "0"
+            length = int(raw_length) if raw_length.isdigit() else 0
             if not rel.startswith("api/"):
                 raise BadRequest("没有这个接口。", status=404)
             if not 0 < length <= MAX_BODY_BYTES:

@@ -88,3 +88,16 @@ def test_one_address_is_limited():
     limit = RateLimit(limit=3, window_s=3600)
     assert [limit.allow("10.0.0.1") for _ in range(4)] == [True, True, True, False]
     assert limit.allow("10.0.0.2")
+
+
+def test_a_body_without_a_length_is_refused(page):
+    request = urllib.request.Request(
+        f"{page}/api/ratings", data=b"{}", method="POST", headers={"Content-Type": "application/json"}
+    )
+    request.add_unredirected_header("Content-Length", "abc")
+    try:
+        urllib.request.urlopen(request, timeout=10)  # noqa: S310 (loopback)
+    except urllib.error.HTTPError as error:
+        assert error.code == 400
+    else:
+        raise AssertionError("a body of unknown length was taken")
