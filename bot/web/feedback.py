@@ -120,9 +120,14 @@ class RateLimit:
         self._seen: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
+    MAX_ADDRESSES = 10_000  # past this, addresses quiet for the whole window are forgotten
+
     def allow(self, client: str) -> bool:
         now = time.monotonic()
         with self._lock:
+            if len(self._seen) > self.MAX_ADDRESSES:
+                for quiet in [a for a, t in self._seen.items() if not t or now - t[-1] > self.window_s]:
+                    del self._seen[quiet]
             times = self._seen[client]
             while times and now - times[0] > self.window_s:
                 times.popleft()
