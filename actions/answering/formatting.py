@@ -106,13 +106,16 @@ def validity_line(b: BenefitRecord, today: dt.date | None = None) -> str:
 
 def ended_line(b: BenefitRecord, today: dt.date | None = None) -> str:
     """An expired policy said plainly, and whom to ask about a successor: its units, the lead unit first."""
+    return ended_phrase(b, today) + wording.ENDED_SUCCESSOR.format(units=successor_units(b))
+
+
+def ended_phrase(b: BenefitRecord, today: dt.date | None = None) -> str:
+    """「已结束：这项措施针对2022年第一季度，已于2022年3月31日到期」 or 「已于…到期」."""
     validity = validity_of(b, today)
     until = validity.until
     if validity.period:
-        ended = wording.ENDED_PERIOD.format(period=validity.period, until=format_date(until))
-    else:
-        ended = wording.ENDED_ON.format(until=format_date(until)) if until else wording.ENDED
-    return ended + wording.ENDED_SUCCESSOR.format(units=successor_units(b))
+        return wording.ENDED_PERIOD.format(period=validity.period, until=format_date(until))
+    return wording.ENDED_ON.format(until=format_date(until)) if until else wording.ENDED
 
 
 def lead_unit(b: BenefitRecord) -> str:

@@ -19,6 +19,7 @@ from policy_db.query import Catalog
 from policy_db.user_figures import UserFigure, UserFigures, read_figures
 from policy_db.vocabulary import CAP_FOCUS, Categories, Vocabulary, load_categories, load_vocabulary
 
+from . import wording
 from .selection import asks_for_figure
 
 MAX_QUESTION_CHARS = 500  # longer messages are cut before search: enough for any real question
@@ -129,7 +130,7 @@ class Reader:
         )
         named = tuple(f for f in given.figures if _names_a_benefit(text, f))
         figures = tuple(f for f in given.figures if f not in named)[:MAX_FIGURES_PER_MESSAGE]
-        refused = tuple(f"“{f.text}”不是有效的金额:{f.reason.rstrip('。')}" for f in given.refused)
+        refused = tuple(wording.REFUSED_AMOUNT.format(text=f.text, reason=f.reason.rstrip("。")) for f in given.refused)
         choice = self.choice(text)
         content = () if choice is not None else self.content(subject_text)  # 「第三个」 names no subject
         if content and subject_text != text:

@@ -377,7 +377,7 @@ def render(
         point = key_sentence(catalog, main, question, text)
         if point:  # what the owner asked that the card does not show comes right under its title
             title, _, rest = text.partition("\n")
-            text = f"{title}\n原文要点:{point}\n{rest}"
+            text = f"{title}\n{wording.KEY_POINT.format(point=point)}\n{rest}"
     # Related records come in the same reply (the view does not jump to a later bubble), numbered lines with
     # their gist and a button each, valid ones first; they become the last list, so 「第2个」 or a button picks one.
     related = sorted(selection.related, key=lambda b: b.is_expired(today)) if aspect == "amount" and selection else []

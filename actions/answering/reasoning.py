@@ -55,7 +55,7 @@ def judge(ctx: TurnContext) -> Reply:
     if assessment.does_not_fit:
         first = wording.VERDICT_DOES_NOT_FIT.format(reason=assessment.reason, name=name)
     elif assessment.fits:
-        first = wording.VERDICT_FITS.format(name=name, reason=assessment.reason.removeprefix("符合："))
+        first = wording.VERDICT_FITS.format(name=name, reason="；".join(c.text for c in assessment.checks))
     elif main.requires and assessment.missing:
         vocab = load_eligibility_vocabulary()
         facts = "、".join(dict.fromkeys(f.label for m in assessment.missing if (f := vocab.field(m))))
@@ -243,7 +243,7 @@ def total(ctx: TurnContext) -> Reply:
     for record in _parts(ctx):
         amount = amount_of(record, given)
         if amount is None:
-            unknown.append(wording.TOTAL_UNKNOWN_PART.format(name=record.name, missing="文件未列金额，未计入"))
+            unknown.append(wording.TOTAL_UNKNOWN_PART.format(name=record.name, missing=wording.TOTAL_NO_AMOUNT))
         else:
             parts.append((record, amount))
     if not parts:

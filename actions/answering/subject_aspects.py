@@ -40,7 +40,7 @@ def now_line(ctx: TurnContext) -> str:
     validity = validity_of(main, ctx.today)
     name = f"“{main.name}”"
     if validity.state == ENDED:
-        ended = formatting.ended_line(main, ctx.today).split("，这项政策已结束")[0]
+        ended = formatting.ended_phrase(main, ctx.today)
         if main.is_fact:
             return wording.NOW_FACT_ENDED.format(name=name, ended=ended)
         return wording.NOW_ENDED.format(name=name, ended=ended)

@@ -308,26 +308,30 @@ def _look_up(ctx: TurnContext) -> Reply:
 
 
 TURN_KINDS: tuple[TurnKind, ...] = (
-    TurnKind("refused_figure", _refused, _say_refused, "「融资-5亿」: a figure that is no real amount"),
-    TurnKind("choose", _choice, _pick, "「第二个」: an item of the last list"),
-    TurnKind("checkup", _checkup, _run_checkup, "「我们是邹平一家专精特新企业，能享受哪些」: 政策体检"),
+    TurnKind("refused_figure", _refused, _say_refused, doc="「融资-5亿」: a figure that is no real amount"),
+    TurnKind("choose", _choice, _pick, doc="「第二个」: an item of the last list"),
+    TurnKind("checkup", _checkup, _run_checkup, doc="「我们是邹平一家专精特新企业，能享受哪些」: 政策体检"),
     TurnKind(
-        "where_most", _where_most, reasoning.where_most, "「在滨州和平顶山之间选址，哪里拿得最多」: totals per city"
+        "where_most", _where_most, reasoning.where_most, doc="「在滨州和平顶山之间选址，哪里拿得最多」: totals per city"
     ),
-    TurnKind("compare", _compare, reasoning.compare, "「平顶山和滨州哪个多」: one measure across cities"),
-    TurnKind("rank", _rank, reasoning.rank, "「哪项钱最多」: a city's measures by what one enterprise gets"),
-    TurnKind("still_pay", _still_pay, reasoning.still_pay, "「这几个月我自己还要掏多少」: the cost less the relief"),
-    TurnKind("total", _total, reasoning.total, "「加起来一共多少」: several benefits summed"),
-    TurnKind("documents", _about_documents, _documents, "「文号是多少」: the documents"),
-    TurnKind("other_place", _other_place, _place_not_covered, "「郑州有什么补贴」: a place not covered"),
-    TurnKind("judge", _judge, reasoning.judge, "「个体户也行吗」「4800万能拿吗」: a verdict on the owner's case"),
-    TurnKind("now", _now, subject_aspects.now, "「现在还能申请吗」: validity in today's terms"),
-    TurnKind("how_to", _how_to, subject_aspects.how_to, "「怎么申请，找哪个部门」: how to apply, honestly"),
-    TurnKind("measure", _measure, subject_aspects.measure, "「能缓多久」「分几次给」: what the clause may not give"),
-    TurnKind("follow_up", _follow_up, _follow, "「那省级的呢」「找谁办」「要是8亿呢」: one part of the subject"),
-    TurnKind("switch_city", _switch_city, _reask, "「那三明呢」: the last question in another city"),
-    TurnKind("city_alone", _city_alone, _ask_what, "「三明」: which kind of help"),
-    TurnKind("lookup", lambda ctx: True, _look_up, "「平顶山小巨人能奖多少」: a subject of its own"),
+    TurnKind("compare", _compare, reasoning.compare, doc="「平顶山和滨州哪个多」: one measure across cities"),
+    TurnKind("rank", _rank, reasoning.rank, doc="「哪项钱最多」: a city's measures by what one enterprise gets"),
+    TurnKind(
+        "still_pay", _still_pay, reasoning.still_pay, doc="「这几个月我自己还要掏多少」: the cost less the relief"
+    ),
+    TurnKind("total", _total, reasoning.total, doc="「加起来一共多少」: several benefits summed"),
+    TurnKind("documents", _about_documents, _documents, doc="「文号是多少」: the documents"),
+    TurnKind("other_place", _other_place, _place_not_covered, doc="「郑州有什么补贴」: a place not covered"),
+    TurnKind("judge", _judge, reasoning.judge, doc="「个体户也行吗」「4800万能拿吗」: a verdict on the owner's case"),
+    TurnKind("now", _now, subject_aspects.now, doc="「现在还能申请吗」: validity in today's terms"),
+    TurnKind("how_to", _how_to, subject_aspects.how_to, doc="「怎么申请，找哪个部门」: how to apply, honestly"),
+    TurnKind(
+        "measure", _measure, subject_aspects.measure, doc="「能缓多久」「分几次给」: what the clause may not give"
+    ),
+    TurnKind("follow_up", _follow_up, _follow, doc="「那省级的呢」「找谁办」「要是8亿呢」: one part of the subject"),
+    TurnKind("switch_city", _switch_city, _reask, doc="「那三明呢」: the last question in another city"),
+    TurnKind("city_alone", _city_alone, _ask_what, doc="「三明」: which kind of help"),
+    TurnKind("lookup", lambda ctx: True, _look_up, doc="「平顶山小巨人能奖多少」: a subject of its own"),
 )
 
 

@@ -38,20 +38,15 @@ ACTIONS = Path(actions.__file__).parent
 NOT_SCANNED = {
     "answering/wording.py",  # the sentences themselves
     "answering/punctuation.py",  # the marks it converts
-    # moved by the lead engineer
-    "answering/lookup.py",
-    "answering/reasoning.py",
-    "answering/turn_kinds.py",
-    "answering/subject_aspects.py",
-    "answering/frame.py",
-    "answering/state.py",
-    "answering/amounts.py",
 }
 # Literals with Chinese and punctuation that are no reply wording. Keep this short: a sentence the bot
 # says belongs in wording.py.
 NOT_WORDING = {
     # the filler stripped from a short answer to the message form (「不留了吧」): characters, not a sentence
     ("leave_message.py", r"[\s,，。.!！?？~…、]|吧|啊|呀|哈|嗯|呢"),
+    # the filler stripped before reading a choice (「第二个吧」) and the ordinal pattern: characters, not sentences
+    ("answering/frame.py", r"[\s,，。.!！?？~、]|吧|呢|啊|呀|的|看看|说说|详细|讲讲|要|选|就|那|这"),
+    ("answering/frame.py", "(?:{})?([0-9]{1,2}|[一二两三四五六七八九十])(?:{})?"),
 }
 HAN = r"[\u4e00-\u9fff]"
 SENTENCE = re.compile(
@@ -88,11 +83,22 @@ def _log_arguments(tree: ast.AST) -> set[int]:
     }
 
 
+def _row_documentation(tree: ast.AST) -> set[int]:
+    """The `doc=` of a table row (turn_kinds.TurnKind): an example of what owners say, not a reply."""
+    return {
+        id(keyword.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        for keyword in node.keywords
+        if keyword.arg == "doc"
+    }
+
+
 def string_literals(source: str) -> list[tuple[int, str]]:
     """Every string literal of a module but docstrings and log messages; an f-string is read with its
     placeholders as {} (the parts that are only placeholders say nothing)."""
     tree = ast.parse(source)
-    skipped = _docstrings(tree) | _log_arguments(tree)
+    skipped = _docstrings(tree) | _log_arguments(tree) | _row_documentation(tree)
     in_f_strings = {id(value) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for value in node.values}
     literals = []
     for node in ast.walk(tree):
