@@ -18,11 +18,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from .brackets import CLOSERS, OPENERS
 from .words import drafting_words
 
 _SEPARATORS = ",，;；\n\t "
 _LIST_SEPARATOR = "、"
-_OPENERS, _CLOSERS = "(（〔【[", ")）〕】]"
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "〔": "(", "〕": ")", "【": "(", "】": ")", "[": "(", "]": ")"})
 MAX_NAME_CHARS = 20
 _TRUNCATED_CHARS = 2  # a name cut at a line end loses at most this many characters
@@ -60,9 +60,9 @@ def split_names(text: str, city_names: tuple[str, ...] = ()) -> NameList:
 def _split_outside_brackets(text: str, separators: str) -> list[str]:
     parts, depth, begin = [], 0, 0
     for i, char in enumerate(text):
-        if char in _OPENERS:
+        if char in OPENERS:
             depth += 1
-        elif char in _CLOSERS:
+        elif char in CLOSERS:
             depth = max(0, depth - 1)
         elif char in separators and depth == 0:
             parts.append(text[begin:i])

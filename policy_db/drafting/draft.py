@@ -25,8 +25,9 @@ from ..completeness import check_document, compact, find_figures
 from ..records import CityRecord
 from .classify import CategoryGuesser, TopicVocabulary
 from .departments import DepartmentBook, split_names
+from .duties import inline_lists
 from .figures import DraftFigure, clause_figures, yaml_number
-from .layout import Paragraph, clauses_of, inline_lists, read_layout
+from .layout import Paragraph, clauses_of, read_layout
 from .metadata import Metadata, read_metadata
 from .tiers import tier_of
 from .wording import word_benefit, word_fact

@@ -4,9 +4,8 @@ the rows of a task table (分工表); and the clauses a paragraph is made of.
 The section of every line comes from policy_db.clauses.walk (附件N, 一、, (一), 1.). Web copies wrap
 a paragraph over several lines (三门峡's text breaks mid-word, with blank lines between): a line that
 opens no section continues the paragraph before it unless that one ended a sentence or was a short
-heading. A 责任单位 list stands inside a paragraph 「(责任单位:…)」, in a paragraph's closing
-parentheses 「(市发展改革委、市财政局按职责分工负责)」, on a line of its own after the paragraphs it
-covers (wrapped, too) or in a table column; each is kept with the paragraphs it covers.
+heading. A 责任单位 list stands inside a paragraph (duties.py), on a line of its own after the
+paragraphs it covers (wrapped, too) or in a table column; each is kept with the paragraphs it covers.
 
 A paragraph's clauses are its sentences (。！？), each cut at ；/; into parts: the unit a benefit is
 drafted from. Everything kept is a verbatim slice of the line text, so a clause_text found here
@@ -20,7 +19,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..clauses import Section
-from .departments import split_names
+from .brackets import closing_brackets
+from .duties import inline_lists, lead_texts, list_text
 from .numbering import has_articles, walk_any
 from .words import drafting_words
 
@@ -36,8 +36,6 @@ _ANNEX_MARK = re.compile(r"^附\s*件\s*(\d*)\s*[:：]?\s*$")
 _SENTENCE_END = "。！？!?"
 _PART_END = "；;"
 _ENDED = tuple("。；;！？!?：:)）")
-_OPENERS, _CLOSERS = "(（〔【[", ")）〕】]"
-_MAX_BRACKET = 200  # an opening bracket with no closer this near is a typo, not a bracket
 HEADING_MAX_CHARS = 30  # a numbered line this short, without a full stop, is a heading
 # ... unless it stops mid-phrase: 「(一)对新认定的高新技术企业,给予」 is wrapped, not a heading
 _OPEN_ENDINGS = ("的", "和", "及", "与", "或", "对", "给予", "在", "为", "按", "并", "、", ",", "，")
@@ -168,7 +166,7 @@ class _LayoutReader:
         )
         if continues and last is not None:
             last.text += text
-            self._find_leads(last)
+            last.lead_texts = lead_texts(last.text)
             self._conditions_follow(last)
             return
         paragraph = Paragraph(section=section, text=text, in_body=self.in_body)
@@ -185,7 +183,7 @@ class _LayoutReader:
                 bool(heading) and heading == strip_numbering(text).strip().rstrip("。") and not self._wrapped(text)
             )
         paragraph.heading = self._heading_for(section)
-        self._find_leads(paragraph)
+        paragraph.lead_texts = lead_texts(paragraph.text)
         self._conditions_follow(paragraph)
         self.paragraphs.append(paragraph)
 
@@ -205,49 +203,6 @@ class _LayoutReader:
             deepest = max(i for i, level in enumerate(levels) if level)
             levels[deepest] = ""
         return ""
-
-    def _find_leads(self, paragraph: Paragraph) -> None:
-        """「由市发改委牵头,市住建局、交通局配合」「由市工信局会同市自然资源局、金融监管局」."""
-        leads = "|".join(map(re.escape, self.words.lead_words))
-        helpers = "|".join(map(re.escape, self.words.helper_words + self.words.duty_endings))
-        found = []
-        for match in re.finditer(rf"由(?P<lead>[^,，。；;:：由]{{2,40}}?)(?:分别)?(?P<how>{leads})", paragraph.text):
-            found.append(match.group("lead"))
-            after = re.split(r"[。；;]", paragraph.text[match.end() : match.end() + 160])[0]
-            if match.group("how") == "会同":
-                if named := re.match(r"(?P<with>[^,，。；;]{2,60}?)(?:[,，。；;]|$)", after):
-                    found.append(re.sub(rf"(?:{helpers}).*$", "", named.group("with")))
-                continue
-            for chunk in re.split(r"[,，]", after.lstrip(",，、"))[:3]:  # 「…牵头，A、B配合，C负责具体实施」
-                if named := re.match(rf"(?P<with>[^,，;；]{{2,60}}?)(?:{helpers})", chunk):
-                    found.append(named.group("with"))
-        found += self._subjects(paragraph.text)
-        found += self._done_by(paragraph.text)
-        paragraph.lead_texts = found
-
-    def _done_by(self, text: str) -> list[str]:
-        """「由市工业和信息化局、市财政局共同管理」「由市科学技术局负责解释」: units named after 由 that do
-        something, when every name of the list is a unit's."""
-        verbs = "|".join(map(re.escape, self.words.by_words))
-        found = []
-        for match in re.finditer(rf"由(?P<names>[^,，。；;:：由]{{2,60}}?)(?:{verbs})", text):
-            roles = "|".join(map(re.escape, self.words.lead_words + self.words.helper_words))
-            listed = re.sub(f"(?:{roles})", "、", match.group("names"))  # 由市科技局会同市财政局审核
-            names = split_names(listed)
-            if names.names and not names.rejected:
-                found.append(listed)
-        return found
-
-    def _subjects(self, text: str) -> list[str]:
-        """Departments that are the subject of a sentence in running text: 「市财政局在审核通过后7个工作日内
-        拨付资金」「市科学技术局会同市市场监督管理局认定」 (a local unit's name, then a verb of duty)."""
-        prefixes = "".join(self.words.local_prefixes)
-        verbs = "|".join(map(re.escape, self.words.subject_verbs))
-        endings = "|".join(map(re.escape, sorted(self.words.department_endings, key=len, reverse=True)))
-        unit = rf"(?P<name>[{prefixes}][^,，。；;：:、()（）]{{1,16}}?(?:{endings}))"
-        found = [m.group("name") for m in re.finditer(rf"(?:^|(?<=[,，。；;：:由)）])){unit}(?={verbs})", text)]
-        found += [m.group("name") for m in re.finditer(rf"会同{unit}", text)]  # 会同 names the unit it works with
-        return found
 
     # -- 责任单位 lists ------------------------------------------------------------------------------------
     def _starts_list(self, text: str) -> bool:
@@ -351,27 +306,6 @@ class _LayoutReader:
         self.number_column = numbered[0] if numbered else -1
 
 
-def list_text(text: str) -> str:
-    """The names of a 责任单位 line, without its label and brackets."""
-    words = drafting_words()
-    label = "|".join(map(re.escape, words.responsible_label))
-    text = re.sub(rf"^[（(]?\s*(?:{label})\s*[:：]\s*", "", text.strip())
-    return _drop_unmatched_closer(text)
-
-
-def _drop_unmatched_closer(text: str) -> str:
-    """「…经开区管委会)」: a closing bracket with no opener ends the list."""
-    depth = 0
-    for i, char in enumerate(text):
-        if char in _OPENERS:
-            depth += 1
-        elif char in _CLOSERS:
-            if depth == 0:
-                return text[:i]
-            depth -= 1
-    return text
-
-
 def strip_numbering(text: str) -> str:
     return _NUMBERING.sub("", text, count=1)
 
@@ -385,50 +319,6 @@ def heading_of(line: str) -> str:
     if re.search(r"[,，]", first) and first.startswith(drafting_words().clause_openers):
         return ""  # 「对新认定的…平台，给予一次性」 cut by a line end: a clause, not a heading
     return first
-
-
-# -- clauses of a paragraph -------------------------------------------------------------------------------
-def inline_lists(text: str) -> list[tuple[int, int, str]]:
-    """The 责任单位 lists inside a paragraph: (start, end, names), the span including its brackets.
-
-    「(责任单位:市税务局、市财政局,各县〔市、区〕政府〔管委会〕)」「【责任单位：市金融局】」, a label without
-    brackets after a sentence 「。责任单位：市科技局、市财政局。」, and brackets that hold only units and their
-    roles 「(市发展改革委、市工业和信息化局按职责分工负责)」「（市发改委牵头，市财政局、市工信局配合）」, or
-    units alone in brackets that close the paragraph 「…给予奖励。（市工信局、市财政局，各县〔市、区〕政府）」."""
-    words = drafting_words()
-    found = []
-    closers = _closing_brackets(text)
-    label = "|".join(map(re.escape, words.responsible_label))
-    for match in re.finditer(rf"[（(【\[]\s*(?:{label})\s*[:：]", text):
-        end = closers.get(match.start(), len(text))
-        found.append((match.start(), end + 1, text[match.end() : end].strip()))
-    for match in re.finditer(rf"(?<=[。；;])\s*(?:{label})\s*[:：](?P<names>[^。；;]+)[。；;]?", text):
-        if not any(s <= match.start() < e for s, e, _ in found):
-            found.append((match.start(), match.end(), match.group("names").strip()))
-    roles = "|".join(map(re.escape, sorted(words.lead_words + words.helper_words + words.duty_endings, key=len)[::-1]))
-    for start, end in closers.items():
-        inner = text[start + 1 : end]
-        closing = not text[end + 1 :].strip(" 。.；;")  # 「…给予奖励。（市工信局、市财政局）」 ends the paragraph
-        if any(s <= start < e for s, e, _ in found) or not (closing or re.search(rf"(?:{roles})\s*$", inner)):
-            continue
-        names = re.sub(rf"(?:{roles})", "、", inner).strip("、，, ")
-        listed = split_names(names)  # 各县〔市、区〕政府 is one name
-        if listed.names and not listed.rejected and not re.search(r"[。；;:：]", names):
-            found.append((start, end + 1, names))
-    return sorted(found)
-
-
-def _closing_brackets(text: str) -> dict[int, int]:
-    """Each opening bracket's matching closer (brackets without a partner near enough are ignored)."""
-    pairs, stack = {}, []
-    for i, char in enumerate(text):
-        if char in _OPENERS:
-            stack.append(i)
-        elif char in _CLOSERS and stack:
-            start = stack.pop()
-            if i - start <= _MAX_BRACKET:
-                pairs[start] = i
-    return pairs
 
 
 @dataclass(frozen=True)
@@ -469,7 +359,7 @@ def _split(text: str) -> list[Clause]:
 
 def _cut(text: str, marks: str) -> list[str]:
     inside = [False] * len(text)
-    for start, end in _closing_brackets(text).items():
+    for start, end in closing_brackets(text).items():
         for i in range(start, end + 1):
             inside[i] = True
     pieces, begin = [], 0
