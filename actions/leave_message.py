@@ -20,7 +20,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from policy_db.messages import MessageRejected, MessageStore, check_question, phone_in
+from policy_db import outcomes
+from policy_db.messages import DEFAULT_RETENTION_DAYS, MessageRejected, MessageStore, check_question, phone_in
 from policy_db.query import Catalog, PolicyDatabaseUnavailable
 from policy_db.vocabulary import load_vocabulary
 
@@ -160,3 +161,18 @@ class ActionLeaveMessage(Action):
                 text = wording.MESSAGE_LEFT_WITHOUT_PHONE.format(id=message.id, hotline=hotline)
         dispatcher.utter_message(text=full_width(text))
         return [SlotSet("message_text", None), SlotSet("message_phone", None)]
+
+
+class ActionAskMessagePhone(Action):
+    """The form's question for a phone number, with the privacy notice: why it is asked, who sees it and how
+    long it is kept (policy_db.messages.DEFAULT_RETENTION_DAYS, the period the purge command uses)."""
+
+    def name(self) -> str:
+        return "action_ask_message_phone"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = wording.ASK_PHONE_WITH_NOTICE.format(days=DEFAULT_RETENTION_DAYS)
+        dispatcher.utter_message(text=full_width(text), outcome=outcomes.HAND_OFF)
+        return []

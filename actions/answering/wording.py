@@ -220,3 +220,9 @@ MESSAGE_NO_PHONE_SEEN = "没有看到电话号码。"
 MESSAGE_STORE_FAILED = "抱歉，留言系统暂时出了故障，这条留言没有保存成功。请稍后再试，或直接拨打{hotline}。"
 MESSAGE_LEFT_WITH_PHONE = "已记下您的留言（编号{id}），工作人员处理后会打{phone}联系您。急事可拨打{hotline}。"
 MESSAGE_LEFT_WITHOUT_PHONE = "已记下您的留言（编号{id}）。您没有留电话，工作人员无法回电，需要答复请拨打{hotline}。"
+
+# -- the message form's phone question (actions/leave_message.py) --------------------------------------------
+ASK_PHONE_WITH_NOTICE = (
+    "方便留个电话吗？工作人员可以打给您。请回复手机号或带区号的座机号；不留电话请回复“不留”。"
+    "（电话只用于回电答复您的问题，只有负责答复的工作人员能看到，留言和电话保存{days}天后删除。）"
+)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from policy_db.messages import DEFAULT_RETENTION_DAYS
 from tests.support.bot_on_database import bot_on, built_database, policy_db
 from tests.support.conversations import new_sender
 
@@ -34,7 +35,9 @@ def test_a_message_with_a_phone_reaches_the_officers_list(bot, database):
     asked = bot.text(sender, "我要留言")
     assert "请写下您想问的问题" in asked
     question = "小巨人奖励去年就报上去了，钱一直没到账，想问问进度"
-    assert "方便留个电话吗" in bot.text(sender, question)
+    asked = bot.text(sender, question)
+    # why the number is asked, who sees it and how long it is kept, in the form's own question
+    assert "方便留个电话吗" in asked and f"保存{DEFAULT_RETENTION_DAYS}天后删除" in asked and "工作人员" in asked
 
     refused = bot.text(sender, "1380013800")
     assert "电话号码格式不对" in refused and "方便留个电话吗" in refused  # a clear reply and a second chance
