@@ -1,15 +1,15 @@
 """The figures of a clause as data: kind, value, unit, a short label and the text as written.
 
 Money, ratios, month and working-day counts are found by policy_db.completeness.find_figures (so a
-draft covers exactly what the completeness check looks for); counts of things (50家, 10场, 1.2倍),
-dates a clause runs to (到2022年年底, 2021年7月1日以来), durations (3年以内), discounts (85折),
-percentage points and cost shares (按照1∶1比例) by the patterns below. Numbers are read with
-policy_db.money.chinese_number (三个月 is 3).
+draft covers exactly what the completeness check looks for); by the patterns below: money and ratios
+in Chinese numerals (三十万元, 百分之五, 两亿元, read with policy_db.money.chinese_number), day counts
+(30日内, 15天), the lower end of a range whose unit is written once (一至三年, 10—20万元), counts of things
+(50家, 10场, 1.2倍), dates a clause runs to (到2022年年底, 2021年7月1日以来), durations (3年以内), discounts
+(85折), percentage points and cost shares (按照1∶1比例). An amount in 美元 or 欧元 is left out (the data has no
+such unit); the completeness pass makes it an exclusion for the officer.
 
-A figure's kind comes from the words right next to it (data/drafting.yml): 最高/不超过 before money make a
-cap, 以上/未超过 a threshold, 费率 a rate, 承担/分担 a share, 规模…基金 a fund; in a fact record (a
-sentence that grants nothing) a figure is a target unless such a word says otherwise. A kind that
-no word decided is `sure=False`, and the record's review note says so.
+A figure's kind comes from the words next to it (kinds.py); figures written as a series or a range take
+their kind from each other (_in_series).
 """
 
 from __future__ import annotations
@@ -23,15 +23,13 @@ from typing import Any
 
 from ..completeness import FIGURE_PATTERN, find_figures
 from ..money import chinese_number
+from .kinds import CAP_OR_RATIO, money_kind, ratio_kind
 from .words import drafting_words
 
 _MONEY_UNITS = {"元": "元", "万元": "万元", "万": "万元", "亿元": "亿元", "亿": "亿元"}
 _COUNT_UNITS = {"家": "家", "个": "个", "场": "场次", "场次": "场次", "倍": "倍"}
 _DELIMITERS = ',，、;；:：(（)）。“”"《》'
 LABEL_CHARS = 12
-CONTEXT_CHARS = 8
-CAP_WINDOW = 12  # 「最高给予担保总额0.5%」: a cap word this near before a ratio
-CAP_OR_RATIO = "cap_or_ratio"  # a ratio with a cap word: a cap unless the clause caps it in money
 
 _CN = "零〇一二两三四五六七八九十百千万点"  # a number written in Chinese numerals (三十、一千五百、两)
 _CN_SMALL = "一二两三四五六七八九十"
@@ -171,11 +169,11 @@ def _figure(group: str, text: str, start: int, end: int, compact_text: str, is_f
     if group == "money":
         match = re.fullmatch(r"(?P<n>\d+(?:\.\d+)?)(?P<u>亿元|万元|元|亿|万)", text)
         assert match is not None
-        kind, sure = _money_kind(compact_text, start, end, is_fact)
+        kind, sure = money_kind(compact_text, start, end, is_fact)
         return DraftFigure(kind, Decimal(match["n"]), _MONEY_UNITS[match["u"]], label, text, start, end, sure)
     if group == "ratio":
         unit = "‰" if text.endswith("‰") else "%"
-        kind, sure = _ratio_kind(compact_text, start, end, is_fact)
+        kind, sure = ratio_kind(compact_text, start, end, is_fact)
         return DraftFigure(kind, Decimal(text[:-1]), unit, label, text, start, end, sure)
     if group == "months":
         kind = "threshold" if _at_least(compact_text, end) else "months"
@@ -203,14 +201,14 @@ def _extra(group: str, match: re.Match[str], compact_text: str, is_fact: bool) -
     if group == "cn_money":
         if len(match["n"]) == 1 and match["u"] == "元":
             return None  # 三元区 is a place; an amount of one character is written 3元
-        kind, sure = _money_kind(compact_text, start, end, is_fact)
+        kind, sure = money_kind(compact_text, start, end, is_fact)
         unit = _MONEY_UNITS[match["u"]]
         return DraftFigure(kind, _number(match["n"]), unit, label, text, start, end, sure)
     if group == "thousand":
-        kind, sure = _money_kind(compact_text, start, end, is_fact)
+        kind, sure = money_kind(compact_text, start, end, is_fact)
         return DraftFigure(kind, _number(match["n"]) * 1000, "元", label, text, start, end, sure)
     if group == "cn_ratio":
-        kind, sure = _ratio_kind(compact_text, start, end, is_fact)
+        kind, sure = ratio_kind(compact_text, start, end, is_fact)
         unit = "%" if match["base"] == "百分之" else "‰"
         value = _number(match["n"]) / (10 if match["base"] == "万分之" else 1)  # 万分之五 is 0.5‰
         return DraftFigure(kind, value, unit, label, text, start, end, sure)
@@ -253,9 +251,9 @@ def _range_low(match: re.Match[str], compact_text: str, is_fact: bool) -> DraftF
     label = label_of(compact_text, start, end)
     number = _number(match["n"])
     if unit in ("万元", "亿元", "元"):
-        kind, sure = _money_kind(compact_text, start, end, is_fact)
+        kind, sure = money_kind(compact_text, start, end, is_fact)
     elif unit in ("%", "‰"):
-        kind, sure = _ratio_kind(compact_text, start, end, is_fact)
+        kind, sure = ratio_kind(compact_text, start, end, is_fact)
     else:
         kind, sure = {"年": "years", "个月": "months", "天": "days"}[unit], True
     return DraftFigure(kind, number, unit, label, text, start, end, sure)
@@ -272,135 +270,6 @@ def _date(group: str, match: re.Match[str]) -> dt.date | None:
         return dt.date(year, 12, 31)
     except ValueError:
         return None  # 2022年13月: a typo, not a date
-
-
-def _money_kind(text: str, start: int, end: int, is_fact: bool) -> tuple[str, bool]:
-    words = drafting_words()
-    before, after = text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
-    if _is_fund(text, start, end):
-        return "fund", True
-    if before.endswith(("未超过", "未达到")):
-        return "threshold", True
-    if _ends_with_near(before, words.cap_before):
-        return ("threshold", True) if _is_condition(text, start, end) else ("cap", True)
-    if not is_fact and re.sub(r"(?:在|为|处于)$", "", _chunk_before(text, start)).endswith(words.measure_words):
-        return "threshold", True  # 营业收入在2000万元至1亿元之间的: the enterprise's own figure
-    if after.startswith(words.below_after) and not after.startswith(words.threshold_after):
-        return "cap", True
-    if re.search(r"\d(?:亿元|万元|元|亿|万)(?:\(含\)|（含）)?至$", before):
-        return "threshold", True  # the upper bound of a band: 10亿元(含)至20亿元
-    compared = _compared(before, after, is_fact)
-    if compared:
-        return compared, True
-    if is_fact:
-        return "target", False
-    near = text[max(0, start - 10) : end + 10]
-    return "amount", any(w in near for w in words.grant_words)
-
-
-def _chunk_before(text: str, start: int) -> str:
-    """The words of the figure's own phrase before it (back to the last comma or full stop)."""
-    return re.split(r"[,，;；。:：]", text[:start])[-1]
-
-
-def _is_fund(text: str, start: int, end: int) -> bool:
-    """A fund or pool the government sets up, not what one enterprise gets: 「资金池规模5亿元」
-    「设立规模20亿元的…基金」「安排…专项资金3亿元」「补贴总额度不超过1000万元」."""
-    words = drafting_words()
-    before = _chunk_before(text, start)
-    compared = words.cap_before + words.reach_before + words.threshold_before
-    bare = re.sub(f"(?:{'|'.join(map(re.escape, compared))}|为|共)+$", "", before)
-    if bare.endswith(words.fund_before) or text[end : end + CONTEXT_CHARS].startswith(words.fund_after):
-        return True
-    if any(w in text[end : end + 12] for w in words.fund_words) and not text[end:].startswith("的"):
-        return True
-    if any(w in text[end : end + 12] for w in words.fund_words) and re.match(
-        r"的[^,，;；。]{0,12}?(?:基金|资金池)", text[end:]
-    ):
-        return True
-    if bare.endswith(words.fund_nouns) and any(w in before for w in words.fund_setup_words):
-        return True
-    # 「专项资金由市财政预算安排，每年不少于2亿元」: the sentence is about the fund, the figure's own
-    # phrase only says how much (每年, 不少于 …)
-    sentence = re.split(r"[。；;]", text[:start])[-1]
-    qualifiers = "|".join(
-        map(re.escape, words.cap_before + words.reach_before + words.threshold_before + words.period_words)
-    )
-    only_amount = not re.sub(f"(?:{qualifiers}|为|共|共计|合计)+", "", before)
-    subject = re.match(f"^[^,，]{{0,20}}?(?:{'|'.join(map(re.escape, words.fund_nouns))})", sentence)
-    return only_amount and subject is not None and any(w in sentence for w in words.fund_setup_words)
-
-
-def _is_condition(text: str, start: int, end: int) -> bool:
-    """「上年度营业收入不超过4亿元的中小企业」: a ceiling on the enterprise's own figure (营业收入 …
-    data/drafting.yml `measure_words`), or a figure that describes who (…的企业), is a condition."""
-    words = drafting_words()
-    before = _chunk_before(text, start)
-    bare = re.sub(f"(?:{'|'.join(map(re.escape, words.cap_before))})+$", "", before)
-    if bare.endswith(words.measure_words):
-        return True
-    after = text[end : end + 8]
-    return after.startswith("的") and any(w in after for w in words.who_nouns)
-
-
-def _ratio_kind(text: str, start: int, end: int, is_fact: bool) -> tuple[str, bool]:
-    words = drafting_words()
-    before, after = text[max(0, start - CONTEXT_CHARS) : start], text[end : end + 4]
-    if any(w in before[-6:] or w in after for w in words.share_words):
-        return "share", True
-    if any(w in _chunk_before(text, start) for w in words.performance_words):
-        return "target", True  # 培训满意度不低于95%: a level the government commits to
-    if re.search(f"比例(?:{'|'.join(map(re.escape, words.ratio_set_words))})$", before):
-        return "ratio", True  # 加计扣除比例提高到100%: the ratio the enterprise gets
-    if after.startswith(words.threshold_after):
-        return "threshold", True  # 担保费率降至1%以下的业务: which business qualifies
-    if not before.endswith("的") and any(w in before for w in words.rate_before):
-        return "rate", True  # 担保费率降至1%; but 利率(LPR)的35% is a ratio of a rate
-    if before.endswith(words.cap_before) and _is_condition(text, start, end):
-        return "threshold", True  # 裁员率不高于5.5%的企业: the enterprise's own rate
-    if before.endswith(words.cap_before):
-        return CAP_OR_RATIO, True  # 按照不超过10%的比例: not a condition 「超过10%」
-    if is_fact and before.endswith(("不低于", "不少于")):
-        return "target", True  # 问题解决率不低于96%: a level the government commits to
-    compared = _compared(before, after, is_fact)
-    if compared:
-        return compared, True
-    if any(w in text[max(0, start - CAP_WINDOW) : start] for w in words.cap_before):
-        return CAP_OR_RATIO, True
-    if re.search(r"按[^,，;；。]{1,40}的$", _chunk_before(text, start)):
-        return "ratio", True  # 按市场价的50%收取: a share of a base, also in a sentence that grants nothing
-    if is_fact:
-        return "target", False
-    near = text[max(0, start - 12) : end + 12]
-    return "ratio", any(w in near for w in words.grant_words) or "按" in before or "比例" in after
-
-
-def _compared(before: str, after: str, is_fact: bool) -> str | None:
-    """A figure compared with the enterprise's: a threshold (condition) or, in a fact, a target."""
-    words = drafting_words()
-    for above in sorted(words.above_after, key=len, reverse=True):
-        if after.startswith(above):
-            rest = after[len(above) :]
-            return "target" if not rest or rest[0] in _DELIMITERS else "threshold"
-    for below in words.below_after:
-        if after.startswith(below) and (len(after) == len(below) or after[len(below)] in _DELIMITERS):
-            return "target"  # 传统产业比重降低到75%以下;
-    if after.startswith(words.threshold_after) or before.endswith(words.threshold_before):
-        return "threshold"
-    if before.endswith(words.reach_before):
-        return "target" if is_fact else "threshold"
-    return None
-
-
-def _ends_with_near(before: str, words: tuple[str, ...]) -> bool:
-    """「最高补贴5.04万元」「每场最高20万元」「给予最高不超过200万元」: the word ends right before the
-    figure or one verb before it."""
-    trimmed = re.sub(r"(给予|补贴|补助|奖励|资助)$", "", before)
-    if before.endswith(words) or trimmed.endswith(words):
-        return True
-    # 「最高可获得50万元」「最高可达50万元」: a verb of getting between the word and the figure
-    verbs = "|".join(map(re.escape, drafting_words().cap_verbs))
-    return bool(re.search(f"(?:{'|'.join(map(re.escape, words))})(?:{verbs})$", before))
 
 
 def label_of(text: str, start: int, end: int) -> str:
