@@ -1,10 +1,11 @@
 """The layout of an official text: its paragraphs, the section each stands in, its 责任单位 lists and
 the rows of a task table (分工表); and the clauses a paragraph is made of.
 
-The section of every line comes from policy_db.clauses.walk (附件N, 一、, (一), 1.). Web copies wrap
+The section of every line comes from numbering.walk_any (附件N, 一、, (一), 1., 第X章/第X条). Web copies wrap
 a paragraph over several lines (三门峡's text breaks mid-word, with blank lines between): a line that
 opens no section continues the paragraph before it unless that one ended a sentence or was a short
-heading. A 责任单位 list stands inside a paragraph (duties.py), on a line of its own after the
+heading, or it was cut by the width of a PDF page (wrap_width); a bulleted line goes on the paragraph
+that introduces the list. A 责任单位 list stands inside a paragraph (duties.py), on a line of its own after the
 paragraphs it covers (wrapped, too) or in a table column; each is kept with the paragraphs it covers.
 
 A paragraph's clauses are its sentences (。！？), each cut at ；/; into parts: the unit a benefit is
