@@ -48,6 +48,7 @@ from .selection import (
     lead_departments,
     select_in_city,
     select_per_city,
+    topic_departments,
 )
 
 OVERVIEW_SIZE = 8
@@ -304,7 +305,9 @@ def asks_list(text: str) -> bool:
 
 def not_found(catalog: Catalog, city: str, frame: Frame) -> Reply:
     search_text = catalog.without_places(frame.text)
-    departments = lead_departments(catalog, city, asked_categories(catalog, frame))
+    departments = topic_departments(catalog, city, frame.topics, search_text) or lead_departments(
+        catalog, city, asked_categories(catalog, frame)
+    )
     passage = best_passage(catalog, city, search_text)
     text = (
         formatting.passage_text(city, passage, departments)

@@ -279,6 +279,18 @@ def best_passage(catalog: Catalog, city: str, text: str) -> PassageHit | None:
     return None
 
 
+def topic_departments(catalog: Catalog, city: str, topics: Sequence[str], text: str = "") -> list[str]:
+    """Who leads the asked topic where it has records (any city), as this city's own units: 「三明有低空经济补贴吗」
+    is answered with the units that lead such measures, not the same two for every topic. With no topic,
+    the records whose words the question shares most stand in for it."""
+    own_units = {name for b in catalog.in_city(city) for name in b.departments}
+    records = [b for b in catalog.benefits if set(topics) & set(b.topics)]
+    if not records and text:
+        records = [h.benefit for h in catalog.find_benefits(text=text, limit=5) if h.text_raw >= MIN_TEXT_MATCH]
+    leads = [b.departments[0] for b in records if b.departments and b.departments[0] in own_units]
+    return sorted(set(leads), key=lambda name: (-leads.count(name), name))[:2]
+
+
 def lead_departments(catalog: Catalog, city: str, categories: Sequence[str] = ()) -> list[str]:
     """Who to ask when nothing matches: the units most often responsible (lead units count double) for the
     first kind of help asked about that the city's records have; with no kind asked, for any benefit.

@@ -275,3 +275,11 @@ def test_where_an_enterprise_would_get_the_most(conversation):
     assert "估算最多" in text and turn.outcomes[0] == outcomes.COMPARED
     binzhou = text[text.index("【滨州】") :].split("【")[1]
     assert "700万元" in binzhou  # 募资12亿: the 10亿–20亿 tier
+
+
+def test_not_found_names_the_units_of_the_topic_asked(conversation):
+    """Two questions the city has no record for name different units: those that lead the topic elsewhere."""
+    jobs = conversation.ask(ANSWER, "登封企业招用高校毕业生有社保补贴吗", "ask_social_insurance")
+    tax = conversation.ask(ANSWER, "登封企业出口退税能快点吗", "ask_tax_fee")
+    assert jobs.outcomes == [outcomes.NOT_FOUND] and tax.outcomes == [outcomes.NOT_FOUND]
+    assert "人社局" in jobs.text and "税务局" in tax.text and "人社局" not in tax.text
