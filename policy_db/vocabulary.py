@@ -64,7 +64,9 @@ class Vocabulary:
     small_types: tuple[str, ...] = ()  # 政策体检: these kinds of enterprise …
     small_leaves_out: str | None = None  # … do not get measures that need this recognition listed (规上)
     money_words: tuple[str, ...] = ()
-    pointer_words: tuple[str, ...] = ()  # 「那50万」: a sum pointed at names a benefit  # 「奖励补贴」: an overview asking for these lists measures that pay money
+    pointer_words: tuple[
+        str, ...
+    ] = ()  # 「那50万」: a sum pointed at names a benefit  # 「奖励补贴」: an overview asking for these lists measures that pay money
     stage_words: tuple[str, ...] = ()  # a figure label naming a stage: the stages of one measure add up
     judge_modal: tuple[str, ...] = ()  # 能, 可以 … with a yes/no form (吗, 能不能 …) makes a judge turn
     judge_yes_no: tuple[str, ...] = ()
