@@ -215,6 +215,8 @@ def _draft_unit(
         return None, ({"context": unit.text, "reason": reason, "review": "自动判定为重复,请确认"} if counted else None)
     if not grants and not figures:
         return None, None
+    if not figures and text.rstrip().endswith(("：", ":")):
+        return None, None  # 「…分档给予奖励，标准如下：」 introduces the items that follow, which grant
     if not figures and _only_duties(text):
         return None, None  # 「本项奖励由市工信局牵头，市财政局配合」: who does it, read as 责任单位
     if not grants and _about_the_document(text, figures, context.meta):

@@ -271,3 +271,18 @@ def test_a_page_laid_out_in_tables_keeps_its_paragraphs_and_its_data_table(draft
     assert "二、对年销售额首次突破5000万元、1亿元的商贸企业，分别给予5万元、10万元奖励。（县商务局、县统计局）" in lines
     assert "2 | 县域商业网点改造 | 每个网点补助3万元 | 县商务局、县市场监管局" in lines
     assert _record(draft, "突破5000万元")["clause_ref"] == "二"
+
+
+def test_a_table_of_bands_under_an_introduction(city):
+    from policy_db.drafting.draft import draft_document
+
+    text = (
+        "某市若干措施\n一、对规模以上工业企业按营业收入分档给予奖励，标准如下：\n"
+        "序号 | 营业收入 | 奖励金额 | 责任单位\n1 | 1亿元（含）至5亿元 | 20万元 | 市工信局\n"
+        "2 | 5亿元（含）以上 | 50万元 | 市工信局、市财政局\n"
+    )
+    draft = draft_document(text, "x.txt", city("平顶山"), DATA_DIR)
+    assert [(b["clause_ref"], _figures(b), b["departments"]) for b in draft["benefits"]] == [
+        ("表1", {("threshold", 1, "亿元"), ("threshold", 5, "亿元"), ("amount", 20, "万元")}, ["市工信局"]),
+        ("表2", {("threshold", 5, "亿元"), ("amount", 50, "万元")}, ["市工信局", "市财政局"]),
+    ]  # the introduction 「…标准如下：」 is no record of its own
