@@ -140,6 +140,35 @@ def compare_figures(ctx: TurnContext) -> Reply:
     return reply.remember(city=main.city, subject=[main], topics=main.topics, figures=ctx.frame.figures)
 
 
+MAX_PER_KIND = 2
+
+
+def compare_kinds(ctx: TurnContext, cities: list[str]) -> Reply:
+    """「社保方面，三门峡、平顶山、三明分别有什么减负政策」: a kind of help named without a topic, compared as
+    each city's main measures of that kind (valid ones first), with their own figures."""
+    kind = ctx.frame.categories[0]
+    label = next((b.category_label for b in ctx.catalog.benefits if b.category == kind), kind)
+    lines = [wording.COMPARE_HEAD.format(topic=label)]
+    shown: list[BenefitRecord] = []
+    for city in cities:
+        records = sorted(
+            (b for b in ctx.catalog.in_city(city) if b.category == kind and not b.is_fact),
+            key=lambda b: (b.is_expired(ctx.today), not b.figures),
+        )[:MAX_PER_KIND]
+        if not records:
+            lines.append(wording.COMPARE_NONE.format(city=city))
+        for record in records:
+            figure = formatting.headline(record)[0]
+            lines.append(
+                wording.COMPARE_KIND_LINE.format(
+                    city=city, name=record.name, figure=figure, state=formatting.status_text(record, ctx.today)
+                )
+            )
+        shown += records
+    reply = Reply().say("\n".join(lines)).as_outcome(outcomes.COMPARED)
+    return reply.remember(compared=shown, listed=shown, figures=ctx.frame.figures)
+
+
 def compare(ctx: TurnContext) -> Reply:
     """The same measure in two or more cities: each city's figure, which is larger and by how much."""
     catalog, frame = ctx.catalog, ctx.frame
@@ -148,6 +177,8 @@ def compare(ctx: TurnContext) -> Reply:
     named = catalog.cities_in(ctx.message.text)
     given = frame.given
     per_city: dict[str, BenefitRecord | None] = {}
+    if len(named) > 1 and not frame.topics and frame.categories:
+        return compare_kinds(ctx, named)
     if len(named) > 1:
         text = catalog.without_places(frame.text)
         topics = list(frame.topics) or list(ctx.conversation.frame.topics)
@@ -220,7 +251,14 @@ def _parts(ctx: TurnContext) -> list[BenefitRecord]:
             ctx.catalog, frame.city, text, list(frame.topics), None, frame.given, frame.level, frame.named_amounts
         )
         several = lookup.several_subjects(ctx.catalog, replace(frame, text=frame.text + "有哪些"), text, selection)
-        parts = several or selection.records[:1]
+        # 「奖励加上补助一共多少」 of one subject: its paying records of the same topic (the main one and related).
+        main = selection.records[:1]
+        same_topic = [
+            r
+            for r in selection.records[1:]
+            if main and set(r.topics) & set(main[0].topics) and amount_of(r, UserFigures())
+        ]
+        parts = several or main + same_topic
     in_play = [*ctx.conversation.subject, *ctx.conversation.compared]
     for record in in_play:
         if record.city == frame.city and record not in parts:

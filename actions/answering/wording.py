@@ -62,6 +62,7 @@ FACT_MINE = "您的{label}是{mine}，条款要求{condition}"
 # -- compare, rank, total ----------------------------------------------------------------------------
 COMPARE_HEAD = "各地“{topic}”对比："
 COMPARE_LINE = "· {city}：{figure}（{name}）"
+COMPARE_KIND_LINE = "· {city}：{name}——{figure}（{state}）"
 COMPARE_FIGURES_HEAD = "{name}，按您的数额对比："
 COMPARE_FIGURE_LINE = "· {given}：{amount}（{working}）"
 COMPARE_DIFFERENCE = "相差：{difference}（{larger}比{smaller}多）。"

@@ -283,3 +283,18 @@ def test_not_found_names_the_units_of_the_topic_asked(conversation):
     tax = conversation.ask(ANSWER, "登封企业出口退税能快点吗", "ask_tax_fee")
     assert jobs.outcomes == [outcomes.NOT_FOUND] and tax.outcomes == [outcomes.NOT_FOUND]
     assert "人社局" in jobs.text and "税务局" in tax.text and "人社局" not in tax.text
+
+
+def test_a_kind_of_help_compared_across_cities_without_a_topic(conversation):
+    turn = conversation.ask(ANSWER, "税费方面，平顶山和滨州各有什么优惠，有啥不同", "ask_tax_fee")
+    lines = turn.texts[0].splitlines()
+    assert any(line.startswith("· 平顶山") for line in lines) and any(line.startswith("· 滨州") for line in lines)
+    assert "没有对应条款" not in turn.text
+
+
+def test_a_total_of_one_subject_adds_its_paying_records(conversation):
+    turn = conversation.ask(
+        ANSWER, "平顶山首次认定国家级专精特新小巨人，设备软件投了600万，奖励加上设备补助一共多少", "ask_reward"
+    )
+    head = turn.texts[0].splitlines()[0]
+    assert head.startswith("合计") and "230万元" in head  # 600万 × 30% + 50万

@@ -231,3 +231,18 @@ def test_a_contract_of_half_a_year_is_not_one_year(catalog):
     short = assess(subsidy, profile_from_text("小微企业，招了个失业人员，合同只签了半年"))
     assert short.does_not_fit and "1年" in short.reason
     assert assess(subsidy, profile_from_text("小微企业，招了个大学生，签了3年劳动合同")).fits
+
+
+def test_a_level_below_the_one_required_does_not_fit(catalog):
+    [dcmm] = catalog.get(["bz-dcmm-certification-subsidy"])
+    low = assess(dcmm, profile_from_text("第一次申请DCMM认证，申请的是一级"))
+    assert low.does_not_fit and "2级" in low.reason and "1级" in low.reason
+    assert not assess(dcmm, profile_from_text("首次申请DCMM认证，申请的是二级")).does_not_fit
+
+
+def test_a_share_above_the_cap_does_not_fit(catalog):
+    [equity] = catalog.get(["bz-zjtx-equity-investment"])
+    over = assess(equity, profile_from_text("专精特新企业，准备上市，财政股权投资想占我们35%的股份"))
+    assert over.does_not_fit and "25%" in over.reason and "35%" in over.reason
+    at_cap = assess(equity, profile_from_text("专精特新企业，准备上市，财政参股占总股本25%"))
+    assert not at_cap.does_not_fit  # 不超过 includes the boundary
