@@ -62,7 +62,7 @@ _EXTRA_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "range_low",
         re.compile(
-            rf"(?<![\d.{_CN}])(?P<n>\d+(?:\.\d+)?|[{_CN_SMALL}]+)(?=[{_RANGE}](?:\d+(?:\.\d+)?|[{_CN_SMALL}]+)"
+            rf"(?<![\d.{_CN}第])(?P<n>\d+(?:\.\d+)?|[{_CN_SMALL}]+)(?=[{_RANGE}](?:\d+(?:\.\d+)?|[{_CN_SMALL}]+)"
             rf"(?P<u>万元|亿元|元|%|‰|年|个月|天))"
         ),
     ),
@@ -229,6 +229,8 @@ def _extra(group: str, match: re.Match[str], compact_text: str, is_fact: bool) -
     if group == "years":
         if compact_text[end:].startswith(words.plan_words):
             return None  # 三年行动计划: the name of a plan, not a period
+        if re.search(rf"第[\d{_CN_SMALL}]+[{_RANGE}]$", compact_text[:start]):
+            return None  # 第3至5年: ordinals, not a period
         above = compact_text[end:].startswith(("以上", "及以上"))
         return DraftFigure("threshold" if above else "years", number, "年", label, text, start, end)
     if group == "day":
