@@ -131,6 +131,21 @@ def successor_units(b: BenefitRecord) -> str:
     return wording.SUCCESSOR_UNITS.format(lead=units[0], others="、".join(units[1:]))
 
 
+def sources_text(records: list[BenefitRecord]) -> str:
+    """The sources of several records: each document cited once, with the clauses of it used."""
+    lines = []
+    by_document: dict[str, list[BenefitRecord]] = {}
+    for b in records:
+        by_document.setdefault(b.document.key, []).append(b)
+    for group in by_document.values():
+        if len(group) == 1:
+            lines.append(source_line(group[0]))
+            continue
+        clauses = "；".join(dict.fromkeys(clause_citation(b.document, b.clause_ref) for b in group))
+        lines.append(wording.SOURCES_OF_DOCUMENT.format(document=document_citation(group[0].document), clauses=clauses))
+    return "\n".join(lines)
+
+
 def source_line(b: BenefitRecord) -> str:
     return wording.LABEL_SOURCE + citation(b.document, b.clause_ref)
 

@@ -166,6 +166,8 @@ class Reader:
         v = self.vocabulary
         found = [kind for kind, words in v.cues if any(word in text for word in words)]
         yes_no = any(w in text for w in v.judge_yes_no) and any(w in text for w in v.judge_modal)
+        if "total" not in found and asks_for_figure(text) and _joins_money_words(text, v.money_words):
+            found.append("total")  # 「资助和补贴最多能拿多少」: two kinds of money asked together
         other_question = set(found) - NOT_DOMAIN_CUES - {"amount"}
         if "judge" not in found and yes_no and not asks_for_figure(text) and not other_question:
             found.append("judge")
@@ -340,6 +342,12 @@ def _without_figures(text: str, given) -> str:
         if figure.word and len(figure.word) > 1:
             text = text.replace(figure.word, " ", 1)
     return text
+
+
+def _joins_money_words(text: str, words: tuple[str, ...]) -> bool:
+    """Two words for money received joined by 和/与/跟/及/加 (「资助和补贴」「奖励加补助」)."""
+    pattern = "|".join(map(re.escape, words))
+    return bool(words) and re.search(rf"(?:{pattern})[和与跟及加、](?:{pattern})", text) is not None
 
 
 def _names_a_benefit(text: str, figure: UserFigure) -> bool:

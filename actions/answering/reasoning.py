@@ -151,10 +151,9 @@ def compare_kinds(ctx: TurnContext, cities: list[str]) -> Reply:
     lines = [wording.COMPARE_HEAD.format(topic=label)]
     shown: list[BenefitRecord] = []
     for city in cities:
-        records = sorted(
-            (b for b in ctx.catalog.in_city(city) if b.category == kind and not b.is_fact),
-            key=lambda b: (b.is_expired(ctx.today), not b.figures),
-        )[:MAX_PER_KIND]
+        text = ctx.catalog.without_places(ctx.frame.text)
+        hits = ctx.catalog.find_benefits(city=city, category=kind, text=text, limit=MAX_PER_KIND * 3)
+        records = [h.benefit for h in hits if h.benefit.category == kind and not h.benefit.is_fact][:MAX_PER_KIND]
         if not records:
             lines.append(wording.COMPARE_NONE.format(city=city))
         for record in records:
@@ -301,7 +300,7 @@ def total(ctx: TurnContext) -> Reply:
     upto = any(a.upto for _, a in stack.counted)
     head = wording.TOTAL_HEAD.format(amount=("最高" if upto else "") + format_yuan(stack.total))
     text = "\n".join([head, wording.TOTAL_WORKING.format(working=working), *lines, *unknown])
-    text += "\n" + "\n".join(formatting.source_line(r) for r, _ in stack.counted[:3])
+    text += "\n" + formatting.sources_text([r for r, _ in stack.counted])
     reply = Reply().say(text).as_outcome(outcomes.TOTAL)
     counted = [r for r, _ in stack.counted]
     return reply.remember(city=ctx.frame.city, compared=counted, subject=counted[:1], figures=ctx.frame.figures)

@@ -298,3 +298,14 @@ def test_a_total_of_one_subject_adds_its_paying_records(conversation):
     )
     head = turn.texts[0].splitlines()[0]
     assert head.startswith("合计") and "230万元" in head  # 600万 × 30% + 50万
+
+
+def test_two_kinds_of_money_asked_together_are_added_up(conversation):
+    turn = conversation.ask(
+        ANSWER,
+        "我们是大中华区排名第20的人力资源服务企业，刚来滨州，今年办两场高端论坛，资助和补贴加在一块最多多少",
+        "ask_reward",
+    )
+    head = turn.texts[0].splitlines()[0]
+    assert head.startswith("合计") and "90万元" in head  # 50万 + 20万 × 2
+    assert turn.texts[0].count("出处") == 1  # one document, cited once
