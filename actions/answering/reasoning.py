@@ -176,6 +176,7 @@ def compare(ctx: TurnContext) -> Reply:
     named = catalog.cities_in(ctx.message.text)
     given = frame.given
     per_city: dict[str, BenefitRecord | None] = {}
+    also: dict[str, list[BenefitRecord]] = {}
     if len(named) > 1 and not frame.topics and frame.categories:
         return compare_kinds(ctx, named)
     if len(named) > 1:
@@ -186,6 +187,8 @@ def compare(ctx: TurnContext) -> Reply:
                 catalog, city, text, topics, frame.category, given, frame.level, frame.named_amounts
             )
             per_city[city] = selection.main
+            # A close second of the same city (「担保费」: the fee rate and the fee subsidy) is shown beside it.
+            also[city] = [r for r in selection.related if not r.is_fact][:1]
     else:
         for remembered in [*ctx.conversation.compared, *ctx.conversation.subject[:1]]:
             per_city[remembered.city] = remembered
@@ -204,6 +207,10 @@ def compare(ctx: TurnContext) -> Reply:
         # A computed amount with its working; else the clause's own figures (比例、上限), not one number alone.
         figure = f"{_said(amount)}（{amount.working}）" if amount.working else formatting.headline(record)[0]
         lines.append(wording.COMPARE_LINE.format(city=city, figure=figure, name=record.name))
+    for city, others in also.items():
+        for other in others:
+            figure = formatting.headline(other)[0]
+            lines.append(wording.COMPARE_ALSO.format(city=city, figure=figure, name=other.name))
     if len(amounts) >= 2:
         ranked = sorted(amounts.items(), key=lambda item: item[1].yuan, reverse=True)
         (top, best), (second, runner_up) = ranked[0], ranked[1]
@@ -213,8 +220,7 @@ def compare(ctx: TurnContext) -> Reply:
             difference = format_yuan(best.yuan - runner_up.yuan)
             lines.append(wording.COMPARE_MAX.format(city=top, amount=best.text, other=second, difference=difference))
     records = [r for r in per_city.values() if r is not None]
-    for record in records:
-        lines.append(f"{record.city}：{formatting.source_line(record)}")
+    lines.append(formatting.sources_text(records + [r for others in also.values() for r in others]))
     reply = Reply().say("\n".join(lines)).as_outcome(outcomes.COMPARED)
     return reply.remember(compared=records, subject=records[:1], topics=frame.topics, figures=frame.figures)
 
