@@ -68,6 +68,8 @@ class Vocabulary:
         str, ...
     ] = ()  # 「那50万」: a sum pointed at names a benefit  # 「奖励补贴」: an overview asking for these lists measures that pay money
     stage_words: tuple[str, ...] = ()  # a figure label naming a stage: the stages of one measure add up
+    rank_which: tuple[str, ...] = ()  # 哪个 … 最多: a rank turn
+    rank_most: tuple[str, ...] = ()
     judge_modal: tuple[str, ...] = ()  # 能, 可以 … with a yes/no form (吗, 能不能 …) makes a judge turn
     judge_yes_no: tuple[str, ...] = ()
 
@@ -117,6 +119,8 @@ def parse_vocabulary(raw: dict) -> Vocabulary:
         pointer_words=_words(raw.get("pointer_words")),
         small_types=_words((raw.get("checkup_small") or {}).get("types")),
         small_leaves_out=(raw.get("checkup_small") or {}).get("leaves_out"),
+        rank_which=_words((raw.get("rank_forms") or {}).get("which")),
+        rank_most=_words((raw.get("rank_forms") or {}).get("most")),
         judge_modal=_words((raw.get("judge_forms") or {}).get("modal")),
         judge_yes_no=_words((raw.get("judge_forms") or {}).get("yes_no")),
         asked_measures=tuple(

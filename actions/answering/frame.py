@@ -166,6 +166,9 @@ class Reader:
         v = self.vocabulary
         found = [kind for kind, words in v.cues if any(word in text for word in words)]
         yes_no = any(w in text for w in v.judge_yes_no) and any(w in text for w in v.judge_modal)
+        which, most = [w for w in v.rank_which if w in text], [w for w in v.rank_most if w in text]
+        if "rank" not in found and which and most and text.find(which[0]) < text.find(most[0]):
+            found.append("rank")  # 「哪个县最多」
         if "total" not in found and asks_for_figure(text) and _joins_money_words(text, v.money_words):
             found.append("total")  # 「资助和补贴最多能拿多少」: two kinds of money asked together
         other_question = set(found) - NOT_DOMAIN_CUES - {"amount"}

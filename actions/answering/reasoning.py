@@ -8,6 +8,7 @@ policy (fund sizes, targets) are never counted as money an enterprise gets.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -226,8 +227,24 @@ def compare(ctx: TurnContext) -> Reply:
 
 
 # -- rank ---------------------------------------------------------------------------------------------
+LIST_ITEM = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,8}?)(?P<n>\d+(?:\.\d+)?)(?P<unit>家|个|亿元|万元|%)")
+MIN_LIST_ITEMS = 3
+
+
+def ranked_items(record: BenefitRecord) -> list[tuple[str, Decimal, str]]:
+    """The items of a list a fact gives (「汝州市19家、舞钢市10家…」) as (name, number, unit), largest first."""
+    listed = re.split(r"[:：]", record.summary)[-1]  # the list after its heading (「各县目标：汝州市19家、…」)
+    items = [(m["name"], Decimal(m["n"]), m["unit"]) for m in LIST_ITEM.finditer(listed)]
+    units = {unit for _, _, unit in items}
+    return sorted(items, key=lambda item: item[1], reverse=True) if len(units) == 1 else []
+
+
 def rank(ctx: TurnContext) -> Reply:
-    """「哪项钱最多」: the city's measures ranked by what one enterprise can receive (facts left out)."""
+    """「哪项钱最多」: the city's measures ranked by what one enterprise can receive (facts left out); 「哪个县
+    目标最多」 about a fact that lists items (targets per county): its items ranked."""
+    listing = next((r for r in ctx.subject if r.is_fact and len(ranked_items(r)) >= MIN_LIST_ITEMS), None)
+    if listing is not None and ctx.frame.topics:
+        return rank_items(ctx, listing)
     city = ctx.frame.city or ""
     given = ctx.frame.given
     category = ctx.frame.category if ctx.frame.category != "other" else None
@@ -237,12 +254,24 @@ def rank(ctx: TurnContext) -> Reply:
     top = scored[:MAX_RANKED]
     lines = [wording.RANK_HEAD.format(scope=city)]
     for i, (amount, b) in enumerate(top, 1):
-        tag = "（已过期）" if b.is_expired(ctx.today) else ""
+        tag = wording.EXPIRED_MARK if b.is_expired(ctx.today) else ""
         lines.append(wording.RANK_LINE.format(i=i, name=b.name + tag, amount=_said(amount)))
     if top:
         lines.append(formatting.source_line(top[0][1]))
     reply = Reply().say("\n".join(lines), formatting.item_buttons([b for _, b in top])).as_outcome(outcomes.COMPARED)
     return reply.remember(city=city, listed=[b for _, b in top], subject=[b for _, b in top][:1])
+
+
+def rank_items(ctx: TurnContext, record: BenefitRecord) -> Reply:
+    items = ranked_items(record)[:MAX_RANKED]
+    lines = [wording.RANK_ITEMS_HEAD.format(name=record.name)]
+    lines += [
+        wording.RANK_LINE.format(i=i, name=name, amount=f"{n.normalize():f}{unit}")
+        for i, (name, n, unit) in enumerate(items, 1)
+    ]
+    lines += [formatting.validity_line(record, ctx.today), formatting.source_line(record)]
+    reply = Reply().say("\n".join(lines)).as_outcome(outcomes.COMPARED)
+    return reply.remember(city=record.city, subject=[record], topics=record.topics)
 
 
 # -- total --------------------------------------------------------------------------------------------

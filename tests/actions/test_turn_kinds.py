@@ -309,3 +309,13 @@ def test_two_kinds_of_money_asked_together_are_added_up(conversation):
     head = turn.texts[0].splitlines()[0]
     assert head.startswith("合计") and "90万元" in head  # 50万 + 20万 × 2
     assert turn.texts[0].count("出处") == 1  # one document, cited once
+
+
+def test_a_rank_of_the_items_a_fact_lists(conversation):
+    turn = conversation.ask(ANSWER, "平顶山给各县定的小升规目标里哪个县最多", "ask_policy_other")
+    lines = turn.texts[0].splitlines()
+    assert (
+        lines[1].startswith("1.")
+        and "24家" in lines[1]
+        and "138" not in turn.texts[0].split("出处")[0].split("已结束")[0]
+    )
