@@ -47,6 +47,7 @@ _EXTRA_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("thousand", re.compile(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)千元")),
+    ("grouped", re.compile(r"(?<![\d,，])(?P<n>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?)(?P<u>亿元|万元|元)")),  # 1,000万元
     ("cn_ratio", re.compile(rf"(?P<base>百分之|千分之|万分之)(?P<n>[{_CN}]+)")),
     # 30日内、15天、十五天: a count of days (never the day of a date: 6月30日)
     (
@@ -74,7 +75,7 @@ _EXTRA_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("years", re.compile(rf"(?<![\d.年第{_CN}])(?P<n>\d{{1,2}}|[{_CN_SMALL}]{{1,3}})年(?![底末度年级\d])")),
     ("day", re.compile(r"(?<=月)(?P<n>\d{1,2})号")),
     ("discount", re.compile(r"(?<![\d.])(?P<n>\d{1,2}(?:\.\d)?)折")),
-    ("pair", re.compile(r"(?P<a>\d+)[:∶](?P<b>\d+)(?=比例)")),
+    ("pair", re.compile(r"(?P<a>\d+)[:∶：](?P<b>\d+)(?=比例)")),
     ("full", re.compile(r"全额(?=补贴|返还|补助|奖补|贴息|兑付)")),
 )
 
@@ -117,6 +118,8 @@ def clause_figures(compact_text: str, is_fact: bool) -> list[DraftFigure]:
     for figure in find_figures(compact_text):
         if compact_text[figure.end :].startswith(drafting_words().foreign_currencies):
             continue  # 1亿美元: not in the units of the data; the completeness pass makes it an exclusion
+        if re.search(r"\d[,，]$", compact_text[: figure.start]):
+            continue  # the 000万元 of 1,000万元: the whole number is read below ("grouped")
         match = FIGURE_PATTERN.fullmatch(figure.text)
         assert match is not None and match.lastgroup is not None
         found.append(_figure(match.lastgroup, figure.text, figure.start, figure.end, compact_text, is_fact))
@@ -204,6 +207,10 @@ def _extra(group: str, match: re.Match[str], compact_text: str, is_fact: bool) -
         kind, sure = money_kind(compact_text, start, end, is_fact)
         unit = _MONEY_UNITS[match["u"]]
         return DraftFigure(kind, _number(match["n"]), unit, label, text, start, end, sure)
+    if group == "grouped":
+        kind, sure = money_kind(compact_text, start, end, is_fact)
+        value = _number(match["n"].replace(",", "").replace("，", ""))
+        return DraftFigure(kind, value, _MONEY_UNITS[match["u"]], label, text, start, end, sure)
     if group == "thousand":
         kind, sure = money_kind(compact_text, start, end, is_fact)
         return DraftFigure(kind, _number(match["n"]) * 1000, "元", label, text, start, end, sure)

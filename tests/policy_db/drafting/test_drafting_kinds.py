@@ -58,6 +58,8 @@ CASES = [
     ("对年度研发投入超过500万元的企业，按超出部分的10%给予补助", [("threshold", 500, "万元"), ("ratio", 10, "%")]),
     ("对入驻园区的企业，前2年免收租金，第3至5年减半收取", [("years", 2, "年")]),
     ("市级奖补资金与县级按1:1比例配套", [("share", 50, "%")]),
+    ("市县按1：1比例分担", [("share", 50, "%")]),
+    ("给予奖励1,000万元，补贴10,000元", [("amount", 1000, "万元"), ("amount", 10000, "元")]),
     ("给予不超过贷款利息50%的贴息", [("cap", 50, "%")]),
     ("担保费率降至1%以下，对担保机构按年化担保额的1%给予补贴", [("rate", 1, "%"), ("ratio", 1, "%")]),
 ]
@@ -68,3 +70,15 @@ def test_kind_value_and_unit(clause, expected):
     is_fact = not any(word in clause for word in drafting_words().grant_words)
     found = sorted((f.kind, Decimal(str(f.value)), f.unit) for f in clause_figures(clause, is_fact))
     assert found == sorted((kind, Decimal(str(value)), unit) for kind, value, unit in expected)
+
+
+def test_a_number_with_thousands_separators_loads(city, load_draft):
+    from policy_db.drafting.draft import draft_document
+    from policy_db.loader import DATA_DIR
+
+    text = "某市措施\n一、总则\n（一）对新落户的总部企业，给予奖励1,000万元。\n"
+    draft = draft_document(text, "x.txt", city("平顶山"), DATA_DIR)
+    data, written = load_draft(draft, text)
+    (doc,) = data.documents
+    (reward,) = doc.benefits
+    assert [(f.kind, f.value, f.unit) for f in reward.figures] == [("amount", Decimal(1000), "万元")]
