@@ -81,6 +81,11 @@ def _portal_table(lines: list[str], labels: tuple[str, ...]) -> dict[str, str]:
             named = key.endswith((":", "：")) or key in labels
             if named and value and not value.endswith((":", "：")) and value not in labels:
                 found.setdefault(key.rstrip(":："), value)
+        for cell in cells:  # 「文 号：某商〔2025〕2号」: label and value in one cell
+            if (match := re.match(r"^(?P<label>[^:：]{1,8})[:：]\s*(?P<value>\S.*)$", cell)) and len(cells) > 1:
+                key = re.sub(r"\s+", "", match["label"])
+                if key in labels:
+                    found.setdefault(key, match["value"].strip())
     return found
 
 
@@ -89,7 +94,8 @@ def _info_lines(lines: list[str], labels: tuple[str, ...]) -> dict[str, str]:
     together out of <span>s 「发文机关：怀玉市人民政府办公室发文字号：怀政办〔2025〕7号成文日期：…」: each known
     label's value runs to the next label or space (a 文号 standing alone in a piece is read too)."""
     found: dict[str, str] = {}
-    label = "|".join(map(re.escape, sorted(labels, key=len, reverse=True)))
+    spaced = {r"\s*".join(map(re.escape, label)): label for label in sorted(labels, key=len, reverse=True)}
+    label = "|".join(f"(?:{pattern})" for pattern in spaced)  # 「标 题」「文　　号」 spaced out
     for line in lines:
         if "|" in line:
             continue
@@ -99,7 +105,7 @@ def _info_lines(lines: list[str], labels: tuple[str, ...]) -> dict[str, str]:
                 value = line[mark.end() : following.start() if following else len(line)]
                 value = re.split(r"[\s\u3000]{1,}", value.strip(), maxsplit=1)[0] if value.strip() else ""
                 if value:
-                    found.setdefault(mark["label"], value)
+                    found.setdefault(re.sub(r"\s+", "", mark["label"]), value)
         pieces = [p for p in re.split(r"[\s\u3000]+", line) if p]
         if len(pieces) >= 2:
             for piece in pieces:

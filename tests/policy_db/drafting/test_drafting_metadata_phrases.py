@@ -35,3 +35,27 @@ def test_a_period_of_one_cited_item_is_not_the_documents(city):
     )
     meta = read_metadata(text, city("平顶山"))
     assert meta.valid_until == dt.date(2030, 6, 30)  # not 2026-12-31 of 「本细则第二条」
+
+
+def test_portal_labels_however_the_page_lays_them_out(city):
+    lines = (
+        "索引号：123 | 发布单位：某市商务局\n文 号：某商〔2025〕2号 | 成文日期：2025-02-01\n"
+        "标 题：某市商务局关于支持会展业发展的通知\n发布日期：2025-02-05\n一、总则\n（一）对企业奖励10万元。\n"
+    )
+    meta = read_metadata(lines, city("平顶山"))
+    assert (meta.title, meta.doc_number, meta.issuer) == (
+        "某市商务局关于支持会展业发展的通知",
+        "某商〔2025〕2号",
+        "某市商务局",
+    )
+    assert meta.published == dt.date(2025, 2, 5)
+    info = (
+        "某市人民政府办公室关于支持外贸发展的通知\n信息来源：某市人民政府办公室 发布日期：2025年3月4日 10:20 浏览次数：100\n"
+        "某政办〔2025〕5号\n一、总则\n（一）对企业奖励10万元。\n"
+    )
+    meta = read_metadata(info, city("平顶山"))
+    assert (meta.issuer, meta.published, meta.doc_number) == (
+        "某市人民政府办公室",
+        dt.date(2025, 3, 4),
+        "某政办〔2025〕5号",
+    )
