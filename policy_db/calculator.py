@@ -34,7 +34,8 @@ class Calculation:
     tier_text: str | None = None  # the tier the figure falls in: 10亿元（含）至20亿元
     note: str | None = None
     used: tuple[UserFigure, ...] = ()
-    total: Total | None = None  # with the benefits this one is paid on top of (total_with)
+    total: Total | None = None
+    gives: str = "可得"  # what the amount is for the owner (formulas.GIVES)  # with the benefits this one is paid on top of (total_with)
 
     @property
     def amount_text(self) -> str:
@@ -134,7 +135,9 @@ def _calculate_formula(formula: Formula, figures: UserFigures, vocab: FigureVoca
         amount, capped = formula.cap_yuan, True
         working += f"，超过上限，按最高{format_yuan(formula.cap_yuan)}"
     cap_text = format_yuan(formula.cap_yuan) if formula.cap_text and formula.cap_yuan is not None else None
-    return Calculation(amount, working, capped, cap_text, formula.upto, None, formula.note, tuple(dict.fromkeys(used)))
+    return Calculation(
+        amount, working, capped, cap_text, formula.upto, None, formula.note, tuple(dict.fromkeys(used)), gives=formula.gives
+    )
 
 
 def _terms_to_compute(formula: Formula, figures: UserFigures) -> list[FormulaTerm]:

@@ -34,7 +34,10 @@ RATIO_WORDS = {"减半": Decimal("0.5"), "全额": Decimal(1)}
 _FIXED_COUNT = re.compile(r"^(?P<number>\d+(?:\.\d+)?|[一二两三四五六七八九十]+)(?P<unit>个月|年|天|个工作日)$")
 _BASE_ITEM = re.compile(r"^(?P<base>[^()（）]+?)\s*(?:[(（](?P<qualifier>[^()（）]+)[)）])?$")
 _TERM_KEYS = {"base", "amount", "ratio", "per", "label"}
-_FORMULA_KEYS = {"terms", "cap", "upto", "note"}
+_FORMULA_KEYS = {"terms", "cap", "upto", "note", "gives"}
+# What the computed amount is for the owner (the card says 「可得：…」 by default): money received, or a sum
+# deferred or relieved (缓缴: 「可缓缴：…」).
+GIVES = ("可得", "可缓缴", "可减免")
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class Formula:
     cap_text: str | None = None
     upto: bool = False
     note: str | None = None
+    gives: str = "可得"  # what the amount is for the owner: 可得 / 可缓缴 / 可减免 (GIVES)
 
     def money_bases(self) -> list[str]:
         return list(dict.fromkeys(t.base for t in self.terms if t.base))
@@ -80,6 +84,7 @@ class Formula:
             "cap": self.cap_text,
             "upto": self.upto,
             "note": self.note,
+            "gives": self.gives,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -114,7 +119,14 @@ def formula_from_json(data: dict[str, Any] | None) -> Formula | None:
             )
         )
     cap = data.get("cap")
-    return Formula(tuple(terms), parse_amount(cap) if cap else None, cap, bool(data.get("upto")), data.get("note"))
+    return Formula(
+        tuple(terms),
+        parse_amount(cap) if cap else None,
+        cap,
+        bool(data.get("upto")),
+        data.get("note"),
+        str(data.get("gives") or GIVES[0]),
+    )
 
 
 def _ratio(text: str) -> Decimal:
@@ -259,6 +271,9 @@ def read_formula(
     upto = raw.get("upto", False)
     if not isinstance(upto, bool):
         problem(where, f"upto 必须是 true 或 false: {upto!r}")
+    gives = str(raw.get("gives") or GIVES[0])
+    if gives not in GIVES:
+        problem(where, f"gives 必须是 {' / '.join(GIVES)}: {gives!r}")
     if not ok:
         return None
-    return Formula(tuple(terms), cap, cap_text, bool(upto), str(raw["note"]) if raw.get("note") else None)
+    return Formula(tuple(terms), cap, cap_text, bool(upto), str(raw["note"]) if raw.get("note") else None, gives)

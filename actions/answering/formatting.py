@@ -62,7 +62,9 @@ def headline(
     lines = []
     if isinstance(calculation, Calculation):
         lines.append(
-            (wording.CALC_UPTO if calculation.upto else wording.CALC_AMOUNT).format(amount=calculation.amount_text)
+            (wording.CALC_UPTO if calculation.upto else wording.CALC_AMOUNT).format(
+                amount=calculation.amount_text, gives=calculation.gives
+            )
         )
         lines.append(wording.CALC_WORKING.format(working=calculation.working))
         if calculation.total:

@@ -321,6 +321,8 @@ def total(ctx: TurnContext) -> Reply:
     if not parts:
         return formatting_fallback(ctx)
     stack = stacked(parts)
+    if len(stack.counted) == 1:  # one amount is no sum: its card, computed from the owner's figures
+        return lookup.render(ctx.catalog, "amount", [stack.counted[0][0]], ctx.frame, ctx.today, None, ctx.frame.text)
     lines = [
         wording.TOTAL_PART.format(
             name=record.name, amount=_said(amount) + (f"（{amount.working}）" if amount.working else "")

@@ -319,3 +319,10 @@ def test_a_rank_of_the_items_a_fact_lists(conversation):
         and "24家" in lines[1]
         and "138" not in turn.texts[0].split("出处")[0].split("已结束")[0]
     )
+
+
+def test_a_deferred_sum_is_said_as_deferred_not_received(conversation):
+    turn = conversation.ask(
+        ANSWER, "平顶山的厂子，失业和工伤保险每月要交5000，申请缓缴的话总共能缓多少", "ask_social_insurance"
+    )
+    assert "可缓缴：1.5万元" in turn.text and "可得" not in turn.text  # 5000 × 3个月
