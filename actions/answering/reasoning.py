@@ -79,7 +79,7 @@ def judge(ctx: TurnContext) -> Reply:
         subject=ctx.subject,
         topics=main.topics,
         aspect="conditions",
-        question=ctx.frame.text or None,
+        question=ctx.question,
         pending_question=None,
         level=ctx.frame.level,
         figures=ctx.frame.figures,

@@ -27,7 +27,7 @@ def _remember_subject(reply: Reply, ctx: TurnContext, aspect: str) -> Reply:
         subject=ctx.subject,
         topics=main.topics,
         aspect=aspect,
-        question=ctx.frame.text or None,
+        question=ctx.question,
         pending_question=None,
         level=ctx.frame.level,
         figures=ctx.frame.figures,

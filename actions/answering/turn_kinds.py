@@ -73,6 +73,12 @@ class TurnContext:
         return not message.content or lookup.covers(self.catalog, self.conversation.subject[0], message)
 
     @property
+    def question(self) -> str | None:
+        """The question to remember for 「那三明呢」: this message's when it has a subject of its own, else the
+        one the follow-up is about (「找谁办」 is no question to ask of another city)."""
+        return (self.conversation.question if self.follows_subject else self.frame.text) or None
+
+    @property
     def broad_question(self) -> bool:
         """「有哪些奖励补贴」: a broad question of its own (no subject, no aspect of one) starts a new list."""
         message = self.message
@@ -286,7 +292,11 @@ def _place_not_covered(ctx: TurnContext) -> Reply:
 
 
 def _follow(ctx: TurnContext) -> Reply:
-    return lookup.follow_up(ctx.reader, ctx.turn, ctx.frame, ctx.today)
+    reply = lookup.follow_up(ctx.reader, ctx.turn, ctx.frame, ctx.today)
+    if "subject" in reply.changes and reply.changes.get("subject"):
+        # the same subject: the question 「那三明呢」 asks again stays the one that named it
+        reply.remember(question=ctx.question)
+    return reply
 
 
 def _reask(ctx: TurnContext) -> Reply:

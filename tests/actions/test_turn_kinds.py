@@ -326,3 +326,10 @@ def test_a_deferred_sum_is_said_as_deferred_not_received(conversation):
         ANSWER, "平顶山的厂子，失业和工伤保险每月要交5000，申请缓缴的话总共能缓多少", "ask_social_insurance"
     )
     assert "可缓缴：1.5万元" in turn.text and "可得" not in turn.text  # 5000 × 3个月
+
+
+def test_a_city_switch_after_a_follow_up_asks_the_subjects_question(conversation):
+    conversation.ask(ANSWER, "平顶山新三板挂牌奖多少", "ask_reward")
+    conversation.ask(ANSWER, "找谁办", "ask_contact")
+    turn = conversation.ask(ANSWER, "那三门峡呢", "inform_city", [{"entity": "city", "value": "三门峡"}])
+    assert "80万元" in turn.text and "找谁办" not in turn.text
