@@ -26,7 +26,7 @@ from .numbering import has_articles, walk_any
 from .words import drafting_words
 
 _NUMBERING = re.compile(
-    r"^\s*(?:附件\s*\d+\s*[:：]?|第\s*[一二三四五六七八九十百零〇两\s]+[条章节]|[一二三四五六七八九十]+、"
+    r"^[\s✅☑✔📌👉▲△★☆◆◇■□▶►※\U0001F300-\U0001FAFF]*(?:附件\s*\d+\s*[:：]?|第\s*[一二三四五六七八九十百零〇两\s]+[条章节]|[一二三四五六七八九十]+、"
     r"|[（(][一二三四五六七八九十]+[)）]|\d+\s*[.．、](?!\d))\s*"
 )
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:亿元|万元|元|%|‰|％)|[一二两三四五六七八九十百千]+(?:亿元|万元|元)")

@@ -41,10 +41,22 @@ def _tight(line: str) -> str:
     return re.sub(r"\s+", "", line)
 
 
+DECORATIONS = re.compile(r"^[\s✅☑✔📌👉▲△★☆◆◇■□▶►※\U0001F300-\U0001FAFF]+(?=\S)")
+
+
+def undecorated(line: str) -> str:
+    """「📌一、首次升规奖励」 copied from an article online reads 「一、首次升规奖励」 for its numbering."""
+    return DECORATIONS.sub("", line)
+
+
 def walk_any(text: str) -> Iterator[Line]:
-    """Every non-empty line with its section: clauses.walk, or articles when the text has them."""
+    """Every non-empty line with its section: clauses.walk (numbers read past a leading 📌 or ✅), or
+    articles when the text has them."""
     if not has_articles(text):
-        yield from walk(text)
+        plain = "\n".join(undecorated(line) for line in text.splitlines())
+        originals = (line.strip() for line in text.splitlines() if line.strip())
+        for line in walk(plain):
+            yield Line(next(originals), line.section, line.opens_section)
         return
     annex = article = section = item = ""
     for line in walk(text):  # for its 附件 lines

@@ -286,3 +286,14 @@ def test_a_table_of_bands_under_an_introduction(city):
         ("表1", {("threshold", 1, "亿元"), ("threshold", 5, "亿元"), ("amount", 20, "万元")}, ["市工信局"]),
         ("表2", {("threshold", 5, "亿元"), ("amount", 50, "万元")}, ["市工信局", "市财政局"]),
     ]  # the introduction 「…标准如下：」 is no record of its own
+
+
+def test_numbering_behind_the_marks_of_an_article_copied_from_online(city):
+    from policy_db.drafting.draft import draft_document
+
+    text = "某市十条新政\n📌一、首次升规奖励\n✅对首次纳入规上统计的工业企业，最高奖励50万！\n📌二、稳岗补贴\n对吸纳就业的企业，每人补贴1000元。\n"
+    draft = draft_document(text, "x.txt", city("平顶山"), DATA_DIR)
+    assert [(b["clause_ref"], _figures(b)) for b in draft["benefits"]] == [
+        ("一", {("cap", 50, "万元")}),
+        ("二", {("amount", 1000, "元")}),
+    ]
