@@ -332,4 +332,5 @@ def test_a_city_switch_after_a_follow_up_asks_the_subjects_question(conversation
     conversation.ask(ANSWER, "平顶山新三板挂牌奖多少", "ask_reward")
     conversation.ask(ANSWER, "找谁办", "ask_contact")
     turn = conversation.ask(ANSWER, "那三门峡呢", "inform_city", [{"entity": "city", "value": "三门峡"}])
-    assert "80万元" in turn.text and "找谁办" not in turn.text
+    # the same subject and the same aspect, in the other city: who handles 新三板 listing in 三门峡
+    assert "【三门峡】新三板挂牌奖励" in turn.text and "市金融工作局" in turn.text and "找谁办" not in turn.text
