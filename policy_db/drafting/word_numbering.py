@@ -64,6 +64,13 @@ class WordNumbering:
                     "" if _val(lvl, "w:suff") == "nothing" else " ",
                 )
             numbering.levels[abstract.get(qn("w:abstractNumId"))] = levels
+        # a list style (「1 / 1.1 / 1.1.1」): the list names the style (numStyleLink) whose definition holds
+        # the levels (styleLink)
+        defined = {_val(a, "w:styleLink"): a.get(qn("w:abstractNumId")) for a in root.findall(qn("w:abstractNum"))}
+        for abstract in root.findall(qn("w:abstractNum")):
+            link = _val(abstract, "w:numStyleLink")
+            if link and link in defined and not numbering.levels.get(abstract.get(qn("w:abstractNumId"))):
+                numbering.levels[abstract.get(qn("w:abstractNumId"))] = numbering.levels[defined[link]]
         for num in root.findall(qn("w:num")):
             num_id = num.get(qn("w:numId"))
             numbering.abstract_of[num_id] = _val(num, "w:abstractNumId") or ""
