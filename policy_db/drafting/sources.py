@@ -144,6 +144,38 @@ def _docx_blocks(blocks: Iterable[Paragraph | Table], numbering: WordNumbering) 
                 yield CELL_SEPARATOR.join(cells)
 
 
+def _row_texts(rows: list[Tag]) -> list[list[str]]:
+    """The cells of each data row as texts; a cell spanning rows (rowspan, 「牵头单位」 written once for
+    three tasks) is repeated in the rows below it, as the Word reader sees a merged cell."""
+    texts: list[list[str]] = []
+    carried: dict[int, dict[int, tuple[str, int]]] = {}  # id(table) -> column -> (text, rows left)
+    for row in rows:
+        table = row.find_parent("table")
+        pending = carried.setdefault(id(table), {})
+        cells: list[str] = []
+        for cell in row.find_all(["td", "th"], recursive=False):
+            while len(cells) in pending:
+                cells.append(_take(pending, len(cells)))
+            for br in cell.find_all("br"):
+                br.replace_with(NavigableString("\n"))
+            text = join_cell_lines(cell.get_text("").splitlines())
+            span = str(cell.get("rowspan") or "1")
+            if span.isdigit() and int(span) > 1:
+                pending[len(cells)] = (text, int(span) - 1)
+            cells.append(text)
+        while len(cells) in pending:
+            cells.append(_take(pending, len(cells)))
+        texts.append(cells)
+    return texts
+
+
+def _take(pending: dict[int, tuple[str, int]], column: int) -> str:
+    text, left = pending.pop(column)
+    if left > 1:
+        pending[column] = (text, left - 1)
+    return text
+
+
 def _is_layout_row(row: Tag) -> bool:
     """Old portals lay whole pages out in tables: a row of one cell, or one whose cells hold paragraphs
     or tables of their own, is layout, not a row of data."""
@@ -167,14 +199,8 @@ def _html_text(raw: bytes) -> str:
     soup = BeautifulSoup(raw, "html.parser")  # finds the charset from the bytes and <meta charset>
     for hidden in soup(_HTML_HIDDEN):
         hidden.decompose()
-    for row in reversed(soup.find_all("tr")):  # inner tables first
-        if _is_layout_row(row):
-            continue  # a page laid out in a table: its cells hold paragraphs, read as blocks below
-        cells = []
-        for cell in row.find_all(["td", "th"]):
-            for br in cell.find_all("br"):
-                br.replace_with(NavigableString("\n"))
-            cells.append(join_cell_lines(cell.get_text("").splitlines()))
+    rows = [row for row in soup.find_all("tr") if not _is_layout_row(row)]
+    for row, cells in zip(rows, _row_texts(rows)):  # a layout row's cells hold paragraphs, read as blocks below
         row.replace_with(NavigableString("\n" + CELL_SEPARATOR.join(cells) + "\n"))
     for br in soup.find_all("br"):
         br.replace_with(NavigableString("\n"))

@@ -297,3 +297,16 @@ def test_numbering_behind_the_marks_of_an_article_copied_from_online(city):
         ("一", {("cap", 50, "万元")}),
         ("二", {("amount", 1000, "元")}),
     ]
+
+
+def test_a_lead_unit_written_once_for_several_rows_of_a_web_table(tmp_path):
+    from policy_db.drafting.sources import read_source
+
+    page = tmp_path / "rowspan.html"
+    page.write_text(
+        "<table><tr><td>序号</td><td>任务</td><td>牵头单位</td><td>配合单位</td></tr>"
+        "<tr><td>1</td><td>对企业奖励10万元</td><td rowspan='2'>市商务局</td><td>市财政局</td></tr>"
+        "<tr><td>2</td><td>对企业补贴5万元</td><td>市税务局</td></tr></table>",
+        encoding="utf-8",
+    )
+    assert "2 | 对企业补贴5万元 | 市商务局 | 市税务局" in read_source(page).text.splitlines()
