@@ -136,7 +136,15 @@ def _calculate_formula(formula: Formula, figures: UserFigures, vocab: FigureVoca
         working += f"，超过上限，按最高{format_yuan(formula.cap_yuan)}"
     cap_text = format_yuan(formula.cap_yuan) if formula.cap_text and formula.cap_yuan is not None else None
     return Calculation(
-        amount, working, capped, cap_text, formula.upto, None, formula.note, tuple(dict.fromkeys(used)), gives=formula.gives
+        amount,
+        working,
+        capped,
+        cap_text,
+        formula.upto,
+        None,
+        formula.note,
+        tuple(dict.fromkeys(used)),
+        gives=formula.gives,
     )
 
 
