@@ -1,5 +1,5 @@
 """Leaving a message for a person (留言): the form `leave_message_form` asks for the question, then for an
-optional phone number, and `action_leave_message` stores it with policy_db.messages.MessageStore.
+optional phone number, and `action_leave_message` stores it with officer.messages.MessageStore.
 
 The stored message keeps what an officer needs to call back: the conversation id, the city, the
 question, the phone number, the bot's last answer before the request and the time. Nothing is lost
@@ -20,8 +20,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from officer.messages import DEFAULT_RETENTION_DAYS, MessageRejected, MessageStore, check_question, phone_in
 from policy_db import outcomes
-from policy_db.messages import DEFAULT_RETENTION_DAYS, MessageRejected, MessageStore, check_question, phone_in
 from policy_db.query import Catalog, PolicyDatabaseUnavailable
 from policy_db.vocabulary import load_vocabulary
 
@@ -165,7 +165,7 @@ class ActionLeaveMessage(Action):
 
 class ActionAskMessagePhone(Action):
     """The form's question for a phone number, with the privacy notice: why it is asked, who sees it and how
-    long it is kept (policy_db.messages.DEFAULT_RETENTION_DAYS, the period the purge command uses)."""
+    long it is kept (officer.messages.DEFAULT_RETENTION_DAYS, the period the purge command uses)."""
 
     def name(self) -> str:
         return "action_ask_message_phone"

@@ -28,20 +28,21 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import reporting
+from officer import reporting
+from officer.drafting.cli import add_draft_parser
+from officer.drafting.review import add_review_parser
+from officer.messages import DEFAULT_RETENTION_DAYS, Message, MessageStore, to_csv
+from officer.reporting.ratings import ratings_section
+from officer.spreadsheet import write_csv
+from officer.terminal import printable
+
 from .build import build_database
 from .calculator import MissingFigures, calculate
 from .completeness import main as completeness_main
 from .db import database_url, make_engine
-from .drafting.cli import add_draft_parser
-from .drafting.review import add_review_parser
 from .loader import DataError, load_policy_data, read_cities
-from .messages import DEFAULT_RETENTION_DAYS, Message, MessageStore, to_csv
 from .paths import data_dir, sources_dir
 from .query import PolicyDatabaseUnavailable, PolicyRepository
-from .reporting.ratings import ratings_section
-from .spreadsheet import write_csv
-from .terminal import printable
 from .untyped import report as untyped_report
 from .user_figures import read_figures
 from .vocabulary import load_categories
@@ -126,7 +127,7 @@ def _amount(args: argparse.Namespace) -> int:
 
 
 def _messages(args: argparse.Namespace) -> int:
-    """The messages users left for a person (policy_db/messages.py): list, export as CSV, mark handled."""
+    """The messages users left for a person (officer/messages.py): list, export as CSV, mark handled."""
     city = None
     if args.city:
         places = {p: c.name for c in read_cities(args.data_dir / "cities.yml") for p in (c.name, *c.places)}
@@ -168,7 +169,7 @@ def _days(text: str) -> int:
 
 
 def _listed(m: Message) -> str:
-    """One message as three lines; what users wrote is escaped (policy_db/terminal.py), so a newline
+    """One message as three lines; what users wrote is escaped (officer/terminal.py), so a newline
     or an ANSI code in it cannot forge an entry or drive the officer's terminal."""
     answer = " ".join((m.last_answer or "").split())
     if len(answer) > MAX_LISTED_ANSWER_CHARS:
@@ -189,7 +190,7 @@ def _listed(m: Message) -> str:
 
 
 def _report(args: argparse.Namespace) -> int:
-    """What the bot could not answer since --since, read from Rasa's tracker store (policy_db/reporting)."""
+    """What the bot could not answer since --since, read from Rasa's tracker store (officer/reporting)."""
     try:
         since = reporting.parse_since(args.since)
         engine = reporting.tracker_engine(reporting.tracker_url(args.tracker_url))
@@ -208,7 +209,7 @@ def _report(args: argparse.Namespace) -> int:
         write_csv(reporting.to_csv(questions), args.csv)
         if args.csv != "-":
             print(f"已导出 {len(questions)} 个没能回答的问题: {args.csv}")
-    else:  # what users wrote, escaped for the terminal (policy_db/terminal.py)
+    else:  # what users wrote, escaped for the terminal (officer/terminal.py)
         shown = [
             replace(q, question=printable(q.question), conversation_id=printable(q.conversation_id)) for q in questions
         ]
@@ -272,8 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     r.add_argument("--csv", metavar="FILE", help="one row per question, CSV with a UTF-8 BOM for Excel (- for stdout)")
     r.set_defaults(func=_report)
-    add_draft_parser(sub)  # python -m policy_db draft: policy_db/drafting/cli.py
-    add_review_parser(sub)  # python -m policy_db review: policy_db/drafting/review.py
+    add_draft_parser(sub)  # python -m policy_db draft: officer/drafting/cli.py
+    add_review_parser(sub)  # python -m policy_db review: officer/drafting/review.py
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -2,7 +2,7 @@
 
 On PostgreSQL the catalogue's tables live in their own schema, `policy` (a build writes a new schema
 and renames it into place: policy_db/build.py); other tables of the same database (the messages
-users leave, policy_db/messages.py) stay where the engine puts them and are never touched by a build.
+users leave, officer/messages.py) stay where the engine puts them and are never touched by a build.
 An engine whose `schema_translate_map` maps None to a schema uses that schema for the catalogue.
 """
 

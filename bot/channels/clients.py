@@ -6,7 +6,7 @@ trust a proxy's forwarding headers (Sanic's ``PROXIES_COUNT`` / ``REAL_IP_HEADER
 ``FORWARDED_SECRET``, i.e. ``SANIC_PROXIES_COUNT=1`` behind one nginx), else the socket's peer
 address. An IPv6 client is its /64 network (one subscriber usually holds a whole /64). The channels
 put it in the message metadata under :data:`CLIENT_METADATA_KEY`, overriding anything the caller
-sent there, for the inbox's per-client limit (policy_db/messages.py).
+sent there, for the inbox's per-client limit (officer/messages.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What the page posts to its own server: a rating of an answer, and a message for a person.
 
-Both are stored in the policy database (``DATABASE_URL``), by :mod:`policy_db.ratings` and
-:mod:`policy_db.messages`, through the page server, never through Rasa's HTTP API: the page keeps working
+Both are stored in the policy database (``DATABASE_URL``), by :mod:`officer.ratings` and
+:mod:`officer.messages`, through the page server, never through Rasa's HTTP API: the page keeps working
 for them while Rasa is unreachable (the offline state offers the message form), and Rasa's API stays off.
 
 * ``POST /api/ratings`` ``{"session", "verdict": "满意"|"不满意", "question", "answer", "sources", "reason"?}``
@@ -179,7 +179,7 @@ class Feedback:
         raise BadRequest("没有这个接口。", status=404)
 
     def rate(self, payload: dict) -> Response:
-        from policy_db.ratings import RatingRejected, RatingStore
+        from officer.ratings import RatingRejected, RatingStore
 
         conversation = conversation_id(payload)
         verdict = text_field(payload, "verdict", required=True)
@@ -198,7 +198,7 @@ class Feedback:
         return Response(201, {"id": new_id, "token": token})
 
     def add_reason(self, rating_id: int, payload: dict) -> Response:
-        from policy_db.ratings import RatingStore
+        from officer.ratings import RatingStore
 
         token = text_field(payload, "token", required=True) or ""
         reason = text_field(payload, "reason", required=True) or ""
@@ -207,7 +207,7 @@ class Feedback:
         return Response(200, {"id": rating_id})
 
     def leave_message(self, payload: dict, client: str | None = None) -> Response:
-        from policy_db.messages import MessageRejected, MessageStore
+        from officer.messages import MessageRejected, MessageStore
 
         catalog = self._catalog()
         city = text_field(payload, "city")

@@ -15,8 +15,8 @@ import actions.leave_message as leave_message
 from actions.contact import ActionContactPerson
 from actions.leave_message import NO_PHONE, ActionLeaveMessage, ValidateLeaveMessageForm, last_answer
 from actions.policy_answer import ActionAnswerPolicy
+from officer.messages import MAX_PER_SENDER_PER_DAY, MAX_QUESTION_CHARS, MessageStore
 from policy_db.loader import read_cities
-from policy_db.messages import MAX_PER_SENDER_PER_DAY, MAX_QUESTION_CHARS, MessageStore
 
 CONTACT = ActionContactPerson()
 ANSWER = ActionAnswerPolicy()

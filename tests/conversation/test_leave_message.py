@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from policy_db.messages import DEFAULT_RETENTION_DAYS
+from officer.messages import DEFAULT_RETENTION_DAYS
 from tests.support.bot_on_database import bot_on, built_database, policy_db
 from tests.support.conversations import new_sender
 

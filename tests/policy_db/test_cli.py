@@ -10,8 +10,8 @@ import subprocess
 
 import pytest
 
+from officer.messages import Message, MessageStore
 from policy_db.db import make_engine
-from policy_db.messages import Message, MessageStore
 from tests.support.cli import run_policy_db
 
 

@@ -9,8 +9,7 @@ import io
 import pytest
 from sqlalchemy import create_engine
 
-from policy_db.build import build_database
-from policy_db.messages import (
+from officer.messages import (
     MAX_PER_SENDER_PER_DAY,
     MAX_QUESTION_CHARS,
     MessageRejected,
@@ -20,6 +19,7 @@ from policy_db.messages import (
     phone_in,
     to_csv,
 )
+from policy_db.build import build_database
 
 
 @pytest.fixture()

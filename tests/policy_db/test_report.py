@@ -36,12 +36,12 @@ from actions.answering import formatting, introduction, wording
 from actions.answering.punctuation import full_width
 from actions.answering.state import ConversationState, state_to_slot
 from devservers import POSTGRES_URL, PROJECT_DIR, pg_connect, quiet_env
+from officer.reporting import Reason, ReplyReader, TrackerStoreUnknown, parse_since, tracker_url, unanswered_questions
+from officer.reporting.listing import MAX_EXAMPLE_CHARS, NO_TOPIC
+from officer.reporting.replies import Recognised
 from policy_db import outcomes
 from policy_db.__main__ import main
 from policy_db.query import PassageHit
-from policy_db.reporting import Reason, ReplyReader, TrackerStoreUnknown, parse_since, tracker_url, unanswered_questions
-from policy_db.reporting.listing import MAX_EXAMPLE_CHARS, NO_TOPIC
-from policy_db.reporting.replies import Recognised
 
 DOMAIN = Domain.load(PROJECT_DIR / "domain.yml")
 NOW = dt.datetime.now(dt.timezone.utc)

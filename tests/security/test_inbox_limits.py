@@ -15,9 +15,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from actions import leave_message
 from actions.leave_message import ActionLeaveMessage
-from policy_db.__main__ import main
-from policy_db.db import make_engine
-from policy_db.messages import (
+from officer.messages import (
     BUSY,
     CLIENT_LIMIT,
     DEFAULT_RETENTION_DAYS,
@@ -29,6 +27,8 @@ from policy_db.messages import (
     normalise_phone,
     phone_in,
 )
+from policy_db.__main__ import main
+from policy_db.db import make_engine
 
 START = dt.datetime(2026, 12, 1, 9, 0)
 
@@ -61,7 +61,7 @@ def test_a_flood_from_many_addresses_meets_the_hourly_limit_with_one_alert(url, 
     store = store_with(url, per_hour=5)
     for i in range(5):
         store.leave(f"rest:s{i}", f"问题{i}", client=f"10.0.0.{i}", now=at(i))
-    caplog.set_level(logging.ERROR, logger="policy_db.messages")
+    caplog.set_level(logging.ERROR, logger="officer.messages")
     for i in range(5, 9):
         with pytest.raises(MessageRejected) as refused:
             store.leave(f"rest:s{i}", f"问题{i}", client=f"10.0.0.{i}", now=at(i))

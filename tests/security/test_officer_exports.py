@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 
+from officer.messages import MessageStore
+from officer.reporting import Reason
+from officer.reporting import to_csv as report_csv
+from officer.reporting.unanswered import Unanswered
+from officer.spreadsheet import FORMULA_STARTS, safe_cell, write_csv
 from policy_db.__main__ import main
 from policy_db.db import make_engine
-from policy_db.messages import MessageStore
-from policy_db.reporting import Reason
-from policy_db.reporting import to_csv as report_csv
-from policy_db.reporting.unanswered import Unanswered
-from policy_db.spreadsheet import FORMULA_STARTS, safe_cell, write_csv
 from tests.policy_db.test_report import DOMAIN, Conversation, not_found
 from tests.policy_db.test_report import store as store_conversations
 

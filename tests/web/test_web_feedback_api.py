@@ -11,8 +11,8 @@ import urllib.request
 import pytest
 
 from bot.web.feedback import MAX_BODY_BYTES, RateLimit
+from officer.ratings import RatingStore
 from policy_db.db import make_engine
-from policy_db.ratings import RatingStore
 
 SESSION = "0123456789abcdef0123456789abcdef.c2lnbmF0dXJl"
 

@@ -24,7 +24,7 @@ from test_web_accessibility import SCREENS, axe_violations  # noqa: E402
 from test_web_browser import QUESTION, messages, open_page, send_text, shot, wait_for, wait_reply  # noqa: E402
 
 from devservers import free_port  # noqa: E402
-from policy_db.messages import DEFAULT_RETENTION_DAYS  # noqa: E402
+from officer.messages import DEFAULT_RETENTION_DAYS  # noqa: E402
 
 JS_ON_SCREEN = """
 const r = arguments[0].getBoundingClientRect();

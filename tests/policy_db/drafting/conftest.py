@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from policy_db.drafting.yaml_out import to_yaml
+from officer.drafting.yaml_out import to_yaml
 from policy_db.loader import DATA_DIR, PolicyData, load_policy_data, read_cities
 from policy_db.records import CityRecord
 

@@ -8,9 +8,9 @@ import logging
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from officer.drafting.draft import draft_document
+from officer.drafting.layout import read_layout
 from policy_db.completeness import check_document
-from policy_db.drafting.draft import draft_document
-from policy_db.drafting.layout import read_layout
 from policy_db.loader import DATA_DIR
 
 # Pieces of official texts, put together in any order: numbering in every form, figures, band and

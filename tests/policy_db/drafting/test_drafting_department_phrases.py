@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from policy_db.drafting.draft import draft_document
+from officer.drafting.draft import draft_document
 from policy_db.loader import DATA_DIR
 
 CASES = [

@@ -13,9 +13,9 @@ from pathlib import Path
 import docx
 import pytest
 
+from officer.drafting.draft import draft_document
+from officer.drafting.sources import read_source
 from policy_db.completeness import check_document
-from policy_db.drafting.draft import draft_document
-from policy_db.drafting.sources import read_source
 from policy_db.loader import DATA_DIR
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "drafting"

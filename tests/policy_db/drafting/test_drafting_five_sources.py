@@ -12,11 +12,11 @@ import pytest
 import yaml
 
 from devservers import PROJECT_DIR
+from officer.drafting.cli import compare_all
+from officer.drafting.compare import compare
+from officer.drafting.draft import draft_document
 from policy_db.clauses import best_section, walk
 from policy_db.completeness import check_document, compact
-from policy_db.drafting.cli import compare_all
-from policy_db.drafting.compare import compare
-from policy_db.drafting.draft import draft_document
 from policy_db.loader import DATA_DIR, SOURCES_DIR
 from policy_db.records import CityRecord
 

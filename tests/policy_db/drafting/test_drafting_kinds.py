@@ -1,5 +1,5 @@
 """What each figure of a clause is, from the words around it, as an officer reads it: the figure's kind,
-value and unit (policy_db/drafting/figures.py with the words of data/drafting.yml)."""
+value and unit (officer/drafting/figures.py with the words of data/drafting.yml)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from policy_db.drafting.figures import clause_figures
-from policy_db.drafting.words import drafting_words
+from officer.drafting.figures import clause_figures
+from officer.drafting.words import drafting_words
 
 CASES = [
     ("对认定为国家级孵化器的，给予一次性奖励100万元", [("amount", 100, "万元")]),
@@ -73,7 +73,7 @@ def test_kind_value_and_unit(clause, expected):
 
 
 def test_a_number_with_thousands_separators_loads(city, load_draft):
-    from policy_db.drafting.draft import draft_document
+    from officer.drafting.draft import draft_document
     from policy_db.loader import DATA_DIR
 
     text = "某市措施\n一、总则\n（一）对新落户的总部企业，给予奖励1,000万元。\n"

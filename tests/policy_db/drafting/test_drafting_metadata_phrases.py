@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from policy_db.drafting.metadata import read_metadata
+from officer.drafting.metadata import read_metadata
 
 
 def test_a_title_over_two_lines_and_a_date_in_brackets(city):

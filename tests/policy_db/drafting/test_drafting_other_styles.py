@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from policy_db.drafting.truth import evaluate, truths_in
+from officer.drafting.truth import evaluate, truths_in
 from policy_db.loader import DATA_DIR
 
 DOCUMENTS = Path(__file__).resolve().parents[2] / "fixtures" / "drafting" / "documents"
@@ -102,7 +102,7 @@ def test_word_automatic_numbering_is_computed(tmp_path):
     """The numbers Word draws (numbering.xml) are in the text; the generator builds the fixture."""
     import importlib.util
 
-    from policy_db.drafting.sources import read_source
+    from officer.drafting.sources import read_source
 
     spec = importlib.util.spec_from_file_location("make_docx", DOCUMENTS / "make_docx.py")
     assert spec is not None and spec.loader is not None
@@ -149,7 +149,7 @@ def test_names_in_a_table_cell_broken_by_lines(tmp_path):
     """A cell's lines join: a name cut by <br> is one name, a name a line are two."""
     import docx
 
-    from policy_db.drafting.sources import read_source
+    from officer.drafting.sources import read_source
 
     page = tmp_path / "page.html"
     page.write_text(
@@ -227,7 +227,7 @@ def test_a_portal_page_with_labels_run_together_and_an_article_on_its_own_line(d
 
 
 def test_lists_under_other_labels(city):
-    from policy_db.drafting.draft import draft_document
+    from officer.drafting.draft import draft_document
 
     text = (
         "某市若干措施\n一、总则\n（一）对企业给予奖励10万元。（牵头单位：市发展改革委；配合单位：市财政局、市工信局）\n"
@@ -274,7 +274,7 @@ def test_a_page_laid_out_in_tables_keeps_its_paragraphs_and_its_data_table(draft
 
 
 def test_a_table_of_bands_under_an_introduction(city):
-    from policy_db.drafting.draft import draft_document
+    from officer.drafting.draft import draft_document
 
     text = (
         "某市若干措施\n一、对规模以上工业企业按营业收入分档给予奖励，标准如下：\n"
@@ -289,7 +289,7 @@ def test_a_table_of_bands_under_an_introduction(city):
 
 
 def test_numbering_behind_the_marks_of_an_article_copied_from_online(city):
-    from policy_db.drafting.draft import draft_document
+    from officer.drafting.draft import draft_document
 
     text = "某市十条新政\n📌一、首次升规奖励\n✅对首次纳入规上统计的工业企业，最高奖励50万！\n📌二、稳岗补贴\n对吸纳就业的企业，每人补贴1000元。\n"
     draft = draft_document(text, "x.txt", city("平顶山"), DATA_DIR)
@@ -300,7 +300,7 @@ def test_numbering_behind_the_marks_of_an_article_copied_from_online(city):
 
 
 def test_a_lead_unit_written_once_for_several_rows_of_a_web_table(tmp_path):
-    from policy_db.drafting.sources import read_source
+    from officer.drafting.sources import read_source
 
     page = tmp_path / "rowspan.html"
     page.write_text(

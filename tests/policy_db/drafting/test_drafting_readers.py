@@ -9,11 +9,11 @@ from decimal import Decimal
 import docx
 import pytest
 
-from policy_db.drafting.departments import DepartmentBook, split_names
-from policy_db.drafting.figures import clause_figures
-from policy_db.drafting.layout import clauses_of, read_layout
-from policy_db.drafting.sources import UnreadableSource, read_source
-from policy_db.drafting.tiers import tier_of
+from officer.drafting.departments import DepartmentBook, split_names
+from officer.drafting.figures import clause_figures
+from officer.drafting.layout import clauses_of, read_layout
+from officer.drafting.sources import UnreadableSource, read_source
+from officer.drafting.tiers import tier_of
 
 
 # -- sources -------------------------------------------------------------------------------------------------

@@ -13,9 +13,9 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from policy_db.drafting.draft import draft_document
-from policy_db.drafting.review import render
-from policy_db.drafting.yaml_out import to_yaml
+from officer.drafting.draft import draft_document
+from officer.drafting.review import render
+from officer.drafting.yaml_out import to_yaml
 from policy_db.loader import DATA_DIR
 from tests.support.cli import run_policy_db
 

@@ -9,7 +9,7 @@ import docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from policy_db.drafting.sources import read_source
+from officer.drafting.sources import read_source
 
 
 def _val(tag: str, value: str) -> OxmlElement:

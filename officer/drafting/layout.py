@@ -19,7 +19,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..clauses import Section
+from policy_db.clauses import Section
+
 from .brackets import closing_brackets
 from .duties import inline_lists, lead_texts, list_text
 from .numbering import has_articles, walk_any

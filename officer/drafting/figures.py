@@ -21,8 +21,9 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from ..completeness import FIGURE_PATTERN, find_figures
-from ..money import chinese_number
+from policy_db.completeness import FIGURE_PATTERN, find_figures
+from policy_db.money import chinese_number
+
 from .kinds import CAP_OR_RATIO, money_kind, ratio_kind
 from .words import drafting_words
 

@@ -14,8 +14,8 @@ from enum import Enum
 from rasa.shared.core.constants import ACTION_DEFAULT_FALLBACK_NAME
 from rasa.shared.core.events import BotUttered
 
-from .. import outcomes
-from ..query import Catalog
+from policy_db import outcomes
+from policy_db.query import Catalog
 
 CORE_FALLBACK_ACTION = ACTION_DEFAULT_FALLBACK_NAME
 

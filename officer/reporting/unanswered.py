@@ -27,7 +27,8 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 
-from ..query import Catalog
+from policy_db.query import Catalog
+
 from .replies import CORE_FALLBACK_ACTION, Reason, Recognised, ReplyReader
 
 # Slots of domain.yml read here: the conversation's city, and the conversation state, whose questions a

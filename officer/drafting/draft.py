@@ -21,8 +21,9 @@ from typing import Any
 
 import cn2an
 
-from ..completeness import check_document, compact, find_figures
-from ..records import CityRecord
+from policy_db.completeness import check_document, compact, find_figures
+from policy_db.records import CityRecord
+
 from .classify import CategoryGuesser, TopicVocabulary
 from .departments import DepartmentBook, split_names
 from .duties import inline_lists

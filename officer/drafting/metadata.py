@@ -19,8 +19,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..money import chinese_number
-from ..records import CityRecord
+from policy_db.money import chinese_number
+from policy_db.records import CityRecord
+
 from .numbering import walk_any
 from .words import DraftingWords, drafting_words
 

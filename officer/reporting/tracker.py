@@ -26,7 +26,7 @@ import yaml
 from rasa.shared.core.events import Event
 from sqlalchemy.engine import URL, Engine
 
-from ..db import PROJECT_DIR, make_engine
+from policy_db.db import PROJECT_DIR, make_engine
 
 TRACKER_URL_ENV = "TRACKER_DATABASE_URL"
 SCHEMA_ENV = "POSTGRESQL_SCHEMA"  # Rasa's name for the tracker store's PostgreSQL schema

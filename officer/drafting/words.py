@@ -8,7 +8,9 @@ from pathlib import Path
 
 import yaml
 
-WORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "drafting.yml"
+from policy_db.paths import data_dir
+
+WORDS_FILE = data_dir() / "drafting.yml"  # the drafter's words live with the other curated words
 
 
 @dataclass(frozen=True)

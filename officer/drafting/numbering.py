@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..clauses import Line, Section, walk
-from ..money import FigureError, chinese_number
+from policy_db.clauses import Line, Section, walk
+from policy_db.money import FigureError, chinese_number
 
 _NUMERAL = "一二三四五六七八九十百零〇两"
 ARTICLE = re.compile(rf"^第([{_NUMERAL}]+)条")

@@ -19,7 +19,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from ..money import UNIT_FACTORS, format_yuan
+from policy_db.money import UNIT_FACTORS, format_yuan
+
 from .figures import DraftFigure
 from .layout import BULLETS
 from .words import drafting_words

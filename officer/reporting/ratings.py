@@ -1,9 +1,9 @@
 """The answers users rated 不满意 on the web page, for ``python -m policy_db report`` beside the unanswered questions.
 
-Ratings are stored by the page server in the policy database (:mod:`policy_db.ratings`), not in Rasa's
+Ratings are stored by the page server in the policy database (:mod:`officer.ratings`), not in Rasa's
 tracker store, so this listing reads that database. Each 不满意 answer is shown with its time, question,
 reason, the records it cited (what to check in the data) and the start of the answer, newest first; what
-users wrote is escaped for the terminal (:func:`policy_db.terminal.printable`).
+users wrote is escaped for the terminal (:func:`officer.terminal.printable`).
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Ratings of the bot's answers (好差评): 满意 or 不满意 under each answer on the web page, with an optional reason.
 
 They live in the policy database's engine, in their own table and metadata like the messages users leave
-(:mod:`policy_db.messages`), so a rebuild of the catalogue never drops them. Each rating keeps the
+(:mod:`officer.messages`), so a rebuild of the catalogue never drops them. Each rating keeps the
 conversation id, the question, the answer as the page showed it, the ids of the records the answer cites
 and the time, so ``python -m policy_db report`` can list the 不满意 answers next to the questions the bot
-could not answer (:mod:`policy_db.reporting.ratings`).
+could not answer (:mod:`officer.reporting.ratings`).
 
 A rating is stored by one tap; the reason, chosen afterwards, is added to that row by :meth:`RatingStore.add_reason`
 with the row's ``token``, which only the page that stored the rating was given, so nobody can rewrite another

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..clauses import Section, best_section, walk
-from ..completeness import compact
+from policy_db.clauses import Section, best_section, walk
+from policy_db.completeness import compact
 
 FigureKey = tuple[str, str, str]
 

@@ -24,7 +24,8 @@ from typing import Any
 
 import yaml
 
-from ..completeness import compact
+from policy_db.completeness import compact
+
 from .words import drafting_words
 
 # A number as an officer reads it: arabic (with decimals), or Chinese numerals with what they count.

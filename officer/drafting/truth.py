@@ -25,8 +25,9 @@ from typing import Any
 
 import yaml
 
-from ..loader import DataError, load_policy_data, read_cities
-from ..records import CityRecord
+from policy_db.loader import DataError, load_policy_data, read_cities
+from policy_db.records import CityRecord
+
 from .compare import Comparison, Score, compare_figures_and_departments
 from .draft import draft_document
 from .sources import read_source

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from ..vocabulary import CATEGORIES_NAME, VOCABULARY_NAME, Categories, load_categories, load_vocabulary
+from policy_db.vocabulary import CATEGORIES_NAME, VOCABULARY_NAME, Categories, load_categories, load_vocabulary
+
 from .words import drafting_words
 
 _QUOTES = re.compile(r"[“”\"'‘’\s]")

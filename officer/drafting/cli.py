@@ -18,8 +18,9 @@ from typing import Any
 
 import yaml
 
-from ..loader import DataError, read_cities
-from ..records import CityRecord
+from policy_db.loader import DataError, read_cities
+from policy_db.records import CityRecord
+
 from .compare import Comparison, compare, table
 from .draft import draft_document
 from .sources import UnreadableSource, read_source
