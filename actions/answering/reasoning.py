@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 from policy_db import outcomes
 from policy_db.calculator import Calculation, calculate, still_to_pay
 from policy_db.eligibility import EnterpriseProfile, assess, describe
-from policy_db.money import format_yuan
+from policy_db.money import UNIT_FACTORS, format_yuan
 from policy_db.records import BenefitRecord
 from policy_db.requirements import load_eligibility_vocabulary
 from policy_db.user_figures import UserFigures
+from policy_db.vocabulary import load_vocabulary
 
 from . import formatting, lookup, wording
 from .amounts import Amount, amount_of, stacked
@@ -245,6 +246,10 @@ def rank(ctx: TurnContext) -> Reply:
     listing = next((r for r in ctx.subject if r.is_fact and len(ranked_items(r)) >= MIN_LIST_ITEMS), None)
     if listing is not None and ctx.frame.topics:
         return rank_items(ctx, listing)
+    if len(ctx.frame.topics) > 1:
+        return rank_topics(ctx)
+    if not any(word in ctx.frame.text for word in load_vocabulary().money_words + ("钱",)):
+        return formatting_fallback(ctx)  # 「哪个目标最高」 asks about a target, not about money to receive
     city = ctx.frame.city or ""
     given = ctx.frame.given
     category = ctx.frame.category if ctx.frame.category != "other" else None
@@ -256,10 +261,43 @@ def rank(ctx: TurnContext) -> Reply:
     for i, (amount, b) in enumerate(top, 1):
         tag = wording.EXPIRED_MARK if b.is_expired(ctx.today) else ""
         lines.append(wording.RANK_LINE.format(i=i, name=b.name + tag, amount=_said(amount)))
-    if top:
-        lines.append(formatting.source_line(top[0][1]))
+    if not top:
+        return formatting_fallback(ctx)
+    lines.append(formatting.source_line(top[0][1]))
     reply = Reply().say("\n".join(lines), formatting.item_buttons([b for _, b in top])).as_outcome(outcomes.COMPARED)
     return reply.remember(city=city, listed=[b for _, b in top], subject=[b for _, b in top][:1])
+
+
+def rank_topics(ctx: TurnContext) -> Reply:
+    """「装备制造、铝精深加工、新材料哪个产值目标最高」: the best record of each named topic (a fact's figure too),
+    ranked by its largest sum; a topic with no sum is said plainly."""
+    frame, catalog = ctx.frame, ctx.catalog
+    text = catalog.without_places(frame.text)
+    entries: list[tuple[Decimal, str, BenefitRecord]] = []
+    lines = [wording.RANK_TOPICS_HEAD]
+    for topic in frame.topics:
+        hits = catalog.find_benefits(city=frame.city, topics=[topic], text=text, limit=3)
+        record = next((h.benefit for h in hits if topic in h.benefit.topics), None)
+        sums = [
+            (f.value * UNIT_FACTORS[f.unit], f.text)
+            for f in (record.figures if record else ())
+            if f.value is not None and f.unit in UNIT_FACTORS
+        ]
+        if record is None or not sums:
+            lines.append(wording.RANK_TOPIC_NONE.format(topic=topic.replace('"', "")))
+            continue
+        value, written = max(sums)
+        entries.append((value, written, record))
+    if not entries:
+        return formatting_fallback(ctx)
+    entries.sort(key=lambda entry: entry[0], reverse=True)
+    ranked = [
+        wording.RANK_LINE.format(i=i, name=r.name, amount=written) for i, (_, written, r) in enumerate(entries, 1)
+    ]
+    text_out = "\n".join([lines[0], *ranked, *lines[1:], formatting.sources_text([r for _, _, r in entries])])
+    reply = Reply().say(text_out).as_outcome(outcomes.COMPARED)
+    records = [r for _, _, r in entries]
+    return reply.remember(city=frame.city, listed=records, subject=records[:1], topics=frame.topics)
 
 
 def rank_items(ctx: TurnContext, record: BenefitRecord) -> Reply:

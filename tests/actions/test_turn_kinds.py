@@ -334,3 +334,14 @@ def test_a_city_switch_after_a_follow_up_asks_the_subjects_question(conversation
     turn = conversation.ask(ANSWER, "那三门峡呢", "inform_city", [{"entity": "city", "value": "三门峡"}])
     # the same subject and the same aspect, in the other city: who handles 新三板 listing in 三门峡
     assert "【三门峡】新三板挂牌奖励" in turn.text and "市金融工作局" in turn.text and "找谁办" not in turn.text
+
+
+def test_named_subjects_ranked_by_their_own_sums(conversation):
+    turn = conversation.ask(ANSWER, "平顶山的新三板挂牌和国家级小巨人认定，哪个奖励更多", "ask_reward")
+    lines = turn.texts[0].splitlines()
+    assert lines[1].startswith("1.") and "200万元" in lines[1] and "50万元" in lines[2]
+
+
+def test_a_rank_with_nothing_to_rank_is_never_an_empty_list(conversation):
+    turn = conversation.ask(ANSWER, "登封三年计划里哪个产业目标最高", "ask_policy_other")
+    assert len(turn.texts[0].splitlines()) > 2
