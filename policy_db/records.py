@@ -79,6 +79,32 @@ def _read_requires(value: Any, where: str, add_problem: AddProblem) -> tuple[Req
     return tuple(parse_requires(value, where, add_problem))
 
 
+@dataclass(frozen=True)
+class CostShare:
+    """Who pays a measure for the places named: 「石龙区：全部由当地财政承担」 (a fact's `cost_shares:`)."""
+
+    places: tuple[str, ...]
+    share: str  # as the clause says it: 市、区两级各承担50%
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"places": list(self.places), "share": self.share}
+
+
+def _read_cost_shares(value: Any, where: str, add_problem: AddProblem) -> tuple[CostShare, ...]:
+    shares = []
+    for i, item in enumerate(value or ()):
+        places, share = (item.get("places"), item.get("share")) if isinstance(item, dict) else (None, None)
+        if not isinstance(places, list) or not places or not isinstance(share, str) or not share:
+            add_problem(f"{where} cost_shares[{i}]", "每项需要 places(地名列表)和 share(原文的分担方式)")
+            continue
+        shares.append(CostShare(tuple(str(p) for p in places), share))
+    return tuple(shares)
+
+
+def _cost_shares_from_sql(stored: list[dict[str, Any]]) -> tuple[CostShare, ...]:
+    return tuple(CostShare(tuple(s["places"]), s["share"]) for s in stored or ())
+
+
 def _requires_to_sql(requires: tuple[Requirement, ...]) -> list[dict[str, Any]]:
     return [r.to_storage() for r in requires]
 
@@ -261,6 +287,15 @@ class BenefitRecord:
         default=(), shape="list", read=_read_requires, sql=JSON(), to_sql=_requires_to_sql, from_sql=_requires_from_sql
     )
     in_addition_to: tuple[str, ...] = ()  # keys of the benefits this one is paid on top of (same document)
+    # who pays, by place, as the clause states it (a cost-sharing fact): [{places: [石龙区, …], share: …}]
+    cost_shares: tuple[CostShare, ...] = data_field(
+        default=(),
+        shape="list",
+        read=_read_cost_shares,
+        sql=JSON(),
+        to_sql=lambda shares: [s.to_dict() for s in shares],
+        from_sql=_cost_shares_from_sql,
+    )
     review: str | None = None  # what a draft (python -m policy_db draft) asks a person to check
     # Not written in the benefit's YAML: from its document, and the search words the build computes.
     city: str = data_field(key=None, stored=False)

@@ -67,7 +67,10 @@ class Vocabulary:
     pointer_words: tuple[
         str, ...
     ] = ()  # 「那50万」: a sum pointed at names a benefit  # 「奖励补贴」: an overview asking for these lists measures that pay money
-    stage_words: tuple[str, ...] = ()  # a figure label naming a stage: the stages of one measure add up
+    stage_words: tuple[str, ...] = ()
+    split_words: tuple[
+        str, ...
+    ] = ()  # 「各出一半」: the owner supposes a half-and-half split  # a figure label naming a stage: the stages of one measure add up
     rank_which: tuple[str, ...] = ()  # 哪个 … 最多: a rank turn
     rank_most: tuple[str, ...] = ()
     judge_modal: tuple[str, ...] = ()  # 能, 可以 … with a yes/no form (吗, 能不能 …) makes a judge turn
@@ -115,6 +118,7 @@ def parse_vocabulary(raw: dict) -> Vocabulary:
         stale_after_years=int((raw.get("periods") or {}).get("stale_after_years") or 2),
         cues=tuple((str(k), _words(w)) for k, w in (raw.get("turn_cues") or {}).items()),
         stage_words=_words(raw.get("stage_words")),
+        split_words=_words(raw.get("split_words")),
         money_words=_words(raw.get("money_words")),
         pointer_words=_words(raw.get("pointer_words")),
         small_types=_words((raw.get("checkup_small") or {}).get("types")),

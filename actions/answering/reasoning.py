@@ -88,6 +88,40 @@ def judge(ctx: TurnContext) -> Reply:
     )
 
 
+# -- who pays ------------------------------------------------------------------------------------------------
+def cost_share_record(ctx: TurnContext) -> BenefitRecord | None:
+    """The cost-sharing fact of the city asked about (the subject's own first)."""
+    records = [*ctx.subject, *ctx.catalog.in_city(ctx.frame.city)]
+    return next((r for r in records if r.cost_shares), None)
+
+
+def who_pays(ctx: TurnContext) -> Reply:
+    """「我们在石龙区，这钱是市里和区里各出一半吗」: the share the clause gives the owner's place, first, with
+    是 / 不是 when the owner supposed a split; then the rule for every place and its source."""
+    record = cost_share_record(ctx)
+    assert record is not None  # the detector checked
+    text = ctx.message.text
+    place, share = next(
+        ((p, s.share) for s in record.cost_shares for p in s.places if p in text or p.rstrip("区县市") in text),
+        (None, None),
+    )
+    lines = []
+    if place and share:
+        split = load_vocabulary().split_words
+        supposed_split = any(w in text for w in split)
+        if supposed_split:
+            is_split = any(w in share for w in split)
+            lines.append((wording.WHO_PAYS_YES if is_split else wording.WHO_PAYS_NO).format(place=place, share=share))
+        else:
+            lines.append(wording.WHO_PAYS_PLACE.format(place=place, share=share))
+    else:
+        lines.append(wording.WHO_PAYS_ASK_PLACE)
+    lines += [wording.WHO_PAYS_RULE.format(places="、".join(s.places), share=s.share) for s in record.cost_shares]
+    lines.append(formatting.source_line(record))
+    reply = Reply().say("\n".join(lines))
+    return reply.remember(city=record.city, subject=[record], topics=record.topics)
+
+
 # -- what the owner still pays -------------------------------------------------------------------------
 def still_pay(ctx: TurnContext) -> Reply:
     """「按政策这9个月我自己还要掏多少房租」: the cost over the relief period less the relief, then the card."""

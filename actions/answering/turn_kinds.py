@@ -219,6 +219,10 @@ def _where_most(ctx: TurnContext) -> bool:
     return bool(described) and (overall or not ctx.message.topics)
 
 
+def _who_pays(ctx: TurnContext) -> bool:
+    return ctx.cue("who_pays") and ctx.frame.city is not None and reasoning.cost_share_record(ctx) is not None
+
+
 def _still_pay(ctx: TurnContext) -> bool:
     return ctx.cue("still_pay") and bool(ctx.subject) and ctx.subject[0].formula is not None
 
@@ -326,6 +330,7 @@ TURN_KINDS: tuple[TurnKind, ...] = (
     ),
     TurnKind("compare", _compare, reasoning.compare, doc="「平顶山和滨州哪个多」: one measure across cities"),
     TurnKind("rank", _rank, reasoning.rank, doc="「哪项钱最多」: a city's measures by what one enterprise gets"),
+    TurnKind("who_pays", _who_pays, reasoning.who_pays, doc="「我们在石龙区，这钱是市里区里各出一半吗」: who pays"),
     TurnKind(
         "still_pay", _still_pay, reasoning.still_pay, doc="「这几个月我自己还要掏多少」: the cost less the relief"
     ),

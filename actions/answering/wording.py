@@ -89,6 +89,11 @@ WHERE_LINE = "· {name}：{amount}{mark}"
 WHERE_TO_CONFIRM = "（条件待确认）"
 WHERE_BEST = "估算最多：{city}，约{total}。"
 WHERE_NOTE = "以上为按文件条款的估算，实际以各地主管部门审核为准；回复城市名可看该地的详细条件和出处。"
+WHO_PAYS_NO = "不是：{place}的这类资金{share}。"
+WHO_PAYS_YES = "是的：{place}的这类资金{share}。"
+WHO_PAYS_PLACE = "{place}：这类资金{share}。"
+WHO_PAYS_ASK_PLACE = "要看企业在哪个县（市、区）：文件按地方分别规定，告诉我所在县区我直接告诉您。"
+WHO_PAYS_RULE = "· {places}：{share}"
 STILL_PAY = "您自己仍需支付：{amount}（计算：{working}）"
 
 # -- footers ------------------------------------------------------------------------------------------

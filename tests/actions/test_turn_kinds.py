@@ -345,3 +345,12 @@ def test_named_subjects_ranked_by_their_own_sums(conversation):
 def test_a_rank_with_nothing_to_rank_is_never_an_empty_list(conversation):
     turn = conversation.ask(ANSWER, "登封三年计划里哪个产业目标最高", "ask_policy_other")
     assert len(turn.texts[0].splitlines()) > 2
+
+
+def test_who_pays_by_the_owners_place(conversation):
+    urban = conversation.ask(ANSWER, "我们在平顶山新华区，这笔奖励资金是市里和区里各出一半吗", "ask_reward")
+    assert urban.texts[0].startswith("是的") and "50%" in urban.texts[0].splitlines()[0]
+    county = conversation.ask(ANSWER, "我们厂在平顶山郏县，奖励资金是不是市县各出一半", "ask_reward")
+    assert county.texts[0].startswith("不是") and "当地财政" in county.texts[0].splitlines()[0]
+    unknown = conversation.ask(ANSWER, "平顶山这些奖励资金是哪级财政出的", "ask_reward")
+    assert unknown.texts[0].startswith("要看企业在哪个县")
