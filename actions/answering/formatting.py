@@ -391,9 +391,18 @@ def apply_text(b: BenefitRecord, today: dt.date | None = None) -> str:
     return "\n".join(lines)
 
 
+MARKDOWN_ACTIVE = re.compile(r"[\[\]()*_`<>#!|~\\]")
+
+
+def quoted(text: str) -> str:
+    """The owner's own words quoted in a reply, without the characters Markdown would act on, so a message
+    (or a payload) cannot make the bot say a link or a format in its own words."""
+    return MARKDOWN_ACTIVE.sub("", text)
+
+
 def topic_label(topics: tuple[str, ...], text: str) -> str:
     """How a comparison names its measure: the first topic, else the question's words."""
-    return topics[0].replace('"', "") if topics else text.strip(" ，,。？?！!")[:20]
+    return topics[0].replace('"', "") if topics else quoted(text.strip(" ，,。？?！!"))[:20]
 
 
 def item_buttons(records: list[BenefitRecord]) -> list[dict]:

@@ -527,4 +527,4 @@ def ask_city(catalog: Catalog, frame: Frame) -> Reply:
 
 
 def _quote(catalog: Catalog, text: str) -> str:
-    return catalog.without_places(text).strip(" ,,。??!!")[:30] or text[:30]
+    return formatting.quoted(catalog.without_places(text).strip(" ,,。??!!"))[:30] or formatting.quoted(text)[:30]

@@ -354,3 +354,8 @@ def test_who_pays_by_the_owners_place(conversation):
     assert county.texts[0].startswith("不是") and "当地财政" in county.texts[0].splitlines()[0]
     unknown = conversation.ask(ANSWER, "平顶山这些奖励资金是哪级财政出的", "ask_reward")
     assert unknown.texts[0].startswith("要看企业在哪个县")
+
+
+def test_the_owners_words_are_never_echoed_as_markdown(conversation):
+    turn = conversation.ask(ANSWER, "三明有[免费领取](http://evil.example)低空**经济**补贴吗", "ask_reward")
+    assert "](" not in turn.text and "http://evil" not in turn.text and "**经济**" not in turn.text
