@@ -75,6 +75,7 @@ class Vocabulary:
     rank_most: tuple[str, ...] = ()
     judge_modal: tuple[str, ...] = ()  # 能, 可以 … with a yes/no form (吗, 能不能 …) makes a judge turn
     judge_yes_no: tuple[str, ...] = ()
+    judge_not_with: tuple[str, ...] = ()
 
     def cue_words(self, kind: str) -> tuple[str, ...]:
         return next((words for name, words in self.cues if name == kind), ())
@@ -127,6 +128,7 @@ def parse_vocabulary(raw: dict) -> Vocabulary:
         rank_most=_words((raw.get("rank_forms") or {}).get("most")),
         judge_modal=_words((raw.get("judge_forms") or {}).get("modal")),
         judge_yes_no=_words((raw.get("judge_forms") or {}).get("yes_no")),
+        judge_not_with=_words((raw.get("judge_forms") or {}).get("not_with")),
         asked_measures=tuple(
             (str(k), _words(m.get("kinds")), int(m.get("min") or 1), str(m.get("what") or k))
             for k, m in (raw.get("asked_measures") or {}).items()

@@ -138,7 +138,7 @@ class Reader:
             # 另外技改…」); only a bare figure message (「那融资额8亿呢」) leaves them out.
             topics = tuple(dict.fromkeys(topics + tuple(catalog.topics_in(text))))
         # The kinds of help the words name (税 -> tax_fee): when they name one, it ranks the records rather
-        # than the classifier's guess (「交不上税能延期吗」 is about tax, though 延期 sounds like a loan).
+        # than the classifier's guess (「税款晚几个月交行不行」 is about tax, though 延期 sounds like a loan).
         categories = tuple(c for c, words in self.vocabulary.category_words if any(w in subject_text for w in words))
         return Frame(
             text=text,
@@ -172,7 +172,8 @@ class Reader:
         if "total" not in found and asks_for_figure(text) and _joins_money_words(text, v.money_words):
             found.append("total")  # 「资助和补贴最多能拿多少」: two kinds of money asked together
         other_question = set(found) - NOT_DOMAIN_CUES - {"amount"}
-        if "judge" not in found and yes_no and not asks_for_figure(text) and not other_question:
+        asks_how_much = any(w in text for w in v.judge_not_with)
+        if "judge" not in found and yes_no and not asks_how_much and not other_question:
             found.append("judge")
         return tuple(found)
 

@@ -249,7 +249,7 @@ def _render_several(
     given = frame.given if frame.figures else None
     calculations = [_named_basis_calculation(r, given) if given else None for r in records]
     text = formatting.several_text(city, records, calculations, today)
-    if asks_for_figure(frame.text):  # 「资助和补贴最多能拿多少」: the sum of what the entries pay, worked out
+    if asks_for_figure(frame.text):  # 「奖金和补贴合计多少」: the sum of what the entries pay, worked out
         text = _with_sum(records, calculations, today) + text
     reply = Reply().say(text, formatting.item_buttons(records))
     reply.remember(

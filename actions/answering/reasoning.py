@@ -96,7 +96,7 @@ def cost_share_record(ctx: TurnContext) -> BenefitRecord | None:
 
 
 def who_pays(ctx: TurnContext) -> Reply:
-    """「我们在石龙区，这钱是市里和区里各出一半吗」: the share the clause gives the owner's place, first, with
+    """「我们在郏县，奖金是市县各掏一半吗」: the share the clause gives the owner's place, first, with
     是 / 不是 when the owner supposed a split; then the rule for every place and its source."""
     record = cost_share_record(ctx)
     assert record is not None  # the detector checked
@@ -150,7 +150,7 @@ def compared_figures(ctx: TurnContext) -> list:
 
 
 def compare_figures(ctx: TurnContext) -> Reply:
-    """「融资19亿和21亿差多少」: the subject's amount at each figure and the difference."""
+    """「募资9亿和募资15亿相差几何」: the subject's amount at each figure and the difference."""
     main = ctx.subject[0]
     lines = [wording.COMPARE_FIGURES_HEAD.format(name=f"【{main.city}】{main.name}")]
     results: list[tuple[str, Decimal]] = []
@@ -180,7 +180,7 @@ MAX_PER_KIND = 2
 
 
 def compare_kinds(ctx: TurnContext, cities: list[str]) -> Reply:
-    """「社保方面，三门峡、平顶山、三明分别有什么减负政策」: a kind of help named without a topic, compared as
+    """「税费上，两座城市各有哪些优惠」: a kind of help named without a topic, compared as
     each city's main measures of that kind (valid ones first), with their own figures."""
     kind = ctx.frame.categories[0]
     label = next((b.category_label for b in ctx.catalog.benefits if b.category == kind), kind)
@@ -303,7 +303,7 @@ def rank(ctx: TurnContext) -> Reply:
 
 
 def rank_topics(ctx: TurnContext) -> Reply:
-    """「装备制造、铝精深加工、新材料哪个产值目标最高」: the best record of each named topic (a fact's figure too),
+    """「甲乙两个产业谁的目标数大」: the best record of each named topic (a fact's figure too),
     ranked by its largest sum; a topic with no sum is said plainly."""
     frame, catalog = ctx.frame, ctx.catalog
     text = catalog.without_places(frame.text)
@@ -357,7 +357,7 @@ def _parts(ctx: TurnContext) -> list[BenefitRecord]:
             ctx.catalog, frame.city, text, list(frame.topics), None, frame.given, frame.level, frame.named_amounts
         )
         several = lookup.several_subjects(ctx.catalog, replace(frame, text=frame.text + "有哪些"), text, selection)
-        # 「奖励加上补助一共多少」 of one subject: its paying records of the same topic (the main one and related).
+        # 「奖金连同补助合起来多少」 of one subject: its paying records of the same topic (the main one and related).
         main = selection.records[:1]
         same_topic = [
             r

@@ -93,7 +93,7 @@ def asked_measure(ctx: TurnContext) -> tuple[str, tuple[str, ...], int, str] | N
 
 
 def measure(ctx: TurnContext) -> Reply:
-    """「能缓多久」「分几次给，每次多少」: what the clause gives of it, or plainly that it gives none."""
+    """「缓缴能缓几个月」「奖金分几批发」: what the clause gives of it, or plainly that it gives none."""
     main = ctx.subject[0]
     asked = asked_measure(ctx)
     _, kinds, at_least, what = asked or ("", (), 1, "")

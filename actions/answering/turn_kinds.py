@@ -2,7 +2,7 @@
 
 The first row whose detector accepts the turn answers it; the order is part of the design (tested in
 tests/actions/test_turn_kinds.py): a refused figure before anything else, a choice from the last list
-before a lookup, comparisons, ranks and totals before documents (「这个文件里哪项最多」), a verdict before the
+before a lookup, comparisons, ranks and totals before documents (「这份通知里给钱最多的是哪条」), a verdict before the
 aspects of a subject (validity now, how to apply, a duration), those before a plain follow-up, and a
 lookup last. A new conversational behaviour is a row here with its cue words in vocabulary.yml
 (`turn_cues`) and its test, not another `if` in a handler.
@@ -69,7 +69,7 @@ class TurnContext:
             same_topics = set(message.topics) <= set(self.conversation.subject[0].topics) and not message.content
             return same_topics or (self.cue("judge") and facts_only(self.reader, message))
         if message.figures and {f.basis for f in message.figures} & computed_from(self.conversation.subject[0]):
-            return True  # 「我们今年打算办3场」: a figure the subject's amount is computed from
+            return True  # 「明年准备办两场」: a figure the subject's amount is computed from
         return not message.content or lookup.covers(self.catalog, self.conversation.subject[0], message)
 
     @property
@@ -196,7 +196,7 @@ def _compare(ctx: TurnContext) -> bool:
         return False
     if len(ctx.catalog.cities_in(ctx.message.text)) > 1 or len(reasoning.remembered_cities(ctx)) > 1:
         return True
-    # 「融资19亿和21亿差多少」: one measure at two of the owner's figures.
+    # 「募资9亿和募资15亿相差几何」: one measure at two of the owner's figures.
     return len(reasoning.compared_figures(ctx)) > 1 and bool(ctx.subject)
 
 
@@ -330,7 +330,7 @@ TURN_KINDS: tuple[TurnKind, ...] = (
     ),
     TurnKind("compare", _compare, reasoning.compare, doc="「平顶山和滨州哪个多」: one measure across cities"),
     TurnKind("rank", _rank, reasoning.rank, doc="「哪项钱最多」: a city's measures by what one enterprise gets"),
-    TurnKind("who_pays", _who_pays, reasoning.who_pays, doc="「我们在石龙区，这钱是市里区里各出一半吗」: who pays"),
+    TurnKind("who_pays", _who_pays, reasoning.who_pays, doc="「我们在郏县，奖金是市县各掏一半吗」: who pays"),
     TurnKind(
         "still_pay", _still_pay, reasoning.still_pay, doc="「这几个月我自己还要掏多少」: the cost less the relief"
     ),
@@ -354,7 +354,7 @@ def context_of(reader: Reader, turn: Turn, today: dt.date | None = None) -> Turn
     frame = turn.merged
     message = turn.message
     if message.aspect == "document" and reader.aspect(message.text) != "document" and message.topics:
-        # 「文件里说的技改基金规模多少」: only the classifier said "document"; the words ask about a topic.
+        # 「文件提到的那只基金有多大」: only the classifier said "document"; the words ask about a topic.
         frame = replace(frame, aspect="amount")
     if lookup.asks_list(message.text) and not message.has_subject and not message.aspect:
         # 「有哪些奖励补贴」 after a question about 上市: a broad question of its own, not narrowed by the last topic.

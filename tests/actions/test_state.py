@@ -40,7 +40,7 @@ def test_a_full_state_survives_the_tracker(catalog):
             measures=frozenset({("quarterly_sales", Decimal("520000")), ("contract_years", Decimal("0.5"))}),
         ),
         listed=tuple(keys),
-        question="平顶山省级专精特新奖多少",
+        question="鹰城省里认定的专精特新企业奖金是多少",
         pending_question=None,
         compared=tuple(keys[1:]),
     )

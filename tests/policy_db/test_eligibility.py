@@ -199,13 +199,13 @@ def _vat_benefit(catalog):
 
 
 def test_a_quarterly_figure_above_the_limit_decides_no(catalog):
-    profile = profile_from_text("我们是小规模纳税人，按季度报税，这个季度销售额52万")
+    profile = profile_from_text("小规模纳税人，这季度销售额合计52万")
     result = assess(_vat_benefit(catalog), profile)
     assert result.does_not_fit and "45万元" in result.reason and "52万元" in result.reason
 
 
 def test_exactly_at_an_upper_limit_that_includes_it_fits(catalog):
-    profile = profile_from_text("我们是小规模纳税人，这个季度销售额45万")
+    profile = profile_from_text("小规模纳税人，这季度销售额合计45万")
     assert assess(_vat_benefit(catalog), profile).fits
 
 
@@ -235,14 +235,14 @@ def test_a_contract_of_half_a_year_is_not_one_year(catalog):
 
 def test_a_level_below_the_one_required_does_not_fit(catalog):
     [dcmm] = catalog.get(["bz-dcmm-certification-subsidy"])
-    low = assess(dcmm, profile_from_text("第一次申请DCMM认证，申请的是一级"))
+    low = assess(dcmm, profile_from_text("首次申报DCMM数据管理认证，申请的是一级"))
     assert low.does_not_fit and "2级" in low.reason and "1级" in low.reason
     assert not assess(dcmm, profile_from_text("首次申请DCMM认证，申请的是二级")).does_not_fit
 
 
 def test_a_share_above_the_cap_does_not_fit(catalog):
     [equity] = catalog.get(["bz-zjtx-equity-investment"])
-    over = assess(equity, profile_from_text("专精特新企业，准备上市，财政股权投资想占我们35%的股份"))
+    over = assess(equity, profile_from_text("专精特新，打算上市，政府基金想入股35%的股份"))
     assert over.does_not_fit and "25%" in over.reason and "35%" in over.reason
     at_cap = assess(equity, profile_from_text("专精特新企业，准备上市，财政参股占总股本25%"))
     assert not at_cap.does_not_fit  # 不超过 includes the boundary
