@@ -2,11 +2,16 @@
  *
  * The widget keeps the conversation in sessionStorage ("chat_session"), so a reload keeps it. A
  * duplicated tab (the browser's "duplicate", or a link opened in a new tab by some browsers) gets a copy
- * of that storage: both tabs then join the same session room and the copy shows the other tab's answers
- * without their questions. Each tab therefore stores an id of its own ("policy_tab") and, before the
- * widget is mounted, asks the other open tabs of this page (BroadcastChannel) whether one of them has
- * that id; if one answers, this tab is the copy and starts a conversation of its own. A reload finds no
- * other tab with its id (the old page is gone) and keeps its conversation.
+ * of that storage: both tabs would then join the same session room and the copy would show the other
+ * tab's answers without their questions.
+ *
+ * Each tab therefore stores an id of its own ("policy_tab"), and when its page goes away (a reload, a
+ * navigation) it writes that id as "policy_leaving". A page that finds its stored id in "policy_leaving"
+ * is the same tab coming back and keeps the conversation; a page that finds a stored id but no matching
+ * "policy_leaving" got its storage from a tab that is still open, so it is a copy and starts a
+ * conversation of its own. The decision is made from storage alone, at once: no other tab needs to
+ * answer, so a busy machine or a throttled background tab cannot change it. (A tab restored after a
+ * crash, whose page never went away cleanly, starts afresh too.)
  *
  *   window.POLICY_TAB_CHECK      a Promise of true (this tab was a duplicate) or false; webchat.js mounts after it
  *   window.POLICY_SESSION_ID()   the conversation's session id, or "web:<this tab's id>" before Rasa gave one
@@ -15,9 +20,8 @@
   "use strict";
 
   var TAB_KEY = "policy_tab";
+  var LEAVING_KEY = "policy_leaving";
   var CHAT_KEY = "chat_session";
-  var CHANNEL = "policy-tabs";
-  var ANSWER_WAIT_MS = 500;   // a busy machine may take a while to answer; only reloads wait (a first visit has no id)
 
   function storage() {
     try { return window.sessionStorage; } catch (e) { return null; }
@@ -33,49 +37,33 @@
     return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
   }
 
-  /** Whether another open tab answers that it has `id`. */
-  function ownedElsewhere(id) {
-    if (!id || typeof window.BroadcastChannel !== "function") return Promise.resolve(false);
-    return new Promise(function (resolve) {
-      var channel = new window.BroadcastChannel(CHANNEL);
-      var timer = window.setTimeout(function () { channel.close(); resolve(false); }, ANSWER_WAIT_MS);
-      channel.onmessage = function (ev) {
-        if (ev.data && ev.data.type === "mine" && ev.data.id === id) {
-          window.clearTimeout(timer);
-          channel.close();
-          resolve(true);
-        }
-      };
-      channel.postMessage({ type: "whose", id: id });
-    });
-  }
-
-  /** Answer later tabs that ask about this tab's id. */
-  function answerOthers(id) {
-    if (typeof window.BroadcastChannel !== "function") return;
-    var channel = new window.BroadcastChannel(CHANNEL);
-    channel.onmessage = function (ev) {
-      if (ev.data && ev.data.type === "whose" && ev.data.id === id) channel.postMessage({ type: "mine", id: id });
-    };
-  }
-
   var store = storage();
   var tabId = store ? store.getItem(TAB_KEY) : null;
+  var leaving = store ? store.getItem(LEAVING_KEY) : null;
+  var duplicate = !!tabId && leaving !== tabId;
 
-  window.POLICY_TAB_CHECK = ownedElsewhere(tabId).then(function (duplicate) {
-    if (duplicate || !tabId) {
-      tabId = newId();
-      if (store) {
-        if (duplicate) {
-          // the copy starts afresh: no conversation, no ratings of the other tab's answers
-          Object.keys(store).forEach(function (key) { store.removeItem(key); });
-        }
-        store.setItem(TAB_KEY, tabId);
-      }
+  if (store) {
+    if (duplicate) {
+      // the copy starts afresh: no conversation, no ratings of the other tab's answers
+      Object.keys(store).forEach(function (key) { store.removeItem(key); });
     }
-    answerOthers(tabId);
-    return duplicate;
+    store.removeItem(LEAVING_KEY);
+  }
+  if (!tabId || duplicate) {
+    tabId = newId();
+    if (store) store.setItem(TAB_KEY, tabId);
+  }
+
+  // the page goes away: a page of this tab that loads next is the same tab. Back from the back-forward
+  // cache, the page is open again, so a copy made of it from now on must not look like this tab.
+  window.addEventListener("pagehide", function () {
+    if (store) store.setItem(LEAVING_KEY, tabId);
   });
+  window.addEventListener("pageshow", function (ev) {
+    if (ev.persisted && store) store.removeItem(LEAVING_KEY);
+  });
+
+  window.POLICY_TAB_CHECK = Promise.resolve(duplicate);
 
   window.POLICY_SESSION_ID = function () {
     try {

@@ -41,6 +41,7 @@
   var KNOWN_GREETINGS = ["/greet", "/bot_capability"];
   var QUEUE_AFTER_CONFIRM_MS = 400;   // after session_confirm, the widget sends the greeting first
   var GREETING_WAIT_MS = 8000;        // a queued question waits this long at most for the greeting to show
+  var REGREET_AFTER_MS = 800;         // a restored empty conversation: the greeting it lost, if none arrives by then
   var W = window.POLICY_WORDING || { status: {} };
 
   function $(id) { return document.getElementById(id); }
@@ -114,6 +115,17 @@
   function hasUserMessages() {
     try {
       return /"sender":"client"/.test(window.sessionStorage.getItem("chat_session") || "");
+    } catch (e) {
+      return false;
+    }
+  }
+
+  /** Whether this tab restores a session whose greeting was sent but nothing shown (sessionStorage at mount). */
+  function restoresUnansweredGreeting() {
+    try {
+      var session = JSON.parse(window.sessionStorage.getItem("chat_session") || "null");
+      var sent = !!(session && session.session_id && session.params && session.params.initialized);
+      return sent && !(session.conversation && session.conversation.length);
     } catch (e) {
       return false;
     }
@@ -353,8 +365,26 @@
     queued.timer = window.setTimeout(attempt, QUEUE_AFTER_CONFIRM_MS);
   }
 
+  // A page reloaded (or navigated) right after the greeting was sent, before it arrived, restores a
+  // session marked greeted whose greeting went to a page that is gone: rasa-webchat greets only a new
+  // session, so the conversation would stay empty. Such a tab asks for the greeting again ("init": only
+  // while the conversation is still empty).
+  var regreet = { wanted: false, timer: null };
+
+  function regreetSoon() {
+    if (!regreet.wanted) return;
+    if (regreet.timer) window.clearTimeout(regreet.timer);
+    regreet.timer = window.setTimeout(function () {
+      regreet.timer = null;
+      if (!regreet.wanted || !connection.confirmed || !webchat || typeof webchat.sendMessage !== "function") return;
+      regreet.wanted = false;
+      if (!botHasSpoken() && !hasUserMessages()) webchat.sendMessage(resolveInitPayload(), "", "init");
+    }, REGREET_AFTER_MS);
+  }
+
   function mount() {
     var root = $("chat");
+    regreet.wanted = restoresUnansweredGreeting();
     showCatalogue();
     if (hasUserMessages()) foldExamplesOnPhone();  // a reload mid-conversation
     if (!window.WebChat || typeof window.WebChat.default !== "function") {
@@ -390,7 +420,7 @@
       },
       onSocketEvent: {
         connect: function () { setStatus("online"); },
-        session_confirm: function () { connection.confirmed = true; sendQueuedSoon(); },
+        session_confirm: function () { connection.confirmed = true; regreetSoon(); sendQueuedSoon(); },
         disconnect: function () { connection.confirmed = false; setStatus("offline"); },
         connect_error: function () { connection.confirmed = false; setStatus("offline"); }
       },

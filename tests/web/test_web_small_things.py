@@ -1,7 +1,8 @@
 """Small things people expect of the page (issue 23, item 7), in Chromium on a phone and a desktop: who runs
 the service in the footer, the time under each message, a copy button on an answer, a cue for an answer that
 arrives while the user reads above, the send button visible before typing, buttons at least 44 px tall, a
-favicon, speaker labels for screen readers, and a duplicated tab that shows no answers without their question.
+favicon, speaker labels for screen readers, a duplicated tab that shows no answers without their question, and
+a page reloaded before its greeting arrived that is greeted all the same.
 
 Screenshots (test-artifacts/web/): ``small-<screen>-*.png``.
 """
@@ -165,3 +166,27 @@ def test_a_duplicated_tab_shows_no_answers_without_their_question(chrome, web_ur
     driver.refresh()
     open_page(driver, web_url)
     wait_for(lambda: QUESTION in [m["text"] for m in messages(driver) if m["client"]], "the conversation kept")
+    ms = messages(driver)
+    greetings = [m for m in ms if not m["client"] and m["text"] == ms[0]["text"]]
+    assert not ms[0]["client"] and len(greetings) == 1, ms  # greeted once: a restored conversation is not greeted again
+
+
+def test_a_page_left_before_its_greeting_arrived_greets_when_it_comes_back(chrome, web_url):
+    """The greeting was sent and the page reloaded before it arrived: the restored session is greeted again."""
+    driver = chrome
+    SCREENS["desktop"](driver)
+    open_page(driver, web_url)
+    wait_reply(driver, -1, "the greeting")
+    session = driver.execute_script("return JSON.parse(sessionStorage.getItem('chat_session'))")
+    assert session["params"]["initialized"] is True and session["conversation"]
+    # the state a reload leaves when the greeting's answer went to the page that was gone
+    driver.execute_script(
+        "const s = JSON.parse(sessionStorage.getItem('chat_session')); s.conversation = [];"
+        "sessionStorage.setItem('chat_session', JSON.stringify(s));"
+    )
+    driver.refresh()
+    open_page(driver, web_url)
+    wait_reply(driver, -1, "the greeting again")
+    ms = messages(driver)
+    assert len(ms) == 1 and not ms[0]["client"], ms
+    assert driver.execute_script("return window.POLICY_SESSION_ID()") == session["session_id"]  # the same session
