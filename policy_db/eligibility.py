@@ -26,6 +26,7 @@ from .requirements import (
     Requirement,
     load_eligibility_vocabulary,
 )
+from .untyped import unchecked_thresholds
 
 FITS, DOES_NOT_FIT, UNKNOWN = "fits", "does_not_fit", "unknown"
 
@@ -92,6 +93,7 @@ class Assessment:
     reason: str  # the deciding condition(s), plain Chinese
     missing: tuple[str, ...] = ()  # eligibility fields the owner has not given (ask for these)
     checks: tuple[ConditionCheck, ...] = ()
+    unchecked: tuple[str, ...] = ()  # the clause's thresholds that are not typed: to confirm, never assumed met
 
     @property
     def fits(self) -> bool:
@@ -195,7 +197,8 @@ def assess(
 
     does_not_fit as soon as one condition is contradicted (or the policy is another city's);
     unknown when a condition cannot be checked with what was said (`missing` names the fields to
-    ask for), or when the benefit has no typed conditions; fits only when every condition holds.
+    ask for), when the benefit has no typed conditions, or when the clause states a threshold that is
+    not typed (`unchecked`: policy_db/untyped.py); fits only when every condition holds.
     """
     vocab = vocab or load_eligibility_vocabulary()
     if benefit.is_fact:
@@ -212,6 +215,10 @@ def assess(
         return Assessment(UNKNOWN, "；".join(c.text for c in open_), missing, checks)
     if not checks:
         return Assessment(UNKNOWN, f"文件没有可逐项核对的门槛，请以条件原文为准：{benefit.eligibility}")
+    unchecked = unchecked_thresholds(benefit)
+    if unchecked:
+        met = "；".join(c.text for c in checks)
+        return Assessment(UNKNOWN, f"已满足：{met}；还需核对：{'；'.join(unchecked)}", (), checks, unchecked)
     return Assessment(FITS, "符合：" + "；".join(c.text for c in checks), (), checks)
 
 

@@ -28,12 +28,7 @@ def untyped_conditions(benefit: BenefitRecord, vocab: EligibilityVocabulary | No
     if benefit.is_fact:
         return []
     typed_fields = {r.field for r in benefit.requires}
-    numeric_typed = any(not isinstance(r.value, (tuple, bool)) for r in benefit.requires)
-    found = []
-    tiers_basis = benefit.tier.basis if benefit.tier else ""
-    for figure in benefit.figures:
-        if figure.kind in THRESHOLD_KINDS and not numeric_typed and not (tiers_basis and tiers_basis in figure.label):
-            found.append(Untyped(benefit.key, f"门槛「{figure.label} {figure.text}」"))
+    found = [Untyped(benefit.key, f"门槛「{figure.label} {figure.text}」") for figure in _untyped_thresholds(benefit)]
     words = " ".join((benefit.eligibility, *benefit.conditions))
     for spec in vocab.fields:
         if spec.name in typed_fields or spec.type not in ("word", "bool"):
@@ -43,6 +38,26 @@ def untyped_conditions(benefit: BenefitRecord, vocab: EligibilityVocabulary | No
         if said:
             found.append(Untyped(benefit.key, f"{spec.label}「{said[0]}」"))
     return found
+
+
+def _untyped_thresholds(benefit: BenefitRecord) -> list:
+    """The clause's threshold figures with no numeric requirement (a tier's own basis is not a threshold)."""
+    if any(not isinstance(r.value, (tuple, bool)) for r in benefit.requires):
+        return []
+    basis = benefit.tier.basis if benefit.tier else ""
+    return [f for f in benefit.figures if f.kind in THRESHOLD_KINDS and not (basis and basis in f.label)]
+
+
+def unchecked_thresholds(benefit: BenefitRecord) -> tuple[str, ...]:
+    """The thresholds a verdict cannot check, each as the clause's condition that states it (「募集资金80%以上
+    投资于平顶山市」): an enterprise meeting every typed condition still has these to confirm."""
+    if benefit.is_fact:
+        return ()
+    sentences = []
+    for figure in _untyped_thresholds(benefit):
+        stated = [c for c in (*benefit.conditions, benefit.eligibility) if figure.text and figure.text in c]
+        sentences.append(stated[0] if stated else f"{figure.label}{figure.text}")
+    return tuple(dict.fromkeys(sentences))
 
 
 def report(benefits: Iterable[BenefitRecord]) -> list[str]:

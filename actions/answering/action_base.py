@@ -20,7 +20,7 @@ from .catalog import current_catalog
 from .context import Turn, read_turn
 from .frame import Reader
 from .punctuation import full_width
-from .reply import Reply
+from .reply import Reply, Table
 from .state import state_events
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,15 @@ class PolicyAction(Action, metaclass=ABCMeta):
         after = replace(turn.state, profile=turn.profile).updated(**reply.changes)
         for message in reply.messages:
             buttons = [{**b, "title": full_width(b["title"])} for b in message.get("buttons") or []]
+            extra = {"table": _full_width_table(message["table"])} if message.get("table") else {}
             dispatcher.utter_message(
-                text=full_width(message["text"]), buttons=buttons, outcome=reply.outcome, city=after.city
+                text=full_width(message["text"]), buttons=buttons, outcome=reply.outcome, city=after.city, **extra
             )
         return state_events(turn.state, after)
+
+
+def _full_width_table(table: Table) -> dict[str, list]:
+    """The table as message data (BotUttered metadata, read by the channels), its cells punctuated as the text."""
+    return Table(
+        tuple(full_width(c) for c in table.columns), tuple(tuple(full_width(c) for c in row) for row in table.rows)
+    ).as_data()

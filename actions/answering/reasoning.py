@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from policy_db import outcomes
 from policy_db.calculator import Calculation, calculate, still_to_pay
-from policy_db.eligibility import EnterpriseProfile, assess, describe
+from policy_db.eligibility import UNKNOWN, Assessment, EnterpriseProfile, assess, describe
 from policy_db.money import UNIT_FACTORS, format_yuan
 from policy_db.records import BenefitRecord
 from policy_db.requirements import load_eligibility_vocabulary
@@ -26,7 +26,7 @@ from . import formatting, lookup, wording
 from .amounts import Amount, amount_of, stacked
 from .amounts import said as _said
 from .checkup import candidates
-from .reply import Reply
+from .reply import Reply, Table
 from .selection import select_in_city
 
 if TYPE_CHECKING:
@@ -64,6 +64,9 @@ def judge(ctx: TurnContext) -> Reply:
         first = wording.VERDICT_UNKNOWN.format(name=name, reason=assessment.reason) + wording.VERDICT_ASK.format(
             facts=facts or "企业情况"
         )
+    elif assessment.unchecked:
+        met = "；".join(c.text for c in assessment.checks)
+        first = wording.VERDICT_UNCHECKED.format(name=name, met=met, conditions="；".join(assessment.unchecked))
     else:
         conditions = "；".join((main.eligibility, *main.conditions))
         first = wording.VERDICT_NO_TERMS.format(name=name, eligibility=conditions)
@@ -422,42 +425,75 @@ def formatting_fallback(ctx: TurnContext) -> Reply:
 
 # -- where would we get the most ----------------------------------------------------------------------------
 MAX_PER_CITY = 4
+MAX_CONDITION_CHARS = 30
 
 
 def where_most(ctx: TurnContext) -> Reply:
     """「我们在平顶山和滨州之间选址，专精特新，准备上市融资8亿，在哪能拿得最多」: for each city, everything the
-    described enterprise may receive that pays an amount, its estimated total, and what each depends on."""
+    described enterprise may receive that pays an amount, its estimated total, and what each depends on.
+
+    Three messages: the question as understood; the cities with their items (as lines, and as a table the web
+    page draws in their place); the city where it gets the most."""
     catalog = ctx.catalog
     named = catalog.cities_in(ctx.message.text)
     cities = named if len(named) > 1 else [c.name for c in catalog.cities]
     profile = owner_profile(ctx)
     given = ctx.frame.given
-    per_city: list[tuple[str, Decimal, list[tuple[BenefitRecord, Amount, bool]]]] = []
+    per_city: list[tuple[str, Decimal, list[tuple[BenefitRecord, Amount, Assessment]]]] = []
     for city in cities:
         entries = []
         for benefit, assessment in candidates(catalog, replace(profile, city=city)):
             amount = amount_of(benefit, given)
             if amount is not None and not benefit.is_expired(ctx.today):
-                entries.append((benefit, amount, assessment.fits))
+                entries.append((benefit, amount, assessment))
         entries = _one_per_exclusive_value(entries)
         stack = stacked([(b, a) for b, a, _ in entries])
-        kept = [(b, a, fits) for b, a, fits in entries if any(b is c for c, _ in stack.counted)]
+        kept = [entry for entry in entries if any(entry[0] is c for c, _ in stack.counted)]
         per_city.append((city, stack.total, kept))
     per_city.sort(key=lambda item: item[1], reverse=True)
     said = "、".join(sorted(profile.recognitions | profile.plans | profile.boards | profile.enterprise_types))
-    lines = [wording.WHERE_HEAD.format(said=said or "企业")]
+    lines: list[str] = []
+    rows: list[tuple[str, ...]] = []
     for city, total, kept in per_city:
+        if not kept:
+            lines.append(wording.WHERE_CITY_NONE.format(city=city))
+            rows.append((city, "", "", wording.WHERE_TABLE_NONE))
+            continue
         lines.append(wording.WHERE_CITY.format(city=city, total=format_yuan(total), count=len(kept)))
-        for benefit, amount, fits in kept[:MAX_PER_CITY]:
-            mark = "" if fits else wording.WHERE_TO_CONFIRM
+        for benefit, amount, assessment in kept:
+            mark = "" if assessment.fits else wording.WHERE_TO_CONFIRM.format(depends=depends_on(benefit, assessment))
             lines.append(wording.WHERE_LINE.format(name=benefit.name, amount=_said(amount), mark=mark))
+            rows.append((city, benefit.name, _said(amount), depends_on(benefit, assessment)))
+        rows.append(
+            (city, wording.WHERE_TABLE_TOTAL, format_yuan(total), wording.WHERE_TABLE_COUNT.format(count=len(kept)))
+        )
+    table = Table(wording.WHERE_TABLE_COLUMNS, tuple(rows))
     best = per_city[0] if per_city and per_city[0][1] > 0 else None
-    if best:
-        lines.append(wording.WHERE_BEST.format(city=best[0], total=format_yuan(best[1])))
-    lines.append(wording.WHERE_NOTE)
-    reply = Reply().say("\n".join(lines)).as_outcome(outcomes.COMPARED)
+    closing = [wording.WHERE_BEST.format(city=best[0], total=format_yuan(best[1]))] if best else []
+    reply = (
+        Reply()
+        .say(wording.WHERE_HEAD.format(said=said or "企业"))
+        .say("\n".join(lines), table=table)
+        .say("\n".join([*closing, wording.WHERE_NOTE]))
+        .as_outcome(outcomes.COMPARED)
+    )
     records = [b for _, _, kept in per_city for b, _, _ in kept]
     return reply.remember(listed=records[:8], profile=ctx.turn.profile, figures=ctx.frame.figures)
+
+
+def _open_conditions(assessment: Assessment) -> str:
+    """The conditions the owner has not told about (为国家级认定；为首次认定), or '' when the clause has none typed."""
+    return "；".join(describe(c.requirement) for c in assessment.checks if c.outcome == UNKNOWN)
+
+
+def depends_on(benefit: BenefitRecord, assessment: Assessment) -> str:
+    """What an item of the estimate depends on: the conditions met, those still to confirm, or the clause's words."""
+    if assessment.fits:
+        return assessment.reason
+    conditions = _open_conditions(assessment) or "；".join(assessment.unchecked)
+    if conditions:
+        return wording.WHERE_DEPENDS_OPEN.format(conditions=conditions)
+    return wording.WHERE_DEPENDS_TEXT.format(condition=formatting.shorten(benefit.eligibility, MAX_CONDITION_CHARS))
 
 
 def _one_per_exclusive_value(entries: list) -> list:
@@ -467,9 +503,9 @@ def _one_per_exclusive_value(entries: list) -> list:
     open_exclusive: dict[str, list] = {}
     kept = []
     for entry in entries:
-        benefit, _, fits = entry
+        benefit, _, assessment = entry
         fields = [r.field for r in benefit.requires if (spec := vocab.field(r.field)) is not None and spec.exclusive]
-        if fits or not fields:
+        if assessment.fits or not fields:
             kept.append(entry)
         else:
             open_exclusive.setdefault(fields[0], []).append(entry)

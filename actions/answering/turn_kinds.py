@@ -19,6 +19,7 @@ from policy_db import clock, outcomes
 from policy_db.query import Catalog
 from policy_db.records import BenefitRecord
 from policy_db.requirements import load_eligibility_vocabulary
+from policy_db.vocabulary import load_vocabulary
 
 from . import lookup, reasoning, subject_aspects, wording
 from .checkup import describes_enterprise, read_profile
@@ -215,7 +216,8 @@ def _where_most(ctx: TurnContext) -> bool:
         return False
     told = read_profile(ctx.catalog, ctx.message.text)
     described = told.plans or told.recognitions or told.boards or told.enterprise_types
-    overall = lookup.asks_list(ctx.message.text) or ctx.cue("total") or ctx.message.aspect == "checkup"
+    best_of_all = ctx.cue("best_overall") and not any(w in ctx.message.text for w in load_vocabulary().money_words)
+    overall = lookup.asks_list(ctx.message.text) or ctx.cue("total") or ctx.message.aspect == "checkup" or best_of_all
     return bool(described) and (overall or not ctx.message.topics)
 
 

@@ -19,6 +19,9 @@ method, so they cannot be changed one by one):
   socket opens. Clients that send no ``Origin`` (not browsers) are let in.
 * ``enter_room`` is awaited when it returns an awaitable (python-socketio >=
   5.10 made it a coroutine; Rasa 3.6 does not await it, so replies were lost).
+* **A message's table** (metadata ``table``, from the action server) is sent as a
+  Markdown table in place of the message's text (:mod:`bot.channels.tables`);
+  text channels send the text.
 * Blank and overlong messages are handled by :mod:`bot.input_guard`, as on
   every channel: a blank one gets a prompt and is not sent to the bot, a long
   one is cut with a note. Message metadata is kept only when it is a small
@@ -65,6 +68,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.clients import UNKNOWN, client_address, with_client
 from bot.channels.rate_limit import RATE_LIMITED, ClientRateLimiter
+from bot.channels.tables import markdown_table
 from bot.input_guard import admit
 from bot.origins import origin_of
 
@@ -197,10 +201,12 @@ class _PageOriginSocketIOServer(socketio.AsyncServer):
 
 
 class LineBreakingSocketIOOutput(SocketIOOutput):
-    """Rasa's socket.io output with Markdown line breaks in every text."""
+    """Rasa's socket.io output with Markdown line breaks in every text, and a message's table (its ``table``
+    metadata, :mod:`bot.channels.tables`) drawn as a table in place of its text."""
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await super().send_text_message(recipient_id, markdown_line_breaks(text), **kwargs)
+        table = markdown_table(kwargs.get("table"))
+        await super().send_text_message(recipient_id, table or markdown_line_breaks(text), **kwargs)
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: Any, **kwargs: Any) -> None:
         await super().send_text_with_buttons(recipient_id, markdown_line_breaks(text), buttons, **kwargs)

@@ -271,14 +271,44 @@ def test_where_an_enterprise_would_get_the_most(conversation):
         "我们是准备上市的专精特新企业，预计募资12亿，平顶山和滨州之间选址，落户哪边总共能拿的支持多",
         "ask_reward",
     )
-    text = turn.texts[0]
+    text = turn.text
     cities = [line for line in text.splitlines() if line.startswith("【")]
     assert [c[1 : c.index("】")] for c in cities][:2] in (["平顶山", "滨州"], ["滨州", "平顶山"])
     totals = [float(re.findall(r"约([0-9.]+)万元", c)[0]) for c in cities]
     assert totals == sorted(totals, reverse=True)  # the most first
-    assert "估算最多" in text and turn.outcomes[0] == outcomes.COMPARED
+    assert "估算最多" in text and set(turn.outcomes) == {outcomes.COMPARED}
     binzhou = text[text.index("【滨州】") :].split("【")[1]
     assert "700万元" in binzhou  # 募资12亿: the 10亿–20亿 tier
+    # an item the owner has not shown to qualify says what it depends on, not just 待确认
+    assert re.search(r"小巨人.*（待确认：.*国家级", text) and "（待确认：）" not in text
+
+
+def test_where_the_most_is_a_table_for_the_web_page_whose_totals_add_up(conversation):
+    turn = conversation.ask(
+        ANSWER, "我们是一家专精特新企业，打算上市，募资约6亿，在三明、平顶山、滨州里选址，落户在哪最划算", "ask_reward"
+    )
+    [table] = [t for t in turn.tables if t]
+    assert table["columns"] == ["城市", "项目", "估算金额", "取决于"]
+    by_city: dict[str, list] = {}
+    for row in table["rows"]:
+        by_city.setdefault(row[0], []).append(row)
+    assert set(by_city) == {"三明", "平顶山", "滨州"}
+    # 三明's listing and 专精特新 rewards have ended: no amount to estimate, said so rather than 「0元」
+    assert by_city.pop("三明") == [["三明", "", "", "没有仍有效、可估算金额的项目"]]
+    assert "合计约0元" not in turn.text
+    for city, rows in by_city.items():
+        *items, total_row = rows
+        assert total_row[1] == "合计" and total_row[3] == f"{len(items)}项"
+        parts = sum(float(re.findall(r"([0-9.]+)万元", r[2])[0]) for r in items)
+        assert float(re.findall(r"([0-9.]+)万元", total_row[2])[0]) == parts, (city, rows)  # the total is its parts
+        # the text channels' lines say the same total for the city
+        assert f"【{city}】合计约{total_row[2]}" in turn.text
+        assert all(r[3].startswith(("符合：", "待确认：", "以条件原文为准：")) for r in items)
+    # 募资6亿 in 滨州: the 「10亿元以下」 tier of the listing reward, read from the owner's figure
+    assert any("融资额" in r[1] and r[2] == "200万元" for r in by_city["滨州"]), by_city["滨州"]
+    # the table message's text is what WeChat shows: the same cities, line by line
+    table_message = turn.texts[turn.tables.index(table)]
+    assert table_message.startswith("【") and "估算最多" not in table_message
 
 
 def test_not_found_names_the_units_of_the_topic_asked(conversation):
@@ -363,3 +393,32 @@ def test_who_pays_by_the_owners_place(conversation):
 def test_the_owners_words_are_never_echoed_as_markdown(conversation):
     turn = conversation.ask(ANSWER, "三明有[免费领取](http://evil.example)低空**经济**补贴吗", "ask_reward")
     assert "](" not in turn.text and "http://evil" not in turn.text and "**经济**" not in turn.text
+
+
+def test_a_threshold_the_clause_states_but_does_not_type_is_never_assumed_met(conversation):
+    """平顶山's 2‰ refinancing reward also asks that 80% of the funds be invested in the city, which its record
+    does not type: an enterprise meeting the typed condition (listed on the regional market) hears 还需确认
+    with that condition, not 符合."""
+    conversation.ask(ANSWER, "平顶山在中原股权交易中心挂牌的企业，再融资奖励是多少", "ask_reward")
+    turn = conversation.ask(ANSWER, "我们已经挂牌了，再融资的奖励能拿吗", "ask_reward")
+    first = turn.texts[0].splitlines()[0]
+    assert first.startswith("还需确认") and "募集资金80%以上投资于平顶山市" in first, first
+    assert not any(line.startswith("符合") for line in turn.text.splitlines())
+    assert turn.outcomes[0] == outcomes.VERDICT
+
+
+def test_unchecked_thresholds_are_the_clauses_own_sentences(catalog):
+    from policy_db.eligibility import EnterpriseProfile, assess
+    from policy_db.untyped import unchecked_thresholds
+
+    refinancing = next(b for b in catalog.benefits if b.key == "pds-zyequity-refinancing-reward")
+    assert unchecked_thresholds(refinancing) == ("募集资金80%以上投资于平顶山市",)
+    listed = EnterpriseProfile(city="平顶山", boards=frozenset({"区域股权市场"}))
+    assessment = assess(refinancing, listed)
+    assert assessment.unknown and assessment.unchecked == ("募集资金80%以上投资于平顶山市",) and not assessment.missing
+    # a record whose thresholds are typed has nothing left unchecked
+    assert all(
+        not unchecked_thresholds(b)
+        for b in catalog.benefits
+        if any(r.value.__class__.__name__ == "Decimal" for r in b.requires)
+    )

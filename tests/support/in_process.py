@@ -19,6 +19,7 @@ class Turn:
     buttons: list[dict]
     events: list[dict]
     outcomes: list[str] = field(default_factory=list)  # each message's outcome (policy_db/outcomes.py)
+    tables: list[dict | None] = field(default_factory=list)  # each message's table (actions/answering/reply.py)
 
     @property
     def text(self) -> str:
@@ -57,4 +58,5 @@ class Conversation:
             [b for m in dispatcher.messages for b in m.get("buttons") or []],
             events,
             [m.get("outcome") or "" for m in dispatcher.messages],
+            [m.get("table") for m in dispatcher.messages],
         )

@@ -454,3 +454,48 @@ def test_answers_keep_their_lines_in_the_widget():
     from bot.channels.socketio_channel import markdown_line_breaks
 
     assert markdown_line_breaks("【平顶山】奖励\n一次性奖励:50万元") == "【平顶山】奖励  \n一次性奖励:50万元"
+
+
+# -- a message's table --------------------------------------------------------------------------------------
+WHERE_TABLE = {
+    "columns": ["城市", "项目", "估算金额", "取决于"],
+    "rows": [
+        ["平顶山", "上市分段奖励", "1000万元", "待确认：在主板上市"],
+        ["平顶山", "合计", "1000万元", "1项"],
+        ["滨州", "拟上市企业分阶段补助", "300万元", "符合：有上市的打算"],
+        ["滨州", "合计", "300万元", "1项"],
+    ],
+}
+
+
+def test_a_message_with_a_table_is_sent_to_the_page_as_a_markdown_table():
+    from bot.channels.socketio_channel import LineBreakingSocketIOOutput
+
+    sio = mock.Mock()
+    sio.emit = mock.AsyncMock()
+    output = LineBreakingSocketIOOutput(sio, "bot_uttered")
+    text = "【平顶山】合计约1000万元（1项）\n· 上市分段奖励：1000万元\n【滨州】合计约300万元（1项）"
+    asyncio.run(output.send_text_message("socketio:abc", text, table=WHERE_TABLE, outcome="compared"))
+    sent = sio.emit.await_args_list[-1].args[1]["text"]
+    lines = sent.split("\n")
+    assert lines[0] == "| 城市 | 项目 | 估算金额 | 取决于 |" and lines[1] == "|---|---|---|---|"
+    assert lines[2] == "| 平顶山 | 上市分段奖励 | 1000万元 | 待确认：在主板上市 |"
+    assert lines[-1] == "| 滨州 | 合计 | 300万元 | 1项 |" and len(lines) == 6
+
+    # a malformed table (a row too short, not a list, cells not text) leaves the text as it is
+    for broken in ({"columns": ["城市"], "rows": [["a", "b"]]}, {"columns": "城市", "rows": []}, {"rows": [[1]]}, "x"):
+        asyncio.run(output.send_text_message("socketio:abc", text, table=broken))
+        assert sio.emit.await_args_list[-1].args[1]["text"].startswith("【平顶山】合计约1000万元（1项）  \n")
+
+
+def test_a_table_cell_can_neither_break_the_table_nor_become_a_link():
+    from bot.channels.tables import MAX_CELL_CHARS, cell, markdown_table
+
+    assert cell("A|B") == "A｜B"
+    assert cell("[点我](http://evil.example)") == "点我(http://evil.example)"
+    assert cell("**粗**\n第二行 <img src=x>") == "粗 第二行 img src=x"
+    assert cell("") == "—"
+    assert len(cell("长" * 500)) == MAX_CELL_CHARS + 1
+    too_many_rows = {"columns": ["a"], "rows": [["x"]] * 1000}
+    assert markdown_table(too_many_rows) is None
+    assert markdown_table({"columns": ["a"], "rows": []}) is None
