@@ -67,7 +67,9 @@ class TurnContext:
             return False
         if message.topics:
             # 「能缓多久」 names 缓缴 again: topics the subject already has are no new subject.
-            same_topics = set(message.topics) <= set(self.conversation.subject[0].topics) and not message.content
+            # 「这个我们能享受吗」 points back at the subject: its own words are facts, not a new subject.
+            own_words = not message.content or self.cue("refers_to_subject")
+            same_topics = set(message.topics) <= set(self.conversation.subject[0].topics) and own_words
             return same_topics or (self.cue("judge") and facts_only(self.reader, message))
         if message.figures and {f.basis for f in message.figures} & computed_from(self.conversation.subject[0]):
             return True  # 「明年准备办两场」: a figure the subject's amount is computed from

@@ -422,3 +422,12 @@ def test_unchecked_thresholds_are_the_clauses_own_sentences(catalog):
         for b in catalog.benefits
         if any(r.value.__class__.__name__ == "Decimal" for r in b.requires)
     )
+
+
+def test_a_message_pointing_back_at_the_subject_stays_on_it(conversation):
+    """「这个」 refers to the measure in play: the owner's words about the enterprise (where it is listed) are
+    facts for the verdict, not words to select another measure of the same topic by."""
+    conversation.ask(ANSWER, "平顶山在中原股权交易中心挂牌的企业，再融资奖励是多少", "ask_reward")
+    turn = conversation.ask(ANSWER, "我们公司已经在中原股权交易中心挂牌了，这个我们能享受吗", "ask_reward")
+    assert "再融资2‰奖励" in turn.texts[0].splitlines()[0] and "交易板挂牌奖励30万" not in turn.text
+    assert conversation.state["subject"][0] == "pds-zyequity-refinancing-reward"
