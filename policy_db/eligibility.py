@@ -385,6 +385,9 @@ def profile_from_text(
     money = _money_fields(text, vocab)
     measures = {name: value for name, value in money.items() if name not in PROFILE_ATTRIBUTES}
     measures.update(_number_fields(text, vocab))
+    local_places = tuple(p for p, c in (catalog_words or {}).items() if p and c == city)
+    for name, share in _share_fields(text, vocab, local_places).items():
+        measures.setdefault(name, share)
     return EnterpriseProfile(
         city=city,
         recognitions=_words_of(text, vocab.field("recognition")),
@@ -399,6 +402,34 @@ def profile_from_text(
         first_time=_first_time(text, vocab.field("first_time")),
         measures=frozenset(measures.items()),
     )
+
+
+def _share_fields(text: str, vocab: EligibilityVocabulary, local_places: tuple[str, ...]) -> dict[str, Decimal]:
+    """Shares given as two amounts (`share_of` in vocabulary.yml): 「融了3000万，其中2000万投在平顶山，1000万投到
+    外地」 → 66.7 (%). The part is an amount whose clause has a part word and a place of the owner's city (or a
+    local word); the whole, an amount whose clause has a whole word and no part word. Nothing is guessed: a
+    message without both gives nothing."""
+    out: dict[str, Decimal] = {}
+    specs = [f for f in vocab.fields if f.share_of is not None]
+    if not specs:
+        return out
+    amounts_by_clause = [(clause, [yuan for _, yuan in find_money(clause)]) for clause in _CLAUSE_BREAK.split(text)]
+    for spec in specs:
+        share_of = spec.share_of
+        assert share_of is not None
+        local = local_places + share_of.local
+        part = whole = None
+        for clause, amounts in amounts_by_clause:
+            if len(amounts) != 1:
+                continue
+            has_part = any(w in clause for w in share_of.part)
+            if has_part and any(p in clause for p in local) and part is None:
+                part = amounts[0]
+            elif not has_part and any(w in clause for w in share_of.whole) and whole is None:
+                whole = amounts[0]
+        if part is not None and whole and part <= whole:
+            out[spec.name] = (part * 100 / whole).quantize(Decimal("0.1"))
+    return out
 
 
 def _number_value(written: str) -> Decimal | None:

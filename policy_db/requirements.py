@@ -48,6 +48,17 @@ class FieldValue:
 
 
 @dataclass(frozen=True)
+class ShareOf:
+    """A number field in % that an owner may give as two amounts (「融了3000万，其中2000万投在平顶山」): the share
+    is the amount said with a `part` word and a place of the owner's city (or a `local` word), over the amount
+    said with a `whole` word, in the same message."""
+
+    part: tuple[str, ...]
+    whole: tuple[str, ...]
+    local: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class EligibilityField:
     name: str
     type: str  # money | number | bool | word
@@ -60,6 +71,7 @@ class EligibilityField:
     forms: tuple[str, ...] = ()  # number fields: how a value is written, {n} the number (第{n}, {n}强, {n}年)
     true_words: tuple[str, ...] = ()  # bool fields
     false_words: tuple[str, ...] = ()
+    share_of: ShareOf | None = None  # number fields in %: the share read from two amounts
 
     def excluded(self, names: set[str] | frozenset[str]) -> set[str]:
         """The values an enterprise holding `names` cannot hold (either side may say so)."""
@@ -165,9 +177,16 @@ def parse_eligibility_fields(raw: list[dict] | None) -> EligibilityVocabulary:
                 forms=_words(rec.get("forms")),
                 true_words=_words(rec.get("true_words")),
                 false_words=_words(rec.get("false_words")),
+                share_of=_share_of(rec.get("share_of")),
             )
         )
     return EligibilityVocabulary(tuple(fields))
+
+
+def _share_of(raw: Any) -> ShareOf | None:
+    if not isinstance(raw, dict):
+        return None
+    return ShareOf(_words(raw.get("part")), _words(raw.get("whole")), _words(raw.get("local")))
 
 
 def load_eligibility_vocabulary(path: Path | None = None) -> EligibilityVocabulary:
@@ -188,6 +207,12 @@ def check_vocabulary(vocab: EligibilityVocabulary) -> list[str]:
         if f.type not in FIELD_TYPES:
             problems.append(
                 f"eligibility_fields {f.name}: 未知的 type {f.type!r},可选: {', '.join(sorted(FIELD_TYPES))}"
+            )
+        if f.share_of is not None and (
+            f.type != "number" or f.unit != "%" or not (f.share_of.part and f.share_of.whole)
+        ):
+            problems.append(
+                f"eligibility_fields {f.name}: share_of 只用于单位为 % 的 number 字段，且需有 part 和 whole"
             )
         names = set(f.value_names)
         for v in f.values:

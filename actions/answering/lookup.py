@@ -369,10 +369,16 @@ def render(
     today: dt.date | None,
     selection: Selection | None = None,
     question: str = "",
+    eligible: bool = True,
 ) -> Reply:
+    """The card of `records[0]` for the aspect asked (with the related records a selection found). Under a
+    verdict that the owner does not (or may not) qualify, `eligible=False`: an amount computed from the owner's
+    figures is said as what the measure would give (若符合条件…), not as what the owner gets."""
     reply = Reply()
     main = records[0]
     calculation = _with_total(catalog, main, frame.given) if frame.figures else None
+    if isinstance(calculation, Calculation) and not eligible:
+        calculation = replace(calculation, gives=wording.GIVES_IF_ELIGIBLE.format(gives=calculation.gives))
     text = format_aspect(
         aspect, AspectRequest(records if aspect in ("contact", "validity") else [main], today, calculation, frame.focus)
     )

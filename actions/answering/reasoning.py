@@ -75,7 +75,9 @@ def judge(ctx: TurnContext) -> Reply:
     if required and not assessment.fits:
         lines.append(wording.VERDICT_REQUIRES.format(conditions=required))
     # The verdict first, then the card as a lookup shows it (with the related records it would list).
-    reply = lookup.render(ctx.catalog, "amount", ctx.subject, ctx.frame, ctx.today, ctx.selection, ctx.frame.text)
+    reply = lookup.render(
+        ctx.catalog, "amount", ctx.subject, ctx.frame, ctx.today, ctx.selection, ctx.frame.text, assessment.fits
+    )
     reply.messages[0]["text"] = "\n".join(lines) + "\n" + reply.messages[0]["text"]
     reply.as_outcome(outcomes.VERDICT)
     return reply.remember(

@@ -126,6 +126,7 @@ SUCCESSOR_UNITS = "牵头单位{lead}，或{others}"
 # The figure lines of an answer computed from the owner's figures, and the offer to compute one.
 CALC_UPTO = "最高{gives}：{amount}"
 CALC_AMOUNT = "{gives}：{amount}"
+GIVES_IF_ELIGIBLE = "若符合条件，{gives}"
 CALC_WORKING = "计算：{working}"
 CALC_TOTAL = "合计可得：{amount}（{working}）"
 FIGURES_HINT = "（告诉我{needed}，我帮您算出具体金额）"

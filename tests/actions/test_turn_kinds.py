@@ -8,6 +8,7 @@ from actions.answering.turn_kinds import TURN_KINDS
 from actions.fallback import ActionHandleFallback, ActionReplyOutOfScope
 from actions.policy_answer import ActionAnswerPolicy
 from policy_db import outcomes
+from tests.support.in_process import Conversation
 
 ANSWER = ActionAnswerPolicy()
 NAMES = [kind.name for kind in TURN_KINDS]
@@ -396,32 +397,31 @@ def test_the_owners_words_are_never_echoed_as_markdown(conversation):
 
 
 def test_a_threshold_the_clause_states_but_does_not_type_is_never_assumed_met(conversation):
-    """平顶山's 2‰ refinancing reward also asks that 80% of the funds be invested in the city, which its record
-    does not type: an enterprise meeting the typed condition (listed on the regional market) hears 还需确认
-    with that condition, not 符合."""
-    conversation.ask(ANSWER, "平顶山在中原股权交易中心挂牌的企业，再融资奖励是多少", "ask_reward")
-    turn = conversation.ask(ANSWER, "我们已经挂牌了，再融资的奖励能拿吗", "ask_reward")
+    """平顶山's first-quarter full-load reward also asks for revenue growth of 10%, which its record does not
+    type: an enterprise meeting the typed conditions (规上, 工业) hears 还需确认 with that condition, not 符合."""
+    turn = conversation.ask(ANSWER, "平顶山一季度满负荷生产的那个奖励，我们厂是规上工业企业，够条件吗", "ask_reward")
     first = turn.texts[0].splitlines()[0]
-    assert first.startswith("还需确认") and "募集资金80%以上投资于平顶山市" in first, first
+    assert first.startswith("还需确认") and "主营业务收入同比增长10%以上" in first, first
     assert not any(line.startswith("符合") for line in turn.text.splitlines())
     assert turn.outcomes[0] == outcomes.VERDICT
 
 
 def test_unchecked_thresholds_are_the_clauses_own_sentences(catalog):
+    from decimal import Decimal
+
     from policy_db.eligibility import EnterpriseProfile, assess
     from policy_db.untyped import unchecked_thresholds
 
-    refinancing = next(b for b in catalog.benefits if b.key == "pds-zyequity-refinancing-reward")
-    assert unchecked_thresholds(refinancing) == ("募集资金80%以上投资于平顶山市",)
-    listed = EnterpriseProfile(city="平顶山", boards=frozenset({"区域股权市场"}))
-    assessment = assess(refinancing, listed)
-    assert assessment.unknown and assessment.unchecked == ("募集资金80%以上投资于平顶山市",) and not assessment.missing
-    # a record whose thresholds are typed has nothing left unchecked
-    assert all(
-        not unchecked_thresholds(b)
-        for b in catalog.benefits
-        if any(r.value.__class__.__name__ == "Decimal" for r in b.requires)
+    full_load = next(b for b in catalog.benefits if b.key == "pds-full-load-q1-reward")
+    assert unchecked_thresholds(full_load) == ("主营业务收入同比增长10%以上",)
+    factory = EnterpriseProfile(
+        city="平顶山", recognitions=frozenset({"规上"}), enterprise_types=frozenset({"工业企业"})
     )
+    assessment = assess(full_load, factory)
+    assert assessment.unknown and assessment.unchecked == ("主营业务收入同比增长10%以上",) and not assessment.missing
+    # a record whose thresholds are typed has nothing left unchecked
+    typed = [b for b in catalog.benefits if any(isinstance(r.value, Decimal) for r in b.requires)]
+    assert typed and all(not unchecked_thresholds(b) for b in typed)
 
 
 def test_a_message_pointing_back_at_the_subject_stays_on_it(conversation):
@@ -431,3 +431,24 @@ def test_a_message_pointing_back_at_the_subject_stays_on_it(conversation):
     turn = conversation.ask(ANSWER, "我们公司已经在中原股权交易中心挂牌了，这个我们能享受吗", "ask_reward")
     assert "再融资2‰奖励" in turn.texts[0].splitlines()[0] and "交易板挂牌奖励30万" not in turn.text
     assert conversation.state["subject"][0] == "pds-zyequity-refinancing-reward"
+
+
+def test_a_share_of_two_figures_decides_the_verdict_at_and_below_the_threshold(conversation):
+    """「募集资金80%以上投资于我市」 (以上 includes 80%): the share comes from the owner's two amounts; the amount is
+    computed from the sum raised, and under 不符合 said as what the measure would give."""
+    below = conversation.ask(
+        ANSWER,
+        "我们在中原股权交易中心挂牌，今年再融资8000万，6000万投在平顶山，其余去了外省，平顶山的再融资奖励能拿吗",
+        "ask_reward",
+    )
+    first = below.texts[0].splitlines()[0]
+    assert first.startswith("不符合") and "80%" in first and "75%" in first, first
+    assert "若符合条件，可得：16万元" in below.text  # 8000万 × 2‰
+    at = Conversation().ask(
+        ANSWER,
+        "我们在中原股权交易中心挂牌，今年再融资8000万，6400万投在平顶山，其余去了外省，平顶山的再融资奖励能拿吗",
+        "ask_reward",
+    )
+    first = at.texts[0].splitlines()[0]
+    assert first.startswith("符合") and "80%" in first, first
+    assert "可得：16万元" in at.text and "若符合条件" not in at.text

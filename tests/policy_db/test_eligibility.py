@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policy_db.eligibility import PROFILE_ATTRIBUTES, EnterpriseProfile, assess, places_of, profile_from_text
 from policy_db.loader import DataError, load_policy_data
@@ -246,3 +248,36 @@ def test_a_share_above_the_cap_does_not_fit(catalog):
     assert over.does_not_fit and "25%" in over.reason and "35%" in over.reason
     at_cap = assess(equity, profile_from_text("专精特新企业，准备上市，财政参股占总股本25%"))
     assert not at_cap.does_not_fit  # 不超过 includes the boundary
+
+
+# -- a share given as two amounts (vocabulary.yml `share_of`) -------------------------------------------------
+def test_a_share_is_read_from_the_part_invested_in_the_city_over_the_sum_raised(places):
+    p = profile_from_text("我们在平顶山，去年发债筹集了5000万，其中3500万用在平顶山的新厂房，剩下的投到了郑州", places)
+    assert p.city == "平顶山" and p.measure("local_funds_share") == Decimal("70.0")
+    # a county of the city counts as the city; an amount sent elsewhere is not the part
+    p = profile_from_text("平顶山的企业，再融资6000万，2000万投到了外地，4800万投在舞钢", places)
+    assert p.measure("local_funds_share") == Decimal("80.0")
+    # 「本地」 is the owner's city
+    p = profile_from_text("平顶山企业，募集资金一共2亿，1.9亿投在本地", places)
+    assert p.measure("local_funds_share") == Decimal("95.0")
+
+
+def test_no_share_is_guessed_from_one_amount_or_from_another_citys_places(places):
+    assert profile_from_text("平顶山企业，融了3000万", places).measure("local_funds_share") is None
+    assert profile_from_text("平顶山企业，2000万投在平顶山", places).measure("local_funds_share") is None
+    # the part named in another city of the catalogue is not the owner's city
+    p = profile_from_text("我们在平顶山注册，融资3000万，其中2900万投在滨州", places)
+    assert p.city == "平顶山" and p.measure("local_funds_share") is None
+    # a part larger than the whole is no share
+    assert profile_from_text("平顶山企业，融资1000万，3000万投在本地", places).measure("local_funds_share") is None
+
+
+@given(whole=st.integers(min_value=100, max_value=90_000), part_per_mille=st.integers(min_value=0, max_value=1000))
+@settings(max_examples=60, deadline=None)
+def test_the_share_is_the_part_over_the_whole_to_a_tenth_of_a_percent(whole, part_per_mille):
+    part = whole * part_per_mille // 1000
+    if part == 0:
+        return
+    text = f"平顶山的企业，这次再融资{whole}万元，其中{part}万元投在本市"
+    share = profile_from_text(text, {"平顶山": "平顶山", "滨州": "滨州"}).measure("local_funds_share")
+    assert share == (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
