@@ -11,11 +11,11 @@ never computed. Decimal throughout; the result is rounded to the fen.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from .figure_bases import FigureVocabulary, load_vocabulary
 from .formulas import Formula, FormulaFactor, FormulaTerm
-from .money import FEN, UNIT_FACTORS, format_yuan
+from .money import FEN, UNIT_FACTORS, format_quantity, format_yuan
 from .records import BenefitRecord, TierRecord
 from .tiers import compute as compute_tier
 from .tiers import describe_step
@@ -35,11 +35,16 @@ class Calculation:
     note: str | None = None
     used: tuple[UserFigure, ...] = ()
     total: Total | None = None
-    gives: str = "可得"  # what the amount is for the owner (formulas.GIVES)  # with the benefits this one is paid on top of (total_with)
+    gives: str = "可得"  # what the amount is for the owner (formulas.GIVES)
+    unit: str | None = None  # not money: a number of this unit (股), never added to or compared with money
+
+    @property
+    def is_money(self) -> bool:
+        return self.unit is None
 
     @property
     def amount_text(self) -> str:
-        return format_yuan(self.amount_yuan)
+        return format_yuan(self.amount_yuan) if self.unit is None else format_quantity(self.amount_yuan, self.unit)
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,15 @@ def _calculate_formula(formula: Formula, figures: UserFigures, vocab: FigureVoca
     parts: list[tuple[Decimal, str]] = []
     for term in _terms_to_compute(formula, figures):
         value, shown = None, ""
-        if term.base:
+        if term.base and formula.unit is not None:  # a count of the owner's in the formula's unit (总股本 股)
+            figure, bad = _factor_figure(FormulaFactor(term.base, basis=term.base), figures)
+            if figure is None:
+                refused += bad
+                missing.append(_asked(term.base, vocab))
+            else:
+                value, shown = figure.value, f"{term.base}{format_quantity(figure.value, formula.unit)}"
+                used.append(figure)
+        elif term.base:
             figure, bad = _money_figure(term.base, figures, len(money_bases) == 1)
             if figure is None:
                 refused += bad
@@ -128,6 +141,18 @@ def _calculate_formula(formula: Formula, figures: UserFigures, vocab: FigureVoca
             parts.append((value, shown))
     if missing or refused:
         return MissingFigures(tuple(dict.fromkeys(missing)), tuple(dict.fromkeys(refused)))
+    if formula.unit is not None:  # whole units: a stake is a number of shares
+        raw = sum((v for v, _ in parts), Decimal(0)).to_integral_value(rounding=ROUND_DOWN)
+        working = " + ".join(s for _, s in parts) + f" = {format_quantity(raw, formula.unit)}"
+        return Calculation(
+            raw,
+            working,
+            upto=formula.upto,
+            note=formula.note,
+            used=tuple(dict.fromkeys(used)),
+            gives=formula.gives,
+            unit=formula.unit,
+        )
     raw = _fen(sum((v for v, _ in parts), Decimal(0)))
     working = " + ".join(s for _, s in parts) + f" = {format_yuan(raw)}"
     amount, capped = raw, False

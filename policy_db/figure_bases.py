@@ -7,6 +7,7 @@ and the loader (which checks that a formula names known bases) all use the same 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from .paths import data_dir
 KINDS = ("money", "count", "rate")
 # Measure words that say nothing about what is counted (5个高级工, 12台车): the noun decides.
 GENERIC_MEASURES = ("个", "台", "部", "家", "项")
+# A count larger than this is refused as unreal (人数, 车辆数 …) unless its base says `most:`.
+DEFAULT_MOST_COUNT = Decimal(10**7)
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class FigureBase:
     qualifiers: tuple[str, ...] = ()  # counts: 高级工, 中级工 …
     ask: str = ""
     bare_yuan: bool = False  # a number with no unit after its word is yuan (月租7000): vocabulary.yml `bare_yuan`
+    most: Decimal = DEFAULT_MOST_COUNT  # counts: larger is refused as unreal (a share capital may be 1.2亿股)
 
     @property
     def asked_as(self) -> str:
@@ -94,6 +98,7 @@ def parse_bases(raw: list[dict]) -> tuple[list[FigureBase], list[str]]:
                 tuple(str(q) for q in rec.get("qualifiers") or ()),
                 str(rec.get("ask") or ""),
                 bool(rec.get("bare_yuan", False)),
+                Decimal(str(rec["most"])) if rec.get("most") else DEFAULT_MOST_COUNT,
             )
         )
     return bases, problems

@@ -34,10 +34,10 @@ RATIO_WORDS = {"减半": Decimal("0.5"), "全额": Decimal(1)}
 _FIXED_COUNT = re.compile(r"^(?P<number>\d+(?:\.\d+)?|[一二两三四五六七八九十]+)(?P<unit>个月|年|天|个工作日)$")
 _BASE_ITEM = re.compile(r"^(?P<base>[^()（）]+?)\s*(?:[(（](?P<qualifier>[^()（）]+)[)）])?$")
 _TERM_KEYS = {"base", "amount", "ratio", "per", "label"}
-_FORMULA_KEYS = {"terms", "cap", "upto", "note", "gives"}
+_FORMULA_KEYS = {"terms", "cap", "upto", "note", "gives", "unit"}
 # What the computed amount is for the owner (the card says 「可得：…」 by default): money received, or a sum
-# deferred or relieved (缓缴: 「可缓缴：…」).
-GIVES = ("可得", "可缓缴", "可减免")
+# deferred or relieved (缓缴: 「可缓缴：…」), or a stake the city may take (参股: 「最高可参股：3000万股」).
+GIVES = ("可得", "可缓缴", "可减免", "可参股")
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,7 @@ class Formula:
     upto: bool = False
     note: str | None = None
     gives: str = "可得"  # what the amount is for the owner: 可得 / 可缓缴 / 可减免 (GIVES)
+    unit: str | None = None  # the result is a number of this unit (股) computed from the owner's count, not money
 
     def money_bases(self) -> list[str]:
         return list(dict.fromkeys(t.base for t in self.terms if t.base))
@@ -85,6 +86,7 @@ class Formula:
             "upto": self.upto,
             "note": self.note,
             "gives": self.gives,
+            "unit": self.unit,
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -126,6 +128,7 @@ def formula_from_json(data: dict[str, Any] | None) -> Formula | None:
         bool(data.get("upto")),
         data.get("note"),
         str(data.get("gives") or GIVES[0]),
+        data.get("unit") or None,
     )
 
 
@@ -177,6 +180,9 @@ def read_formula(
     for key in set(raw) - _FORMULA_KEYS:
         problem(where, f"未知的字段 {key!r},可选: {', '.join(sorted(_FORMULA_KEYS))}")
     raw_terms = raw.get("terms")
+    unit = str(raw["unit"]) if raw.get("unit") else None
+    if unit is not None and raw.get("cap") is not None:
+        problem(where, f"unit 为 {unit} 时不能有 cap")
     if not isinstance(raw_terms, list) or not raw_terms:
         problem(where, "缺少 terms(至少一项)")
         raw_terms = []
@@ -196,8 +202,12 @@ def read_formula(
             found = vocabulary.get(str(base))
             if found is None:
                 problem(twhere, f"未知的 base {base!r}(vocabulary.yml figure_bases 中没有)")
-            elif found.kind != "money":
+            elif unit is not None and (found.kind != "count" or found.unit != unit):
+                problem(twhere, f"unit 为 {unit} 时 base 必须是以{unit}计的数量: {base!r}")
+            elif unit is None and found.kind != "money":
                 problem(twhere, f"base {base!r} 不是金额,计数请写在 per 中")
+        if unit is not None and amount_text is not None:
+            problem(twhere, f"unit 为 {unit} 时不能有 amount(条款的金额)")
         if amount_text is not None:
             amount_text = str(amount_text)
             try:
@@ -276,4 +286,5 @@ def read_formula(
         problem(where, f"gives 必须是 {' / '.join(GIVES)}: {gives!r}")
     if not ok:
         return None
-    return Formula(tuple(terms), cap, cap_text, bool(upto), str(raw["note"]) if raw.get("note") else None, gives)
+    note = str(raw["note"]) if raw.get("note") else None
+    return Formula(tuple(terms), cap, cap_text, bool(upto), note, gives, unit)

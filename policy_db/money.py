@@ -89,8 +89,8 @@ _CN_ALL = _CN_START + "百佰千仟万亿点"
 # optional decimal part and exponent.
 _ARABIC = r"(?:[0-9]{1,3}(?:[,，][0-9]{3})+(?![0-9])(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)"
 _RUN = rf"(?:{_ARABIC}|[{_CN_START}])(?:{_ARABIC}|[{_CN_ALL}])*"
-# After a bare 万/亿 these characters make a quantity of things, not money (万吨, 万人, 亿次 ...).
-_NOT_MONEY_AFTER = "吨亩人户家辆千平方米套件台只头张次册名位场个项"
+# After a bare 万/亿 these characters make a quantity of things, not money (万吨, 万人, 亿次, 亿股 ...).
+_NOT_MONEY_AFTER = "吨亩人户家辆千平方米套件台只头张次册名位场个项股"
 MONEY_PATTERN = re.compile(
     rf"(?P<sign>(?:[-+]|负)\s*)?(?P<number>{_RUN}(?:\s*个\s*[万亿]+)?)\s*(?P<unit>元(?!旦)|块钱|块)?"
 )
@@ -315,13 +315,18 @@ def find_money(text: str) -> list[tuple[str, Decimal]]:
 def format_yuan(value: Decimal) -> str:
     """Write an amount the way policy texts do, exactly: 700万元, 1.2亿元, 6.48万元, 5000元,
     12345.67元 (an amount that 万 could only show with more than two decimals is written in 元)."""
+    return format_quantity(value, "元")
+
+
+def format_quantity(value: Decimal, unit: str) -> str:
+    """A number of `unit` written as format_yuan writes yuan: 3000万股, 1.2亿股, 5000股."""
     value = Decimal(value)
     sign, value = ("-", -value) if value < 0 else ("", value)
     if value >= 100_000_000 and value % 1_000_000 == 0:
-        return f"{sign}{_plain(value / 100_000_000)}亿元"
+        return f"{sign}{_plain(value / 100_000_000)}亿{unit}"
     if value >= 10_000 and value % 100 == 0:
-        return f"{sign}{_plain(value / 10_000)}万元"
-    return f"{sign}{_plain(value)}元"
+        return f"{sign}{_plain(value / 10_000)}万{unit}"
+    return f"{sign}{_plain(value)}{unit}"
 
 
 def _plain(value: Decimal) -> str:

@@ -309,7 +309,7 @@ def _read_counts(
             refused.append(RefusedFigure("count", shown, start, end, "数量是负数", base.name))
         elif value == 0:
             refused.append(RefusedFigure("count", shown, start, end, "数量是零", base.name))
-        elif value > 10**7:
+        elif value > base.most:
             refused.append(RefusedFigure("count", shown, start, end, "数量大得不像真实的数字", base.name))
         elif base.name == "人数" and value != value.to_integral_value():
             refused.append(RefusedFigure("count", shown, start, end, "人数不是整数", base.name))

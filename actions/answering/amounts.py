@@ -27,12 +27,13 @@ class Amount:
 
 
 def amount_of(benefit: BenefitRecord, given: UserFigures) -> Amount | None:
-    """The amount from the owner's figures when the record computes one, else its largest money figure."""
+    """The amount from the owner's figures when the record computes one (money: a stake in shares is never
+    added or compared with money), else its largest money figure."""
     if benefit.is_fact:
         return None
     if given:
         computed = calculate(benefit, given)
-        if isinstance(computed, Calculation):
+        if isinstance(computed, Calculation) and computed.is_money:
             return Amount(computed.amount_yuan, computed.amount_text, computed.working, computed.upto)
     money = [
         (f.value * UNIT_FACTORS[f.unit], f)

@@ -162,7 +162,8 @@ class Reader:
     def cues(self, text: str) -> tuple[str, ...]:
         """The kinds of turn whose cue words (vocabulary.yml `turn_cues`) occur in the message; a yes/no
         question with a modal word (`judge_forms`) is a judge cue too, unless a cue of another kind says what it
-        asks (「现在还有效吗」 asks about validity)."""
+        asks (「现在还有效吗」 asks about validity); a judge cue word in a how-much question with no yes/no form
+        (「能占多少股」) asks for the figure, not a verdict."""
         v = self.vocabulary
         found = [kind for kind, words in v.cues if any(word in text for word in words)]
         yes_no = any(w in text for w in v.judge_yes_no) and any(w in text for w in v.judge_modal)
@@ -175,6 +176,8 @@ class Reader:
         asks_how_much = any(w in text for w in v.judge_not_with)
         if "judge" not in found and yes_no and not asks_how_much and not other_question:
             found.append("judge")
+        elif "judge" in found and asks_how_much and not any(w in text for w in v.judge_yes_no):
+            found.remove("judge")  # 「最多能占多少股」: a modal word in a how-much question asks for the figure
         return tuple(found)
 
     # -- the parts of a message ------------------------------------------------------------

@@ -275,7 +275,7 @@ def _with_sum(records: list[BenefitRecord], calculations: list, today: dt.date |
             continue
         amount = (
             Amount(calculation.amount_yuan, calculation.amount_text, calculation.working, calculation.upto)
-            if isinstance(calculation, Calculation)
+            if isinstance(calculation, Calculation) and calculation.is_money
             else amount_of(record, UserFigures())
         )
         if amount is not None:
@@ -378,7 +378,8 @@ def render(
     main = records[0]
     calculation = _with_total(catalog, main, frame.given) if frame.figures else None
     if isinstance(calculation, Calculation) and not eligible:
-        calculation = replace(calculation, gives=wording.GIVES_IF_ELIGIBLE.format(gives=calculation.gives))
+        gives = ("最高" if calculation.upto else "") + calculation.gives
+        calculation = replace(calculation, gives=wording.GIVES_IF_ELIGIBLE.format(gives=gives), upto=False)
     text = format_aspect(
         aspect, AspectRequest(records if aspect in ("contact", "validity") else [main], today, calculation, frame.focus)
     )

@@ -161,7 +161,7 @@ def compare_figures(ctx: TurnContext) -> Reply:
     results: list[tuple[str, Decimal]] = []
     for figure in compared_figures(ctx):
         computed = calculate(main, UserFigures((figure,)))
-        if isinstance(computed, Calculation):
+        if isinstance(computed, Calculation) and computed.is_money:
             given = format_yuan(figure.value)
             lines.append(
                 wording.COMPARE_FIGURE_LINE.format(given=given, amount=computed.amount_text, working=computed.working)

@@ -452,3 +452,18 @@ def test_a_share_of_two_figures_decides_the_verdict_at_and_below_the_threshold(c
     first = at.texts[0].splitlines()[0]
     assert first.startswith("符合") and "80%" in first, first
     assert "可得：16万元" in at.text and "若符合条件" not in at.text
+
+
+def test_how_many_shares_the_city_may_take_is_answered_in_shares(conversation):
+    """A how-much question with a modal word (「最多能占多少股」) asks for the figure, not a verdict; the stake is
+    computed from the owner's share capital in shares, and a follow-up with another figure recomputes it."""
+    turn = conversation.ask(
+        ANSWER,
+        "滨州这边，我们是专精特新，计划两年后上市，总股本8000万股，市里的股权投资最多能占我们多少股",
+        "ask_finance",
+    )
+    assert turn.outcomes == [outcomes.ANSWERED]
+    assert "最高可参股：2000万股" in turn.text and "总股本8000万股 × 25% = 2000万股" in turn.text
+    assert "万元" not in turn.text.split("计算：")[1].splitlines()[0]  # shares are never money
+    again = conversation.ask(ANSWER, "要是总股本有3亿股呢", "ask_finance")
+    assert "最高可参股：7500万股" in again.text

@@ -168,3 +168,17 @@ def test_what_the_owner_still_pays_over_the_relief_period(catalog):
     # 4000 × 9 months − (4000 × 3 + 4000 × 6 × 50%) = 36000 − 24000
     assert rest is not None and rest.amount_yuan == 12000 and "9个月" in rest.working
     assert still_to_pay(relief, read_figures("营收4000万")) is None  # no monthly rent given
+
+
+def test_a_stake_in_shares_is_computed_in_shares_and_is_not_money():
+    """滨州's 市级股权投资: 参股比例不超过总股本的25%: from the owner's share capital, a number of shares."""
+    result = calc("bz-zjtx-equity-investment", "我们公司总股本1.2亿股")
+    assert isinstance(result, Calculation) and not result.is_money
+    assert result.amount_text == "3000万股" and result.upto and result.gives == "可参股"
+    assert result.working == "总股本1.2亿股 × 25% = 3000万股"
+    assert calc("bz-zjtx-equity-investment", "股本一共是两亿四千万股").amount_text == "6000万股"
+    # whole shares: a fraction of a share is not a share
+    assert calc("bz-zjtx-equity-investment", "总股本1001股").amount_text == "250股"
+    # money is not share capital: asked for in shares
+    missing = calc("bz-zjtx-equity-investment", "注册资本5000万元")
+    assert isinstance(missing, MissingFigures) and missing.needed == ("企业总股本（多少股）",)

@@ -113,6 +113,10 @@ def test_good_formula_loads(data_dir):
         ({"terms": [{"base": "月租", "per": ["3个月"]}], "cap": "100万元"}, "cap '100万元' 不是本条 figures 中的数字"),
         ({"terms": [{"base": "月租", "per": ["3个月"], "times": 2}]}, "未知的字段 'times'"),
         ({"terms": [{"amount": "5000元", "per": ["3个月"]}]}, "amount '5000元' 不是本条 figures 中的数字"),
+        # a formula in a unit other than money: its base is the owner's count in that unit, no money in it
+        ({"unit": "股", "terms": [{"base": "月租", "per": ["3个月"]}]}, "unit 为 股 时 base 必须是以股计的数量"),
+        ({"unit": "股", "terms": [{"base": "人数", "per": ["3个月"]}]}, "unit 为 股 时 base 必须是以股计的数量"),
+        ({"unit": "股", "terms": [{"base": "总股本", "per": ["3个月"]}], "cap": "100万元"}, "unit 为 股 时不能有 cap"),
     ],
 )
 def test_bad_formula_names_file_record_and_problem(data_dir, formula, message):

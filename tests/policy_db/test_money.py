@@ -98,7 +98,7 @@ def test_bad_figures_are_refused_not_fixed(text, reason):
     assert len(refused) == 1 and refused[0].yuan is None and reason in refused[0].problem
 
 
-@pytest.mark.parametrize("text", ["千万不要", "5万人", "2022年", "招了5个高级工", "1.5e9", "负责人"])
+@pytest.mark.parametrize("text", ["千万不要", "5万人", "2022年", "招了5个高级工", "1.5e9", "负责人", "总股本1.2亿股"])
 def test_not_money(text):
     assert find_money(text) == []
 

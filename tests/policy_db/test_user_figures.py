@@ -79,3 +79,13 @@ def test_a_rent_without_a_unit_is_yuan_but_not_a_revenue_or_a_word():
     assert read_figures("我们营收5000").figures == ()
     assert read_figures("房租一共能少交多少").figures == ()
     assert [f.value for f in read_figures("月租1.2万").figures] == [Decimal(12000)]
+
+
+def test_a_number_of_shares_is_a_count_not_money():
+    figures = read_figures("总股本1.2亿股，去年营收8000万").figures
+    assert [(f.kind, f.value, f.basis) for f in figures] == [
+        ("count", Decimal("120000000"), "总股本"),
+        ("money", Decimal("80000000"), "营业收入"),
+    ]
+    # a share capital is larger than any head count: not refused as unreal
+    assert read_figures("总股本30亿股").refused == ()
