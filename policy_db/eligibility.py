@@ -16,6 +16,7 @@ from typing import Any, Iterable, Mapping
 
 import cn2an
 
+from .approximate import Approximation, find_approximations
 from .money import find_money
 from .records import BenefitRecord
 from .requirements import (
@@ -43,6 +44,7 @@ PROFILE_ATTRIBUTES = {
     "plan": "plans",
     "industry": "industries",
 }
+MONEY_ATTRIBUTES = {"revenue": "revenue_yuan", "investment": "investment_yuan"}
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,15 @@ class EnterpriseProfile:
     first_time: bool | None = None  # 首次认定 (True), 以前就认定过 (False)
     # Other measures the owner gave, by eligibility field (季度销售额, 劳动合同期限, 大中华区排名 …): (field, value)
     measures: frozenset[tuple[str, Decimal]] = frozenset()
+    # Sums given as approximations (「月销售额八九万」, policy_db/approximate.py): (field, low, high, as said)
+    ranges: frozenset[tuple[str, Decimal, Decimal, str]] = frozenset()
 
     def measure(self, name: str) -> Decimal | None:
         return dict(self.measures).get(name)
+
+    def range_of(self, name: str) -> tuple[Decimal, Decimal, str] | None:
+        """An approximate sum the owner gave for `name` (low, high, as said); an exact one is `measure`/attributes."""
+        return next(((low, high, said) for field, low, high, said in self.ranges if field == name), None)
 
     def merged(self, newer: EnterpriseProfile) -> EnterpriseProfile:
         """This profile updated with what `newer` says: sets are joined, single values replaced."""
@@ -73,11 +81,31 @@ class EnterpriseProfile:
             old, new = getattr(self, f.name), getattr(newer, f.name)
             if f.name == "measures":
                 changes[f.name] = frozenset({**dict(old), **dict(new)}.items())
+            elif f.name == "ranges":
+                by_field = {r[0]: r for r in old} | {r[0]: r for r in new}
+                changes[f.name] = frozenset(by_field.values())
             elif isinstance(old, frozenset):
                 changes[f.name] = old | new
             elif new is not None:
                 changes[f.name] = new
-        return replace(self, **changes)
+        return _newest_figure_wins(replace(self, **changes), newer)
+
+
+def _newest_figure_wins(merged: EnterpriseProfile, newer: EnterpriseProfile) -> EnterpriseProfile:
+    """A measure said again replaces what was said before, exact or approximate: 「一个月12万」 then 「要是
+    二十多万呢」 judges with 二十多万."""
+    approximate = {field for field, *_ in newer.ranges}
+    exact = {field for field, _ in newer.measures} | {
+        field for field, attribute in MONEY_ATTRIBUTES.items() if getattr(newer, attribute) is not None
+    }
+    changes: dict[str, Any] = {
+        "measures": frozenset((k, v) for k, v in merged.measures if k not in approximate or k in exact),
+        "ranges": frozenset(r for r in merged.ranges if r[0] not in exact),
+    }
+    for field, attribute in MONEY_ATTRIBUTES.items():
+        if field in approximate and field not in exact:
+            changes[attribute] = None
+    return replace(merged, **changes)
 
 
 @dataclass(frozen=True)
@@ -165,6 +193,9 @@ def check(req: Requirement, profile: EnterpriseProfile, vocab: EligibilityVocabu
         return ConditionCheck(req, DOES_NOT_FIT, f"需{condition}（您说的不是）")
     if isinstance(req.value, Decimal):
         if have is None:
+            span = profile.range_of(req.field)
+            if span is not None:
+                return _check_range(req, condition, span)
             return ConditionCheck(req, UNKNOWN, f"需{condition}（您未提供）")
         have = Decimal(have)
         said = _said_money(have, req.unit) if req.unit in MONEY_UNITS else f"{_number(have)}{req.unit or ''}"
@@ -185,6 +216,17 @@ def check(req: Requirement, profile: EnterpriseProfile, vocab: EligibilityVocabu
         mine = "、".join(spec.say(v) for v in sorted(said_values))
         return ConditionCheck(req, DOES_NOT_FIT, f"需{condition}（您说的是{mine}）")
     return ConditionCheck(req, UNKNOWN, f"需{condition}（您未提到）")
+
+
+def _check_range(req: Requirement, condition: str, span: tuple[Decimal, Decimal, str]) -> ConditionCheck:
+    """An approximate sum decides a threshold only when all of it falls on one side (八九万 ≤ 15万)."""
+    low, high, said = span
+    at_low, at_high = _compare(low, req.op, req.value), _compare(high, req.op, req.value)
+    if at_low and at_high:
+        return ConditionCheck(req, FITS, f"{condition}（您说的是{said}）")
+    if not at_low and not at_high:
+        return ConditionCheck(req, DOES_NOT_FIT, f"需{condition}（您说的是{said}）")
+    return ConditionCheck(req, UNKNOWN, f"需{condition}（您说的{said}在门槛上下，需确切的数）")
 
 
 # -- assessing a benefit ---------------------------------------------------------------------
@@ -321,35 +363,73 @@ def _first_time(text: str, spec: EligibilityField | None) -> bool | None:
 
 def _money_fields(text: str, vocab: EligibilityVocabulary) -> dict[str, Decimal]:
     """Give each money figure to the money field whose word is nearest in the same clause."""
-    money_specs = [f for f in vocab.fields if f.type == "money"]
     out: dict[str, Decimal] = {}
     cursor = 0
     for written, yuan in find_money(text):
         start = text.find(written, cursor)
         if start < 0:
             continue
-        end = start + len(written)
-        cursor = end
-        left = max([m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)] or [0])
-        right_match = _CLAUSE_BREAK.search(text, end)
-        right = right_match.start() if right_match else len(text)
-        best: tuple[int, int, str] | None = None
-        for spec in money_specs:
-            for word in spec.words:
-                for m in re.finditer(re.escape(word), text[left:right]):
-                    w_start, w_end = left + m.start(), left + m.end()
-                    if w_end <= start:
-                        distance = start - w_end
-                    elif w_start >= end:
-                        distance = w_start - end
-                    else:
-                        continue
-                    # the nearest word; at the same distance the longer one (季度销售额 over 销售额)
-                    if best is None or (distance, -len(word)) < best[:2]:
-                        best = (distance, -len(word), spec.name)
-        if best is not None:
-            out.setdefault(best[2], yuan)
+        cursor = start + len(written)
+        field = _money_field_near(text, start, cursor, vocab)
+        if field is not None:
+            out.setdefault(field, yuan)
     return out
+
+
+def _restated_field(earlier: EnterpriseProfile, vocab: EligibilityVocabulary) -> str | None:
+    """The money field the owner gave a sum for before, when there is exactly one."""
+    money_fields = {f.name for f in vocab.fields if f.type == "money"}
+    stated = {name for name, _ in earlier.measures if name in money_fields}
+    stated |= {name for name, *_ in earlier.ranges if name in money_fields}
+    stated |= {name for name, attribute in MONEY_ATTRIBUTES.items() if getattr(earlier, attribute) is not None}
+    return next(iter(stated)) if len(stated) == 1 else None
+
+
+def _bare_sum(text: str, vocab: EligibilityVocabulary) -> Decimal | Approximation | None:
+    """The first sum in `text` with no money field's word in its clause: exact (yuan) or approximate."""
+    cursor = 0
+    for written, yuan in find_money(text):
+        start = text.find(written, cursor)
+        if start < 0:
+            continue
+        cursor = start + len(written)
+        if _money_field_near(text, start, cursor, vocab) is None:
+            return yuan
+    return next((a for a in find_approximations(text) if _money_field_near(text, a.start, a.end, vocab) is None), None)
+
+
+def _approximate_fields(text: str, vocab: EligibilityVocabulary) -> dict[str, tuple[Decimal, Decimal, str]]:
+    """Approximate sums (「月销售额八九万」), each given to the money field whose word is nearest."""
+    out: dict[str, tuple[Decimal, Decimal, str]] = {}
+    for found in find_approximations(text):
+        field = _money_field_near(text, found.start, found.end, vocab)
+        if field is not None:
+            out.setdefault(field, (found.low, found.high, found.said))
+    return out
+
+
+def _money_field_near(text: str, start: int, end: int, vocab: EligibilityVocabulary) -> str | None:
+    """The money field whose word is nearest to text[start:end] in its clause (季度销售额 over 销售额 at the
+    same distance), or None."""
+    left = max([m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)] or [0])
+    right_match = _CLAUSE_BREAK.search(text, end)
+    right = right_match.start() if right_match else len(text)
+    best: tuple[int, int, str] | None = None
+    for spec in vocab.fields:
+        if spec.type != "money":
+            continue
+        for word in spec.words:
+            for m in re.finditer(re.escape(word), text[left:right]):
+                w_start, w_end = left + m.start(), left + m.end()
+                if w_end <= start:
+                    distance = start - w_end
+                elif w_start >= end:
+                    distance = w_start - end
+                else:
+                    continue
+                if best is None or (distance, -len(word)) < best[:2]:
+                    best = (distance, -len(word), spec.name)
+    return best[2] if best else None
 
 
 def _headcount(text: str) -> int | None:
@@ -368,11 +448,16 @@ def _headcount(text: str) -> int | None:
 
 
 def profile_from_text(
-    text: str, catalog_words: Mapping[str, str] | None = None, vocab: EligibilityVocabulary | None = None
+    text: str,
+    catalog_words: Mapping[str, str] | None = None,
+    vocab: EligibilityVocabulary | None = None,
+    earlier: EnterpriseProfile | None = None,
 ) -> EnterpriseProfile:
     """Read what an owner says about the enterprise from free text.
 
     `catalog_words` maps place words to cities (`places_of(catalog.cities)`), so 「邹平」 gives 滨州.
+    `earlier`: what the owner said before; a sum with no word of its own (「那16万呢」「八九万呢」) restates the
+    one money measure given there.
     「我们是邹平一家专精特新企业，准备上市，还要买2000万的设备」 → city 滨州, recognitions {专精特新},
     plans {上市, 技改}, investment 2000万元.
     """
@@ -388,6 +473,17 @@ def profile_from_text(
     local_places = tuple(p for p, c in (catalog_words or {}).items() if p and c == city)
     for name, share in _share_fields(text, vocab, local_places).items():
         measures.setdefault(name, share)
+    approximate = _approximate_fields(text, vocab)
+    restated = _restated_field(earlier, vocab) if earlier is not None else None
+    if restated is not None and restated not in money and restated not in approximate:
+        bare = _bare_sum(text, vocab)
+        if isinstance(bare, Decimal):
+            money[restated] = bare
+            if restated not in PROFILE_ATTRIBUTES:
+                measures[restated] = bare
+        elif bare is not None:
+            approximate[restated] = (bare.low, bare.high, bare.said)
+    ranges = frozenset((name, low, high, said) for name, (low, high, said) in approximate.items() if name not in money)
     return EnterpriseProfile(
         city=city,
         recognitions=_words_of(text, vocab.field("recognition")),
@@ -401,6 +497,7 @@ def profile_from_text(
         headcount=_headcount(text),
         first_time=_first_time(text, vocab.field("first_time")),
         measures=frozenset(measures.items()),
+        ranges=ranges,
     )
 
 

@@ -24,8 +24,9 @@ MAX_PER_CATEGORY = 4
 MAX_FIGURE_CHARS = 40
 
 
-def read_profile(catalog: Catalog, text: str) -> EnterpriseProfile:
-    return profile_from_text(text, places_of(catalog.cities))
+def read_profile(catalog: Catalog, text: str, earlier: EnterpriseProfile | None = None) -> EnterpriseProfile:
+    """What the message says of the enterprise; with `earlier`, a bare sum restates its one money measure."""
+    return profile_from_text(text, places_of(catalog.cities), earlier=earlier)
 
 
 def describes_enterprise(profile: EnterpriseProfile) -> bool:

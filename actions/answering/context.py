@@ -85,7 +85,7 @@ def resolve(catalog: Catalog, state: ConversationState, message: Frame | None = 
     )
     profile = state.profile
     if message is not None and message.text:
-        profile = profile.merged(read_profile(catalog, message.text))
+        profile = profile.merged(read_profile(catalog, message.text, earlier=profile))
     return Conversation(
         frame=frame,
         subject=catalog.get(state.subject),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 
+from policy_db.approximate import find_approximations
 from policy_db.figure_bases import load_vocabulary as load_figure_vocabulary
 from policy_db.fuzzy import FuzzyMatcher
 from policy_db.query import Catalog
@@ -348,6 +349,8 @@ def _without_figures(text: str, given) -> str:
     for figure in given.figures:
         if figure.word and len(figure.word) > 1:
             text = text.replace(figure.word, " ", 1)
+    for approximation in find_approximations(text):  # 「八九万」: the owner's figure, in words
+        text = text.replace(approximation.said, " ", 1)
     return text
 
 

@@ -159,7 +159,19 @@ def _profile(value: Any) -> EnterpriseProfile:
         elif f.name == "measures" and isinstance(raw, dict):
             measures = {k: _decimal(v) for k, v in list(raw.items())[:MAX_KEYS] if isinstance(k, str)}
             kept[f.name] = frozenset((k, v) for k, v in measures.items() if v is not None)
+        elif f.name == "ranges" and isinstance(raw, list):
+            kept[f.name] = frozenset(r for r in (_range(item) for item in raw[:MAX_KEYS]) if r is not None)
     return EnterpriseProfile(**kept)
+
+
+def _range(item: Any) -> tuple[str, Decimal, Decimal, str] | None:
+    """A stored approximate sum [field, low, high, as said], or None."""
+    if not isinstance(item, list) or len(item) != 4 or not isinstance(item[0], str) or not isinstance(item[3], str):
+        return None
+    low, high = _decimal(item[1]), _decimal(item[2])
+    if low is None or high is None or low > high:
+        return None
+    return item[0][:MAX_TEXT], low, high, item[3][:MAX_TEXT]
 
 
 # -- writing ----------------------------------------------------------------------------------------
@@ -196,6 +208,8 @@ def _profile_to_slot(profile: EnterpriseProfile) -> dict[str, Any]:
     for name, value in asdict(profile).items():
         if name == "measures":
             out[name] = {field: str(number) for field, number in sorted(value)}
+        elif name == "ranges":
+            out[name] = [[field, str(low), str(high), said] for field, low, high, said in sorted(value)]
         elif isinstance(value, (set, frozenset)):
             out[name] = sorted(value)
         elif isinstance(value, Decimal):

@@ -73,6 +73,10 @@ class TurnContext:
             return same_topics or (self.cue("judge") and facts_only(self.reader, message))
         if message.figures and {f.basis for f in message.figures} & computed_from(self.conversation.subject[0]):
             return True  # 「明年准备办两场」: a figure the subject's amount is computed from
+        if self.cue("judge") and message.content and all(_is_measure_word(c) for c in message.content):
+            return True  # 「我们一个月流水十二万，能免吗」: the owner's own figures, asked about the subject
+        if self.cue("refers_to_subject"):
+            return True  # 「我们小店这个能免吗」: no topic of its own, and it points back at the subject
         return not message.content or lookup.covers(self.catalog, self.conversation.subject[0], message)
 
     @property
@@ -133,6 +137,17 @@ def facts_only(reader: Reader, message: Frame) -> bool:
     return all(any(n in p or p in n for p in words) for n in named) and all(
         any(c in p or p in c for p in words) for c in message.content
     )
+
+
+@lru_cache(maxsize=1)
+def measure_words() -> frozenset[str]:
+    """What owners call the measures a condition is on (营收, 流水, 月销售额, 员工 …: eligibility fields' words)."""
+    vocab = load_eligibility_vocabulary()
+    return frozenset(w for f in vocab.fields if f.type in ("money", "number") for w in f.words if len(w) > 1)
+
+
+def _is_measure_word(word: str) -> bool:
+    return any(word in m or m in word for m in measure_words())
 
 
 @lru_cache(maxsize=1)

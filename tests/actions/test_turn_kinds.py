@@ -467,3 +467,22 @@ def test_how_many_shares_the_city_may_take_is_answered_in_shares(conversation):
     assert "万元" not in turn.text.split("计算：")[1].splitlines()[0]  # shares are never money
     again = conversation.ask(ANSWER, "要是总股本有3亿股呢", "ask_finance")
     assert "最高可参股：7500万股" in again.text
+
+
+def test_a_verdict_follows_the_figure_the_owner_says_last_exact_or_approximate(conversation):
+    """In a conversation about the VAT exemption (月销售额不超过15万元): each later figure, with or without its
+    word, exact or approximate, is judged; an approximation across the threshold asks for the exact sum."""
+    conversation.ask(ANSWER, "平顶山那个小规模纳税人免增值税，具体什么条件", "ask_tax_fee")
+    turns = [
+        conversation.ask(ANSWER, text, "ask_tax_fee").texts[0].splitlines()[0]
+        for text in (
+            "我们小店每月流水11万，这个能免吗",
+            "那17万呢，能免吗",
+            "要是每个月营业额十几万，还能免吗",
+            "那七八万呢，也能免吗",
+        )
+    ]
+    assert turns[0].startswith("符合") and "11万元" in turns[0], turns[0]
+    assert turns[1].startswith("不符合") and "17万元" in turns[1], turns[1]
+    assert turns[2].startswith("还需确认") and "十几万" in turns[2] and "15万元" in turns[2], turns[2]
+    assert turns[3].startswith("符合") and "七八万" in turns[3], turns[3]

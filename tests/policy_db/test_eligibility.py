@@ -281,3 +281,35 @@ def test_the_share_is_the_part_over_the_whole_to_a_tenth_of_a_percent(whole, par
     text = f"平顶山的企业，这次再融资{whole}万元，其中{part}万元投在本市"
     share = profile_from_text(text, {"平顶山": "平顶山", "滨州": "滨州"}).measure("local_funds_share")
     assert share == (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+# -- approximate sums (policy_db/approximate.py) --------------------------------------------------------------
+def test_an_approximate_sum_decides_a_threshold_only_when_all_of_it_is_on_one_side(catalog):
+    [vat] = catalog.get(["pds-vat-small-scale-exempt"])
+    below = assess(vat, profile_from_text("小规模纳税人，每月流水七八万"))
+    assert below.fits and "七八万" in below.reason
+    above = assess(vat, profile_from_text("小规模纳税人，每月营业额二十来万"))
+    assert not above.fits and "二十来万" in above.reason
+    across = assess(vat, profile_from_text("小规模纳税人，月销售额十几万"))
+    assert across.unknown and "十几万" in across.reason and "确切" in across.reason
+
+
+def test_what_the_owner_says_last_of_a_measure_counts(catalog, places):
+    [vat] = catalog.get(["pds-vat-small-scale-exempt"])
+    first = profile_from_text("平顶山的小规模纳税人，每月营业额12万", places)
+    assert assess(vat, first).fits
+    # an approximation said later replaces the exact sum, and an exact sum said later the approximation
+    later = first.merged(profile_from_text("每月营业额二十来万", places, earlier=first))
+    assert not assess(vat, later).fits and later.measure("monthly_sales") is None
+    again = later.merged(profile_from_text("每月营业额9万", places, earlier=later))
+    assert assess(vat, again).fits and again.range_of("monthly_sales") is None
+
+
+def test_a_bare_sum_restates_the_one_money_measure_given_before(places):
+    earlier = profile_from_text("平顶山企业，一个月流水12万", places)
+    assert profile_from_text("那16万呢", places, earlier=earlier).measure("monthly_sales") == Decimal("160000")
+    restated = profile_from_text("要是八九万呢", places, earlier=earlier)
+    assert restated.range_of("monthly_sales") == (Decimal("80000"), Decimal("90000"), "八九万")
+    # with two measures given before, a bare sum could be either: it restates neither
+    two = profile_from_text("平顶山企业，一个月流水12万，年营收150万", places)
+    assert profile_from_text("那16万呢", places, earlier=two).measures == frozenset()
