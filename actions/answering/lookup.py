@@ -53,6 +53,9 @@ from .selection import (
 
 OVERVIEW_SIZE = 8
 MAX_SIBLINGS = 8  # records of one topic compared for the owner's distinctive words
+# A kind of help named along (税、社保) is answered by a record whose words match at least this share of the
+# best match's: a record of that kind that only shares a common word is no answer.
+CATEGORY_TEXT_SHARE = 0.1
 MAX_SEVERAL = 5  # entries in a several-subject answer
 PAYING_SHARE = 0.8  # a record that pays an amount is preferred within this share of the best score
 MAX_POINT_CHARS = 80
@@ -124,7 +127,9 @@ def covers(catalog: Catalog, benefit: BenefitRecord, message: Frame) -> bool:
 
 # -- a subject of its own --------------------------------------------------------------------------
 def answer(catalog: Catalog, frame: Frame, today: dt.date | None) -> Reply:
-    aspect = frame.aspect or "amount"
+    # 「能享受什么」 of a record found by its words is its card (the 政策体检 of a described enterprise is a turn
+    # kind of its own, turn_kinds.py)
+    aspect = frame.aspect if frame.aspect and frame.aspect != "checkup" else "amount"
     city = frame.city
     if city is None:
         return ask_city(catalog, frame)
@@ -180,13 +185,15 @@ def _broader(catalog: Catalog, frame: Frame, city: str, search_text: str, today:
 
 
 def several_subjects(catalog: Catalog, frame: Frame, search_text: str, selection: Selection) -> list[BenefitRecord]:
-    """「先挂新三板再冲主板,还买了省外技术,有哪些奖励」: a broad question naming several subjects gets the
-    best record of each, the overall best first; a question about one subject gets [] (one card)."""
+    """「先挂新三板再冲主板,还买了省外技术,有哪些奖励」: a broad question naming several subjects (topics, kinds
+    of help, facets of one topic the owner names: 设机构、入驻产业园、办论坛) gets the best record of each, the
+    overall best first; a question about one subject gets [] (one card)."""
     main = selection.main
-    if main is None or len(frame.topics) + len(frame.categories) < 2 or not asks_list(frame.text):
+    if main is None or not asks_list(frame.text):
         return []
     records = [main]
-    for topic in frame.topics:
+    several = len(frame.topics) + len(frame.categories) >= 2
+    for topic in frame.topics if several else ():
         if any(topic in r.topics for r in records[1:]):
             continue
         hits = catalog.find_benefits(
@@ -212,27 +219,27 @@ def several_subjects(catalog: Catalog, frame: Frame, search_text: str, selection
             if benefit not in records and set(frame.content) & (set(benefit.search_tokens) - others):
                 records.append(benefit)
     # What the owner spends on (设备、贷款、担保): the record computed from it, within the subjects.
-    for base in bases_named(frame.focus):
+    for base in bases_named(frame.focus) if several else ():
         hits = catalog.find_benefits(city=frame.city, topics=list(frame.topics), text=search_text, limit=10)
         best = next((h.benefit for h in hits if h.benefit not in records and base in computed_from(h.benefit)), None)
         if best is not None:
             records.append(best)
     # Kinds of help (税、贷款、社保) named outside the figures' words (「上市融资15亿」 names 上市, not financing).
-    for category in frame.categories:
+    for category in frame.categories if several else ():
         if any(r.category == category for r in records):
             continue
         hits = catalog.find_benefits(city=frame.city, category=category, text=search_text, limit=20)
-        best = next(
-            (
-                h.benefit
-                for h in hits
-                if h.text_raw > 0
-                and h.benefit.category == category
-                and not h.benefit.is_fact
-                and h.benefit not in records
-            ),
-            None,
-        )
+        floor = CATEGORY_TEXT_SHARE * max((h.text_raw for h in hits), default=0)
+        usable = [
+            h.benefit
+            for h in hits
+            if h.text_raw > max(floor, 0)
+            and h.benefit.category == category
+            and not h.benefit.is_fact
+            and h.benefit not in records
+        ]
+        # a measure still in force first; an ended one when the kind has nothing else (it says so)
+        best = next((b for b in usable if not b.is_expired()), usable[0] if usable else None)
         if best is not None:
             records.append(best)
     return records[:MAX_SEVERAL] if len(records) >= 2 else []
@@ -267,7 +274,7 @@ def _render_several(
 
 
 def _with_sum(records: list[BenefitRecord], calculations: list, today: dt.date | None) -> str:
-    """「合计最多可得：90万元」 over the entries that pay an amount (expired ones left out, a document's stacking
+    """「合计可得：最高90万元」 over the entries that pay an amount (expired ones left out, a document's stacking
     rule applied), or nothing."""
     parts = []
     for record, calculation in zip(records, calculations):

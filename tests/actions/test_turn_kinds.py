@@ -486,3 +486,19 @@ def test_a_verdict_follows_the_figure_the_owner_says_last_exact_or_approximate(c
     assert turns[1].startswith("不符合") and "17万元" in turns[1], turns[1]
     assert turns[2].startswith("还需确认") and "十几万" in turns[2] and "15万元" in turns[2], turns[2]
     assert turns[3].startswith("符合") and "七八万" in turns[3], turns[3]
+
+
+def test_a_broad_question_naming_facets_of_one_topic_lists_each_and_no_ended_measure(conversation):
+    """「能享受什么」 about two things one topic offers (入驻园区的税收, 办研修培训): a record for each; a kind of help
+    (税收) named along adds no record that only shares a common word (an ended truck-toll discount)."""
+    turn = conversation.ask(
+        ANSWER, "滨州的人力资源服务产业园，入驻以后的税收和办研修培训班，各能享受什么", "ask_reward"
+    )
+    listed = [line for line in turn.text.splitlines() if re.match(r"\d\. ", line)]
+    assert any("95%" in line for line in listed) and any("20万元" in line for line in listed), listed
+    assert not any("已过期" in line for line in listed), listed
+
+
+def test_what_one_record_offers_is_its_card_not_a_list_of_one(conversation):
+    turn = conversation.ask(ANSWER, "三门峡技术合同成交能享受什么", "ask_reward")
+    assert "共列1条" not in turn.text and "10%" in turn.texts[0].splitlines()[1], turn.text
