@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from actions.fallback import ActionHandleFallback
 from actions.policy_answer import ActionAnswerPolicy
+from tests.support.in_process import Conversation
 
 
 def test_a_broad_question_naming_three_subjects_gets_each_figure(conversation):
@@ -143,3 +144,10 @@ def test_a_broad_question_is_answered_by_a_benefit_before_a_fact(conversation, r
     first_line = turn.texts[0].splitlines()[0]
     facts = [b.name for b in repository.catalog().in_city("平顶山") if b.is_fact]
     assert first_line.startswith("【平顶山】") and not any(name in first_line for name in facts)
+
+
+def test_a_loan_falling_due_is_asked_in_owners_words(conversation):
+    """「贷款快到期」「还贷压力大」 (topics.yml) name renewing a loan without repaying its principal first."""
+    for text in ("平顶山小升规的企业，贷款快到期了，还贷压力大，有什么办法", "三明的制造企业贷款要到期了，能不能借新还旧"):
+        turn = Conversation().ask(ActionAnswerPolicy(), text, "ask_finance")
+        assert "无还本续贷" in "\n".join(turn.texts[0].splitlines()[:2]), turn.text
