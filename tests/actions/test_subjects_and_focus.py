@@ -148,6 +148,9 @@ def test_a_broad_question_is_answered_by_a_benefit_before_a_fact(conversation, r
 
 def test_a_loan_falling_due_is_asked_in_owners_words(conversation):
     """「贷款快到期」「还贷压力大」 (topics.yml) name renewing a loan without repaying its principal first."""
-    for text in ("平顶山小升规的企业，贷款快到期了，还贷压力大，有什么办法", "三明的制造企业贷款要到期了，能不能借新还旧"):
+    for text in (
+        "平顶山小升规的企业，贷款快到期了，还贷压力大，有什么办法",
+        "三明的制造企业贷款要到期了，能不能借新还旧",
+    ):
         turn = Conversation().ask(ActionAnswerPolicy(), text, "ask_finance")
         assert "无还本续贷" in "\n".join(turn.texts[0].splitlines()[:2]), turn.text
