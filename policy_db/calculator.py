@@ -44,7 +44,7 @@ class Calculation:
 
     @property
     def amount_text(self) -> str:
-        return format_yuan(self.amount_yuan) if self.unit is None else format_quantity(self.amount_yuan, self.unit)
+        return _in_unit(self.amount_yuan, self.unit)
 
 
 @dataclass(frozen=True)
@@ -102,21 +102,18 @@ def _calculate_formula(formula: Formula, figures: UserFigures, vocab: FigureVoca
     parts: list[tuple[Decimal, str]] = []
     for term in _terms_to_compute(formula, figures):
         value, shown = None, ""
-        if term.base and formula.unit is not None:  # a count of the owner's in the formula's unit (总股本 股)
-            figure, bad = _factor_figure(FormulaFactor(term.base, basis=term.base), figures)
+        if term.base:
+            # money, or the owner's count in the formula's own unit (总股本 in 股)
+            figure, bad = (
+                _money_figure(term.base, figures, len(money_bases) == 1)
+                if formula.unit is None
+                else _factor_figure(FormulaFactor(term.base, basis=term.base), figures)
+            )
             if figure is None:
                 refused += bad
                 missing.append(_asked(term.base, vocab))
             else:
-                value, shown = figure.value, f"{term.base}{format_quantity(figure.value, formula.unit)}"
-                used.append(figure)
-        elif term.base:
-            figure, bad = _money_figure(term.base, figures, len(money_bases) == 1)
-            if figure is None:
-                refused += bad
-                missing.append(_asked(term.base, vocab))
-            else:
-                value, shown = figure.value, f"{term.base}{format_yuan(figure.value)}"
+                value, shown = figure.value, f"{term.base}{_in_unit(figure.value, formula.unit)}"
                 used.append(figure)
         elif term.amount_yuan is not None:
             value, shown = term.amount_yuan, format_yuan(term.amount_yuan)
@@ -143,7 +140,7 @@ def _calculate_formula(formula: Formula, figures: UserFigures, vocab: FigureVoca
         return MissingFigures(tuple(dict.fromkeys(missing)), tuple(dict.fromkeys(refused)))
     if formula.unit is not None:  # whole units: a stake is a number of shares
         raw = sum((v for v, _ in parts), Decimal(0)).to_integral_value(rounding=ROUND_DOWN)
-        working = " + ".join(s for _, s in parts) + f" = {format_quantity(raw, formula.unit)}"
+        working = " + ".join(s for _, s in parts) + f" = {_in_unit(raw, formula.unit)}"
         return Calculation(
             raw,
             working,
@@ -171,6 +168,10 @@ def _calculate_formula(formula: Formula, figures: UserFigures, vocab: FigureVoca
         tuple(dict.fromkeys(used)),
         gives=formula.gives,
     )
+
+
+def _in_unit(value: Decimal, unit: str | None) -> str:
+    return format_yuan(value) if unit is None else format_quantity(value, unit)
 
 
 def _terms_to_compute(formula: Formula, figures: UserFigures) -> list[FormulaTerm]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import cn2an
 
@@ -361,16 +361,22 @@ def _first_time(text: str, spec: EligibilityField | None) -> bool | None:
     return None
 
 
-def _money_fields(text: str, vocab: EligibilityVocabulary) -> dict[str, Decimal]:
-    """Give each money figure to the money field whose word is nearest in the same clause."""
-    out: dict[str, Decimal] = {}
+def _money_spans(text: str) -> Iterator[tuple[int, int, Decimal]]:
+    """Each valid money figure of `text`: where it is, and its value in yuan."""
     cursor = 0
     for written, yuan in find_money(text):
         start = text.find(written, cursor)
         if start < 0:
             continue
         cursor = start + len(written)
-        field = _money_field_near(text, start, cursor, vocab)
+        yield start, cursor, yuan
+
+
+def _money_fields(text: str, vocab: EligibilityVocabulary) -> dict[str, Decimal]:
+    """Give each money figure to the money field whose word is nearest in the same clause."""
+    out: dict[str, Decimal] = {}
+    for start, end, yuan in _money_spans(text):
+        field = _money_field_near(text, start, end, vocab)
         if field is not None:
             out.setdefault(field, yuan)
     return out
@@ -387,13 +393,8 @@ def _restated_field(earlier: EnterpriseProfile, vocab: EligibilityVocabulary) ->
 
 def _bare_sum(text: str, vocab: EligibilityVocabulary) -> Decimal | Approximation | None:
     """The first sum in `text` with no money field's word in its clause: exact (yuan) or approximate."""
-    cursor = 0
-    for written, yuan in find_money(text):
-        start = text.find(written, cursor)
-        if start < 0:
-            continue
-        cursor = start + len(written)
-        if _money_field_near(text, start, cursor, vocab) is None:
+    for start, end, yuan in _money_spans(text):
+        if _money_field_near(text, start, end, vocab) is None:
             return yuan
     return next((a for a in find_approximations(text) if _money_field_near(text, a.start, a.end, vocab) is None), None)
 
