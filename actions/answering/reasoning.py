@@ -426,7 +426,6 @@ def formatting_fallback(ctx: TurnContext) -> Reply:
 
 
 # -- where would we get the most ----------------------------------------------------------------------------
-MAX_PER_CITY = 4
 MAX_CONDITION_CHARS = 30
 
 
@@ -463,9 +462,10 @@ def where_most(ctx: TurnContext) -> Reply:
             continue
         lines.append(wording.WHERE_CITY.format(city=city, total=format_yuan(total), count=len(kept)))
         for benefit, amount, assessment in kept:
-            mark = "" if assessment.fits else wording.WHERE_TO_CONFIRM.format(depends=depends_on(benefit, assessment))
+            depends = depends_on(benefit, assessment)
+            mark = "" if assessment.fits else wording.WHERE_TO_CONFIRM.format(depends=depends)
             lines.append(wording.WHERE_LINE.format(name=benefit.name, amount=_said(amount), mark=mark))
-            rows.append((city, benefit.name, _said(amount), depends_on(benefit, assessment)))
+            rows.append((city, benefit.name, _said(amount), depends))
         rows.append(
             (city, wording.WHERE_TABLE_TOTAL, format_yuan(total), wording.WHERE_TABLE_COUNT.format(count=len(kept)))
         )
