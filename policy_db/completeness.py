@@ -25,8 +25,10 @@ from . import paths
 _CN_DIGITS = "一二两三四五六七八九十"
 # 万/亿 followed by these are quantities of things, not money (万吨, 万亩, 万人 ...).
 _NOT_MONEY_AFTER = "吨亩人户家个辆千平方套件台只头张次册"
+# A number: 1,000 (digits grouped by thousands) is one number, never the 000 after a comma.
+_NUMBER = r"(?<![\d.])(?<!\d[,，])(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?"
 FIGURE_PATTERN = re.compile(
-    r"(?P<money>\d+(?:\.\d+)?(?:亿元|万元|元|亿(?![" + _NOT_MONEY_AFTER + r"])|万(?![" + _NOT_MONEY_AFTER + r"])))"
+    r"(?P<money>" + _NUMBER + r"(?:亿元|万元|元|亿(?![" + _NOT_MONEY_AFTER + r"])|万(?![" + _NOT_MONEY_AFTER + r"])))"
     r"|(?P<ratio>\d+(?:\.\d+)?(?:%|‰|％))"
     r"|(?P<months>(?:\d+|[" + _CN_DIGITS + r"]+)个月)"
     r"|(?P<workdays>(?:\d+|[" + _CN_DIGITS + r"]+)个?工作日)"

@@ -48,7 +48,6 @@ _EXTRA_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("thousand", re.compile(r"(?<![\d.])(?P<n>\d+(?:\.\d+)?)千元")),
-    ("grouped", re.compile(r"(?<![\d,，])(?P<n>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?)(?P<u>亿元|万元|元)")),  # 1,000万元
     ("cn_ratio", re.compile(rf"(?P<base>百分之|千分之|万分之)(?P<n>[{_CN}]+)")),
     # 30日内、15天、十五天: a count of days (never the day of a date: 6月30日)
     (
@@ -119,8 +118,6 @@ def clause_figures(compact_text: str, is_fact: bool) -> list[DraftFigure]:
     for figure in find_figures(compact_text):
         if compact_text[figure.end :].startswith(drafting_words().foreign_currencies):
             continue  # 1亿美元: not in the units of the data; the completeness pass makes it an exclusion
-        if re.search(r"\d[,，]$", compact_text[: figure.start]):
-            continue  # the 000万元 of 1,000万元: the whole number is read below ("grouped")
         match = FIGURE_PATTERN.fullmatch(figure.text)
         assert match is not None and match.lastgroup is not None
         found.append(_figure(match.lastgroup, figure.text, figure.start, figure.end, compact_text, is_fact))
@@ -171,10 +168,11 @@ def _figure(group: str, text: str, start: int, end: int, compact_text: str, is_f
     """A figure find_figures found: money, ratio, months or working days."""
     label = label_of(compact_text, start, end)
     if group == "money":
-        match = re.fullmatch(r"(?P<n>\d+(?:\.\d+)?)(?P<u>亿元|万元|元|亿|万)", text)
+        match = re.fullmatch(r"(?P<n>[\d,，]+(?:\.\d+)?)(?P<u>亿元|万元|元|亿|万)", text)
         assert match is not None
         kind, sure = money_kind(compact_text, start, end, is_fact)
-        return DraftFigure(kind, Decimal(match["n"]), _MONEY_UNITS[match["u"]], label, text, start, end, sure)
+        value = Decimal(match["n"].replace(",", "").replace("，", ""))  # 1,000万元
+        return DraftFigure(kind, value, _MONEY_UNITS[match["u"]], label, text, start, end, sure)
     if group == "ratio":
         unit = "‰" if text.endswith("‰") else "%"
         kind, sure = ratio_kind(compact_text, start, end, is_fact)
@@ -208,10 +206,6 @@ def _extra(group: str, match: re.Match[str], compact_text: str, is_fact: bool) -
         kind, sure = money_kind(compact_text, start, end, is_fact)
         unit = _MONEY_UNITS[match["u"]]
         return DraftFigure(kind, _number(match["n"]), unit, label, text, start, end, sure)
-    if group == "grouped":
-        kind, sure = money_kind(compact_text, start, end, is_fact)
-        value = _number(match["n"].replace(",", "").replace("，", ""))
-        return DraftFigure(kind, value, _MONEY_UNITS[match["u"]], label, text, start, end, sure)
     if group == "thousand":
         kind, sure = money_kind(compact_text, start, end, is_fact)
         return DraftFigure(kind, _number(match["n"]) * 1000, "元", label, text, start, end, sure)

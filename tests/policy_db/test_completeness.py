@@ -59,3 +59,10 @@ def test_figure_listed_with_the_wrong_text_does_not_count(tmp_path: Path):
         "benefits": [{"id": "x-1", "clause_text": "奖励50万元", "figures": [{"text": "60万元"}]}],
     }
     assert not check_document(doc, sources_dir=tmp_path).ok
+
+
+def test_a_number_grouped_by_thousands_is_one_figure():
+    """「1,000万元」 is one figure (the check and the drafter both read it whole), not 「000万元」; a comma that
+    ends a clause (「给予,5万元」) is punctuation."""
+    texts = [f.text for f in find_figures(compact("奖励1,000万元,补贴2,500.5万元，再给予,5万元"))]
+    assert texts == ["1,000万元", "2,500.5万元", "5万元"]
