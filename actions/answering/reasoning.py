@@ -20,9 +20,10 @@ from policy_db.money import UNIT_FACTORS, format_yuan
 from policy_db.records import BenefitRecord
 from policy_db.requirements import load_eligibility_vocabulary
 from policy_db.user_figures import UserFigures
+from policy_db.validity import ENDED, validity_of
 from policy_db.vocabulary import load_vocabulary
 
-from . import formatting, lookup, wording
+from . import formatting, lookup, subject_aspects, wording
 from .amounts import Amount, amount_of, stacked
 from .amounts import said as _said
 from .checkup import candidates
@@ -54,8 +55,11 @@ def judge(ctx: TurnContext) -> Reply:
     main = ctx.subject[0]
     assessment = assess(main, owner_profile(ctx))
     name = f"“{main.name}”"
+    ended = validity_of(main, ctx.today).state == ENDED
     if assessment.does_not_fit:
         first = wording.VERDICT_DOES_NOT_FIT.format(reason=assessment.reason, name=name)
+    elif assessment.fits and ended:
+        first = wording.VERDICT_FITS_ENDED.format(reason="；".join(c.text for c in assessment.checks))
     elif assessment.fits:
         first = wording.VERDICT_FITS.format(name=name, reason="；".join(c.text for c in assessment.checks))
     elif main.requires and assessment.missing:
@@ -71,7 +75,8 @@ def judge(ctx: TurnContext) -> Reply:
         conditions = "；".join((main.eligibility, *main.conditions))
         first = wording.VERDICT_NO_TERMS.format(name=name, eligibility=conditions)
     required = "；".join(describe(r) for r in main.requires)
-    lines = [first]
+    # a measure that has ended is said first: meeting its conditions no longer gets it
+    lines = [subject_aspects.now_line(ctx), first] if ended else [first]
     if required and not assessment.fits:
         lines.append(wording.VERDICT_REQUIRES.format(conditions=required))
     # The verdict first, then the card as a lookup shows it (with the related records it would list).

@@ -249,6 +249,8 @@ def _still_pay(ctx: TurnContext) -> bool:
 def _judge(ctx: TurnContext) -> bool:
     if not ctx.cue("judge") or ctx.frame.city is None:
         return False
+    if ctx.cue("now") and not ctx.describes_itself:
+        return False  # 「现在还能申请吗」 asks whether the measure is still on, not whether the owner qualifies
     # A fact about the policy (a fund, a target, how a quota is counted) is not something to qualify for:
     # 「算不算县里的总量」 is answered from its clause.
     return bool(ctx.subject) and not ctx.subject[0].is_fact and (ctx.describes_itself or ctx.follows_subject)

@@ -51,6 +51,7 @@ SMALL_ENTERPRISE_LEFT_OUT = "另有{count}项需规模以上企业才能申请�
 
 # -- judge -------------------------------------------------------------------------------------------
 VERDICT_FITS = "符合，可以享受：{name}，{reason}。"
+VERDICT_FITS_ENDED = "按条件您本来符合（{reason}），但政策已结束，现在不能再按它申请。"
 VERDICT_DOES_NOT_FIT = "不符合，不能享受：{reason}，所以{name}不适用于您。"
 VERDICT_UNKNOWN = "还需确认：{name}要看{reason}。"
 VERDICT_ASK = "请告诉我{facts}，我帮您判断。"

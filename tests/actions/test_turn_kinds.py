@@ -400,8 +400,9 @@ def test_a_threshold_the_clause_states_but_does_not_type_is_never_assumed_met(co
     """平顶山's first-quarter full-load reward also asks for revenue growth of 10%, which its record does not
     type: an enterprise meeting the typed conditions (规上, 工业) hears 还需确认 with that condition, not 符合."""
     turn = conversation.ask(ANSWER, "平顶山一季度满负荷生产的那个奖励，我们厂是规上工业企业，够条件吗", "ask_reward")
-    first = turn.texts[0].splitlines()[0]
-    assert first.startswith("还需确认") and "主营业务收入同比增长10%以上" in first, first
+    ended, verdict = turn.texts[0].splitlines()[:2]  # a 2022 first-quarter reward: its end is said first
+    assert ended.startswith("现在已不能申请"), ended
+    assert verdict.startswith("还需确认") and "主营业务收入同比增长10%以上" in verdict, verdict
     assert not any(line.startswith("符合") for line in turn.text.splitlines())
     assert turn.outcomes[0] == outcomes.VERDICT
 
@@ -502,3 +503,20 @@ def test_a_broad_question_naming_facets_of_one_topic_lists_each_and_no_ended_mea
 def test_what_one_record_offers_is_its_card_not_a_list_of_one(conversation):
     turn = conversation.ask(ANSWER, "三门峡技术合同成交能享受什么", "ask_reward")
     assert "共列1条" not in turn.text and "10%" in turn.texts[0].splitlines()[1], turn.text
+
+
+def test_still_open_asked_with_a_modal_word_is_about_validity_not_the_owner(conversation):
+    """「现在还能申请吗」 after a 2020 measure: whether it is still on (no), not a verdict on the owner."""
+    conversation.ask(ANSWER, "三明新认定的省级专精特新企业奖多少", "ask_reward")
+    turn = conversation.ask(ANSWER, "那现在还能申请吗", "ask_reward")
+    assert turn.texts[0].startswith("现在已不能申请") and "2020年12月31日" in turn.texts[0].splitlines()[0]
+    assert not any(line.startswith("符合") for line in turn.text.splitlines())
+
+
+def test_a_verdict_on_a_measure_that_has_ended_says_so_first(conversation):
+    conversation.ask(ANSWER, "三明新认定的省级专精特新企业奖多少", "ask_reward")
+    turn = conversation.ask(ANSWER, "我们去年刚被认定为省级专精特新，第一次评上，这个我们能拿吗", "ask_reward")
+    first, second = turn.texts[0].splitlines()[:2]
+    assert first.startswith("现在已不能申请") and "2020年12月31日" in first
+    assert second.startswith("按条件您本来符合") and "不能再按它申请" in second
+    assert turn.outcomes[0] == outcomes.VERDICT
