@@ -146,6 +146,16 @@ def still_pay(ctx: TurnContext) -> Reply:
 
 
 # -- compare ------------------------------------------------------------------------------------------
+def cities_to_compare(ctx: TurnContext) -> list[str]:
+    """The cities the message compares: those it names, or the subject's city and the one city it names
+    (「登封上市奖多少」 then 「跟三门峡比哪个多」)."""
+    named = ctx.catalog.cities_in(ctx.message.text)
+    subject = ctx.conversation.subject[:1]
+    if len(named) == 1 and subject and subject[0].city != named[0]:
+        return [subject[0].city, *named]
+    return named
+
+
 def remembered_cities(ctx: TurnContext) -> list[str]:
     """The cities of the records the conversation compared or switched between (「那平顶山呢」 then 「哪边多」)."""
     records = [*ctx.conversation.compared, *ctx.conversation.subject[:1]]
@@ -217,9 +227,9 @@ def compare_kinds(ctx: TurnContext, cities: list[str]) -> Reply:
 def compare(ctx: TurnContext) -> Reply:
     """The same measure in two or more cities: each city's figure, which is larger and by how much."""
     catalog, frame = ctx.catalog, ctx.frame
-    if len(catalog.cities_in(ctx.message.text)) <= 1 and len(remembered_cities(ctx)) <= 1:
+    named = cities_to_compare(ctx)
+    if len(named) <= 1 and len(remembered_cities(ctx)) <= 1:
         return compare_figures(ctx)
-    named = catalog.cities_in(ctx.message.text)
     given = frame.given
     per_city: dict[str, BenefitRecord | None] = {}
     also: dict[str, list[BenefitRecord]] = {}

@@ -212,7 +212,7 @@ def _other_place(ctx: TurnContext) -> bool:
 def _compare(ctx: TurnContext) -> bool:
     if not ctx.cue("compare") and not (ctx.cue("rank") and len(ctx.catalog.cities_in(ctx.message.text)) > 1):
         return False
-    if len(ctx.catalog.cities_in(ctx.message.text)) > 1 or len(reasoning.remembered_cities(ctx)) > 1:
+    if len(reasoning.cities_to_compare(ctx)) > 1 or len(reasoning.remembered_cities(ctx)) > 1:
         return True
     # 「募资9亿和募资15亿相差几何」: one measure at two of the owner's figures.
     return len(reasoning.compared_figures(ctx)) > 1 and bool(ctx.subject)

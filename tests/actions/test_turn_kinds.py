@@ -520,3 +520,12 @@ def test_a_verdict_on_a_measure_that_has_ended_says_so_first(conversation):
     assert first.startswith("现在已不能申请") and "2020年12月31日" in first
     assert second.startswith("按条件您本来符合") and "不能再按它申请" in second
     assert turn.outcomes[0] == outcomes.VERDICT
+
+
+def test_a_compare_naming_one_city_compares_it_with_the_subjects_city(conversation):
+    conversation.ask(ANSWER, "平顶山新三板挂牌奖励多少", "ask_reward")
+    turn = conversation.ask(ANSWER, "跟三门峡比，哪边给得多", "ask_reward")
+    lines = turn.texts[0].splitlines()
+    assert turn.outcomes[0] == outcomes.COMPARED
+    assert any(line.startswith("· 平顶山") and "200万" in line for line in lines), lines
+    assert any(line.startswith("· 三门峡") and "80万" in line for line in lines), lines
