@@ -109,7 +109,12 @@ def who_pays(ctx: TurnContext) -> Reply:
     """「我们在郏县，奖金是市县各掏一半吗」: the share the clause gives the owner's place, first, with
     是 / 不是 when the owner supposed a split; then the rule for every place and its source."""
     record = cost_share_record(ctx)
-    assert record is not None  # the detector checked
+    if record is None:  # the subject's document says nothing of who pays: said first, then who to ask
+        main = ctx.subject[0]
+        name = f"“{main.name}”"
+        card = lookup.render(ctx.catalog, "contact", ctx.subject, ctx.frame, ctx.today)
+        card.messages[0]["text"] = wording.WHO_PAYS_UNSAID.format(name=name) + "\n" + card.messages[0]["text"]
+        return card
     text = ctx.message.text
     place, share = next(
         ((p, s.share) for s in record.cost_shares for p in s.places if p in text or p.rstrip("区县市") in text),

@@ -239,7 +239,11 @@ def _where_most(ctx: TurnContext) -> bool:
 
 
 def _who_pays(ctx: TurnContext) -> bool:
-    return ctx.cue("who_pays") and ctx.frame.city is not None and reasoning.cost_share_record(ctx) is not None
+    """「这钱谁出」: the cost-sharing rule of the city, or, about a subject whose document has none, that it says
+    nothing of it."""
+    if not ctx.cue("who_pays") or ctx.frame.city is None:
+        return False
+    return reasoning.cost_share_record(ctx) is not None or bool(ctx.subject)
 
 
 def _still_pay(ctx: TurnContext) -> bool:

@@ -101,6 +101,7 @@ WHERE_NOTE = "以上为按文件条款的估算，实际以各地主管部门审
 WHO_PAYS_NO = "不是：{place}的这类资金{share}。"
 WHO_PAYS_YES = "是的：{place}的这类资金{share}。"
 WHO_PAYS_PLACE = "{place}：这类资金{share}。"
+WHO_PAYS_UNSAID = "文件未写明{name}由哪一级财政出资；可向下面的牵头单位确认。"
 WHO_PAYS_ASK_PLACE = "要看企业在哪个县（市、区）：文件按地方分别规定，告诉我所在县区我直接告诉您。"
 WHO_PAYS_RULE = "· {places}：{share}"
 STILL_PAY = "您自己仍需支付：{amount}（计算：{working}）"

@@ -529,3 +529,11 @@ def test_a_compare_naming_one_city_compares_it_with_the_subjects_city(conversati
     assert turn.outcomes[0] == outcomes.COMPARED
     assert any(line.startswith("· 平顶山") and "200万" in line for line in lines), lines
     assert any(line.startswith("· 三门峡") and "80万" in line for line in lines), lines
+
+
+def test_who_pays_for_a_measure_whose_document_does_not_say_is_said_first(conversation):
+    conversation.ask(ANSWER, "三门峡企业在新三板挂牌能奖多少", "ask_reward")
+    turn = conversation.ask(ANSWER, "这笔钱是谁出的", "ask_reward")
+    first = turn.texts[0].splitlines()[0]
+    assert first.startswith("文件未写明") and "新三板挂牌奖励" in first and "财政" in first, first
+    assert "市金融工作局" in turn.text  # whom to ask
