@@ -32,6 +32,9 @@ _FILLER = re.compile(r"[\s,，。.!！?？~、]|吧|呢|啊|呀|的|看看|说�
 QUESTION_MARKS = ("吗", "?", "？", "么")
 # Cue kinds that say nothing of the policy domain by themselves (「我们」, 「平台」).
 NOT_DOMAIN_CUES = frozenset({"self", "procedure"})
+# Cues that qualify a question rather than ask one (「这个…」 points back, 「最划算」 asks for the best of all):
+# they never stop a yes/no question from being a judge question.
+MODIFIER_CUES = frozenset({"refers_to_subject", "best_overall"})
 AMOUNT_OVER = ("validity", "conditions")  # aspects a figure question with the owner's figures overrides
 
 # What the intent classifier says the message asks, when the words alone do not say it.
@@ -173,7 +176,7 @@ class Reader:
             found.append("rank")  # 「哪个县最多」
         if "total" not in found and asks_for_figure(text) and _joins_money_words(text, v.money_words):
             found.append("total")  # 「资助和补贴最多能拿多少」: two kinds of money asked together
-        other_question = set(found) - NOT_DOMAIN_CUES - {"amount"}
+        other_question = set(found) - NOT_DOMAIN_CUES - MODIFIER_CUES - {"amount"}
         asks_how_much = any(w in text for w in v.judge_not_with)
         if "judge" not in found and yes_no and not asks_how_much and not other_question:
             found.append("judge")

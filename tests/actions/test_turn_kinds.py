@@ -537,3 +537,14 @@ def test_who_pays_for_a_measure_whose_document_does_not_say_is_said_first(conver
     first = turn.texts[0].splitlines()[0]
     assert first.startswith("文件未写明") and "新三板挂牌奖励" in first and "财政" in first, first
     assert "市金融工作局" in turn.text  # whom to ask
+
+
+def test_a_pointer_word_does_not_stop_a_yes_no_question_from_being_judged(conversation):
+    """「这笔融资能拿奖励吗」: 这笔 qualifies the question (a modifier cue), it asks no other question."""
+    turn = conversation.ask(
+        ANSWER,
+        "平顶山的公司，在中原股权交易中心挂牌，这次融资5000万，3800万投在平顶山，这笔融资能拿奖励吗",
+        "ask_reward",
+    )
+    first = turn.texts[0].splitlines()[0]
+    assert first.startswith("不符合") and "76%" in first and "80%" in first, first
