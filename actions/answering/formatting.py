@@ -61,6 +61,10 @@ def headline(
     those the owner asked about (`focus`: 「高级工呢」, 上限) first."""
     lines = []
     if isinstance(calculation, Calculation):
+        # 「上限多少」 asked after a computed amount: the clause's ceiling first, then the owner's amount
+        asked = [_figure(f) for f in b.figures if f.kind in HEADLINE_KINDS and focus and _in_focus(f, focus)]
+        if asked:
+            lines.append("；".join(asked[:MAX_HEADLINE_FIGURES]))
         lines.append(
             (wording.CALC_UPTO if calculation.upto else wording.CALC_AMOUNT).format(
                 amount=calculation.amount_text, gives=calculation.gives

@@ -154,3 +154,13 @@ def test_a_loan_falling_due_is_asked_in_owners_words(conversation):
     ):
         turn = Conversation().ask(ActionAnswerPolicy(), text, "ask_finance")
         assert "无还本续贷" in "\n".join(turn.texts[0].splitlines()[:2]), turn.text
+
+
+def test_the_ceiling_asked_after_a_computed_amount_comes_first(conversation):
+    answer = ActionAnswerPolicy()
+    conversation.ask(answer, "滨州企业搞智能化技改，买设备有补贴吗", "ask_reward")
+    conversation.ask(answer, "我们设备花了900万，能补多少", "ask_reward")
+    turn = conversation.ask(answer, "最多能给到多少，封顶多少", "ask_reward")
+    head = turn.texts[0].splitlines()[1]
+    assert "500万元" in head, turn.text  # the clause's ceiling first
+    assert "90万元" in turn.text  # and the owner's amount still shown
