@@ -24,7 +24,8 @@ from policy_db.vocabulary import load_vocabulary
 from . import lookup, reasoning, subject_aspects, wording
 from .checkup import describes_enterprise, read_profile
 from .context import Conversation, Turn
-from .frame import Frame, Reader
+from .frame import MODIFIER_CUES, NOT_DOMAIN_CUES, Frame, Reader
+from .introduction import topic_buttons
 from .reply import Reply
 from .selection import Selection, asks_for_figure, computed_from, select_in_city
 
@@ -238,6 +239,15 @@ def _where_most(ctx: TurnContext) -> bool:
     return bool(described) and (overall or not ctx.message.topics)
 
 
+def _asks_of_nothing(ctx: TurnContext) -> bool:
+    """A question of a kind (材料, 多久, 找谁) with no subject in play that names no topic, no words of a subject
+    and no kind of help: what it asks about is unknown, so the bot asks (never a record matched by 材料)."""
+    message = ctx.message
+    asks = set(message.cues) - NOT_DOMAIN_CUES - MODIFIER_CUES - {"amount"}
+    named = message.topics or message.content or message.categories or message.figures  # words, not the classifier
+    return bool(asks) and not named and not ctx.subject and ctx.frame.city is not None
+
+
 def _who_pays(ctx: TurnContext) -> bool:
     """「这钱谁出」: the cost-sharing rule of the city, or, about a subject whose document has none, that it says
     nothing of it."""
@@ -342,6 +352,12 @@ def _ask_what(ctx: TurnContext) -> Reply:
     return lookup.ask_what(ctx.catalog, ctx.message.city or "")
 
 
+def _ask_which_measure(ctx: TurnContext) -> Reply:
+    city = ctx.frame.city or ""
+    reply = Reply().say(wording.ASK_WHICH_MEASURE.format(city=city), topic_buttons(ctx.catalog, city))
+    return reply.as_outcome(outcomes.ASKED_TOPIC).remember(city=city)
+
+
 def _look_up(ctx: TurnContext) -> Reply:
     return lookup.answer(ctx.catalog, ctx.frame, ctx.today)
 
@@ -371,6 +387,12 @@ TURN_KINDS: tuple[TurnKind, ...] = (
     TurnKind("follow_up", _follow_up, _follow, doc="「那省级的呢」「找谁办」「要是8亿呢」: one part of the subject"),
     TurnKind("switch_city", _switch_city, _reask, doc="「那三明呢」: the last question in another city"),
     TurnKind("city_alone", _city_alone, _ask_what, doc="「三明」: which kind of help"),
+    TurnKind(
+        "which_measure",
+        _asks_of_nothing,
+        _ask_which_measure,
+        doc="「要准备哪些材料」 with no subject in play: of which measure",
+    ),
     TurnKind("lookup", lambda ctx: True, _look_up, doc="「平顶山小巨人能奖多少」: a subject of its own"),
 )
 

@@ -35,6 +35,7 @@ NOT_SAID_ASK = "具体请咨询{lead}。"
 # -- state of the conversation ------------------------------------------------------------------------
 ASK_CITY = "请问您的企业在哪个城市？目前可查询：{cities}。"
 ASK_WHAT = "好的，查询{city}的政策。您想了解哪方面？"
+ASK_WHICH_MEASURE = "您问的是{city}哪一项政策？请说出政策名称，或先选一个方面："
 CHOICE_WITHOUT_LIST = "您想看哪一项？请先告诉我城市和想查的政策，例如“平顶山有哪些奖励补贴”，我列出清单后回复序号即可。"
 CHOICE_OUT_OF_RANGE = "上面的列表只有{count}项，请回复1到{count}之间的序号。"
 REFUSED_AMOUNT = "“{text}”不是有效的金额：{reason}"

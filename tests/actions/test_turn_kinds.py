@@ -27,6 +27,8 @@ def test_the_order_of_the_table():
     # A verdict, today's validity, how to apply and a duration come before a plain follow-up about the subject.
     assert all(before(kind, "follow_up") for kind in ("judge", "now", "how_to", "measure"))
     assert before("follow_up", "switch_city") and before("switch_city", "city_alone")
+    # a question of a kind with nothing in play is asked back only when no earlier kind (a city alone) took it
+    assert before("city_alone", "which_measure") and before("which_measure", "lookup")
     assert len(set(NAMES)) == len(NAMES)
 
 
@@ -548,3 +550,12 @@ def test_a_pointer_word_does_not_stop_a_yes_no_question_from_being_judged(conver
     )
     first = turn.texts[0].splitlines()[0]
     assert first.startswith("不符合") and "76%" in first and "80%" in first, first
+
+
+def test_a_question_of_a_kind_with_nothing_in_play_asks_which_measure(conversation):
+    """「要准备哪些材料」 after a question the city has nothing for: of which measure? (never a record that
+    happens to contain 材料, such as 新材料)."""
+    conversation.ask(ANSWER, "三明的企业社保能缓缴吗", "ask_social_insurance")
+    turn = conversation.ask(ANSWER, "那需要准备什么材料", "ask_social_insurance")
+    assert turn.outcomes == [outcomes.ASKED_TOPIC] and turn.texts[0].startswith("您问的是三明哪一项政策")
+    assert turn.buttons and "新材料" not in turn.text
