@@ -31,10 +31,12 @@ class PolicyTokenizer:
     def __init__(self, vocabulary: Iterable[str] = ()):
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
+        self._terms: set[str] = set()
         for word in vocabulary:
             word = _PUNCT.sub("", word)
             if len(word) >= 2:
                 self._jieba.add_word(word, freq=200000)
+                self._terms.add(word)
 
     def tokens(self, text: str) -> list[str]:
         """Search tokens: words and their in-word pieces (cut_for_search), no stop words."""
@@ -44,6 +46,16 @@ class PolicyTokenizer:
             if token and token not in STOPWORDS and not _PUNCT.fullmatch(token):
                 out.append(token)
         return out
+
+    def inside_terms(self, text: str) -> frozenset[int]:
+        """The positions strictly inside the policy terms of `text` (稳岗返还, 中原股权交易中心 …): a cue phrase
+        that begins there is part of a term, not a question (还有吗 is not read in 稳岗返还有吗)."""
+        return frozenset(
+            i
+            for word, start, end in self._jieba.tokenize(text or "")
+            if word in self._terms
+            for i in range(start + 1, end)
+        )
 
 
 def _normalise(text: str) -> str:

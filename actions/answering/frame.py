@@ -169,7 +169,8 @@ class Reader:
         asks (「现在还有效吗」 asks about validity); a judge cue word in a how-much question with no yes/no form
         (「能占多少股」) asks for the figure, not a verdict."""
         v = self.vocabulary
-        found = [kind for kind, words in v.cues if any(word in text for word in words)]
+        inside = self.catalog.tokenizer.inside_terms(text)
+        found = [kind for kind, words in v.cues if any(_outside_terms(text, word, inside) for word in words)]
         yes_no = any(w in text for w in v.judge_yes_no) and any(w in text for w in v.judge_modal)
         which, most = [w for w in v.rank_which if w in text], [w for w in v.rank_most if w in text]
         if "rank" not in found and which and most and text.find(which[0]) < text.find(most[0]):
@@ -239,9 +240,7 @@ class Reader:
         """Words that say what is asked about, beyond places, levels, aspects, figures and generic words.
 
         `text` comes without its figures (see `_without_figures`)."""
-        plain = self.catalog.without_places(text)
-        for word in _framing_words(self.vocabulary):
-            plain = plain.replace(word, " ")
+        plain = _blanked(self.catalog.without_places(text), _framing_words(self.vocabulary))
         tokens = self.catalog.tokenizer.tokens(plain)
         generic = self.vocabulary.generic_words
         return tuple(dict.fromkeys(t for t in tokens if len(t) > 1 and not _made_of(t, generic) and not t.isdigit()))
@@ -344,6 +343,28 @@ def _entity_topics(catalog: Catalog, entities: list[dict]) -> tuple[str, ...]:
     return tuple(topics)
 
 
+def _blanked(text: str, words: tuple[str, ...]) -> str:
+    """`text` with every occurrence of every word blanked out, overlapping ones included (准备什么材料 loses both
+    准备什么 and 什么材料), so what is left does not depend on the order the words are tried in."""
+    covered = bytearray(len(text))
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            covered[at : at + len(word)] = b"\x01" * len(word)
+            at = text.find(word, at + 1)
+    return "".join(" " if hit else char for char, hit in zip(text, covered))
+
+
+def _outside_terms(text: str, phrase: str, inside: frozenset[int]) -> bool:
+    """`phrase` occurs in `text` not beginning inside a policy term (稳岗返|还有吗 is no 还有吗)."""
+    at = text.find(phrase)
+    while at >= 0:
+        if at not in inside:
+            return True
+        at = text.find(phrase, at + 1)
+    return False
+
+
 def _without_figures(text: str, given) -> str:
     """The text without its figures and the words that name them: 「那融资额8亿呢」 is a figure, not a
     question about 融资."""
@@ -391,7 +412,7 @@ def _framing_words(vocabulary: Vocabulary) -> tuple[str, ...]:
     words += [w for w, _ in load_figure_vocabulary().words if len(w) > 1]
     # The cue words of the kinds of turn (能缓多久, 也行吗, 一共多少) ask about a subject, they do not name one.
     words += [w for kind, cue_words in vocabulary.cues if kind not in NOT_DOMAIN_CUES for w in cue_words if len(w) > 1]
-    return tuple(sorted(set(words), key=len, reverse=True))
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,10 @@ class TurnContext:
         if message.topics:
             # 「能缓多久」 names 缓缴 again: topics the subject already has are no new subject.
             # 「这个我们能享受吗」 points back at the subject: its own words are facts, not a new subject.
-            own_words = not message.content or self.cue("refers_to_subject")
+            subject = self.conversation.subject[0]
+            own_words = (
+                not message.content or self.cue("refers_to_subject") or lookup.covers(self.catalog, subject, message)
+            )
             same_topics = set(message.topics) <= set(self.conversation.subject[0].topics) and own_words
             return same_topics or (self.cue("judge") and facts_only(self.reader, message))
         if message.figures and {f.basis for f in message.figures} & computed_from(self.conversation.subject[0]):
@@ -107,6 +110,8 @@ class TurnContext:
         frame = self.frame
         if self.follows_subject or frame.city is None or not (frame.topics or frame.content):
             return None
+        if not (self.message.topics or self.message.content or self.conversation.subject):
+            return None  # 「要准备哪些材料」 with nothing in play names no subject: none is guessed from 材料
         text = self.catalog.without_places(frame.text)
         return select_in_city(
             self.catalog,
@@ -245,7 +250,9 @@ def _asks_of_nothing(ctx: TurnContext) -> bool:
     message = ctx.message
     asks = set(message.cues) - NOT_DOMAIN_CUES - MODIFIER_CUES - {"amount"}
     named = message.topics or message.content or message.categories or message.figures  # words, not the classifier
-    return bool(asks) and not named and not ctx.subject and ctx.frame.city is not None
+    # 「三明的政策现在还有效吗」 names nothing either, but is answered for all of the city's documents (lookup)
+    about_validity = ctx.cue("now") or message.aspect == "validity"
+    return bool(asks) and not named and not about_validity and not ctx.subject and ctx.frame.city is not None
 
 
 def _who_pays(ctx: TurnContext) -> bool:

@@ -139,3 +139,18 @@ def test_an_unknown_aspect_is_an_error(catalog):
 def test_an_empty_frame_merges_to_the_previous():
     previous = Frame(text="平顶山小升规", city="平顶山", topics=("小升规",))
     assert merge(previous, Frame()).topics == ("小升规",)
+
+
+def test_framing_words_are_blanked_whatever_their_order():
+    """Overlapping framing words (准备什么 / 什么材料) are all blanked: the words left of a message never depend on
+    the order they are tried in (it was set order, different in each process)."""
+    from actions.answering.frame import _blanked
+
+    words = ("准备什么", "什么材料")
+    assert _blanked("要准备什么材料", words) == _blanked("要准备什么材料", words[::-1]) == "要      "
+
+
+def test_a_cue_inside_a_policy_term_is_no_cue(reader):
+    """「稳岗返还有吗」 holds 还有吗 across 返还|有吗: no question about whether it is still on."""
+    assert "now" not in reader.read("平顶山稳岗返还有吗").cues
+    assert "now" in reader.read("平顶山的稳岗返还现在还有吗").cues

@@ -559,3 +559,13 @@ def test_a_question_of_a_kind_with_nothing_in_play_asks_which_measure(conversati
     turn = conversation.ask(ANSWER, "那需要准备什么材料", "ask_social_insurance")
     assert turn.outcomes == [outcomes.ASKED_TOPIC] and turn.texts[0].startswith("您问的是三明哪一项政策")
     assert turn.buttons and "新材料" not in turn.text
+
+
+def test_a_ratio_asked_of_a_clause_that_gives_none_is_said_plainly(conversation):
+    conversation.ask(ANSWER, "平顶山失业保险稳岗返还还在执行吗", "ask_social_insurance")
+    turn = conversation.ask(ANSWER, "返还比例是多少", "ask_social_insurance")
+    assert turn.texts[0].startswith("文件未写明比例") and "市人力资源和社会保障局" in turn.text, turn.text
+    # a clause that gives one: its figure
+    conversation.ask(ANSWER, "滨州智能化技改买设备有支持吗", "ask_reward")
+    turn = conversation.ask(ANSWER, "支持比例是多少", "ask_reward")
+    assert "10%" in turn.texts[0].splitlines()[1], turn.text
