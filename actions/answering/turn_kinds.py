@@ -73,7 +73,7 @@ class TurnContext:
             own_words = (
                 not message.content or self.cue("refers_to_subject") or lookup.covers(self.catalog, subject, message)
             )
-            same_topics = set(message.topics) <= set(self.conversation.subject[0].topics) and own_words
+            same_topics = set(message.topics) <= set(subject.topics) and own_words
             return same_topics or (self.cue("judge") and facts_only(self.reader, message))
         if message.figures and {f.basis for f in message.figures} & computed_from(self.conversation.subject[0]):
             return True  # 「明年准备办两场」: a figure the subject's amount is computed from
