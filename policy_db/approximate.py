@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .money import FigureError, chinese_number, normalise_width
+from .money import NOT_MONEY_AFTER, FigureError, chinese_number, normalise_width
 
 _DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _MAGNITUDE = {"十": 10, "百": 100, "千": 1000}
@@ -26,7 +26,8 @@ _PAIR = re.compile(rf"(?P<a>[一二两三四五六七八])(?P<b>[二两三四五
 _ROUND = r"(?P<n>[1-9]\d*|[一二两三四五六七八九]?十|[一二两三四五六七八九]?百|[一二两三四五六七八九]?千)"
 _ABOUT = re.compile(rf"{_ROUND}(?P<how>来|几|多){_TAIL}")
 _SOME_TENS = re.compile(r"几(?P<mag>[十百千])(?P<unit>[万亿])?(?P<yuan>元|块钱|块)?")
-_NOT_MONEY_AFTER = "人名位个家辆台套件亩吨户场次年月天岁股"
+# After a sum these make a quantity of things or of time, not money (money.py's list, and periods: 八九万年)
+_NOT_MONEY_AFTER = NOT_MONEY_AFTER + "年月天岁"
 _NUMERALS = "零〇一二两三四五六七八九十百千万亿点"
 
 

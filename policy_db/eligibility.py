@@ -44,7 +44,8 @@ PROFILE_ATTRIBUTES = {
     "plan": "plans",
     "industry": "industries",
 }
-MONEY_ATTRIBUTES = {"revenue": "revenue_yuan", "investment": "investment_yuan"}
+# The money fields kept as attributes of their own (the others are `measures`).
+MONEY_ATTRIBUTES = {field: attribute for field, attribute in PROFILE_ATTRIBUTES.items() if attribute.endswith("_yuan")}
 
 
 @dataclass(frozen=True)
@@ -372,14 +373,20 @@ def _money_spans(text: str) -> Iterator[tuple[int, int, Decimal]]:
         yield start, cursor, yuan
 
 
-def _money_fields(text: str, vocab: EligibilityVocabulary) -> dict[str, Decimal]:
-    """Give each money figure to the money field whose word is nearest in the same clause."""
-    out: dict[str, Decimal] = {}
-    for start, end, yuan in _money_spans(text):
+def _by_nearest_field(text: str, sums: Iterable[tuple[int, int, Any]], vocab: EligibilityVocabulary) -> dict[str, Any]:
+    """Each sum (start, end, value) given to the money field whose word is nearest in its clause; the first
+    sum of a field counts."""
+    out: dict[str, Any] = {}
+    for start, end, value in sums:
         field = _money_field_near(text, start, end, vocab)
         if field is not None:
-            out.setdefault(field, yuan)
+            out.setdefault(field, value)
     return out
+
+
+def _money_fields(text: str, vocab: EligibilityVocabulary) -> dict[str, Decimal]:
+    """Each money figure given to the money field whose word is nearest in the same clause."""
+    return _by_nearest_field(text, _money_spans(text), vocab)
 
 
 def _restated_field(earlier: EnterpriseProfile, vocab: EligibilityVocabulary) -> str | None:
@@ -401,12 +408,8 @@ def _bare_sum(text: str, vocab: EligibilityVocabulary) -> Decimal | Approximatio
 
 def _approximate_fields(text: str, vocab: EligibilityVocabulary) -> dict[str, tuple[Decimal, Decimal, str]]:
     """Approximate sums (「月销售额八九万」), each given to the money field whose word is nearest."""
-    out: dict[str, tuple[Decimal, Decimal, str]] = {}
-    for found in find_approximations(text):
-        field = _money_field_near(text, found.start, found.end, vocab)
-        if field is not None:
-            out.setdefault(field, (found.low, found.high, found.said))
-    return out
+    sums = ((a.start, a.end, (a.low, a.high, a.said)) for a in find_approximations(text))
+    return _by_nearest_field(text, sums, vocab)
 
 
 def _money_field_near(text: str, start: int, end: int, vocab: EligibilityVocabulary) -> str | None:

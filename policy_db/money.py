@@ -90,7 +90,7 @@ _CN_ALL = _CN_START + "百佰千仟万亿点"
 _ARABIC = r"(?:[0-9]{1,3}(?:[,，][0-9]{3})+(?![0-9])(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)"
 _RUN = rf"(?:{_ARABIC}|[{_CN_START}])(?:{_ARABIC}|[{_CN_ALL}])*"
 # After a bare 万/亿 these characters make a quantity of things, not money (万吨, 万人, 亿次, 亿股 ...).
-_NOT_MONEY_AFTER = "吨亩人户家辆千平方米套件台只头张次册名位场个项股"
+NOT_MONEY_AFTER = "吨亩人户家辆千平方米套件台只头张次册名位场个项股"
 MONEY_PATTERN = re.compile(
     rf"(?P<sign>(?:[-+]|负)\s*)?(?P<number>{_RUN}(?:\s*个\s*[万亿]+)?)\s*(?P<unit>元(?!旦)|块钱|块)?"
 )
@@ -256,7 +256,7 @@ def _mention(original: str, normal: str, match: re.Match) -> MoneyMention | None
             number, end = trimmed, match.start("number") + len(trimmed)
     if not unit and not re.search(r"[万亿]", number):
         return None  # a bare number (5, 2022, 三) is not money
-    if not unit and end < len(normal) and normal[end] in _NOT_MONEY_AFTER:
+    if not unit and end < len(normal) and normal[end] in NOT_MONEY_AFTER:
         return None  # 5万人, 3亿次
     if start > 0 and (normal[start - 1].isdigit() or normal[start - 1] == "."):
         return None  # inside a longer token we did not understand

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 from policy_db import clock, outcomes
+from policy_db.eligibility import EnterpriseProfile
 from policy_db.query import Catalog
 from policy_db.records import BenefitRecord
 from policy_db.requirements import load_eligibility_vocabulary
@@ -124,13 +125,18 @@ class TurnContext:
             frame.named_amounts,
         )
 
+    @cached_property
+    def told(self) -> EnterpriseProfile:
+        """What this message alone says of the enterprise (read once; several detectors ask)."""
+        return read_profile(self.catalog, self.message.text)
+
     @property
     def describes_itself(self) -> bool:
         """The owner says something of the enterprise or gives a figure (facts a verdict can use). A title or
         named alone (「小巨人能拿吗」) is the subject, not a fact about the owner; a board is where it lists."""
         if self.message.figures or self.cue("self"):
             return True
-        told = read_profile(self.catalog, self.message.text)
+        told = self.told
         return bool(told.enterprise_types or told.measures or told.boards or told.first_time is not None)
 
 
@@ -195,7 +201,7 @@ def _checkup(ctx: TurnContext) -> bool:
     )
     if not may_describe:
         return False
-    told = read_profile(ctx.catalog, message.text)
+    told = ctx.told
     asks_one_thing = (
         bool(message.topics) or asks_for_figure(message.text) or message.asks_something
     ) and not lookup.asks_list(message.text)
@@ -237,7 +243,7 @@ def _where_most(ctx: TurnContext) -> bool:
     """A described enterprise choosing among cities, asking what it would get overall (not one measure)."""
     if not ctx.cue("where_most") or len(ctx.catalog.cities_in(ctx.message.text)) == 1:
         return False
-    told = read_profile(ctx.catalog, ctx.message.text)
+    told = ctx.told
     described = told.plans or told.recognitions or told.boards or told.enterprise_types
     best_of_all = ctx.cue("best_overall") and not any(w in ctx.message.text for w in load_vocabulary().money_words)
     overall = lookup.asks_list(ctx.message.text) or ctx.cue("total") or ctx.message.aspect == "checkup" or best_of_all
@@ -324,7 +330,7 @@ def _pick(ctx: TurnContext) -> Reply:
 
 
 def _run_checkup(ctx: TurnContext) -> Reply:
-    told = read_profile(ctx.catalog, ctx.message.text)
+    told = ctx.told
     return lookup.checkup(ctx.catalog, ctx.conversation.profile.merged(told), ctx.frame, ctx.today)
 
 

@@ -75,7 +75,7 @@ def test_judge_a_kind_of_enterprise_the_clause_does_not_name_is_a_no(conversatio
     turn = conversation.ask(
         ANSWER, "我们是平顶山搞五金批发的商贸企业，今年首次入库了，小升规奖励有我们份吗", "ask_reward"
     )
-    first = turn.texts[0].splitlines()[0]
+    first = turn.first_line
     assert first.startswith("不符合") and "工业企业" in first and "商贸企业" in first
 
 
@@ -99,7 +99,7 @@ def test_judge_an_enterprise_type_after_a_subject(conversation):
 
 def test_judge_with_an_unknown_fact_names_the_fact_to_give(conversation):
     turn = conversation.ask(ANSWER, "我们是鹰城的制造企业，升规那个奖金我们能领不", "ask_reward")
-    first = turn.texts[0].splitlines()[0]
+    first = turn.first_line
     assert first.startswith("还需确认") and "首次" in first
 
 
@@ -135,7 +135,7 @@ def test_rank_within_a_city_leaves_out_facts(conversation, catalog):
 def test_a_total_equals_the_sum_of_its_parts(conversation):
     conversation.ask(ANSWER, "平顶山刚拿到国家级小巨人称号，市里奖金是多少", "ask_reward")
     turn = conversation.ask(ANSWER, "设备投资1000万，加上设备补助一共多少", "ask_reward")
-    head = turn.texts[0].splitlines()[0]
+    head = turn.first_line
     total = _amount(head)
     parts = [line for line in turn.texts[0].splitlines() if line.startswith("· ") and "未计入" not in line]
     assert len(parts) >= 2 and abs(sum(_amount(line) for line in parts) - total) < 1e-6
@@ -145,7 +145,7 @@ def test_what_the_owner_still_pays_is_the_cost_less_the_relief(conversation):
     turn = conversation.ask(
         ANSWER, "平顶山个体户，疫情停业，承租国有经营用房月租3000，减免之后自己还要掏多少房租", "ask_rent_utility"
     )
-    first = turn.texts[0].splitlines()[0]
+    first = turn.first_line
     assert "9000元" in first or "9千元" in first  # 3000 × 9 − (3000 × 3 + 3000 × 6 × 50%) = 9000
 
 
@@ -163,19 +163,19 @@ def test_staged_amounts_add_up_in_a_comparison(conversation):
 # -- now, how to, duration -------------------------------------------------------------------------------
 def test_a_passed_period_is_over_although_the_clause_gives_no_end_date(conversation):
     turn = conversation.ask(ANSWER, "平顶山满负荷生产奖励现在还能申请吗", "ask_validity")
-    first = turn.texts[0].splitlines()[0]
+    first = turn.first_line
     assert "不能申请" in first and "2022年第一季度" in first and "有效期内" not in turn.text
 
 
 def test_an_undated_measure_of_an_old_document_is_not_called_valid(conversation):
     turn = conversation.ask(ANSWER, "三门峡新三板挂牌那项奖励，到今天还有效吗", "ask_validity")
-    first = turn.texts[0].splitlines()[0]
+    first = turn.first_line
     assert first.startswith("文件未写明期限") and "2022年" in first and "仍在有效期内" not in turn.text
 
 
 def test_how_to_says_first_that_the_document_gives_no_procedure(conversation):
     turn = conversation.ask(ANSWER, "平顶山小巨人奖励怎么申请，要什么材料", "ask_contact")
-    first = turn.texts[0].splitlines()[0]
+    first = turn.first_line
     assert first.startswith("文件未写明") and "市财政局" in first and "0375-12345" in first
 
 
@@ -217,7 +217,7 @@ def test_a_fact_about_the_policy_is_answered_from_its_paragraph_not_judged(conve
 
 def test_the_words_kind_of_help_ranks_before_the_classifiers_guess(conversation):
     turn = conversation.ask(ANSWER, "平顶山的税交不上了能不能延后", "ask_finance")
-    assert "纳税" in turn.texts[0].splitlines()[0]
+    assert "纳税" in turn.first_line
 
 
 def test_a_description_that_asks_something_is_answered(conversation):
@@ -333,7 +333,7 @@ def test_a_total_of_one_subject_adds_its_paying_records(conversation):
     turn = conversation.ask(
         ANSWER, "鹰城刚认定的国家级小巨人，买机器和软件花了600万，奖金连同设备补助合起来多少", "ask_reward"
     )
-    head = turn.texts[0].splitlines()[0]
+    head = turn.first_line
     assert head.startswith("合计") and "230万元" in head  # 600万 × 30% + 50万
 
 
@@ -343,7 +343,7 @@ def test_two_kinds_of_money_asked_together_are_added_up(conversation):
         "我们是大中华区排名第20的人力资源机构，刚在滨州开了分公司，年内搞两场高端论坛，资助和补贴合起来封顶多少",
         "ask_reward",
     )
-    head = turn.texts[0].splitlines()[0]
+    head = turn.first_line
     assert head.startswith("合计") and "90万元" in head  # 50万 + 20万 × 2
     assert turn.texts[0].count("出处") == 1  # one document, cited once
 
@@ -386,9 +386,9 @@ def test_a_rank_with_nothing_to_rank_is_never_an_empty_list(conversation):
 
 def test_who_pays_by_the_owners_place(conversation):
     urban = conversation.ask(ANSWER, "我们在平顶山新华区，这笔奖励资金是市里和区里各出一半吗", "ask_reward")
-    assert urban.texts[0].startswith("是的") and "50%" in urban.texts[0].splitlines()[0]
+    assert urban.texts[0].startswith("是的") and "50%" in urban.first_line
     county = conversation.ask(ANSWER, "我们厂在平顶山郏县，奖励资金是不是市县各出一半", "ask_reward")
-    assert county.texts[0].startswith("不是") and "当地财政" in county.texts[0].splitlines()[0]
+    assert county.texts[0].startswith("不是") and "当地财政" in county.first_line
     unknown = conversation.ask(ANSWER, "平顶山这些奖励资金是哪级财政出的", "ask_reward")
     assert unknown.texts[0].startswith("要看企业在哪个县")
 
@@ -432,7 +432,7 @@ def test_a_message_pointing_back_at_the_subject_stays_on_it(conversation):
     facts for the verdict, not words to select another measure of the same topic by."""
     conversation.ask(ANSWER, "平顶山在中原股权交易中心挂牌的企业，再融资奖励是多少", "ask_reward")
     turn = conversation.ask(ANSWER, "我们公司已经在中原股权交易中心挂牌了，这个我们能享受吗", "ask_reward")
-    assert "再融资2‰奖励" in turn.texts[0].splitlines()[0] and "交易板挂牌奖励30万" not in turn.text
+    assert "再融资2‰奖励" in turn.first_line and "交易板挂牌奖励30万" not in turn.text
     assert conversation.state["subject"][0] == "pds-zyequity-refinancing-reward"
 
 
@@ -444,7 +444,7 @@ def test_a_share_of_two_figures_decides_the_verdict_at_and_below_the_threshold(c
         "我们在中原股权交易中心挂牌，今年再融资8000万，6000万投在平顶山，其余去了外省，平顶山的再融资奖励能拿吗",
         "ask_reward",
     )
-    first = below.texts[0].splitlines()[0]
+    first = below.first_line
     assert first.startswith("不符合") and "80%" in first and "75%" in first, first
     assert "若符合条件，可得：16万元" in below.text  # 8000万 × 2‰
     at = Conversation().ask(
@@ -452,7 +452,7 @@ def test_a_share_of_two_figures_decides_the_verdict_at_and_below_the_threshold(c
         "我们在中原股权交易中心挂牌，今年再融资8000万，6400万投在平顶山，其余去了外省，平顶山的再融资奖励能拿吗",
         "ask_reward",
     )
-    first = at.texts[0].splitlines()[0]
+    first = at.first_line
     assert first.startswith("符合") and "80%" in first, first
     assert "可得：16万元" in at.text and "若符合条件" not in at.text
 
@@ -511,7 +511,7 @@ def test_still_open_asked_with_a_modal_word_is_about_validity_not_the_owner(conv
     """「现在还能申请吗」 after a 2020 measure: whether it is still on (no), not a verdict on the owner."""
     conversation.ask(ANSWER, "三明新认定的省级专精特新企业奖多少", "ask_reward")
     turn = conversation.ask(ANSWER, "那现在还能申请吗", "ask_reward")
-    assert turn.texts[0].startswith("现在已不能申请") and "2020年12月31日" in turn.texts[0].splitlines()[0]
+    assert turn.texts[0].startswith("现在已不能申请") and "2020年12月31日" in turn.first_line
     assert not any(line.startswith("符合") for line in turn.text.splitlines())
 
 
@@ -536,7 +536,7 @@ def test_a_compare_naming_one_city_compares_it_with_the_subjects_city(conversati
 def test_who_pays_for_a_measure_whose_document_does_not_say_is_said_first(conversation):
     conversation.ask(ANSWER, "三门峡企业在新三板挂牌能奖多少", "ask_reward")
     turn = conversation.ask(ANSWER, "这笔钱是谁出的", "ask_reward")
-    first = turn.texts[0].splitlines()[0]
+    first = turn.first_line
     assert first.startswith("文件未写明") and "新三板挂牌奖励" in first and "财政" in first, first
     assert "市金融工作局" in turn.text  # whom to ask
 
@@ -548,7 +548,7 @@ def test_a_pointer_word_does_not_stop_a_yes_no_question_from_being_judged(conver
         "平顶山的公司，在中原股权交易中心挂牌，这次融资5000万，3800万投在平顶山，这笔融资能拿奖励吗",
         "ask_reward",
     )
-    first = turn.texts[0].splitlines()[0]
+    first = turn.first_line
     assert first.startswith("不符合") and "76%" in first and "80%" in first, first
 
 

@@ -25,6 +25,11 @@ class Turn:
     def text(self) -> str:
         return "\n".join(self.texts)
 
+    @property
+    def first_line(self) -> str:
+        """The reply's first line: where the answer goes (the verdict, the total, what the document leaves out)."""
+        return self.texts[0].splitlines()[0] if self.texts and self.texts[0] else ""
+
 
 @dataclass
 class Conversation:
